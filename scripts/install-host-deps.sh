@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a Kumo development/CI machine needs (idempotent) and starts libvirtd
+# directly, because these machines have no systemd.
+set -euo pipefail
+pkgs=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients genisoimage debootstrap
+      e2fsprogs openssh-client openssh-server iproute2 busybox-static dropbear-bin cpio xz-utils
+      dnsmasq-base nftables iptables)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
