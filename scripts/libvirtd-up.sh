@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts virtlogd and libvirtd (no systemd here) inside the network namespace NS (default
+# kumo-test), creating the namespace first. Guests on libvirt's NAT networks are then reachable
+# only from inside that namespace, which is where tests that SSH into guests must run.
+# Idempotent: a daemon that already answers is left alone.
+set -euo pipefail
+ns=${KUMO_TEST_NETNS:-kumo-test}
+if ! ip netns list | grep -qw "$ns"; then
+  ip netns add "$ns"
+fi
+ip netns exec "$ns" ip link set lo up
+pgrep -x virtlogd >/dev/null || virtlogd -d
+if ! virsh -c qemu:///system version >/dev/null 2>&1; then
+  pkill -x libvirtd 2>/dev/null || true
+  rm -f /var/run/libvirtd.pid
+  ip netns exec "$ns" libvirtd -d
+  for _ in $(seq 1 50); do
+    virsh -c qemu:///system version >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+fi
+virsh -c qemu:///system version >/dev/null
