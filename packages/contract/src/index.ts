@@ -1,1 +1,2 @@
-export {};
+// Public surface of @kumo/contract: wire types, enums, the error catalogue and request signing.
+export * from './errors.js';

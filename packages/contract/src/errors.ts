@@ -1,0 +1,94 @@
+// The one error catalogue of the JD Cloud API surface: every error a client can see is built here.
+// It must not know about HTTP frameworks, SQL or libvirt; callers translate outside errors into these.
+
+/** The `status` strings of JD Cloud's error envelope (contract §1.6). */
+export type ErrorStatus =
+  | 'INVALID_ARGUMENT'
+  | 'FAILED_PRECONDITION'
+  | 'OUT_OF_RANGE'
+  | 'DUPLICATE'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'HTTP_FORBIDDEN'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'ABORTED'
+  | 'ALREADY_EXISTS'
+  | 'QUOTA_EXCEEDED'
+  | 'RATE_LIMIT'
+  | 'INTERNAL'
+  | 'UNKNOWN'
+  | 'NOT_IMPLEMENTED'
+  | 'UNAVAILABLE';
+
+/** An error that is safe to show to an API client: HTTP code, JD status and a user-facing message. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: ErrorStatus,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The `error` member of the JD envelope. */
+  toBody(): { code: number; status: ErrorStatus; message: string } {
+    return { code: this.code, status: this.status, message: this.message };
+  }
+}
+
+const invalid = (message: string) => new ApiError(400, 'INVALID_ARGUMENT', message);
+const precondition = (message: string) => new ApiError(400, 'FAILED_PRECONDITION', message);
+const outOfRange = (message: string) => new ApiError(400, 'OUT_OF_RANGE', message);
+const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
+
+/** Factories for every error Kumo returns; messages follow JD Cloud's wording where it has one. */
+export const Errors = {
+  // Request shape
+  missingParameter: (name: string) => invalid(`Parameter ${name} missing`),
+  invalidParameter: (name: string, why?: string) =>
+    invalid(why ? `Invalid parameter ${name}: ${why}` : `Invalid parameter ${name}`),
+  malformedJson: () => invalid('Malformed JSON body'),
+  bodyTooLarge: (limitBytes: number) =>
+    new ApiError(413, 'INVALID_ARGUMENT', `Request body larger than ${limitBytes} bytes`),
+  unsupportedMediaType: () => invalid('Content-Type must be application/json'),
+  unknownFilter: (name: string) => invalid(`Unknown filter name '${name}'`),
+  unsupportedFilterOperator: (name: string, op: string) =>
+    invalid(`Filter '${name}' does not support operator '${op}'`),
+  pageSizeOutOfRange: () => outOfRange('PageSize out of range'),
+  pageNumberOutOfRange: () => outOfRange('PageNumber out of range'),
+  outOfRange: (name: string) => outOfRange(`${name} out of range`),
+  unknownPath: (method: string, path: string) => notFound(`No operation ${method} ${path}`),
+  unknownRegion: (regionId: string) => notFound(`Region '${regionId}' not found`),
+
+  // Authentication and authorization
+  unauthenticated: (why: string) => new ApiError(401, 'UNAUTHENTICATED', why),
+  adminOnly: () => new ApiError(403, 'PERMISSION_DENIED', 'This operation requires the admin account'),
+  rateLimited: (scope: string) =>
+    new ApiError(429, 'RATE_LIMIT', `Request rate limit exceeded (${scope}); retry after a short wait`),
+
+  // Keypairs
+  keypairNotFound: (name: string) => notFound(`KeyPair '${name}' not found`),
+  keyNameInUse: (name: string) => precondition(`KeyName '${name}' already in use`),
+  malformedPublicKey: (why: string) => precondition(`Malformed PublicKey ${why}`),
+
+  // Catalogue and quotas
+  instanceTypeNotFound: (name: string) => notFound(`InstanceType '${name}' not found`),
+  quotaExceeded: (resource: string) =>
+    new ApiError(429, 'QUOTA_EXCEEDED', `${capitalize(resource)} quota limit exceeded`),
+
+  // Accounts (admin API)
+  accountNotFound: (id: string) => notFound(`Account '${id}' not found`),
+  accountNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Account '${name}' already exists`),
+
+  // Server side
+  internal: () => new ApiError(500, 'INTERNAL', 'Internal error; the request id identifies it in the logs'),
+  unavailable: (what: string) => new ApiError(503, 'UNAVAILABLE', `${what} is unavailable; retry later`),
+  notImplemented: (operation: string) =>
+    new ApiError(501, 'NOT_IMPLEMENTED', `Operation ${operation} is not implemented`),
+};
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
