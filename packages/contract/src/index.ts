@@ -1,2 +1,3 @@
 // Public surface of @kumo/contract: wire types, enums, the error catalogue and request signing.
 export * from './errors.js';
+export * from './signing.js';

@@ -1,0 +1,272 @@
+// JD Cloud JDCLOUD2-HMAC-SHA256 request signing and verification primitives; pure (node:crypto only), no I/O, no clock-skew or nonce policy.
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/** The algorithm name that prefixes the Authorization header and the string to sign. */
+export const JDCLOUD_SIGNING_ALGORITHM = 'JDCLOUD2-HMAC-SHA256';
+
+/** The last element of every credential scope. */
+export const JDCLOUD_SCOPE_TERMINATOR = 'jdcloud2_request';
+
+/** Hex sha256 of the empty string: the payload hash of every GET and DELETE the SDKs send. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * Headers a signer must never sign. The SDKs skip authorization and user-agent; the request id is
+ * added by proxies and gateways after signing; the rest are rewritten by HTTP stacks in transit.
+ */
+export const UNSIGNABLE_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'user-agent',
+  'x-jdcloud-request-id',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'accept-encoding',
+  'expect',
+]);
+
+/** Everything needed to compute one request's signature, as the server sees it on the wire. */
+export interface SignatureInput {
+  method: string;
+  /** Path as sent on the wire, undecoded. */
+  path: string;
+  /** Raw query string without '?', undecoded. */
+  query: string;
+  /** Request headers keyed by lower-case name. */
+  headers: Record<string, string | string[] | undefined>;
+  signedHeaders: string[];
+  bodySha256Hex: string;
+  secretKey: string;
+  /** The x-jdcloud-date header, YYYYMMDDTHHmmssZ. */
+  date: string;
+  regionId: string;
+  service: string;
+}
+
+/** The fields of a JDCLOUD2-HMAC-SHA256 Authorization header. */
+export interface ParsedAuthorization {
+  accessKey: string;
+  credentialDate: string;
+  regionId: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Hex sha256 of a string (UTF-8) or of raw bytes. */
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+function isHex(c: string | undefined): boolean {
+  return c !== undefined && /^[0-9A-Fa-f]$/.test(c);
+}
+
+/**
+ * Canonical URI: the path percent-decoded to bytes, then every byte outside RFC 3986 unreserved
+ * characters and '/' encoded as upper-case %XX. The Go SDK signs exactly the escaped path it sends
+ * (':' as %3A); the Python SDK sends ':' raw but signs urllib's quote(path), which also gives %3A;
+ * the Node SDK sends and signs an encodeURIComponent'd path. Decoding first makes all three agree.
+ */
+export function canonicalUri(rawPath: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < rawPath.length; i++) {
+    const c = rawPath[i] as string;
+    if (c === '%' && isHex(rawPath[i + 1]) && isHex(rawPath[i + 2])) {
+      bytes.push(parseInt(rawPath.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const cp = rawPath.codePointAt(i) as number;
+      const ch = String.fromCodePoint(cp);
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      i += ch.length - 1;
+    }
+  }
+  let out = '';
+  for (const b of bytes) {
+    const ch = String.fromCharCode(b);
+    out +=
+      b < 0x80 && (ch === '/' || UNRESERVED.test(ch))
+        ? ch
+        : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out.length === 0 ? '/' : out;
+}
+
+/**
+ * Canonical query: the raw query split on '&' (empty pieces dropped), each piece split on '=' and
+ * trimmed, a missing value becoming '' and extra '=' becoming %3D, then sorted by key and then value
+ * (never by the joined "k=v" text, which would put "a.b" before "a") and joined as k=v with '&'.
+ * Values are NOT re-encoded: every SDK signs the encoded text it sends (Go '+' for space, Python %20).
+ */
+export function canonicalQuery(rawQuery: string): string {
+  const pairs: [string, string][] = [];
+  for (const piece of rawQuery.split('&')) {
+    if (piece.length === 0) continue;
+    const parts = piece.split('=').map((p) => p.trim());
+    pairs.push([parts[0] as string, parts.slice(1).join('%3D')]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+/** One header's canonical value: repeated values joined with ',', trimmed, inner whitespace runs collapsed. */
+function canonicalHeaderValue(value: string | string[] | undefined): string {
+  const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return joined.trim().replace(/\s+/g, ' ');
+}
+
+/** The canonical request text that is hashed into the string to sign; exported for debug logging. */
+export function buildCanonicalRequest(input: SignatureInput): string {
+  const names = input.signedHeaders.map((h) => h.toLowerCase());
+  const headerLines = names.map((h) => `${h}:${canonicalHeaderValue(input.headers[h])}\n`).join('');
+  return [
+    input.method.toUpperCase(),
+    canonicalUri(input.path),
+    canonicalQuery(input.query),
+    headerLines,
+    names.join(';'),
+    input.bodySha256Hex.toLowerCase(),
+  ].join('\n');
+}
+
+/** Credential scope `<yyyymmdd>/<region>/<service>/jdcloud2_request`; the day is the x-jdcloud-date's. */
+export function credentialScope(date: string, regionId: string, service: string): string {
+  return `${date.slice(0, 8)}/${regionId}/${service}/${JDCLOUD_SCOPE_TERMINATOR}`;
+}
+
+/** Computes the hex signature of a request: canonical request → string to sign → HMAC chain. */
+export function computeSignature(input: SignatureInput): string {
+  const scope = credentialScope(input.date, input.regionId, input.service);
+  const stringToSign = [
+    JDCLOUD_SIGNING_ALGORITHM,
+    input.date,
+    scope,
+    sha256Hex(buildCanonicalRequest(input)),
+  ].join('\n');
+  const kDate = hmac('JDCLOUD2' + input.secretKey, input.date.slice(0, 8));
+  const kRegion = hmac(kDate, input.regionId);
+  const kService = hmac(kRegion, input.service);
+  const kSigning = hmac(kService, JDCLOUD_SCOPE_TERMINATOR);
+  return createHmac('sha256', kSigning).update(stringToSign, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two hex signatures (false when lengths differ). */
+export function signaturesEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a.toLowerCase(), 'utf8');
+  const y = Buffer.from(b.toLowerCase(), 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const MAX_AUTHORIZATION_LENGTH = 4096;
+
+/**
+ * Parses `JDCLOUD2-HMAC-SHA256 Credential=AK/yyyymmdd/region/service/jdcloud2_request,
+ * SignedHeaders=a;b, Signature=hex`; returns null for anything malformed (never throws).
+ */
+export function parseAuthorization(header: string): ParsedAuthorization | null {
+  if (header.length > MAX_AUTHORIZATION_LENGTH) return null;
+  const trimmed = header.trim();
+  if (!trimmed.startsWith(JDCLOUD_SIGNING_ALGORITHM + ' ')) return null;
+  const fields = new Map<string, string>();
+  for (const part of trimmed.slice(JDCLOUD_SIGNING_ALGORITHM.length).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return null;
+    const name = part.slice(0, eq).trim();
+    if (fields.has(name)) return null;
+    fields.set(name, part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (credential === undefined || signedHeaders === undefined || signature === undefined) return null;
+  const scope = credential.split('/');
+  if (scope.length !== 5) return null;
+  const [accessKey, credentialDate, regionId, service, terminator] = scope as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (!accessKey || !regionId || !service || terminator !== JDCLOUD_SCOPE_TERMINATOR) return null;
+  if (!/^\d{8}$/.test(credentialDate)) return null;
+  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return null;
+  const names = signedHeaders.split(';').map((h) => h.trim().toLowerCase());
+  if (names.some((h) => !/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(h))) return null;
+  return {
+    accessKey,
+    credentialDate,
+    regionId,
+    service,
+    signedHeaders: names,
+    signature: signature.toLowerCase(),
+  };
+}
+
+/** Formats a Date as x-jdcloud-date (`YYYYMMDDTHHmmssZ`, UTC). */
+export function formatJdDate(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/** What signRequest needs: the request as it will be sent, and the credentials to sign it with. */
+export interface SignRequestInput {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  accessKey: string;
+  secretKey: string;
+  regionId: string;
+  /** Defaults to 'vm'. */
+  service?: string;
+  now?: Date;
+  nonce?: string;
+}
+
+/**
+ * Signs a request like the SDKs do and returns the headers to send (lower-case names): the caller's
+ * headers plus content-type (default application/json), host, x-jdcloud-date, x-jdcloud-nonce and
+ * authorization. Every returned header except the unsignable ones is signed. The URL's pathname
+ * and search must be sent exactly as they are in `url`.
+ */
+export function signRequest(req: SignRequestInput): Record<string, string> {
+  const service = req.service ?? 'vm';
+  const date = formatJdDate(req.now ?? new Date());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
+  delete headers.authorization;
+  headers['content-type'] ??= 'application/json';
+  headers.host = req.url.host;
+  headers['x-jdcloud-date'] = date;
+  headers['x-jdcloud-nonce'] = req.nonce ?? randomUUID();
+  const signedHeaders = Object.keys(headers)
+    .filter((h) => !UNSIGNABLE_HEADERS.has(h))
+    .sort();
+  const signature = computeSignature({
+    method: req.method,
+    path: req.url.pathname,
+    query: req.url.search.replace(/^\?/, ''),
+    headers,
+    signedHeaders,
+    bodySha256Hex: sha256Hex(req.body),
+    secretKey: req.secretKey,
+    date,
+    regionId: req.regionId,
+    service,
+  });
+  headers.authorization =
+    `${JDCLOUD_SIGNING_ALGORITHM} Credential=${req.accessKey}/${credentialScope(date, req.regionId, service)}, ` +
+    `SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
+  return headers;
+}
