@@ -1,7 +1,12 @@
 // Jest runs TypeScript sources directly (swc, ESM) in four tiers, each selectable with --selectProjects.
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }] },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } },
+    ],
+  },
   moduleNameMapper: {
     '^@kumo/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -9,11 +14,20 @@ const common = {
   testEnvironment: 'node',
   rootDir: '.',
 };
+const withPostgres = {
+  globalSetup: '<rootDir>/test/support/global-postgres.ts',
+  globalTeardown: '<rootDir>/test/support/global-postgres-teardown.ts',
+};
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'] },
-    { ...common, displayName: 'api', testMatch: ['<rootDir>/test/api/**/*.test.ts'] },
-    { ...common, displayName: 'guest', testMatch: ['<rootDir>/test/guest/**/*.test.ts'] },
+    {
+      ...common,
+      ...withPostgres,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
+    },
+    { ...common, ...withPostgres, displayName: 'api', testMatch: ['<rootDir>/test/api/**/*.test.ts'] },
+    { ...common, ...withPostgres, displayName: 'guest', testMatch: ['<rootDir>/test/guest/**/*.test.ts'] },
   ],
 };

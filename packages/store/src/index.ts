@@ -1,1 +1,9 @@
-export {};
+// Public surface of @kumo/store: the database pool, migrations and one model per table group.
+export * from './db.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './migrate.js';
+export { migrations } from './migrations/index.js';
+export * from './tables/accounts.js';
+export * from './tables/keypairs.js';
+export * from './tables/request-guards.js';

@@ -1,0 +1,19 @@
+// The ordered list of migrations, given to knex as an in-code migration source (no file globbing).
+import type { Knex } from 'knex';
+import * as m0001 from './0001_foundation.js';
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration, oldest first. Append only; never edit one that has shipped. */
+export const migrations: readonly Migration[] = [m0001];
+
+/** A knex MigrationSource over {@link migrations}. */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};

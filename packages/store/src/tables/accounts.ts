@@ -1,0 +1,86 @@
+// accounts and access_keys: who may call the API, and with which key.
+import type { Database } from '../db.js';
+import { translatePgErrors } from '../errors.js';
+import { newId, randomAlnum } from '../ids.js';
+
+export const ACCOUNTS = 'accounts';
+export const ACCESS_KEYS = 'access_keys';
+
+/** Row of `accounts`. */
+export interface AccountRow {
+  id: string;
+  name: string;
+  is_admin: boolean;
+  created_at: Date;
+}
+
+/** Row of `access_keys`. */
+export interface AccessKeyRow {
+  access_key: string;
+  account_id: string;
+  secret_key: string;
+  enabled: boolean;
+  created_at: Date;
+}
+
+/** An account as the rest of Kumo sees it. */
+export interface Account {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+/** An access key with its secret, returned once at creation and to the signature verifier. */
+export interface AccessKey {
+  accessKey: string;
+  secretKey: string;
+  account: Account;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  isAdmin: r.is_admin,
+  createdAt: r.created_at,
+});
+
+/** Queries over accounts and their access keys. */
+export class AccountsModel {
+  constructor(private readonly db: Database) {}
+
+  /** Creates an account and its first access key in one transaction. */
+  async create(name: string, isAdmin: boolean): Promise<AccessKey> {
+    return translatePgErrors(() =>
+      this.db.transaction(async (trx) => {
+        const [row] = await trx<AccountRow>(ACCOUNTS)
+          .insert({ id: newId('acc'), name, is_admin: isAdmin })
+          .returning('*');
+        const key = { access_key: `AK${randomAlnum(30).toUpperCase()}`, secret_key: randomAlnum(40) };
+        await trx<AccessKeyRow>(ACCESS_KEYS).insert({ ...key, account_id: row!.id });
+        return { accessKey: key.access_key, secretKey: key.secret_key, account: toAccount(row!) };
+      }),
+    );
+  }
+
+  /** Looks an enabled access key up, with its account; undefined when unknown or disabled. */
+  async findAccessKey(accessKey: string): Promise<AccessKey | undefined> {
+    const row = await this.db<AccessKeyRow & AccountRow>(ACCESS_KEYS)
+      .join(ACCOUNTS, 'accounts.id', 'access_keys.account_id')
+      .where({ 'access_keys.access_key': accessKey, 'access_keys.enabled': true })
+      .first('access_keys.access_key', 'access_keys.secret_key', 'accounts.*');
+    if (!row) return undefined;
+    return { accessKey: row.access_key, secretKey: row.secret_key, account: toAccount(row) };
+  }
+
+  /** The admin account, if one was created. */
+  async findAdmin(): Promise<Account | undefined> {
+    const row = await this.db<AccountRow>(ACCOUNTS).where({ is_admin: true }).orderBy('created_at').first();
+    return row && toAccount(row);
+  }
+
+  /** Every account, oldest first. */
+  async list(): Promise<Account[]> {
+    return (await this.db<AccountRow>(ACCOUNTS).orderBy('created_at')).map(toAccount);
+  }
+}

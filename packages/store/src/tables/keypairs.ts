@@ -1,0 +1,119 @@
+// keypairs: public keys users registered per account and region (private keys are never stored).
+import type { Database } from '../db.js';
+import { translatePgErrors } from '../errors.js';
+
+export const KEYPAIRS = 'keypairs';
+
+/** Row of `keypairs`. */
+export interface KeypairRow {
+  account_id: string;
+  region_id: string;
+  key_name: string;
+  public_key: string;
+  fingerprint: string;
+  created_at: Date;
+}
+
+/** A keypair as the rest of Kumo sees it. */
+export interface Keypair {
+  keyName: string;
+  publicKey: string;
+  fingerprint: string;
+  createdAt: Date;
+}
+
+/** Which account and region a keypair query is scoped to: every query is. */
+export interface Scope {
+  accountId: string;
+  regionId: string;
+}
+
+const toKeypair = (r: KeypairRow): Keypair => ({
+  keyName: r.key_name,
+  publicKey: r.public_key,
+  fingerprint: r.fingerprint,
+  createdAt: r.created_at,
+});
+
+// Serialises keypair creation per account so the quota count and the insert cannot interleave.
+const KEYPAIR_QUOTA_LOCK = 0x6b750002;
+
+/** Queries over keypairs, always within one account and region. */
+export class KeypairsModel {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts a keypair unless the account already holds `limit` of them in the region.
+   * Returns 'quota' when over the limit; throws UniqueViolation on a duplicate name.
+   */
+  async insertWithinQuota(
+    scope: Scope,
+    k: { keyName: string; publicKey: string; fingerprint: string },
+    limit: number,
+  ): Promise<Keypair | 'quota'> {
+    return translatePgErrors(() =>
+      this.db.transaction(async (trx) => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [KEYPAIR_QUOTA_LOCK, scope.accountId]);
+        const [{ n }] = (await trx(KEYPAIRS)
+          .where({ account_id: scope.accountId, region_id: scope.regionId })
+          .count({ n: '*' })) as [{ n: number }];
+        if (n >= limit) return 'quota' as const;
+        const [row] = await trx<KeypairRow>(KEYPAIRS)
+          .insert({
+            account_id: scope.accountId,
+            region_id: scope.regionId,
+            key_name: k.keyName,
+            public_key: k.publicKey,
+            fingerprint: k.fingerprint,
+          })
+          .returning('*');
+        return toKeypair(row!);
+      }),
+    );
+  }
+
+  /** One page of keypairs, optionally restricted to some names, ordered by creation. */
+  async page(
+    scope: Scope,
+    opts: { names?: string[]; offset: number; limit: number },
+  ): Promise<{ items: Keypair[]; total: number }> {
+    const base = this.db<KeypairRow>(KEYPAIRS).where({
+      account_id: scope.accountId,
+      region_id: scope.regionId,
+    });
+    if (opts.names) base.whereIn('key_name', opts.names);
+    const [rows, [{ n }]] = await Promise.all([
+      base
+        .clone()
+        .orderBy([{ column: 'created_at' }, { column: 'key_name' }])
+        .offset(opts.offset)
+        .limit(opts.limit),
+      base.clone().count({ n: '*' }) as unknown as Promise<[{ n: number }]>,
+    ]);
+    return { items: rows.map(toKeypair), total: n };
+  }
+
+  /** Finds one keypair by name. */
+  async find(scope: Scope, keyName: string): Promise<Keypair | undefined> {
+    const row = await this.db<KeypairRow>(KEYPAIRS)
+      .where({ account_id: scope.accountId, region_id: scope.regionId, key_name: keyName })
+      .first();
+    return row && toKeypair(row);
+  }
+
+  /** Deletes one keypair; false when it did not exist. */
+  async delete(scope: Scope, keyName: string): Promise<boolean> {
+    const n = await this.db(KEYPAIRS)
+      .where({ account_id: scope.accountId, region_id: scope.regionId, key_name: keyName })
+      .delete();
+    return n > 0;
+  }
+
+  /** How many keypairs an account holds in a region. */
+  async count(scope: Scope): Promise<number> {
+    const [{ n }] = (await this.db(KEYPAIRS)
+      .where({ account_id: scope.accountId, region_id: scope.regionId })
+      .count({ n: '*' })) as [{ n: number }];
+    return n;
+  }
+}
