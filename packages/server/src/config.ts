@@ -1,0 +1,127 @@
+// Parses kumod's configuration from the environment exactly once, into a typed object passed down.
+// Nothing else in the server reads process.env.
+import { fileURLToPath } from 'node:url';
+
+/** kumod's whole configuration. */
+export interface Config {
+  listen: { host: string; port: number };
+  dataDir: string;
+  /** External PostgreSQL; undefined means "start the embedded one in dataDir". */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  /** Regions this control plane serves (hosts add more once registered). */
+  regionId: string;
+  defaultAz: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  instanceTypesFile: string;
+  quotas: QuotaLimits;
+  rateLimit: { perAccountPerMinute: number; perOperationPerMinute: number };
+  auth: { maxSkewSeconds: number };
+  maxBodyBytes: number;
+}
+
+/** Per-account limits by JD quota resource type. */
+export interface QuotaLimits {
+  instance: number;
+  keypair: number;
+  image: number;
+  instanceTemplate: number;
+  imageShare: number;
+}
+
+/** Every environment variable kumod understands, with its default (docs and compose checks use it). */
+export const CONFIG_VARIABLES = {
+  KUMO_LISTEN: '127.0.0.1:8080',
+  KUMO_DATA_DIR: '/var/lib/kumo',
+  DATABASE_URL: '',
+  KUMO_EMBEDDED_PG_PORT: '54329',
+  KUMO_REGION: 'local-1',
+  KUMO_DEFAULT_AZ: '',
+  KUMO_LOG_LEVEL: 'info',
+  KUMO_INSTANCE_TYPES: '',
+  KUMO_QUOTA_INSTANCE: '20',
+  KUMO_QUOTA_KEYPAIR: '20',
+  KUMO_QUOTA_IMAGE: '10',
+  KUMO_QUOTA_INSTANCE_TEMPLATE: '50',
+  KUMO_QUOTA_IMAGE_SHARE: '10',
+  KUMO_RATE_LIMIT_PER_MINUTE: '1000',
+  KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100',
+  KUMO_AUTH_MAX_SKEW_SECONDS: '300',
+  KUMO_MAX_BODY_BYTES: '262144',
+} as const;
+
+type VariableName = keyof typeof CONFIG_VARIABLES;
+
+/** A configuration value is wrong; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Builds the Config from an environment, throwing ConfigError on the first bad value. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const get = (name: VariableName): string => {
+    const v = env[name];
+    return v === undefined || v === '' ? CONFIG_VARIABLES[name] : v;
+  };
+  const int = (name: VariableName, min: number, max: number): number => {
+    const raw = get(name);
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+    }
+    return Number(raw);
+  };
+
+  const listenRaw = get('KUMO_LISTEN');
+  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(listenRaw);
+  if (!m || Number(m[3]) > 65535) throw new ConfigError(`KUMO_LISTEN must be host:port, got "${listenRaw}"`);
+
+  const databaseUrl = get('DATABASE_URL') || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const regionId = get('KUMO_REGION');
+  if (!/^[a-z][a-z0-9-]{0,30}[0-9]$/.test(regionId)) {
+    throw new ConfigError(`KUMO_REGION must look like "cn-north-1" or "local-1", got "${regionId}"`);
+  }
+  const defaultAz = get('KUMO_DEFAULT_AZ') || `${regionId}a`;
+  if (!defaultAz.startsWith(regionId) || !/^[a-z]$/.test(defaultAz.slice(regionId.length))) {
+    throw new ConfigError(`KUMO_DEFAULT_AZ must be the region id plus one letter, got "${defaultAz}"`);
+  }
+
+  const logLevel = get('KUMO_LOG_LEVEL');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`KUMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  return {
+    listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
+    dataDir: get('KUMO_DATA_DIR'),
+    databaseUrl,
+    embeddedPostgresPort: int('KUMO_EMBEDDED_PG_PORT', 1, 65535),
+    regionId,
+    defaultAz,
+    logLevel: logLevel as Config['logLevel'],
+    instanceTypesFile:
+      get('KUMO_INSTANCE_TYPES') ||
+      fileURLToPath(new URL('../catalogue/instance-types.yaml', import.meta.url)),
+    quotas: {
+      instance: int('KUMO_QUOTA_INSTANCE', 0, 100_000),
+      keypair: int('KUMO_QUOTA_KEYPAIR', 0, 100_000),
+      image: int('KUMO_QUOTA_IMAGE', 0, 100_000),
+      instanceTemplate: int('KUMO_QUOTA_INSTANCE_TEMPLATE', 0, 100_000),
+      imageShare: int('KUMO_QUOTA_IMAGE_SHARE', 0, 100_000),
+    },
+    rateLimit: {
+      perAccountPerMinute: int('KUMO_RATE_LIMIT_PER_MINUTE', 1, 100_000_000),
+      perOperationPerMinute: int('KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE', 1, 100_000_000),
+    },
+    auth: { maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600) },
+    maxBodyBytes: int('KUMO_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
+  };
+}

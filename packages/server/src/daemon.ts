@@ -1,0 +1,81 @@
+// Starts and stops one kumod: database (embedded or external), migrations, admin bootstrap, HTTP.
+import type { Server } from 'node:http';
+import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '@kumo/store';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { createApp } from './http/app.js';
+import { routes } from './http/routes/index.js';
+import type { Logger } from './logger.js';
+import { createServices } from './services/index.js';
+
+/** A running daemon. */
+export interface Daemon {
+  /** The URL clients use. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Brings kumod up; resolves once it accepts requests. */
+export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
+  let embedded: EmbeddedDatabase | undefined;
+  let db: Database | undefined;
+  try {
+    if (!config.databaseUrl)
+      embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
+    db = openDatabase({ url: config.databaseUrl ?? embedded!.url });
+    const { applied } = await migrateLatest(db);
+    log.info({ applied }, 'database schema is current');
+
+    const services = createServices(db, config);
+    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const endpoint = `http://${host}:${config.listen.port}`;
+    const creds = await services.accounts.bootstrapAdmin(config.dataDir, endpoint, config.regionId);
+    if (creds) {
+      // Shown once, on the operator's terminal, deliberately outside the JSON log stream.
+      process.stderr.write(
+        `\nKumo admin credentials (also in ${config.dataDir}/credentials.json, mode 0600):\n` +
+          `  access key: ${creds.accessKey}\n  secret key: ${creds.secretKey}\n  endpoint:   ${endpoint}\n\n`,
+      );
+    }
+
+    const app = createApp({
+      services,
+      routes,
+      log,
+      db,
+      maxBodyBytes: config.maxBodyBytes,
+      knownRegion: (r) => r === config.regionId,
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.listen.port, config.listen.host, () => resolve(s));
+      s.on('error', reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    const sweeper = startSweeper(new RequestGuardsModel(db), log);
+    log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
+
+    const database = db;
+    return {
+      endpoint,
+      stop: async () => {
+        clearInterval(sweeper);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await database.destroy();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await db?.destroy().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    throw err;
+  }
+}
+
+function startSweeper(guards: RequestGuardsModel, log: Logger): NodeJS.Timeout {
+  const t = setInterval(() => {
+    guards.sweep(60).catch((err: unknown) => log.warn({ err }, 'nonce sweep failed'));
+  }, 60_000);
+  t.unref();
+  return t;
+}

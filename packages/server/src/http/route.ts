@@ -1,0 +1,39 @@
+// What a route file declares: its JD operation, method, path template and handler.
+// Routes parse and validate, then call one service method; policy lives in services.
+import type { z } from 'zod';
+import type { Account } from '@kumo/store';
+import type { Services } from '../services/index.js';
+import type { DecodedQuery } from './params.js';
+
+/** Everything a handler gets about one authenticated request. */
+export interface RequestContext<B> {
+  requestId: string;
+  account: Account;
+  /** The region from the path (empty for admin routes). */
+  regionId: string;
+  /** Path parameters by template name, already percent-decoded. */
+  params: Record<string, string>;
+  query: DecodedQuery;
+  body: B;
+  services: Services;
+}
+
+/** One API operation. */
+export interface Route<S extends z.ZodType = z.ZodType> {
+  /** JD operation name, also the rate-limit bucket. */
+  operation: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/v1/regions/{regionId}/keypairs:import` style template; `{x}` matches one path segment. */
+  path: string;
+  /** Only the admin account may call it. */
+  admin?: boolean;
+  /** Body schema for POST operations (keys are matched case-insensitively). */
+  body?: S;
+  /** Returns the `result` object, or undefined for operations without one. */
+  handle(ctx: RequestContext<z.infer<S>>): Promise<object | undefined>;
+}
+
+/** Identity helper that keeps the body type flowing from `body` to `handle`. */
+export function defineRoute<S extends z.ZodType>(route: Route<S>): Route<S> {
+  return route;
+}
