@@ -1,0 +1,347 @@
+// RPC core for one libvirt connection: serials, concurrent calls, reply/stream/message routing, keepalive and teardown. Knows no procedures.
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { ClientErrorCode, LibvirtError, readRemoteError } from './errors.js';
+import {
+  FrameDecoder,
+  MAX_FRAME,
+  PacketStatus,
+  PacketType,
+  encodeFrame,
+  finishFrame,
+  frameWriter,
+  type Packet,
+  type PacketHeader,
+} from './framing.js';
+import { XdrError, XdrReader, type XdrWriter } from './xdr.js';
+
+/** Program numbers. */
+export const Program = {
+  REMOTE: 0x20008086,
+  QEMU: 0x20008087,
+  LXC: 0x00068000,
+  KEEPALIVE: 0x6b656570,
+} as const;
+
+const KEEPALIVE_PING = 1;
+const KEEPALIVE_PONG = 2;
+
+/** Receives the packets of one open stream (routed by the serial of the call that opened it). */
+export interface StreamHandler {
+  /** Called for every STREAM / STREAM_HOLE packet with this stream's serial. */
+  onPacket(pkt: Packet): void;
+  /** Called once if the connection dies while the stream is registered. */
+  onConnectionClosed(err: LibvirtError): void;
+}
+
+/** Keepalive and limits for one connection. */
+export interface RpcOptions {
+  /** Send a PING after this much silence from the peer (ms); 0 disables keepalive. Default 5000. */
+  keepaliveIntervalMs?: number;
+  /** Declare the peer dead after this many intervals of silence. Default 5. */
+  keepaliveCount?: number;
+  /** Largest frame accepted from the peer. */
+  maxFrame?: number;
+}
+
+/** Encodes a call's arguments. */
+export type Encoder = (w: XdrWriter) => void;
+/** Decodes a reply payload. */
+export type Decoder<T> = (r: XdrReader) => T;
+
+interface Pending {
+  proc: number;
+  decode: Decoder<unknown> | undefined;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One RPC session over a byte stream. Emits 'message' (header, payload) for MESSAGE packets that
+ * are not keepalive (events), and 'close' (LibvirtError) exactly once when the session ends.
+ */
+export class RpcConnection extends EventEmitter {
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, StreamHandler>();
+  private readonly pausedBy = new Set<number>();
+  private nextSerial = 1;
+  private lastReceived = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private closedWith: LibvirtError | undefined;
+  private drainWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+
+  constructor(
+    private readonly sock: Duplex,
+    opts: RpcOptions = {},
+  ) {
+    super();
+    this.decoder = new FrameDecoder(opts.maxFrame ?? MAX_FRAME);
+    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    sock.on('drain', () => this.flushDrainWaiters());
+    sock.on('error', (e: Error) =>
+      this.fail(
+        new LibvirtError(
+          { code: ClientErrorCode.CONNECTION_CLOSED, message: `connection error: ${e.message}` },
+          undefined,
+          e,
+        ),
+      ),
+    );
+    sock.on('end', () => this.fail(closedError('connection closed by peer')));
+    sock.on('close', () => this.fail(closedError('connection closed')));
+    const interval = opts.keepaliveIntervalMs ?? 5000;
+    const count = opts.keepaliveCount ?? 5;
+    if (interval > 0) {
+      this.timer = setInterval(
+        () => this.keepaliveTick(interval, count),
+        Math.max(10, Math.floor(interval / 2)),
+      );
+      this.timer.unref();
+    }
+  }
+
+  /** True once the session has ended (by either side). */
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  /** Calls still waiting for a reply. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends a CALL and resolves with the decoded reply. An ERROR reply rejects with its LibvirtError;
+   * a reply that does not decode rejects with a PROTOCOL LibvirtError. If `stream` is given it is
+   * registered under the call's serial before the call is sent, because data may follow the reply at once.
+   */
+  call<T>(
+    prog: number,
+    proc: number,
+    encode?: Encoder,
+    decode?: Decoder<T>,
+    stream?: (serial: number) => StreamHandler,
+  ): Promise<T> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const serial = this.allocSerial();
+    let frame: Buffer;
+    try {
+      const w = frameWriter();
+      encode?.(w);
+      frame = finishFrame(w, { prog, vers: 1, proc, type: PacketType.Call, serial, status: PacketStatus.Ok });
+    } catch (e) {
+      return Promise.reject(
+        e instanceof XdrError ? new LibvirtError({ code: 8, message: e.message }, proc, e) : e,
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(serial, { proc, decode, resolve: resolve as (v: unknown) => void, reject });
+      if (stream) this.streams.set(serial, stream(serial));
+      this.sock.write(frame);
+    });
+  }
+
+  /** Sends a stream packet (data, finish, abort) for an open stream; false means wait for `drain()`. */
+  sendStream(prog: number, proc: number, serial: number, status: number, data?: Uint8Array): boolean {
+    if (this.closedWith) throw this.closedWith;
+    return this.sock.write(
+      encodeFrame({ prog, vers: 1, proc, type: PacketType.Stream, serial, status }, data),
+    );
+  }
+
+  /** Resolves when the transport's write buffer has drained (or at once if it is not full). */
+  drain(): Promise<void> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (!this.sock.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  /** Removes a stream's routing entry. */
+  unregisterStream(serial: number): void {
+    this.streams.delete(serial);
+    this.resumeFor(serial);
+  }
+
+  /**
+   * Stops reading from the transport on behalf of a stream whose consumer is slow. All traffic on
+   * the connection waits, which is the only backpressure libvirt's protocol offers.
+   */
+  pauseFor(serial: number): void {
+    this.pausedBy.add(serial);
+    this.sock.pause();
+  }
+
+  /** Undoes pauseFor; reading resumes when no stream holds it paused. */
+  resumeFor(serial: number): void {
+    if (!this.pausedBy.delete(serial)) return;
+    if (this.pausedBy.size === 0) {
+      this.lastReceived = Date.now();
+      this.sock.resume();
+    }
+  }
+
+  /** Ends the session from our side: half-closes the transport and waits (at most 2 s) for it to close. */
+  end(): Promise<void> {
+    if (this.closedWith) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => this.fail(closedError('connection closed by client')), 2000);
+      this.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.sock.end();
+    });
+  }
+
+  /** Tears the session down at once with `err` (or a generic closed error). */
+  destroy(err?: LibvirtError): void {
+    this.fail(err ?? closedError('connection destroyed'));
+  }
+
+  private allocSerial(): number {
+    // Serial 0 is used by keepalive; skip it and any serial still in use after wrap-around.
+    for (;;) {
+      const s = this.nextSerial;
+      this.nextSerial = s >= 0xffff_ffff ? 1 : s + 1;
+      if (!this.pending.has(s) && !this.streams.has(s)) return s;
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastReceived = Date.now();
+    let packets: Packet[];
+    try {
+      packets = this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(
+        new LibvirtError(
+          { code: ClientErrorCode.PROTOCOL, message: `protocol error: ${(e as Error).message}` },
+          undefined,
+          e,
+        ),
+      );
+      return;
+    }
+    for (const p of packets) {
+      if (this.closedWith) return;
+      this.dispatch(p);
+    }
+  }
+
+  private dispatch(p: Packet): void {
+    const h = p.header;
+    switch (h.type) {
+      case PacketType.Reply:
+      case PacketType.ReplyWithFds:
+        return this.onReply(h, p.payload);
+      case PacketType.Stream:
+      case PacketType.StreamHole: {
+        const s = this.streams.get(h.serial);
+        if (s) s.onPacket(p);
+        return;
+      }
+      case PacketType.Message:
+        if (h.prog === Program.KEEPALIVE) {
+          if (h.proc === KEEPALIVE_PING) this.sendKeepalive(KEEPALIVE_PONG);
+          return;
+        }
+        this.emit('message', h, p.payload);
+        return;
+      default:
+        // Servers never send CALLs to clients; ignore anything else rather than guess.
+        return;
+    }
+  }
+
+  private onReply(h: PacketHeader, payload: Buffer): void {
+    const call = this.pending.get(h.serial);
+    if (!call) return;
+    this.pending.delete(h.serial);
+    try {
+      const r = new XdrReader(payload);
+      if (h.status === PacketStatus.Ok) {
+        const v = call.decode ? call.decode(r) : undefined;
+        r.done();
+        call.resolve(v);
+      } else {
+        const err = readRemoteError(r, call.proc);
+        this.dropStream(h.serial);
+        call.reject(err);
+      }
+    } catch (e) {
+      this.dropStream(h.serial);
+      call.reject(
+        new LibvirtError(
+          {
+            code: ClientErrorCode.PROTOCOL,
+            message: `cannot decode reply to procedure ${call.proc}: ${(e as Error).message}`,
+          },
+          call.proc,
+          e,
+        ),
+      );
+    }
+  }
+
+  private dropStream(serial: number): void {
+    if (this.streams.has(serial)) this.unregisterStream(serial);
+  }
+
+  private sendKeepalive(proc: number): void {
+    if (this.closedWith) return;
+    this.sock.write(
+      encodeFrame({
+        prog: Program.KEEPALIVE,
+        vers: 1,
+        proc,
+        type: PacketType.Message,
+        serial: 0,
+        status: PacketStatus.Ok,
+      }),
+    );
+  }
+
+  private keepaliveTick(interval: number, count: number): void {
+    // While a slow stream consumer holds the socket paused, silence is our doing, not the peer's.
+    if (this.closedWith || this.pausedBy.size > 0) return;
+    const silent = Date.now() - this.lastReceived;
+    if (silent >= interval * count) {
+      this.fail(
+        new LibvirtError({
+          code: ClientErrorCode.KEEPALIVE_TIMEOUT,
+          message: `no answer from libvirtd for ${silent} ms (keepalive)`,
+        }),
+      );
+    } else if (silent >= interval) {
+      this.sendKeepalive(KEEPALIVE_PING);
+    }
+  }
+
+  private flushDrainWaiters(): void {
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const x of w) x.resolve();
+  }
+
+  private fail(err: LibvirtError): void {
+    if (this.closedWith) return;
+    this.closedWith = err;
+    if (this.timer) clearInterval(this.timer);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(err);
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const s of streams) s.onConnectionClosed(err);
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w.reject(err);
+    this.sock.destroy();
+    this.emit('close', err);
+  }
+}
+
+function closedError(message: string): LibvirtError {
+  return new LibvirtError({ code: ClientErrorCode.CONNECTION_CLOSED, message });
+}
