@@ -1,0 +1,59 @@
+// What every command gets: the global options, a lazily built client and the output streams.
+// Credentials are loaded only when a command first needs the client, so --help never needs them.
+import { KumoClient, loadCredentials } from '@kumo/client';
+import { OUTPUT_FORMATS, type OutputFormat } from './format.js';
+import { UsageError } from './errors.js';
+
+/** Global options (`--output`, `--endpoint`, `--region`). */
+export interface GlobalOptions {
+  output?: string;
+  endpoint?: string;
+  region?: string;
+}
+
+/** Where output goes and how clients are made; replaced in tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  makeClient: (opts: GlobalOptions) => KumoClient;
+}
+
+/** The default client factory: credentials from loadCredentials, overridden by --endpoint/--region. */
+export function defaultClient(opts: GlobalOptions): KumoClient {
+  const creds = loadCredentials();
+  return new KumoClient({
+    endpoint: opts.endpoint ?? creds.endpoint,
+    regionId: opts.region ?? creds.regionId,
+    accessKey: creds.accessKey,
+    secretKey: creds.secretKey,
+  });
+}
+
+/** A command's view of the invocation. */
+export class CommandContext {
+  private client?: KumoClient;
+  constructor(
+    readonly io: CliIo,
+    private readonly opts: GlobalOptions,
+  ) {}
+
+  /** The chosen output format; a bad value is a usage error. */
+  get output(): OutputFormat {
+    const o = this.opts.output ?? 'table';
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(o)) {
+      throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}`);
+    }
+    return o as OutputFormat;
+  }
+
+  /** The client, built on first use. */
+  getClient(): KumoClient {
+    this.client ??= this.io.makeClient(this.opts);
+    return this.client;
+  }
+
+  /** Writes text to stdout. */
+  print(text: string): void {
+    this.io.stdout(text);
+  }
+}
