@@ -106,6 +106,7 @@ describe('parseAuthorization', () => {
     '39BC3408a276a1af6f3abe15bd3ed48586d50b5a0d091199122e32a06eb9ddfd';
   it('parses an SDK header', () => {
     expect(parseAuthorization(header)).toEqual({
+      algorithm: 'JDCLOUD2-HMAC-SHA256',
       accessKey: 'AK123',
       credentialDate: '20180119',
       regionId: 'cn-north-1',

@@ -1,10 +1,16 @@
-// JD Cloud JDCLOUD2-HMAC-SHA256 request signing and verification primitives; pure (node:crypto only), no I/O, no clock-skew or nonce policy.
+// JD Cloud request signing and verification (JDCLOUD2- and JDCLOUD3-HMAC-SHA256); pure (node:crypto only), no I/O, no clock-skew or nonce policy.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
-/** The algorithm name that prefixes the Authorization header and the string to sign. */
+/** The algorithm name that prefixes the Authorization header and the string to sign (Go, Node and older Python SDKs). */
 export const JDCLOUD_SIGNING_ALGORITHM = 'JDCLOUD2-HMAC-SHA256';
 
-/** The last element of every credential scope. */
+/** The newer algorithm the Python SDK signs with since 2026 (jdcloud_sdk/core/signer.py signV3). */
+export const JDCLOUD3_SIGNING_ALGORITHM = 'JDCLOUD3-HMAC-SHA256';
+
+/** A signing algorithm Kumo verifies. */
+export type SigningAlgorithm = typeof JDCLOUD_SIGNING_ALGORITHM | typeof JDCLOUD3_SIGNING_ALGORITHM;
+
+/** The last element of every JDCLOUD2 credential scope. */
 export const JDCLOUD_SCOPE_TERMINATOR = 'jdcloud2_request';
 
 /** Hex sha256 of the empty string: the payload hash of every GET and DELETE the SDKs send. */
@@ -42,10 +48,16 @@ export interface SignatureInput {
   date: string;
   regionId: string;
   service: string;
+  /**
+   * Which algorithm to compute. When absent, the one named by `headers.authorization` is used, so a
+   * verifier that passes the received headers handles both versions; JDCLOUD2 if that is absent too.
+   */
+  algorithm?: SigningAlgorithm;
 }
 
-/** The fields of a JDCLOUD2-HMAC-SHA256 Authorization header. */
+/** The fields of a JDCLOUD2/JDCLOUD3-HMAC-SHA256 Authorization header. */
 export interface ParsedAuthorization {
+  algorithm: SigningAlgorithm;
   accessKey: string;
   credentialDate: string;
   regionId: string;
@@ -117,44 +129,154 @@ export function canonicalQuery(rawQuery: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-/** One header's canonical value: repeated values joined with ',', trimmed, inner whitespace runs collapsed. */
+/** One JDCLOUD2 header value: repeated values joined with ',', trimmed, inner whitespace runs collapsed (as Go and Node do). */
 function canonicalHeaderValue(value: string | string[] | undefined): string {
   const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
   return joined.trim().replace(/\s+/g, ' ');
 }
 
+/** Percent-decodes like Python's unquote_plus: '+' is a space, malformed escapes stay literal, bytes read as UTF-8. */
+function unquotePlus(s: string): string {
+  const bytes: number[] = [];
+  const t = s.replace(/\+/g, ' ');
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i] as string;
+    if (c === '%' && isHex(t[i + 1]) && isHex(t[i + 2])) {
+      bytes.push(parseInt(t.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const ch = String.fromCodePoint(t.codePointAt(i) as number);
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      i += ch.length - 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Percent-encodes UTF-8 bytes except RFC 3986 unreserved characters and those in `safe`, upper-case hex. */
+function quote(s: string, safe: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(b);
+    out +=
+      b < 0x80 && (UNRESERVED.test(ch) || safe.includes(ch))
+        ? ch
+        : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/**
+ * JDCLOUD3 canonical URI: decode (with '+' as space), collapse repeated '/', re-encode everything but
+ * unreserved characters and '/', and make sure it starts with '/'.
+ */
+export function canonicalUriV3(rawPath: string): string {
+  const decoded = unquotePlus(rawPath).replace(/\/+/g, '/');
+  if (decoded === '') return '/';
+  const encoded = quote(decoded, '/');
+  return encoded.startsWith('/') ? encoded : '/' + encoded;
+}
+
+/**
+ * JDCLOUD3 canonical query: each piece split at its first '=', key and value decoded (with '+' as space)
+ * and re-encoded (only unreserved characters bare), sorted by key then value; pieces with an empty key or
+ * no '=' at all are left out, as the Python SDK does.
+ */
+export function canonicalQueryV3(rawQuery: string): string {
+  const lists: string[][] = [];
+  for (const piece of rawQuery.split('&')) {
+    if (piece.length === 0) continue;
+    const eq = piece.indexOf('=');
+    const parts = eq < 0 ? [piece] : [piece.slice(0, eq), piece.slice(eq + 1)];
+    lists.push(parts.map((p) => quote(unquotePlus(p), '')));
+  }
+  lists.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const x = a[i] as string;
+      const y = b[i] as string;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return a.length - b.length;
+  });
+  return lists
+    .filter((p) => p[0] !== '' && p.length === 2)
+    .map((p) => `${p[0]}=${p[1]}`)
+    .join('&');
+}
+
+/** One JDCLOUD3 header value: each value trimmed, repeated values joined with ','; inner whitespace kept. */
+function canonicalHeaderValueV3(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.map((v) => v.trim()).join(',') : (value ?? '').trim();
+}
+
+/** How each algorithm version canonicalises and derives its key. */
+const VERSIONS = {
+  [JDCLOUD_SIGNING_ALGORITHM]: {
+    keyPrefix: 'JDCLOUD2',
+    terminator: JDCLOUD_SCOPE_TERMINATOR,
+    uri: canonicalUri,
+    query: canonicalQuery,
+    headerValue: canonicalHeaderValue,
+  },
+  [JDCLOUD3_SIGNING_ALGORITHM]: {
+    keyPrefix: 'JDCLOUD3',
+    terminator: 'jdcloud3_request',
+    uri: canonicalUriV3,
+    query: canonicalQueryV3,
+    headerValue: canonicalHeaderValueV3,
+  },
+} as const;
+
+/** The algorithm an input asks for: explicit, else named by its Authorization header, else JDCLOUD2. */
+function algorithmOf(input: SignatureInput): SigningAlgorithm {
+  if (input.algorithm) return input.algorithm;
+  const auth = input.headers.authorization;
+  const first = Array.isArray(auth) ? auth[0] : auth;
+  return first?.trimStart().startsWith(JDCLOUD3_SIGNING_ALGORITHM + ' ')
+    ? JDCLOUD3_SIGNING_ALGORITHM
+    : JDCLOUD_SIGNING_ALGORITHM;
+}
+
 /** The canonical request text that is hashed into the string to sign; exported for debug logging. */
 export function buildCanonicalRequest(input: SignatureInput): string {
+  const v = VERSIONS[algorithmOf(input)];
   const names = input.signedHeaders.map((h) => h.toLowerCase());
-  const headerLines = names.map((h) => `${h}:${canonicalHeaderValue(input.headers[h])}\n`).join('');
+  const headerLines = names.map((h) => `${h}:${v.headerValue(input.headers[h])}\n`).join('');
   return [
     input.method.toUpperCase(),
-    canonicalUri(input.path),
-    canonicalQuery(input.query),
+    v.uri(input.path),
+    v.query(input.query),
     headerLines,
     names.join(';'),
     input.bodySha256Hex.toLowerCase(),
   ].join('\n');
 }
 
-/** Credential scope `<yyyymmdd>/<region>/<service>/jdcloud2_request`; the day is the x-jdcloud-date's. */
-export function credentialScope(date: string, regionId: string, service: string): string {
-  return `${date.slice(0, 8)}/${regionId}/${service}/${JDCLOUD_SCOPE_TERMINATOR}`;
+/** Credential scope `<yyyymmdd>/<region>/<service>/jdcloud2_request` (jdcloud3_request for JDCLOUD3); the day is the x-jdcloud-date's. */
+export function credentialScope(
+  date: string,
+  regionId: string,
+  service: string,
+  algorithm: SigningAlgorithm = JDCLOUD_SIGNING_ALGORITHM,
+): string {
+  return `${date.slice(0, 8)}/${regionId}/${service}/${VERSIONS[algorithm].terminator}`;
 }
 
 /** Computes the hex signature of a request: canonical request → string to sign → HMAC chain. */
 export function computeSignature(input: SignatureInput): string {
-  const scope = credentialScope(input.date, input.regionId, input.service);
+  const algorithm = algorithmOf(input);
+  const v = VERSIONS[algorithm];
+  const scope = credentialScope(input.date, input.regionId, input.service, algorithm);
   const stringToSign = [
-    JDCLOUD_SIGNING_ALGORITHM,
+    algorithm,
     input.date,
     scope,
-    sha256Hex(buildCanonicalRequest(input)),
+    sha256Hex(buildCanonicalRequest({ ...input, algorithm })),
   ].join('\n');
-  const kDate = hmac('JDCLOUD2' + input.secretKey, input.date.slice(0, 8));
+  const kDate = hmac(v.keyPrefix + input.secretKey, input.date.slice(0, 8));
   const kRegion = hmac(kDate, input.regionId);
   const kService = hmac(kRegion, input.service);
-  const kSigning = hmac(kService, JDCLOUD_SCOPE_TERMINATOR);
+  const kSigning = hmac(kService, v.terminator);
   return createHmac('sha256', kSigning).update(stringToSign, 'utf8').digest('hex');
 }
 
@@ -169,14 +291,18 @@ const MAX_AUTHORIZATION_LENGTH = 4096;
 
 /**
  * Parses `JDCLOUD2-HMAC-SHA256 Credential=AK/yyyymmdd/region/service/jdcloud2_request,
- * SignedHeaders=a;b, Signature=hex`; returns null for anything malformed (never throws).
+ * SignedHeaders=a;b, Signature=hex` (or the JDCLOUD3 form ending in jdcloud3_request); returns null for
+ * anything malformed (never throws).
  */
 export function parseAuthorization(header: string): ParsedAuthorization | null {
   if (header.length > MAX_AUTHORIZATION_LENGTH) return null;
   const trimmed = header.trim();
-  if (!trimmed.startsWith(JDCLOUD_SIGNING_ALGORITHM + ' ')) return null;
+  const algorithm = ([JDCLOUD_SIGNING_ALGORITHM, JDCLOUD3_SIGNING_ALGORITHM] as const).find((a) =>
+    trimmed.startsWith(a + ' '),
+  );
+  if (algorithm === undefined) return null;
   const fields = new Map<string, string>();
-  for (const part of trimmed.slice(JDCLOUD_SIGNING_ALGORITHM.length).split(',')) {
+  for (const part of trimmed.slice(algorithm.length).split(',')) {
     const eq = part.indexOf('=');
     if (eq < 0) return null;
     const name = part.slice(0, eq).trim();
@@ -196,12 +322,13 @@ export function parseAuthorization(header: string): ParsedAuthorization | null {
     string,
     string,
   ];
-  if (!accessKey || !regionId || !service || terminator !== JDCLOUD_SCOPE_TERMINATOR) return null;
+  if (!accessKey || !regionId || !service || terminator !== VERSIONS[algorithm].terminator) return null;
   if (!/^\d{8}$/.test(credentialDate)) return null;
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return null;
   const names = signedHeaders.split(';').map((h) => h.trim().toLowerCase());
   if (names.some((h) => !/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(h))) return null;
   return {
+    algorithm,
     accessKey,
     credentialDate,
     regionId,
@@ -232,6 +359,8 @@ export interface SignRequestInput {
   service?: string;
   now?: Date;
   nonce?: string;
+  /** Defaults to JDCLOUD2-HMAC-SHA256, which every SDK generation's servers accept. */
+  algorithm?: SigningAlgorithm;
 }
 
 /**
@@ -242,6 +371,7 @@ export interface SignRequestInput {
  */
 export function signRequest(req: SignRequestInput): Record<string, string> {
   const service = req.service ?? 'vm';
+  const algorithm = req.algorithm ?? JDCLOUD_SIGNING_ALGORITHM;
   const date = formatJdDate(req.now ?? new Date());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
@@ -264,9 +394,10 @@ export function signRequest(req: SignRequestInput): Record<string, string> {
     date,
     regionId: req.regionId,
     service,
+    algorithm,
   });
   headers.authorization =
-    `${JDCLOUD_SIGNING_ALGORITHM} Credential=${req.accessKey}/${credentialScope(date, req.regionId, service)}, ` +
+    `${algorithm} Credential=${req.accessKey}/${credentialScope(date, req.regionId, service, algorithm)}, ` +
     `SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   return headers;
 }
