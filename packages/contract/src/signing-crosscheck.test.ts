@@ -10,6 +10,8 @@ const cases: {
   body?: string;
   escapeColon?: boolean;
   headers?: Record<string, string>;
+  version?: 2 | 3;
+  pythonV3Headers?: boolean;
 }[] = [
   {
     name: 'GET with flattened filters',
@@ -45,6 +47,27 @@ const cases: {
     method: 'DELETE',
     url: 'http://h/v1/regions/r/keypairs/k',
     headers: { 'X-Jdcloud-Security-Token': 'tok', Accept: 'application/json' },
+  },
+  {
+    name: 'v3: GET with + and %20 spaces, Python header set',
+    method: 'GET',
+    url: 'http://127.0.0.1:8080/v1/regions/local-1/keypairs?filters.1.values.1=a+b&filters.1.values.2=c%20d&pageSize=10',
+    version: 3,
+    pythonV3Headers: true,
+  },
+  {
+    name: 'v3: POST action with raw colon and unicode',
+    method: 'POST',
+    url: 'http://h:8080/v1/regions/local-1/instances/名:modifyInstanceAttribute',
+    body: '{"name":"云"}',
+    version: 3,
+  },
+  {
+    name: 'v3: doubled slashes and bare query key',
+    method: 'DELETE',
+    url: 'http://h/v1//regions/local-1/keypairs/k?flag&x=1',
+    version: 3,
+    pythonV3Headers: true,
   },
 ];
 

@@ -1,4 +1,4 @@
-// A second, from-scratch JDCLOUD2-HMAC-SHA256 signer for API tests; it shares no code with packages/contract
+// A second, from-scratch JDCLOUD2/JDCLOUD3-HMAC-SHA256 signer for API tests; it shares no code with packages/contract
 // (own canonicalisation, own HMAC chain) so tests can prove kumod accepts what an independent implementation sends.
 import * as crypto from 'node:crypto';
 
@@ -19,6 +19,13 @@ export interface IndependentSignInput {
   nonce?: string;
   /** Sign the action colon the way the Go SDK sends it (%3A) instead of raw like the Python SDK. */
   escapeColon?: boolean;
+  /** 2 (Go, Node, old Python SDKs; default) or 3 (Python SDK since 1.6.95). */
+  version?: 2 | 3;
+  /**
+   * Sign only content-type and host, as the Python SDK's JDCLOUD3 signer does (it adds x-jdcloud-date and
+   * x-jdcloud-nonce after signing); the date is still covered through the string to sign.
+   */
+  pythonV3Headers?: boolean;
 }
 
 /** The headers to send plus the wire path and query that were signed. */
@@ -70,6 +77,57 @@ function canonicalQueryString(wireQuery: string): string {
   return entries.map((e) => e.k + '=' + e.v).join('&');
 }
 
+/** Python-style unquote_plus of one query component or path into a string ('+' is space; bad escapes kept). */
+function decodeLoosely(text: string): string {
+  const spaced = text.split('+').join(' ');
+  const out: number[] = [];
+  let i = 0;
+  while (i < spaced.length) {
+    const hex = spaced.substring(i + 1, i + 3);
+    if (spaced[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      out.push(Number.parseInt(hex, 16));
+      i += 3;
+    } else {
+      const cp = spaced.codePointAt(i) as number;
+      for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) out.push(b);
+      i += cp > 0xffff ? 2 : 1;
+    }
+  }
+  return Buffer.from(out).toString('utf8');
+}
+
+/** Version 3 path: loosely decoded, '/' runs collapsed, each segment escaped, leading '/' ensured. */
+function canonicalPathV3(wirePath: string): string {
+  const collapsed = decodeLoosely(wirePath).replace(/\/{2,}/g, '/');
+  if (collapsed === '') return '/';
+  const escaped = collapsed.split('/').map(escapeSegment).join('/');
+  return escaped[0] === '/' ? escaped : `/${escaped}`;
+}
+
+/** Version 3 query: split at the first '=', both sides decoded then escaped; keyless or '='-less pairs dropped. */
+function canonicalQueryV3(wireQuery: string): string {
+  type Pair = { k: string; v: string | undefined };
+  const entries: Pair[] = wireQuery
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const i = p.indexOf('=');
+      const k = escapeSegment(decodeLoosely(i === -1 ? p : p.substring(0, i)));
+      return { k, v: i === -1 ? undefined : escapeSegment(decodeLoosely(p.substring(i + 1))) };
+    });
+  entries.sort((x, y) => {
+    if (x.k !== y.k) return x.k < y.k ? -1 : 1;
+    if (x.v === y.v) return 0;
+    if (x.v === undefined) return -1;
+    if (y.v === undefined) return 1;
+    return x.v < y.v ? -1 : 1;
+  });
+  return entries
+    .filter((e) => e.k !== '' && e.v !== undefined)
+    .map((e) => `${e.k}=${e.v}`)
+    .join('&');
+}
+
 /** Signs one request from the public description of the algorithm and returns what to send. */
 export function independentSign(input: IndependentSignInput): IndependentSignOutput {
   const u = new URL(input.url);
@@ -90,23 +148,31 @@ export function independentSign(input: IndependentSignInput): IndependentSignOut
   toSign.set('host', u.host);
   toSign.set('x-jdcloud-date', stamp);
   toSign.set('x-jdcloud-nonce', input.nonce ?? crypto.randomUUID());
-  const names = [...toSign.keys()].filter((n) => n !== 'authorization' && n !== 'user-agent').sort();
+  const names = [...toSign.keys()]
+    .filter((n) => n !== 'authorization' && n !== 'user-agent')
+    .filter((n) => !input.pythonV3Headers || n === 'content-type' || n === 'host')
+    .sort();
 
+  const v = input.version ?? 2;
+  const path = v === 3 ? canonicalPathV3(wirePath) : canonicalPath(wirePath);
+  const query = v === 3 ? canonicalQueryV3(wireQuery) : canonicalQueryString(wireQuery);
   const canonicalRequest =
-    `${input.method.toUpperCase()}\n${canonicalPath(wirePath)}\n${canonicalQueryString(wireQuery)}\n` +
+    `${input.method.toUpperCase()}\n${path}\n${query}\n` +
     names.map((n) => `${n}:${(toSign.get(n) ?? '').trim()}\n`).join('') +
     `\n${names.join(';')}\n${hexDigest(input.body ?? '')}`;
-  const scope = [day, input.regionId, service, 'jdcloud2_request'].join('/');
-  const stringToSign = `JDCLOUD2-HMAC-SHA256\n${stamp}\n${scope}\n${hexDigest(canonicalRequest)}`;
+  const terminator = `jdcloud${v}_request`;
+  const scope = [day, input.regionId, service, terminator].join('/');
+  const algorithm = `JDCLOUD${v}-HMAC-SHA256`;
+  const stringToSign = `${algorithm}\n${stamp}\n${scope}\n${hexDigest(canonicalRequest)}`;
 
-  let key: Buffer = mac(`JDCLOUD2${input.secretKey}`, day);
-  for (const part of [input.regionId, service, 'jdcloud2_request']) key = mac(key, part);
+  let key: Buffer = mac(`JDCLOUD${v}${input.secretKey}`, day);
+  for (const part of [input.regionId, service, terminator]) key = mac(key, part);
   const signature = crypto.createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
 
   const headers: Record<string, string> = {};
-  for (const n of names) if (n !== 'host') headers[n] = toSign.get(n) as string;
+  for (const [n, value] of toSign) if (n !== 'host' && n !== 'authorization') headers[n] = value;
   headers.authorization =
-    `JDCLOUD2-HMAC-SHA256 Credential=${input.accessKey}/${scope}, ` +
+    `${algorithm} Credential=${input.accessKey}/${scope}, ` +
     `SignedHeaders=${names.join(';')}, Signature=${signature}`;
   return {
     headers,
