@@ -182,8 +182,8 @@ export async function startEnv(kind: TransportKind): Promise<TestEnv> {
       'KbdInteractiveAuthentication no',
       'UsePAM no',
       'StrictModes no',
+      // OpenSSH refuses direct-streamlocal when TCP forwarding is off, so it stays at its default.
       'AllowStreamLocalForwarding yes',
-      'AllowTcpForwarding no',
       'X11Forwarding no',
       '',
     ].join('\n'),

@@ -125,7 +125,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     expect(info.cpus).toBeGreaterThan(0);
     expect(info.memory).toBeGreaterThan(0n);
     expect(await c.nodeGetFreeMemory()).toBeGreaterThan(0n);
-  });
+  }, T);
 
   it('reports typed errors for missing objects', async () => {
     const missing = `${prefix}-missing`;
@@ -135,7 +135,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     await rejectsWith(c.storagePoolLookupByName(missing), isNoStoragePool);
     await rejectsWith(c.nwfilterLookupByName(missing), isNoNwfilter);
     await rejectsWith(c.storageVolLookupByPath(join(dir, 'nope.qcow2')), isNoStorageVol);
-  });
+  }, T);
 
   it(
     'manages a dir storage pool',
@@ -251,7 +251,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     expect(await c.nwfilterGetXmlDesc(filter)).toContain(`name='${filter.name}'`);
     await c.nwfilterUndefine(filter);
     await rejectsWith(c.nwfilterLookupByName(filter.name), isNoNwfilter);
-  });
+  }, T);
 
   it(
     'edits a defined-but-not-started domain',
@@ -369,7 +369,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
       }
     });
     expect(await Promise.all(calls)).toEqual(Array(50).fill(true));
-  });
+  }, T);
 
   it(
     'undefines domains and tears down the network and pool',

@@ -39,8 +39,10 @@ export function tlsTransport(o: TlsOptions): Transport {
       sock.setNoDelay(true);
       const ready = new Promise<Duplex>((resolve, reject) => {
         sock.once('secureConnect', () => {
-          sock.off('error', reject);
-          resolve(sock);
+          readCheckByte(sock).then(() => {
+            sock.off('error', reject);
+            resolve(sock);
+          }, reject);
         });
         sock.once('error', reject);
       });
@@ -49,6 +51,32 @@ export function tlsTransport(o: TlsOptions): Transport {
       );
     },
   };
+}
+
+/**
+ * After the TLS handshake libvirtd sends one byte: 1 if it accepted our client certificate. It is
+ * not part of any RPC frame, so it is consumed here before the socket is handed to the RPC layer.
+ */
+function readCheckByte(sock: tls.TLSSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      sock.off('readable', onReadable);
+      sock.off('end', onEnd);
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(new Error('libvirtd closed the TLS connection (client certificate rejected?)'));
+    };
+    const onReadable = () => {
+      const b = sock.read(1) as Buffer | null;
+      if (b === null) return;
+      cleanup();
+      if (b[0] === 1) resolve();
+      else reject(new Error(`libvirtd rejected the client certificate (check byte ${b[0]})`));
+    };
+    sock.on('readable', onReadable);
+    sock.on('end', onEnd);
+  });
 }
 
 const isIp = (h: string): boolean => /^[\d.]+$/.test(h) || h.includes(':');
