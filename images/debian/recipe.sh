@@ -22,6 +22,8 @@ DEBIAN_FRONTEND=noninteractive chroot "$root" dpkg --configure -a
 # The NoCloud seed is the only datasource Kumo offers; probing others costs boot time under TCG.
 cat >"$root/etc/cloud/cloud.cfg.d/90-kumo.cfg" <<'CFG'
 datasource_list: [NoCloud, None]
+# The image ships no locales package; C.UTF-8 is built into libc, so leave the locale alone.
+locale: false
 CFG
 cat >"$root/etc/fstab" <<'FSTAB'
 LABEL=rootfs / ext4 rw,errors=remount-ro 0 1

@@ -1,1 +1,33 @@
-export {};
+// Public API of @kumo/hypervisor: one host through libvirt only; re-exports, no logic.
+export {
+  Host,
+  type HostOptions,
+  type PowerOffOptions,
+  type InstanceSummary,
+  type EventFeed,
+} from './host.js';
+export { HypervisorError, isHypervisorError, type HypervisorErrorCode } from './errors.js';
+export { Reverter, type Undo } from './reverter.js';
+export {
+  validateManifest,
+  imageKey,
+  type ImageManifest,
+  type ImageFile,
+  type ImageFiles,
+  type ImageBoot,
+} from './image.js';
+export type {
+  InstanceSpec,
+  InstanceType,
+  InstanceNic,
+  InstanceLogin,
+  PowerState,
+  InstanceEvent,
+  HostCapacity,
+  NetworkSpec,
+} from './spec.js';
+export { designDomain, type HostProfile, type DomainPaths, type DomainNames } from './designer.js';
+export { buildSeedFiles, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
+export { buildSeedIso } from './seed/iso.js';
+export { domainToXml, domainFromXml, KUMO_NS, type DomainConfig } from './xml/domain.js';
+export { networkToXml, networkFromXml, type NetworkConfig } from './xml/network.js';

@@ -1,0 +1,97 @@
+// Accelerator probe: decides whether a host's KVM can really run guests by booting a one-sector
+// probe guest under KVM; it defines only a transient domain and one volume, and removes both.
+import { Readable } from 'node:stream';
+import { DomainState, isNotFound, type LibvirtClient } from '@kumo/libvirt';
+import { domainToXml } from './xml/domain.js';
+import { volumeToXml } from './xml/volume.js';
+
+// A boot sector that loads an empty interrupt table and executes int3: the CPU triple-faults at
+// once, which resets the machine, and with on_reboot=destroy the domain stops. A working KVM (or
+// TCG) gets there within a second of SeaBIOS; a KVM that cannot run guests (e.g. the pagetable-
+// based kvm_pvm module) hangs or pauses with an emulation failure instead.
+function probeDisk(): Buffer {
+  const b = Buffer.alloc(1024 * 1024);
+  Buffer.from([0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0x0f, 0x01, 0x1e, 0x0b, 0x7c, 0xcc]).copy(b, 0);
+  b[510] = 0x55;
+  b[511] = 0xaa;
+  return b;
+}
+
+/** Returns 'kvm' when libvirt offers KVM and a probe guest boots under it, otherwise 'qemu'. */
+export async function probeAccelerator(
+  lv: LibvirtClient,
+  poolName: string,
+  prefix: string,
+  timeoutMs = 15_000,
+): Promise<'kvm' | 'qemu'> {
+  const caps = await lv.connectGetDomainCapabilities({ virtType: 'kvm', arch: 'x86_64' }).catch(() => '');
+  if (!/<domain>kvm<\/domain>/.test(caps)) return 'qemu';
+  const pool = await lv.storagePoolLookupByName(poolName);
+  const volName = `${prefix}kvm-probe.raw`;
+  const domName = `${prefix}kvm-probe`;
+  try {
+    await lv
+      .storageVolLookupByName(pool, volName)
+      .then((v) => lv.storageVolDelete(v))
+      .catch(() => undefined);
+    const disk = probeDisk();
+    const vol = await lv.storageVolCreateXml(
+      pool,
+      volumeToXml({ name: volName, capacityBytes: disk.length, format: 'raw' }),
+    );
+    await lv.storageVolUpload(vol, Readable.from([disk]));
+    const xml = domainToXml({
+      type: 'kvm',
+      name: domName,
+      memoryKiB: 32 * 1024,
+      vcpus: 1,
+      os: { arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] },
+      features: [],
+      clockOffset: 'utc',
+      onPoweroff: 'destroy',
+      onReboot: 'destroy',
+      onCrash: 'destroy',
+      disks: [
+        {
+          path: await lv.storageVolGetPath(vol),
+          format: 'raw',
+          target: 'hda',
+          bus: 'sata',
+          device: 'disk',
+          readOnly: true,
+        },
+      ],
+      interfaces: [],
+      serials: [],
+      graphics: [],
+      rng: false,
+      balloon: false,
+    });
+    const dom = await lv.domainCreateXml(xml, 0);
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      try {
+        const s = await lv.domainGetState(dom);
+        if (s.state === DomainState.SHUTOFF) return 'kvm';
+        if (s.state === DomainState.PAUSED || s.state === DomainState.CRASHED) break;
+      } catch (err) {
+        if (isNotFound(err)) return 'kvm'; // transient domain gone: it reset and was destroyed
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await lv.domainDestroy(dom).catch(() => undefined);
+    return 'qemu';
+  } catch {
+    await lv
+      .domainLookupByName(domName)
+      .then((d) => lv.domainDestroy(d))
+      .catch(() => undefined);
+    return 'qemu';
+  } finally {
+    await lv
+      .storageVolLookupByName(pool, volName)
+      .then((v) => lv.storageVolDelete(v))
+      .catch(() => undefined);
+  }
+}
