@@ -19,6 +19,8 @@ const withPostgres = {
   globalTeardown: '<rootDir>/test/support/global-postgres-teardown.ts',
 };
 export default {
+  // A leaked child process or socket must never hang CI.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'] },
     {

@@ -79,8 +79,14 @@ export async function startKumod(
       clearTimeout(timer);
       reject(new Error(`kumod exited with ${code}:\n${out}`));
     });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
   });
-  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
+  // Only the process that created the admin account writes credentials; others share its database.
+  const credsFile = join(dataDir, 'credentials.json');
+  const credentials = (opts.adminCredentials ??
+    JSON.parse(readFileSync(credsFile, 'utf8'))) as CredentialsFile;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
