@@ -1,6 +1,10 @@
 // Parses kumod's configuration from the environment exactly once, into a typed object passed down.
 // Nothing else in the server reads process.env.
 import { fileURLToPath } from 'node:url';
+import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -14,6 +18,8 @@ export interface Config {
   defaultAz: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   instanceTypesFile: string;
+  /** The instance type catalogue read from instanceTypesFile. */
+  instanceTypes: InstanceTypeSpec[];
   quotas: QuotaLimits;
   rateLimit: { perAccountPerMinute: number; perOperationPerMinute: number };
   auth: { maxSkewSeconds: number };
@@ -51,14 +57,6 @@ export const CONFIG_VARIABLES = {
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
-
-/** A configuration value is wrong; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -99,6 +97,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`KUMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const instanceTypesFile =
+    get('KUMO_INSTANCE_TYPES') || fileURLToPath(new URL('../catalogue/instance-types.yaml', import.meta.url));
   return {
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
     dataDir: get('KUMO_DATA_DIR'),
@@ -107,9 +107,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     regionId,
     defaultAz,
     logLevel: logLevel as Config['logLevel'],
-    instanceTypesFile:
-      get('KUMO_INSTANCE_TYPES') ||
-      fileURLToPath(new URL('../catalogue/instance-types.yaml', import.meta.url)),
+    instanceTypesFile,
+    instanceTypes: loadCatalogue(instanceTypesFile),
     quotas: {
       instance: int('KUMO_QUOTA_INSTANCE', 0, 100_000),
       keypair: int('KUMO_QUOTA_KEYPAIR', 0, 100_000),

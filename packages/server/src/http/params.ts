@@ -141,6 +141,8 @@ export function canonicalizeKeys(value: unknown, schema: z.ZodType): unknown {
   const byLower = new Map(Object.keys(def.shape).map((k) => [k.toLowerCase(), k]));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
+    // SDKs send unset optional fields as null: that means "not given".
+    if (v === null) continue;
     const canonical = byLower.get(k.toLowerCase());
     // An exact-case key wins over a differently-cased duplicate.
     if (canonical && (!(canonical in out) || k === canonical))

@@ -3,7 +3,7 @@ import { AccountsModel, KeypairsModel, RequestGuardsModel, type Database } from 
 import type { Config } from '../config.js';
 import { Authenticator } from '../auth/authenticate.js';
 import { AccountService } from './accounts.js';
-import { InstanceTypeService, loadCatalogue } from './instance-types.js';
+import { InstanceTypeService } from './instance-types.js';
 import { KeypairService } from './keypairs.js';
 import { QuotaService } from './quotas.js';
 
@@ -29,7 +29,7 @@ export function createServices(db: Database, config: Config): Services {
     accounts: new AccountService(accountsModel),
     keypairs: new KeypairService(keypairsModel, () => quotas.limit('keypair')),
     // Hosts and their capacity arrive with the hosts registry; until then no AZ offers capacity.
-    instanceTypes: new InstanceTypeService(loadCatalogue(config.instanceTypesFile), async () => []),
+    instanceTypes: new InstanceTypeService(config.instanceTypes, async () => []),
     quotas,
     authenticator: new Authenticator(accountsModel, guards, config),
     guards,
