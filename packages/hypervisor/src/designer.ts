@@ -94,7 +94,7 @@ export function designDomain(
       { path: paths.seed, format: 'raw', target: 'vdb', bus: 'virtio', device: 'disk', readOnly: true },
     ],
     interfaces: [{ kind: names.nicKind, source: names.nicSource, mac: spec.nic.mac, model: 'virtio' }],
-    serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.log` }],
+    serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.console.log` }],
     graphics: [
       spec.vncPassword !== undefined
         ? { kind: 'vnc', listen: profile.vncListen, port: 'auto', password: spec.vncPassword }

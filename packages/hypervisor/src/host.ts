@@ -407,7 +407,7 @@ export class Host {
           });
           net = await this.lv.networkDefineXml(xml);
         }
-        const active = (await this.lv.connectListAllNetworks(1)).some((n) => n.name === name);
+        const active = (await this.lv.connectListAllNetworks(2 /* ACTIVE */)).some((n) => n.name === name);
         if (!active) await this.lv.networkCreate(net);
         await this.lv.networkSetAutostart(net, true).catch(() => undefined);
       }),
@@ -431,7 +431,7 @@ export class Host {
 
   private async reserve(networkName: string, id: string, mac: string, ip: string): Promise<boolean> {
     const net = await this.lv.networkLookupByName(this.names.network(networkName));
-    const cfg = networkFromXml(await this.lv.networkGetXmlDesc(net, 2 /* INACTIVE */));
+    const cfg = networkFromXml(await this.lv.networkGetXmlDesc(net, 1 /* VIR_NETWORK_XML_INACTIVE */));
     if (!cfg.ip) return false; // a bridge to a host bridge: addressing is not ours to hand out
     const same = cfg.ip.hosts.find((h) => h.mac === mac);
     if (same && same.ip === ip) return false;
@@ -465,7 +465,7 @@ export class Host {
   private async unreserveAll(id: string): Promise<void> {
     for (const net of await this.lv.connectListAllNetworks(0)) {
       if (this.names.networkName(net.name) === undefined) continue;
-      const cfg = networkFromXml(await this.lv.networkGetXmlDesc(net, 2));
+      const cfg = networkFromXml(await this.lv.networkGetXmlDesc(net, 1));
       for (const h of cfg.ip?.hosts ?? [])
         if (h.name === id) await this.unreserveHost(net, h.mac, h.ip, h.name);
     }

@@ -1,0 +1,176 @@
+// Host against the real libvirtd, without booting to SSH: images, overlays, networks, destroy, and
+// failure injection at every spawn step leaving the host exactly as before.
+import { existsSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import { HypervisorError, type InstanceSpec } from '@kumo/hypervisor';
+import {
+  buildImage,
+  connectAgain,
+  fixture,
+  hostSnapshot,
+  keypair,
+  subnet,
+  virsh,
+  type BuiltImage,
+  type Fixture,
+} from './support.js';
+
+jest.setTimeout(300_000);
+
+const net = subnet(61, 'it');
+let fx: Fixture;
+let tiny: BuiltImage;
+let netName: string;
+
+function spec(id: string, host: number, over: Partial<InstanceSpec> = {}): InstanceSpec {
+  return {
+    id,
+    hostname: `vm-${id}`,
+    image: tiny.manifest,
+    type: { vcpus: 1, memoryMiB: 256 },
+    rootDiskBytes: 1 << 30,
+    nic: {
+      network: 'it',
+      mac: net.mac(host),
+      ip: net.ip(host),
+      prefix: 24,
+      gateway: net.gateway,
+      dns: [net.gateway],
+    },
+    login: { authorizedKeys: [keypair().publicKey] },
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  tiny = await buildImage('tiny');
+  fx = await fixture('it');
+  await fx.host.ensureNetwork(net.spec);
+  netName = 'kumo-hvtest-it-net-it';
+});
+
+afterAll(async () => {
+  if (!fx) return;
+  for (const i of await fx.host.list()) await fx.host.destroy(i.id);
+  await fx.host.removeNetwork('it');
+  await fx.cleanup();
+});
+
+test('ensureNetwork is idempotent and creates one NAT network', async () => {
+  await fx.host.ensureNetwork(net.spec);
+  expect(virsh('net-list', '--name')).toContain(netName);
+  expect(virsh('net-dumpxml', netName)).toContain("<forward mode='nat'");
+});
+
+test('ensureImage uploads once, verifies, and is idempotent', async () => {
+  const t0 = Date.now();
+  await fx.host.ensureImage(tiny.manifest, tiny.files);
+  const first = Date.now() - t0;
+  const t1 = Date.now();
+  await fx.host.ensureImage(tiny.manifest, tiny.files);
+  const second = Date.now() - t1;
+  expect(await fx.host.hasImage(tiny.manifest)).toBe(true);
+  expect(second).toBeLessThan(Math.max(200, first));
+  const vols = virsh('vol-list', fx.poolName);
+  expect(vols).toMatch(/img-tiny-[0-9a-f]{12}\.root/);
+});
+
+test('capacity reports node and pool figures and the configured accelerator', async () => {
+  const c = await fx.host.capacity();
+  expect(c.vcpus).toBeGreaterThan(0);
+  expect(c.memoryMiB).toBeGreaterThan(256);
+  expect(c.poolAvailableBytes).toBeGreaterThan(0);
+  expect(c.accelerator).toBe('qemu');
+});
+
+test('spawn defines a running domain with an overlay backed by the base; destroy removes everything', async () => {
+  await fx.host.ensureImage(tiny.manifest, tiny.files);
+  await fx.host.spawn(spec('life', 20));
+  expect(await fx.host.state('life')).toBe('running');
+  const vol = virsh('vol-dumpxml', '--pool', fx.poolName, 'kumo-hvtest-it-life-root.qcow2');
+  expect(vol).toContain('<backingStore>');
+  expect(vol).toMatch(/<capacity unit='bytes'>1073741824</);
+  expect(virsh('net-dumpxml', netName)).toContain(net.mac(20));
+  // The base is protected while the overlay exists.
+  await expect(fx.host.removeImage(tiny.manifest)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  await fx.host.destroy('life');
+  await fx.host.destroy('life'); // idempotent
+  expect(await fx.host.state('life')).toBe('absent');
+  expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-it-life');
+  expect(virsh('vol-list', fx.poolName)).not.toContain('it-life-');
+  expect(virsh('net-dumpxml', netName)).not.toContain(net.mac(20));
+});
+
+describe('a failed spawn leaves the host exactly as before', () => {
+  const steps = ['reserve-address', 'create-overlay', 'upload-seed', 'define', 'start'];
+  test.each(steps)('injected failure at %s', async (step) => {
+    await fx.host.ensureImage(tiny.manifest, tiny.files);
+    const before = hostSnapshot(fx.poolName, [netName]);
+    const faulty = await connectAgain(fx, {
+      faultInjector: (s) => {
+        if (s === step) throw new Error(`injected at ${s}`);
+      },
+    });
+    try {
+      await expect(faulty.spawn(spec('fail', 30))).rejects.toBeInstanceOf(HypervisorError);
+    } finally {
+      await faulty.close();
+    }
+    expect(hostSnapshot(fx.poolName, [netName])).toBe(before);
+  });
+
+  test('bad image checksum', async () => {
+    const before = hostSnapshot(fx.poolName, [netName]);
+    const bad = {
+      ...tiny.manifest,
+      name: 'tiny-bad',
+      files: { ...tiny.manifest.files, root: { ...tiny.manifest.files.root, sha256: '0'.repeat(64) } },
+    };
+    await expect(fx.host.ensureImage(bad, tiny.files)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+    expect(hostSnapshot(fx.poolName, [netName])).toBe(before);
+  });
+
+  test('missing pool space', async () => {
+    const before = hostSnapshot(fx.poolName, [netName]);
+    await expect(fx.host.spawn(spec('fail', 30, { rootDiskBytes: 2 ** 53 - 1 }))).rejects.toMatchObject({
+      code: 'INSUFFICIENT_SPACE',
+    });
+    expect(hostSnapshot(fx.poolName, [netName])).toBe(before);
+  });
+
+  test('define error (machine type libvirt rejects)', async () => {
+    const before = hostSnapshot(fx.poolName, [netName]);
+    const other = await connectAgain(fx, { machine: 'no-such-machine-type' });
+    try {
+      await expect(other.spawn(spec('fail', 30))).rejects.toMatchObject({ code: 'DEFINE_FAILED' });
+    } finally {
+      await other.close();
+    }
+    expect(hostSnapshot(fx.poolName, [netName])).toBe(before);
+  });
+
+  test('start error (VNC bound to an address the host does not have)', async () => {
+    const before = hostSnapshot(fx.poolName, [netName]);
+    const other = await connectAgain(fx, { vncListen: '203.0.113.77' });
+    try {
+      await expect(other.spawn(spec('fail', 30))).rejects.toMatchObject({ code: 'START_FAILED' });
+    } finally {
+      await other.close();
+    }
+    expect(hostSnapshot(fx.poolName, [netName])).toBe(before);
+  });
+});
+
+test('accelerator probe notices a KVM that cannot boot a guest', async () => {
+  const probed = await connectAgain(fx, { accelerator: 'probe' });
+  try {
+    const accel = (await probed.capacity()).accelerator;
+    // The CI machines expose /dev/kvm through kvm_pvm, which cannot run a guest; real KVM hosts can.
+    if (existsSync('/sys/module/kvm_pvm')) expect(accel).toBe('qemu');
+    else expect(['kvm', 'qemu']).toContain(accel);
+    expect(virsh('list', '--all', '--name')).not.toContain('kvm-probe');
+    expect(virsh('vol-list', fx.poolName)).not.toContain('kvm-probe');
+  } finally {
+    await probed.close();
+  }
+});
