@@ -111,31 +111,39 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     await env?.stop();
   }, T);
 
-  it('answers connection and node procedures', async () => {
-    expect(await c.connectGetVersion()).toBeGreaterThan(1_000_000);
-    expect(await c.connectGetLibVersion()).toBeGreaterThanOrEqual(9_000_000);
-    expect((await c.connectGetHostname()).length).toBeGreaterThan(0);
-    expect(await c.connectGetUri()).toBe('qemu:///system');
-    expect(await c.connectGetCapabilities()).toContain('<capabilities>');
-    expect(await c.connectGetDomainCapabilities({ virtType: 'qemu', arch: 'x86_64' })).toContain(
-      '<domainCapabilities>',
-    );
-    const info = await c.nodeGetInfo();
-    expect(info.model).toBe('x86_64');
-    expect(info.cpus).toBeGreaterThan(0);
-    expect(info.memory).toBeGreaterThan(0n);
-    expect(await c.nodeGetFreeMemory()).toBeGreaterThan(0n);
-  }, T);
+  it(
+    'answers connection and node procedures',
+    async () => {
+      expect(await c.connectGetVersion()).toBeGreaterThan(1_000_000);
+      expect(await c.connectGetLibVersion()).toBeGreaterThanOrEqual(9_000_000);
+      expect((await c.connectGetHostname()).length).toBeGreaterThan(0);
+      expect(await c.connectGetUri()).toBe('qemu:///system');
+      expect(await c.connectGetCapabilities()).toContain('<capabilities>');
+      expect(await c.connectGetDomainCapabilities({ virtType: 'qemu', arch: 'x86_64' })).toContain(
+        '<domainCapabilities>',
+      );
+      const info = await c.nodeGetInfo();
+      expect(info.model).toBe('x86_64');
+      expect(info.cpus).toBeGreaterThan(0);
+      expect(info.memory).toBeGreaterThan(0n);
+      expect(await c.nodeGetFreeMemory()).toBeGreaterThan(0n);
+    },
+    T,
+  );
 
-  it('reports typed errors for missing objects', async () => {
-    const missing = `${prefix}-missing`;
-    await rejectsWith(c.domainLookupByName(missing), isNoDomain);
-    await rejectsWith(c.domainLookupByUuid('00000000-0000-4000-8000-00000000dead'), isNoDomain);
-    await rejectsWith(c.networkLookupByName(missing), isNoNetwork);
-    await rejectsWith(c.storagePoolLookupByName(missing), isNoStoragePool);
-    await rejectsWith(c.nwfilterLookupByName(missing), isNoNwfilter);
-    await rejectsWith(c.storageVolLookupByPath(join(dir, 'nope.qcow2')), isNoStorageVol);
-  }, T);
+  it(
+    'reports typed errors for missing objects',
+    async () => {
+      const missing = `${prefix}-missing`;
+      await rejectsWith(c.domainLookupByName(missing), isNoDomain);
+      await rejectsWith(c.domainLookupByUuid('00000000-0000-4000-8000-00000000dead'), isNoDomain);
+      await rejectsWith(c.networkLookupByName(missing), isNoNetwork);
+      await rejectsWith(c.storagePoolLookupByName(missing), isNoStoragePool);
+      await rejectsWith(c.nwfilterLookupByName(missing), isNoNwfilter);
+      await rejectsWith(c.storageVolLookupByPath(join(dir, 'nope.qcow2')), isNoStorageVol);
+    },
+    T,
+  );
 
   it(
     'manages a dir storage pool',
@@ -245,13 +253,17 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     T,
   );
 
-  it('defines, looks up and removes a network filter', async () => {
-    filter = await c.nwfilterDefineXml(nwfilterXml(`${prefix}-filter`));
-    expect(await c.nwfilterLookupByName(filter.name)).toEqual(filter);
-    expect(await c.nwfilterGetXmlDesc(filter)).toContain(`name='${filter.name}'`);
-    await c.nwfilterUndefine(filter);
-    await rejectsWith(c.nwfilterLookupByName(filter.name), isNoNwfilter);
-  }, T);
+  it(
+    'defines, looks up and removes a network filter',
+    async () => {
+      filter = await c.nwfilterDefineXml(nwfilterXml(`${prefix}-filter`));
+      expect(await c.nwfilterLookupByName(filter.name)).toEqual(filter);
+      expect(await c.nwfilterGetXmlDesc(filter)).toContain(`name='${filter.name}'`);
+      await c.nwfilterUndefine(filter);
+      await rejectsWith(c.nwfilterLookupByName(filter.name), isNoNwfilter);
+    },
+    T,
+  );
 
   it(
     'edits a defined-but-not-started domain',
@@ -353,23 +365,27 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
     T,
   );
 
-  it('serves 50 concurrent calls on one connection', async () => {
-    const calls = Array.from({ length: 50 }, (_, i) => {
-      switch (i % 5) {
-        case 0:
-          return c.domainGetState(domA).then((s) => s.state === DomainState.SHUTOFF);
-        case 1:
-          return c.domainLookupByName(domB.name).then((d) => d.uuid === domB.uuid);
-        case 2:
-          return c.domainGetXmlDesc(domA).then((x) => x.includes(domA.name));
-        case 3:
-          return c.storagePoolGetInfo(pool).then((p) => p.state === StoragePoolState.RUNNING);
-        default:
-          return c.domainLookupByName(`${prefix}-none-${i}`).then(() => false, isNoDomain);
-      }
-    });
-    expect(await Promise.all(calls)).toEqual(Array(50).fill(true));
-  }, T);
+  it(
+    'serves 50 concurrent calls on one connection',
+    async () => {
+      const calls = Array.from({ length: 50 }, (_, i) => {
+        switch (i % 5) {
+          case 0:
+            return c.domainGetState(domA).then((s) => s.state === DomainState.SHUTOFF);
+          case 1:
+            return c.domainLookupByName(domB.name).then((d) => d.uuid === domB.uuid);
+          case 2:
+            return c.domainGetXmlDesc(domA).then((x) => x.includes(domA.name));
+          case 3:
+            return c.storagePoolGetInfo(pool).then((p) => p.state === StoragePoolState.RUNNING);
+          default:
+            return c.domainLookupByName(`${prefix}-none-${i}`).then(() => false, isNoDomain);
+        }
+      });
+      expect(await Promise.all(calls)).toEqual(Array(50).fill(true));
+    },
+    T,
+  );
 
   it(
     'undefines domains and tears down the network and pool',
