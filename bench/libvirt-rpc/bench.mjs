@@ -39,7 +39,7 @@ const cases = [
 ];
 const results = {};
 try {
-  for (const [name, fn] of cases) await measure(fn, 500, INFLIGHT); // warm-up
+  for (const [, fn] of cases) await measure(fn, 500, INFLIGHT); // warm-up
   for (const inflight of [1, INFLIGHT]) {
     for (const [name, fn] of cases) {
       // Best of three runs, alternating libraries, to damp noise from other work on the machine.
