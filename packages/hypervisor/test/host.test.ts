@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { HypervisorError, type InstanceSpec } from '@kumo/hypervisor';
+import { LibvirtClient } from '@kumo/libvirt';
+import { probeBoots } from '../src/probe.js';
 import {
   buildImage,
   connectAgain,
@@ -10,6 +12,7 @@ import {
   hostSnapshot,
   keypair,
   subnet,
+  uri,
   virsh,
   type BuiltImage,
   type Fixture,
@@ -161,6 +164,15 @@ describe('a failed spawn leaves the host exactly as before', () => {
   });
 });
 
+test('the probe guest resets quickly under TCG, so the probe can tell a working accelerator', async () => {
+  const lv = await LibvirtClient.connect(uri);
+  try {
+    expect(await probeBoots(lv, fx.poolName, 'kumo-hvtest-it-', 'qemu', 20_000)).toBe(true);
+  } finally {
+    await lv.close();
+  }
+});
+
 test('accelerator probe notices a KVM that cannot boot a guest', async () => {
   const probed = await connectAgain(fx, { accelerator: 'probe' });
   try {
@@ -168,8 +180,8 @@ test('accelerator probe notices a KVM that cannot boot a guest', async () => {
     // The CI machines expose /dev/kvm through kvm_pvm, which cannot run a guest; real KVM hosts can.
     if (existsSync('/sys/module/kvm_pvm')) expect(accel).toBe('qemu');
     else expect(['kvm', 'qemu']).toContain(accel);
-    expect(virsh('list', '--all', '--name')).not.toContain('kvm-probe');
-    expect(virsh('vol-list', fx.poolName)).not.toContain('kvm-probe');
+    expect(virsh('list', '--all', '--name')).not.toContain('-probe');
+    expect(virsh('vol-list', fx.poolName)).not.toContain('-probe');
   } finally {
     await probed.close();
   }

@@ -10,7 +10,7 @@ export interface DiskConfig {
   path: string;
   format: 'qcow2' | 'raw';
   target: string;
-  bus: 'virtio' | 'sata' | 'scsi';
+  bus: 'virtio' | 'sata' | 'scsi' | 'ide';
   device: 'disk' | 'cdrom';
   readOnly: boolean;
   serial?: string;
