@@ -29,7 +29,7 @@ export async function probeAccelerator(
   prefix: string,
   timeoutMs = 10_000,
 ): Promise<'kvm' | 'qemu'> {
-  let caps = '';
+  let caps: string;
   try {
     caps = await lv.connectGetDomainCapabilities({ virtType: 'kvm', arch: 'x86_64' });
   } catch (err) {
