@@ -1,0 +1,66 @@
+// Unit tests of the NoCloud seed builder: inputs are validated, and nothing a user controls can add
+// YAML keys or documents.
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { testSpec } from '../testing.js';
+import { buildSeedFiles } from './cloudinit.js';
+
+test('rejects hostnames, keys and hashes that could break out of their value', () => {
+  const bad = [
+    { ...testSpec, hostname: 'a\nfoo: bar' },
+    { ...testSpec, hostname: 'x: y' },
+    { ...testSpec, login: { authorizedKeys: ['ssh-ed25519 AAAA x\nruncmd: [reboot]'] } },
+    { ...testSpec, login: { authorizedKeys: [], passwordHash: 'plain text' } },
+    { ...testSpec, nic: { ...testSpec.nic, mac: '52:54:00:12:34:56\nx: 1' } },
+  ];
+  for (const s of bad) expect(() => buildSeedFiles(s)).toThrow(/invalid/);
+});
+
+test('key comments and operator data are data, never structure', () => {
+  fc.assert(
+    fc.property(fc.string(), fc.string(), (comment, value) => {
+      fc.pre(!/[\r\n]/.test(comment));
+      const key = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1oVv0Rj0t7wq1h2o2xjYf1m3x5n7r9dT0b0QmUo0aF${comment ? ` ${comment}` : ''}`;
+      fc.pre(key.trim() === key);
+      const seed = buildSeedFiles({
+        ...testSpec,
+        login: { authorizedKeys: [key] },
+        userData: `#cloud-config\nwrite_files:\n  - path: /x\n    content: ${JSON.stringify(value)}\n`,
+      });
+      const doc = parse(seed['user-data']) as Record<string, unknown>;
+      expect(doc.ssh_authorized_keys).toEqual([key]);
+      expect(Object.keys(doc).sort()).toEqual(
+        [
+          'disable_root',
+          'manage_etc_hosts',
+          'preserve_hostname',
+          'ssh_authorized_keys',
+          'ssh_pwauth',
+          'users',
+          'write_files',
+        ].sort(),
+      );
+      expect((doc.write_files as { content: string }[])[0]?.content).toBe(value);
+    }),
+  );
+});
+
+test('a MAC address stays a string even for YAML 1.1 readers (no base-60 integers)', () => {
+  expect(buildSeedFiles(testSpec)['network-config']).toContain('macaddress: "52:54:00:12:34:56"');
+});
+
+test('non-cloud-config user-data rides in a MIME multipart beside Kumo config', () => {
+  const ud = buildSeedFiles({ ...testSpec, userData: '#!/bin/sh\necho hello\n' })['user-data'];
+  expect(ud).toMatch(/^Content-Type: multipart\/mixed; boundary="kumo-i-0abc123-boundary"/);
+  expect(ud).toContain('Content-Type: text/x-shellscript');
+  expect(ud).toContain('#cloud-config\nusers:');
+});
+
+test('root login is refused unless asked for', () => {
+  const on = parse(
+    buildSeedFiles({ ...testSpec, login: { ...testSpec.login, rootLogin: true } })['user-data'],
+  );
+  const off = parse(buildSeedFiles(testSpec)['user-data']);
+  expect(on.disable_root).toBe(false);
+  expect(off.disable_root).toBe(true);
+});

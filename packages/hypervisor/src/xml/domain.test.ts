@@ -1,0 +1,123 @@
+// Unit tests of the domain XML model: round trips, escaping, and reading libvirt's own output.
+import fc from 'fast-check';
+import { designDomain } from '../designer.js';
+import { testProfile, testSpec } from '../testing.js';
+import { domainFromXml, domainToXml } from './domain.js';
+import { parseXml } from './tree.js';
+
+const names = {
+  domain: 'kumo-x',
+  network: 'n',
+  rootVolume: 'r',
+  seedVolume: 's',
+  nicKind: 'network' as const,
+  nicSource: 'kumo-net-n',
+};
+const paths = { rootDisk: '/p/r', seed: '/p/s', kernel: '/p/k', initrd: '/p/i' };
+
+test('toXml → fromXml is the identity on designed domains', () => {
+  const d = designDomain(testSpec, testProfile, names, paths);
+  expect(domainFromXml(domainToXml(d))).toEqual(d);
+  const nested = designDomain(
+    { ...testSpec, type: { vcpus: 1, memoryMiB: 512, nested: true } },
+    testProfile,
+    names,
+    paths,
+  );
+  expect(domainFromXml(domainToXml(nested))).toEqual(nested);
+});
+
+test('any text in names, paths and passwords is escaped and survives a round trip', () => {
+  fc.assert(
+    fc.property(fc.string(), fc.string(), fc.string({ maxLength: 8 }), (title, path, pw) => {
+      // XML 1.0 cannot carry most control characters at all; Kumo never produces them.
+      fc.pre(!/[\u0000-\u001f\ud800-\udfff\ufffe\uffff]/.test(title + path + pw));
+      fc.pre(title.trim() === title && title !== '' && path !== '');
+      const d = designDomain({ ...testSpec, vncPassword: pw }, testProfile, names, {
+        ...paths,
+        rootDisk: path,
+      });
+      d.title = title;
+      const back = domainFromXml(domainToXml(d));
+      expect(back.title).toBe(title);
+      expect(back.disks[0]?.path).toBe(path);
+      expect(back.graphics[0]?.password).toBe(pw);
+    }),
+  );
+});
+
+test('a hostile title cannot add elements', () => {
+  const d = designDomain(testSpec, testProfile, names, paths);
+  d.title = '</title><on_crash>preserve</on_crash><title>';
+  const xml = domainToXml(d);
+  expect(parseXml(xml).children.filter((c) => c.name === 'on_crash')).toHaveLength(1);
+  expect(domainFromXml(xml).onCrash).toBe('destroy');
+});
+
+test('reads what libvirt writes back (extra elements, single quotes, units, prefixes)', () => {
+  const xml = `<domain type='qemu' id='3'>
+  <name>kumo-i-1</name>
+  <uuid>0e0c8a5e-7f60-4f9a-9d0b-6f2c3e1d2a11</uuid>
+  <metadata>
+    <k:instance xmlns:k="https://kumo.dev/xmlns/instance/1">
+      <k:id>i-1</k:id><k:image>tiny</k:image><k:network>n1</k:network><k:mac>52:54:00:00:00:01</k:mac>
+      <k:ip>10.0.0.5</k:ip><k:root-volume>r.qcow2</k:root-volume><k:seed-volume>s.iso</k:seed-volume>
+    </k:instance>
+  </metadata>
+  <memory unit='KiB'>524288</memory>
+  <currentMemory unit='KiB'>524288</currentMemory>
+  <vcpu placement='static'>2</vcpu>
+  <resource><partition>/machine</partition></resource>
+  <os>
+    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
+    <kernel>/pool/k</kernel>
+    <cmdline>console=ttyS0 a=&quot;b&quot;</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/pool/r.qcow2' index='2'/>
+      <backingStore type='file' index='3'><format type='qcow2'/><source file='/pool/base'/></backingStore>
+      <target dev='vda' bus='virtio'/>
+      <alias name='virtio-disk0'/>
+      <address type='pci' domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>
+    </disk>
+    <controller type='usb' index='0' model='qemu-xhci'/>
+    <interface type='network'>
+      <mac address='52:54:00:00:00:01'/>
+      <source network='kumo-net-n1' portid='x' bridge='kv1'/>
+      <target dev='vnet3'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <source path='/dev/pts/4'/>
+      <log file='/var/log/c.log' append='on'/>
+      <target type='isa-serial' port='0'><model name='isa-serial'/></target>
+    </serial>
+    <graphics type='vnc' port='5900' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>
+    <memballoon model='none'/>
+  </devices>
+  <seclabel type='dynamic' model='dac' relabel='yes'/>
+</domain>`;
+  const d = domainFromXml(xml);
+  expect(d.metadata?.instanceId).toBe('i-1');
+  expect(d.metadata?.rootVolume).toBe('r.qcow2');
+  expect(d.memoryKiB).toBe(524288);
+  expect(d.vcpus).toBe(2);
+  expect(d.os.cmdline).toBe('console=ttyS0 a="b"');
+  expect(d.disks).toEqual([
+    { path: '/pool/r.qcow2', format: 'qcow2', target: 'vda', bus: 'virtio', device: 'disk', readOnly: false },
+  ]);
+  expect(d.interfaces[0]).toEqual({
+    kind: 'network',
+    source: 'kumo-net-n1',
+    mac: '52:54:00:00:00:01',
+    model: 'virtio',
+  });
+  expect(d.serials[0]).toEqual({ kind: 'pty', logFile: '/var/log/c.log' });
+  expect(d.graphics[0]?.port).toBe('auto');
+});
