@@ -7,3 +7,8 @@ export { migrations } from './migrations/index.js';
 export * from './tables/accounts.js';
 export * from './tables/keypairs.js';
 export * from './tables/request-guards.js';
+export * from './tables/hosts.js';
+export * from './tables/images.js';
+export * from './tables/subnets.js';
+export * from './tables/instances.js';
+export * from './tables/instance-actions.js';

@@ -1,6 +1,7 @@
 // The ordered list of migrations, given to knex as an in-code migration source (no file globbing).
 import type { Knex } from 'knex';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_instances.js';
 
 interface Migration {
   name: string;
@@ -9,7 +10,7 @@ interface Migration {
 }
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];
 
 /** A knex MigrationSource over {@link migrations}. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,0 +1,85 @@
+// subnets: the default network plane (one VPC per region, one subnet per AZ) until VPCs exist.
+import type { Database } from '../db.js';
+import { randomAlnum } from '../ids.js';
+
+export const SUBNETS = 'subnets';
+
+/** A subnet. */
+export interface SubnetRecord {
+  id: string;
+  vpcId: string;
+  regionId: string;
+  az: string;
+  cidr: string;
+  gateway: string;
+  prefix: number;
+}
+
+interface SubnetRow {
+  id: string;
+  vpc_id: string;
+  region_id: string;
+  az: string;
+  cidr: string;
+  gateway: string;
+  prefix: number;
+}
+
+const toSubnet = (r: SubnetRow): SubnetRecord => ({
+  id: r.id,
+  vpcId: r.vpc_id,
+  regionId: r.region_id,
+  az: r.az,
+  cidr: r.cidr,
+  gateway: r.gateway,
+  prefix: r.prefix,
+});
+
+/** Default subnets are carved from 10.240.0.0/16, one /24 per AZ, in creation order. */
+const DEFAULT_BLOCK = '10.240';
+
+/** Queries over subnets. */
+export class SubnetsModel {
+  constructor(private readonly db: Database) {}
+
+  /** The AZ's default subnet, created on first use (race-safe: the loser reads the winner's row). */
+  async ensureDefault(regionId: string, az: string): Promise<SubnetRecord> {
+    const existing = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, az }).first();
+    if (existing) return toSubnet(existing);
+    // The VPC id is derived from the region so every AZ of a region shares one default VPC.
+    const vpcId = `vpc-${regionId.replace(/[^a-z0-9]/g, '')}default`.slice(0, 40);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [{ n }] = (await this.db(SUBNETS).count({ n: '*' })) as [{ n: number }];
+      const third = n + attempt;
+      if (third > 255) throw new Error('default subnet space 10.240.0.0/16 exhausted');
+      const row = await this.db<SubnetRow>(SUBNETS)
+        .insert({
+          id: `subnet-${randomAlnum(10)}`,
+          vpc_id: vpcId,
+          region_id: regionId,
+          az,
+          cidr: `${DEFAULT_BLOCK}.${third}.0/24`,
+          gateway: `${DEFAULT_BLOCK}.${third}.1`,
+          prefix: 24,
+        })
+        .onConflict()
+        .ignore()
+        .returning('*');
+      if (row[0]) return toSubnet(row[0]);
+      const raced = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, az }).first();
+      if (raced) return toSubnet(raced);
+    }
+    throw new Error(`could not allocate a default subnet for ${az}`);
+  }
+
+  /** A subnet by id within a region. */
+  async find(regionId: string, id: string): Promise<SubnetRecord | undefined> {
+    const row = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, id }).first();
+    return row && toSubnet(row);
+  }
+
+  /** Every subnet of a region. */
+  async list(regionId: string): Promise<SubnetRecord[]> {
+    return (await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId }).orderBy('az')).map(toSubnet);
+  }
+}
