@@ -212,7 +212,8 @@ export class HostsModel {
       return true;
     } catch (err) {
       if (err instanceof CheckViolation) return false;
-      if (err instanceof UniqueViolation) throw new Error(`instance ${instanceId} already holds a claim`);
+      if (err instanceof UniqueViolation)
+        throw new Error(`instance ${instanceId} already holds a claim`, { cause: err });
       throw err;
     }
   }
