@@ -1,4 +1,5 @@
 // Unit tests of capacity arithmetic: floor after overcommit, and fail-closed comparisons.
+import fc from 'fast-check';
 import { fits, free, usable } from './capacity.js';
 
 describe('capacity', () => {
@@ -6,6 +7,21 @@ describe('capacity', () => {
     expect(usable({ total: 16, used: 0, ratio: 1.5 })).toBe(24);
     expect(usable({ total: 3, used: 0, ratio: 1.1 })).toBe(3);
     expect(usable({ total: 1024, used: 0, ratio: 0.9 })).toBe(921);
+  });
+
+  it('agrees with exact arithmetic for integer totals and two-decimal ratios (numeric(6,2) in the store)', () => {
+    expect(usable({ total: 100, used: 0, ratio: 0.29 })).toBe(29);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4_000_000 }),
+        fc.integer({ min: 1, max: 9999 }),
+        (total, cents) => {
+          const exact = Number((BigInt(total) * BigInt(cents)) / 100n);
+          expect(usable({ total, used: 0, ratio: cents / 100 })).toBe(exact);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('reports free as usable − used, negative when over', () => {
