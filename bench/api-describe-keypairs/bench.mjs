@@ -1,0 +1,205 @@
+// describeKeypairs throughput: kumod (embedded PostgreSQL, 10,000 keypairs) against a bare express
+// handler, both driven by autocannon over loopback with the same concurrency and duration.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { KumoClient } from '@kumo/client';
+import { encodeQuery, signRequest } from '@kumo/contract';
+
+const KEYS = 10_000;
+const CONCURRENCY = 16;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+const WARMUP_S = 3;
+const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
+const BARE = fileURLToPath(new URL('./bare-express.mjs', import.meta.url));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Spawns a server whose output goes to a file, and waits (bounded) until the file shows `ready`. */
+async function startServer(args, env, logFile, ready) {
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
+  const deadline = Date.now() + 60_000;
+  while (!readFileSync(logFile, 'utf8').includes(ready)) {
+    if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited:\n${readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > deadline)
+      throw new Error(`${args.at(-1)} did not start:\n${readFileSync(logFile, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** An OpenSSH ed25519 public key line (distinct keys, so fingerprints are realistic). */
+function ed25519OpenSsh() {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
+  // The SSH wire format: each field is a uint32 length followed by its bytes.
+  const field = (b) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} bench`;
+}
+
+/** Imports KEYS keypairs through the API, `parallel` requests at a time. */
+async function seed(client) {
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < KEYS) {
+      const i = next++;
+      await client.importKeypair(`k${String(i).padStart(5, '0')}`, ed25519OpenSsh());
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return (Date.now() - started) / 1000;
+}
+
+/** A describeKeypairs query: mostly pages of 100 or 20, one request in ten filtered by names. */
+function randomQuery() {
+  const r = Math.random();
+  const name = () => `k${String(Math.floor(Math.random() * KEYS)).padStart(5, '0')}`;
+  if (r < 0.1) {
+    const names = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, name);
+    return { pageNumber: 1, pageSize: 20, filters: [{ name: 'keyNames', values: names }] };
+  }
+  if (r < 0.55) return { pageNumber: 1 + Math.floor(Math.random() * (KEYS / 100)), pageSize: 100 };
+  return { pageNumber: 1 + Math.floor(Math.random() * (KEYS / 20)), pageSize: 20 };
+}
+
+function cannon(url, requests, duration) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({ url, connections: CONCURRENCY, duration, requests }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
+    void inst;
+  });
+}
+
+function summary(name, r) {
+  return {
+    name,
+    reqPerSec: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'kumo-bench-'));
+  chmodSync(work, 0o755);
+  const [kumodPort, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const kumodLog = join(work, 'kumod.log');
+  const extraArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const kumod = await startServer(
+    [...extraArgs, KUMOD_MAIN],
+    {
+      PATH: process.env.PATH,
+      KUMO_DATA_DIR: work,
+      KUMO_LISTEN: `127.0.0.1:${kumodPort}`,
+      KUMO_EMBEDDED_PG_PORT: String(pgPort),
+      KUMO_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      KUMO_RATE_LIMIT_PER_MINUTE: '100000000',
+      KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000000',
+      KUMO_QUOTA_KEYPAIR: String(KEYS),
+    },
+    kumodLog,
+    'kumod is serving',
+  );
+  const bare = await startServer(
+    [BARE, String(barePort)],
+    { PATH: process.env.PATH },
+    join(work, 'bare.log'),
+    'listening',
+  );
+  try {
+    const endpoint = `http://127.0.0.1:${kumodPort}`;
+    const creds = JSON.parse(readFileSync(join(work, 'credentials.json'), 'utf8'));
+    const admin = new KumoClient({
+      endpoint,
+      regionId: 'local-1',
+      accessKey: creds.accessKey,
+      secretKey: creds.secretKey,
+    });
+    const user = await admin.adminRequest('POST', '/accounts', { body: { name: 'bench' } });
+    const client = new KumoClient({
+      endpoint,
+      regionId: 'local-1',
+      accessKey: user.accessKey,
+      secretKey: user.secretKey,
+    });
+    const seedSeconds = await seed(client);
+    const total = (await client.describeKeypairs({ pageSize: 10 })).totalCount;
+    if (total !== KEYS) throw new Error(`seeded ${total} keypairs, wanted ${KEYS}`);
+    console.log(`seeded ${KEYS} keypairs through importKeypair in ${seedSeconds.toFixed(1)} s`);
+
+    // Every request is signed just before it is sent, with a fresh nonce, as an SDK would.
+    const signed = {
+      method: 'GET',
+      setupRequest: (req) => {
+        const query = encodeQuery(randomQuery());
+        const url = new URL(`${endpoint}/v1/regions/local-1/keypairs?${query}`);
+        const headers = signRequest({
+          method: 'GET',
+          url,
+          headers: {},
+          body: '',
+          accessKey: user.accessKey,
+          secretKey: user.secretKey,
+          regionId: 'local-1',
+          nonce: randomUUID(),
+        });
+        return { ...req, path: url.pathname + url.search, headers };
+      },
+    };
+    const plain = { method: 'GET', path: '/v1/regions/local-1/keypairs?pageNumber=1&pageSize=100' };
+
+    await cannon(endpoint, [signed], WARMUP_S);
+    const k = summary('kumod describeKeypairs', await cannon(endpoint, [signed], DURATION_S));
+    await cannon(`http://127.0.0.1:${barePort}`, [plain], WARMUP_S);
+    const b = summary('bare express', await cannon(`http://127.0.0.1:${barePort}`, [plain], DURATION_S));
+
+    console.log(
+      `\n${new Date().toISOString()}  ${cpus().length} x ${cpus()[0].model}  node ${process.version}`,
+    );
+    console.log(`concurrency ${CONCURRENCY}, ${DURATION_S} s each after ${WARMUP_S} s warm-up, loopback\n`);
+    console.table([k, b]);
+    console.log(`kumod / bare express: ${(k.reqPerSec / b.reqPerSec).toFixed(3)} of the throughput`);
+    const ok = k.reqPerSec >= 1000 && k.p99ms <= 50 && k.non2xx === 0 && k.errors === 0;
+    console.log(`target (>= 1000 req/s, p99 <= 50 ms, no errors): ${ok ? 'met' : 'MISSED'}`);
+    console.log(JSON.stringify({ kumod: k, bare: b, ratio: k.reqPerSec / b.reqPerSec }));
+  } finally {
+    await Promise.all([stopServer(kumod), stopServer(bare)]);
+    if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
