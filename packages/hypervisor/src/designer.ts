@@ -35,7 +35,8 @@ export interface DomainNames {
   nicKind: 'network' | 'bridge';
 }
 
-function cpuFor(profile: HostProfile, nested: boolean): CpuConfig | undefined {
+/** The CPU element for an instance type on this host (none: the hypervisor default). */
+export function designCpu(profile: HostProfile, nested: boolean): CpuConfig | undefined {
   const features: CpuConfig['features'] = nested ? [{ policy: 'require', name: profile.nestedFeature }] : [];
   if (profile.accelerator === 'kvm') {
     // The guest sees the host CPU; this also carries vmx/svm through for nested virtualization.
@@ -109,7 +110,7 @@ export function designDomain(
     if (paths.initrd) d.os.initrd = paths.initrd;
     d.os.cmdline = spec.image.boot.mode === 'direct' ? spec.image.boot.cmdline : '';
   }
-  const cpu = cpuFor(profile, spec.type.nested === true);
+  const cpu = designCpu(profile, spec.type.nested === true);
   if (cpu) d.cpu = cpu;
   return d;
 }

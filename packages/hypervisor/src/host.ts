@@ -20,7 +20,7 @@ import {
   type StorageVol,
 } from '@kumo/libvirt';
 import { HypervisorError, translate } from './errors.js';
-import { designDomain, type HostProfile } from './designer.js';
+import { designCpu, designDomain, type HostProfile } from './designer.js';
 import { imageKey, validateManifest, type ImageFiles, type ImageManifest } from './image.js';
 import { Naming } from './naming.js';
 import { probeAccelerator } from './probe.js';
@@ -703,54 +703,14 @@ export class Host {
           const cfg = await this.config(d);
           cfg.vcpus = type.vcpus;
           cfg.memoryKiB = type.memoryMiB * 1024;
-          const redesigned = designDomain(
-            { ...this.placeholderSpec(cfg), type },
-            this.profile,
-            this.namesOf(cfg),
-            { rootDisk: '', seed: '', kernel: '' },
-          );
-          if (redesigned.cpu) cfg.cpu = redesigned.cpu;
+          const cpu = designCpu(this.profile, type.nested === true);
+          if (cpu) cfg.cpu = cpu;
           else delete cfg.cpu;
           await this.lv.domainDefineXml(domainToXml(cfg));
         },
         'DEFINE_FAILED',
       ),
     );
-  }
-
-  // The designer needs a spec; for CPU policy only the type and boot mode matter.
-  private placeholderSpec(cfg: DomainConfig): InstanceSpec {
-    return {
-      id: cfg.metadata?.instanceId ?? 'x',
-      hostname: 'x',
-      image: {
-        name: 'x',
-        os: '',
-        version: '',
-        arch: 'x86_64',
-        rootDevice: 'virtio-blk',
-        minDiskBytes: 1,
-        boot: { mode: 'direct', cmdline: '' },
-        defaultUser: 'root',
-        sshPasswordAuth: false,
-        files: { root: { path: '', bytes: 1, sha256: '' } },
-      },
-      type: { vcpus: cfg.vcpus, memoryMiB: cfg.memoryKiB / 1024 },
-      rootDiskBytes: 0,
-      nic: { network: '', mac: '', ip: '', prefix: 24, gateway: '', dns: [] },
-      login: { authorizedKeys: [] },
-    };
-  }
-
-  private namesOf(cfg: DomainConfig) {
-    return {
-      domain: cfg.name,
-      network: cfg.metadata?.network ?? '',
-      rootVolume: cfg.metadata?.rootVolume ?? '',
-      seedVolume: cfg.metadata?.seedVolume ?? '',
-      nicKind: 'network' as const,
-      nicSource: '',
-    };
   }
 
   /**
