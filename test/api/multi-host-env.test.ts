@@ -1,0 +1,193 @@
+// The multi-host test environment: two throwaway libvirtd hosts, each in its own network and mount
+// namespace, reached over qemu+tcp, isolated from each other and from the main libvirtd.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { jest } from '@jest/globals';
+import { LibvirtClient } from '@kumo/libvirt';
+import { pidsInNetns, startTestHost, stopAllTestHosts, type TestHost } from '../support/hosts.js';
+
+jest.setTimeout(120_000);
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+/** Opens a TCP connection (proof that the address is routed and served here), then closes it. */
+function tcpConnect(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host, port, timeout: 3000 });
+    s.on('connect', () => {
+      s.destroy();
+      resolve();
+    });
+    s.on('timeout', () => reject(new Error(`timeout connecting to ${host}:${port}`)));
+    s.on('error', reject);
+  });
+}
+
+async function goneOrZombie(pid: number): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) return true;
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+const mainVirsh = (args: string[]) => run('virsh', ['-c', 'qemu:///system', ...args]);
+const names = (out: string) =>
+  out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+const tag = `kumo-mh-${process.pid}`;
+const domName = `${tag}-dom`;
+
+// A guest with no disk and no kernel: SeaBIOS finds nothing to boot and keeps retrying, which
+// keeps a real TCG qemu process running without needing any image (this machine has no /boot).
+const domainXml = `<domain type='qemu'>
+  <name>${domName}</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <devices><serial type='pty'/></devices>
+</domain>`;
+
+function natXml(host: TestHost): string {
+  const net = host.natSubnet.replace(/\.0\/24$/, '');
+  return `<network>
+  <name>kumo-nat</name>
+  <forward mode='nat'/>
+  <bridge name='kumobr0' stp='off'/>
+  <ip address='${net}.1' netmask='255.255.255.0'>
+    <dhcp><range start='${net}.10' end='${net}.99'/></dhcp>
+  </ip>
+</network>`;
+}
+
+async function timedStart(name: string): Promise<{ host: TestHost; ms: number }> {
+  const t0 = Date.now();
+  const host = await startTestHost(name, { memoryMiB: 512 });
+  return { host, ms: Date.now() - t0 };
+}
+
+let a: TestHost;
+let b: TestHost;
+let mainPid: string;
+let mainBefore: { domains: string[]; networks: string[] };
+
+beforeAll(async () => {
+  mainPid = readFileSync('/run/libvirtd.pid', 'utf8').trim();
+  mainBefore = {
+    domains: names(await mainVirsh(['list', '--all', '--name'])),
+    networks: names(await mainVirsh(['net-list', '--all', '--name'])),
+  };
+  const [ra, rb] = await Promise.all([timedStart(`mh${process.pid}a`), timedStart(`mh${process.pid}b`)]);
+  [a, b] = [ra.host, rb.host];
+  console.log(`test hosts started: ${a.name} ${ra.ms} ms, ${b.name} ${rb.ms} ms`);
+  expect(Math.max(ra.ms, rb.ms)).toBeLessThan(10_000);
+});
+
+afterAll(stopAllTestHosts);
+
+test('each host answers over qemu+tcp on its own address, in its own namespace', async () => {
+  expect(a.uri).toMatch(/^qemu\+tcp:\/\/10\.99\.\d+\.2\/system$/);
+  expect(a.ip).not.toBe(b.ip);
+  expect(a.netnsId).not.toBe(b.netnsId);
+  for (const h of [a, b]) {
+    expect((await h.virsh(['uri'])).trim()).toBe(h.uri);
+    expect(await h.virsh(['version'])).toContain('Running hypervisor: QEMU');
+    expect(names(await run('ip', ['netns', 'list'])).some((l) => l.startsWith(h.netns))).toBe(true);
+    // The host's libvirtd is inside its namespace, not ours.
+    const pid = Number(readFileSync(`${h.stateDir}/run/libvirtd.pid`, 'utf8'));
+    expect(pidsInNetns(h.netnsId)).toContain(pid);
+  }
+});
+
+test('a domain started on A runs there only: not on B, not on the main libvirtd', async () => {
+  const xmlFile = `${a.stateDir}/dom.xml`;
+  await run('sh', ['-c', `cat > ${xmlFile} <<'XML'\n${domainXml}\nXML`]);
+  await a.virsh(['define', xmlFile]);
+  await a.virsh(['start', domName]);
+  expect(names(await a.virsh(['list', '--name']))).toContain(domName);
+  expect(names(await b.virsh(['list', '--all', '--name']))).not.toContain(domName);
+  expect(names(await mainVirsh(['list', '--all', '--name']))).not.toContain(domName);
+  // Its qemu (started by A's libvirtd) lives in A's network namespace.
+  const qemuPid = Number(readFileSync(`${a.stateDir}/run/qemu/${domName}.pid`, 'utf8'));
+  expect(pidsInNetns(a.netnsId)).toContain(qemuPid);
+});
+
+test('the project libvirt client connects to each host over TCP', async () => {
+  for (const [h, expected] of [
+    [a, true],
+    [b, false],
+  ] as const) {
+    const c = await LibvirtClient.connect(h.uri);
+    try {
+      const doms = await c.connectListAllDomains();
+      expect(doms.some((d) => d.name === domName)).toBe(expected);
+      expect((await c.nodeGetInfo()).cpus).toBeGreaterThan(0);
+    } finally {
+      await c.close();
+    }
+  }
+});
+
+test('a NAT network starts inside each host namespace, same name and bridge, distinct subnets', async () => {
+  for (const h of [a, b]) {
+    const file = `${h.stateDir}/nat.xml`;
+    await run('sh', ['-c', `cat > ${file} <<'XML'\n${natXml(h)}\nXML`]);
+    await h.virsh(['net-define', file]);
+    await h.virsh(['net-start', 'kumo-nat']);
+    expect(names(await h.virsh(['net-list', '--name']))).toContain('kumo-nat');
+    const gw = h.natSubnet.replace(/0\/24$/, '1');
+    // Bridge, dnsmasq and nftables are the host namespace's, not ours.
+    expect(await h.exec(['ip', '-4', 'addr', 'show', 'kumobr0'])).toContain(gw);
+    expect(await h.exec(['nft', 'list', 'ruleset'])).toContain(h.natSubnet);
+    const dnsmasq = Number(readFileSync(`${h.stateDir}/run/network/kumo-nat.pid`, 'utf8'));
+    expect(pidsInNetns(h.netnsId)).toContain(dnsmasq);
+    // Routed from here through the host's veth, so the test can reach its guest networks.
+    await tcpConnect(gw, 53);
+  }
+  expect(await run('ip', ['-4', 'addr'])).not.toContain(a.natSubnet.replace(/0\/24$/, '1'));
+  expect(names(await mainVirsh(['net-list', '--all', '--name']))).not.toContain('kumo-nat');
+});
+
+test('stop() removes namespaces, veths, processes and files; the main libvirtd is untouched', async () => {
+  const hosts = [a, b];
+  const pids = hosts.flatMap((h) => pidsInNetns(h.netnsId));
+  expect(pids.length).toBeGreaterThanOrEqual(2 * 2 + 1 + 2); // libvirtd+virtlogd each, qemu, dnsmasq
+  const t0 = Date.now();
+  await Promise.all(hosts.map((h) => h.stop()));
+  console.log(`test hosts stopped in ${Date.now() - t0} ms`);
+  await Promise.all(hosts.map((h) => h.stop())); // idempotent
+  const netnsList = await run('ip', ['netns', 'list']);
+  const links = await run('ip', ['-o', 'link']);
+  for (const h of hosts) {
+    expect(netnsList).not.toContain(h.netns);
+    expect(links).not.toMatch(new RegExp(`\\bkh${h.slot}[@:]`));
+    expect(pidsInNetns(h.netnsId)).toEqual([]);
+    expect(existsSync(h.stateDir)).toBe(false);
+    expect(existsSync(`/run/netns/${h.netns}`)).toBe(false);
+  }
+  // Killed daemons' children were re-parented to init, which reaps them a moment later.
+  for (const pid of pids) expect(await goneOrZombie(pid)).toBe(true);
+  await expect(a.virsh(['version'])).rejects.toThrow();
+  // The main libvirtd is the same process, still answers, and never saw our domain or network.
+  // (Other engineers' tests share it, so its lists may legitimately change meanwhile.)
+  expect(readFileSync('/run/libvirtd.pid', 'utf8').trim()).toBe(mainPid);
+  const domains = names(await mainVirsh(['list', '--all', '--name']));
+  const networks = names(await mainVirsh(['net-list', '--all', '--name']));
+  expect(domains).not.toContain(domName);
+  expect(networks).not.toContain('kumo-nat');
+  expect(networks.filter((n) => !mainBefore.networks.includes(n)).some((n) => n.includes(tag))).toBe(false);
+  expect(mainBefore.domains.every((d) => d.startsWith('kumo-') || domains.includes(d))).toBe(true);
+});

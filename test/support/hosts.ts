@@ -1,0 +1,404 @@
+// Throwaway libvirtd "hosts" for multi-host tests, each in its own network and mount namespace, reached over qemu+tcp; never touches the main libvirtd.
+//
+// A test host is a network namespace `kumo-h-<name>` joined to the caller's namespace (normally
+// kumo-test) by a veth pair on 10.99.<slot>.0/24 (caller .1, host .2). Its virtlogd and libvirtd
+// run in a private mount namespace in which /run/libvirt, /var/lib/libvirt, /var/cache/libvirt,
+// /var/log/libvirt and /etc/libvirt are bind mounts of directories under
+// /tmp/kumo-test-hosts/<name>/ (see scripts/test-host/libvirtd-in-ns.sh), so its sockets, pid
+// files, domains, networks and logs never meet the main libvirtd's. Everything a host starts
+// (libvirtd, virtlogd, qemu, dnsmasq) lives in its network namespace, which is how stop() finds
+// and kills it; nftables rules, bridges and the veth die with the namespace.
+//
+// Ownership across processes (several jest workers, several engineers on one machine) is kept in
+// /tmp/kumo-test-hosts: a host directory and a slot directory, each created atomically and naming
+// the owning pid. A host whose owner died (a crashed run) is cleaned up by the next start that
+// needs its name or slot.
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One running test host. */
+export interface TestHost {
+  name: string;
+  /** libvirt URI reachable from the caller's namespace, e.g. qemu+tcp://10.99.7.2/system. */
+  uri: string;
+  /** The host's address on its veth. */
+  ip: string;
+  /** The caller's address on the same veth (the host's only neighbour). */
+  peerIp: string;
+  /** Network namespace name, `kumo-h-<name>`. */
+  netns: string;
+  /** Kernel id of that namespace, as in /proc/PID/ns/net (e.g. "net:[4026532248]"). */
+  netnsId: string;
+  /** The per-host number N in 10.99.N.0/24 and natSubnet. */
+  slot: number;
+  /** A /24 reserved for this host's guest networks (10.98.N.0/24), routed to it from the caller. */
+  natSubnet: string;
+  /** A storage pool directory private to this host (as the host's libvirtd sees it). */
+  poolPath: string;
+  /** Capacity to advertise in kumod's host record, if the test asked for less than the machine. */
+  memoryMiB?: number;
+  /** Directory holding the host's private state (for debugging; removed by stop()). */
+  stateDir: string;
+  /** Runs `virsh -c <uri> ...args` from the caller's namespace; resolves with stdout. */
+  virsh(args: string[]): Promise<string>;
+  /** Runs a command inside the host's network namespace (e.g. to reach its NAT guests). */
+  exec(argv: string[]): Promise<string>;
+  /** Kills everything the host started and removes its namespace, veth and files. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const STATE_DIR = '/tmp/kumo-test-hosts';
+const SLOTS_DIR = join(STATE_DIR, 'slots');
+const WRAPPER = fileURLToPath(new URL('../../scripts/test-host/libvirtd-in-ns.sh', import.meta.url));
+const SLOT_MIN = 1;
+const SLOT_MAX = 250;
+const LIBVIRTD_PORT = 16509;
+const READY_TIMEOUT_MS = 8000;
+const STATE_SUBDIRS = ['run', 'lib', 'cache', 'log', 'etc'] as const;
+
+const live = new Map<string, TestHost>();
+
+/** Runs a command with a timeout; rejects with its stderr in the message. */
+function run(cmd: string, args: string[], timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${err.message.trim()} ${stderr.trim()}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Like run(), for cleanup steps whose failure only means "already gone". */
+async function tryRun(cmd: string, args: string[]): Promise<void> {
+  await run(cmd, args, 10_000).catch(() => undefined);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function netnsIdOf(pid: number | 'self'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids whose network namespace is `id` (like `ip netns pids`, but works without the name's mount). */
+export function pidsInNetns(id: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (/^\d+$/.test(entry) && netnsIdOf(Number(entry)) === id) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Refuses ids that are not a test host's, so a corrupt state file can never kill the caller's or the machine's processes. */
+function assertForeignNetns(id: string): void {
+  if (!/^net:\[\d+\]$/.test(id) || id === netnsIdOf('self') || id === netnsIdOf(1)) {
+    throw new Error(`refusing to kill processes of network namespace ${id}`);
+  }
+}
+
+function signalAll(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // Already exited.
+    }
+  }
+}
+
+/** SIGTERM everything in the namespace (libvirtd then stops cleanly), SIGKILL what is left after 3 s. */
+async function killNetns(id: string): Promise<void> {
+  assertForeignNetns(id);
+  signalAll(pidsInNetns(id), 'SIGTERM');
+  for (let i = 0; i < 30 && pidsInNetns(id).length > 0; i++) await sleep(100);
+  for (let i = 0; i < 20 && pidsInNetns(id).length > 0; i++) {
+    signalAll(pidsInNetns(id), 'SIGKILL');
+    await sleep(100);
+  }
+  const left = pidsInNetns(id);
+  if (left.length > 0) throw new Error(`processes survived SIGKILL in ${id}: ${left.join(' ')}`);
+}
+
+/** Creates `dir` with `files` atomically (rename of a filled temp dir); false if it exists. */
+function createOwnedDir(dir: string, files: Record<string, string>): boolean {
+  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  mkdirSync(tmp, { mode: 0o755 });
+  for (const [f, content] of Object.entries(files)) writeFileSync(join(tmp, f), content);
+  try {
+    renameSync(tmp, dir);
+    return true;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return fallback;
+  }
+}
+
+const hostDir = (name: string) => join(STATE_DIR, name);
+const slotDir = (slot: number) => join(SLOTS_DIR, String(slot));
+const netnsName = (name: string) => `kumo-h-${name}`;
+const vethName = (slot: number) => `kh${slot}`;
+
+/** Removes every trace of a host from the caller's side: processes, namespace name, veth, files, slot. */
+async function teardown(name: string): Promise<void> {
+  const dir = hostDir(name);
+  const id = readOr(join(dir, 'netns-id'), '');
+  if (id) await killNetns(id);
+  const ns = netnsName(name);
+  await tryRun('ip', ['netns', 'del', ns]);
+  // The name's bind mount exists only in the mount namespace that created it (ip netns exec
+  // makes each one a slave); from anywhere else the name is a plain file left on disk.
+  rmSync(`/run/netns/${ns}`, { force: true });
+  const slot = Number(readOr(join(dir, 'slot'), 'NaN'));
+  if (Number.isInteger(slot)) {
+    await tryRun('ip', ['link', 'del', vethName(slot)]);
+    if (readOr(join(slotDir(slot), 'name'), '') === name)
+      rmSync(slotDir(slot), { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Takes the host directory for `name`, cleaning up a crashed owner's leftovers first. */
+async function claimName(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createOwnedDir(hostDir(name), { owner: String(process.pid) })) return;
+    const owner = Number(readOr(join(hostDir(name), 'owner'), '0'));
+    if (owner === process.pid) throw new Error(`test host ${name} is already running in this process`);
+    if (owner && pidAlive(owner)) throw new Error(`test host ${name} is in use by pid ${owner}`);
+    await teardown(name);
+  }
+  throw new Error(`could not claim test host name ${name}`);
+}
+
+function subnetInUse(slot: number, routes: string): boolean {
+  return routes.includes(`10.99.${slot}.`) || routes.includes(`10.98.${slot}.`);
+}
+
+/** Frees a slot whose owner died: the host holding it is torn down, or just the slot if that host is gone. */
+async function reclaimSlot(slot: number, name: string): Promise<void> {
+  const holder = readOr(join(slotDir(slot), 'name'), '');
+  if (holder && holder !== name && existsSync(hostDir(holder))) await teardown(holder);
+  await tryRun('ip', ['link', 'del', vethName(slot)]);
+  rmSync(slotDir(slot), { recursive: true, force: true });
+}
+
+async function addressesHere(): Promise<string> {
+  return (await run('ip', ['-4', 'route', 'show', 'table', 'all'])) + (await run('ip', ['-4', 'addr']));
+}
+
+/** Takes a free slot N (10.99.N.0/24 and 10.98.N.0/24 unused here and by other test hosts). */
+async function claimSlot(name: string): Promise<number> {
+  mkdirSync(SLOTS_DIR, { recursive: true, mode: 0o755 });
+  let used = await addressesHere();
+  for (let slot = SLOT_MIN; slot <= SLOT_MAX; slot++) {
+    if (existsSync(slotDir(slot))) {
+      const owner = Number(readOr(join(slotDir(slot), 'owner'), '0'));
+      if (!owner || pidAlive(owner)) continue;
+      await reclaimSlot(slot, name);
+      used = await addressesHere();
+    }
+    if (subnetInUse(slot, used)) continue;
+    if (createOwnedDir(slotDir(slot), { owner: String(process.pid), name })) return slot;
+  }
+  throw new Error('no free test host slot');
+}
+
+/** Host-local copy of /etc/libvirt: the daemons' config files and nwfilters, but none of the main daemon's domains, networks, pools or secrets. */
+function writeEtc(etc: string, ip: string): void {
+  for (const f of readdirSync('/etc/libvirt')) {
+    if (f.endsWith('.conf')) cpSync(join('/etc/libvirt', f), join(etc, f));
+  }
+  for (const d of ['nwfilter', 'hooks']) {
+    if (existsSync(join('/etc/libvirt', d)))
+      cpSync(join('/etc/libvirt', d), join(etc, d), { recursive: true });
+  }
+  for (const d of ['qemu/networks/autostart', 'qemu/autostart', 'storage/autostart', 'secrets']) {
+    mkdirSync(join(etc, d), { recursive: true });
+  }
+  writeFileSync(
+    join(etc, 'libvirtd.conf'),
+    [
+      '# Test host: plain TCP without auth, on the host veth address only (never on the caller side).',
+      'listen_tls = 0',
+      'listen_tcp = 1',
+      `listen_addr = "${ip}"`,
+      `tcp_port = "${LIBVIRTD_PORT}"`,
+      'auth_tcp = "none"',
+      'unix_sock_dir = "/run/libvirt"',
+      'log_outputs = "3:file:/var/log/libvirt/libvirtd.log"',
+      '',
+    ].join('\n'),
+  );
+}
+
+function prepareStateDirs(dir: string, ip: string): void {
+  chmodSync(dir, 0o755);
+  // 0755 throughout: qemu runs as libvirt-qemu and must traverse the bind-mounted roots.
+  for (const d of STATE_SUBDIRS) mkdirSync(join(dir, d), { mode: 0o755 });
+  writeEtc(join(dir, 'etc'), ip);
+}
+
+/** Creates the namespace and veth pair; records the namespace id first so any later failure can be cleaned up. */
+async function createNetwork(name: string, dir: string, slot: number): Promise<void> {
+  const ns = netnsName(name);
+  await run('ip', ['netns', 'add', ns]);
+  writeFileSync(join(dir, 'netns-id'), `net:[${statSync(`/run/netns/${ns}`).ino}]`);
+  const veth = vethName(slot);
+  await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  await run('ip', ['addr', 'add', `10.99.${slot}.1/24`, 'dev', veth]);
+  await run('ip', ['link', 'set', veth, 'up']);
+  await run('ip', ['-n', ns, 'addr', 'add', `10.99.${slot}.2/24`, 'dev', 'eth0']);
+  await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+  await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  // Guests on the host's 10.98.N.0/24 networks are then routable from the caller. The host has
+  // no default route on purpose: its guests can reach the caller's namespace and nothing else.
+  await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', veth]);
+}
+
+async function startDaemons(name: string, dir: string, uri: string): Promise<void> {
+  await run('ip', [
+    'netns',
+    'exec',
+    netnsName(name),
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    WRAPPER,
+    dir,
+  ]);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      await run('virsh', ['-c', uri, 'version'], 3000);
+      return;
+    } catch (e) {
+      last = (e as Error).message;
+      await sleep(100);
+    }
+  }
+  const log = readOr(join(dir, 'log', 'libvirtd.log'), '(no libvirtd.log)').slice(-2000);
+  throw new Error(`test host ${name}: libvirtd did not answer on ${uri}: ${last}\n${log}`);
+}
+
+function makeHost(name: string, dir: string, slot: number, memoryMiB?: number): TestHost {
+  const ip = `10.99.${slot}.2`;
+  const uri = `qemu+tcp://${ip}/system`;
+  let stopping: Promise<void> | undefined;
+  let netnsId = '';
+  const host: TestHost = {
+    name,
+    uri,
+    ip,
+    peerIp: `10.99.${slot}.1`,
+    netns: netnsName(name),
+    // Read lazily (the namespace is created after this object) and kept after stop() removes the file.
+    get netnsId() {
+      netnsId ||= readOr(join(dir, 'netns-id'), '');
+      return netnsId;
+    },
+    slot,
+    natSubnet: `10.98.${slot}.0/24`,
+    poolPath: '/var/lib/libvirt/images',
+    memoryMiB,
+    stateDir: dir,
+    virsh: (args) => run('virsh', ['-c', uri, ...args], 60_000),
+    exec: (argv) => run('ip', ['netns', 'exec', netnsName(name), ...argv], 60_000),
+    stop: () => {
+      stopping ??= teardown(name).finally(() => live.delete(name));
+      return stopping;
+    },
+  };
+  return host;
+}
+
+/** Synchronous last resort when the process exits with hosts still running (e.g. a test forgot stop()). */
+function killAllSync(): void {
+  for (const name of live.keys()) {
+    const id = readOr(join(hostDir(name), 'netns-id'), '');
+    try {
+      if (id) {
+        assertForeignNetns(id);
+        signalAll(pidsInNetns(id), 'SIGKILL');
+      }
+      execFileSync('ip', ['netns', 'del', netnsName(name)], { stdio: 'ignore', timeout: 5000 });
+    } catch {
+      // Best effort; the next start of this name cleans up the rest.
+    }
+  }
+}
+
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', killAllSync);
+}
+
+/**
+ * Starts a test host named `name` (lower-case letters, digits, dashes; unique among hosts running
+ * on the machine). Call it from the namespace the host should be reachable from (kumo-test).
+ * `memoryMiB` is only recorded for kumod's host record: libvirt's node info still shows the machine.
+ */
+export async function startTestHost(name: string, opts: { memoryMiB?: number } = {}): Promise<TestHost> {
+  if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(name)) throw new Error(`bad test host name: ${name}`);
+  mkdirSync(STATE_DIR, { recursive: true, mode: 0o755 });
+  installExitHook();
+  await claimName(name);
+  const dir = hostDir(name);
+  try {
+    const slot = await claimSlot(name);
+    writeFileSync(join(dir, 'slot'), String(slot));
+    const host = makeHost(name, dir, slot, opts.memoryMiB);
+    live.set(name, host);
+    prepareStateDirs(dir, host.ip);
+    await createNetwork(name, dir, slot);
+    await startDaemons(name, dir, host.uri);
+    return host;
+  } catch (e) {
+    await teardown(name).catch(() => undefined);
+    live.delete(name);
+    throw e;
+  }
+}
+
+/** Stops every test host this process started (for afterAll). */
+export async function stopAllTestHosts(): Promise<void> {
+  await Promise.all([...live.values()].map((h) => h.stop()));
+}
