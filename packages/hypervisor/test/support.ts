@@ -278,3 +278,26 @@ export function connectAgain(fx: Fixture, extra: Partial<HostOptions>): Promise<
     ...extra,
   });
 }
+
+/**
+ * sshExec with retries on connection errors: right after first boot, cloud-init may restart sshd
+ * (new host keys, new config) and drop a session that had just been accepted.
+ */
+export async function sshRetry(
+  ip: string,
+  user: string,
+  privateKey: string,
+  command: string,
+  attempts = 10,
+): Promise<string> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await sshExec(ip, user, privateKey, command, 30_000);
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  throw last;
+}

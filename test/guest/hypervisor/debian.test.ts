@@ -9,7 +9,7 @@ import {
   subnet,
   virsh,
   waitSsh,
-  sshExec,
+  sshRetry,
   type Fixture,
 } from '../../../packages/hypervisor/test/support.js';
 
@@ -56,8 +56,7 @@ test('Debian 12 guest: hostname, key, static IP, disk size, vCPUs and memory as 
   const spawned = (Date.now() - t0) / 1000;
   const { seconds } = await waitSsh(spec.nic.ip, 'debian', key.privateKey, 10 * 60_000);
   console.log(`debian: spawn ${spawned.toFixed(2)} s, SSH ready after ${(spawned + seconds).toFixed(1)} s`);
-  const sh = (cmd: string) =>
-    sshExec(spec.nic.ip, 'debian', key.privateKey, cmd, 30_000).then((s) => s.trim());
+  const sh = (cmd: string) => sshRetry(spec.nic.ip, 'debian', key.privateKey, cmd).then((s) => s.trim());
   expect(await sh('hostname')).toBe('kumo-deb-guest');
   expect(await sh('cat ~/.ssh/authorized_keys')).toContain(key.publicKey);
   expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${spec.nic.ip}/24`);

@@ -1,0 +1,220 @@
+// Guest boot benchmark driver (see run.sh): spawn→SSH through Host versus `virsh define`+`virsh start`
+// of the same domain XML with the same SSH poll, rounds interleaved; then overlay creation times.
+// It creates only kumo-hvtest-bench-* objects and removes them at the end.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ssh2 from 'ssh2';
+import { Host, domainFromXml, domainToXml } from '../../packages/hypervisor/dist/index.js';
+import { LibvirtClient } from '../../packages/libvirt/dist/index.js';
+
+const { Client, utils } = ssh2;
+const uri = 'qemu:///system';
+const prefix = 'kumo-hvtest-bench-';
+const pool = `${prefix}pool`;
+const [tinyDir, debianDir] = process.argv.slice(2);
+const tinyRounds = Number(process.env.TINY_ROUNDS ?? 3);
+const debianRounds = Number(process.env.DEBIAN_ROUNDS ?? 1);
+
+const virsh = (...a) => execFileSync('virsh', ['-q', '-c', uri, ...a], { encoding: 'utf8' });
+const now = () => performance.now();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function loadImage(dir) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const files = { root: join(dir, manifest.files.root.path) };
+  if (manifest.files.kernel) files.kernel = join(dir, manifest.files.kernel.path);
+  if (manifest.files.initrd) files.initrd = join(dir, manifest.files.initrd.path);
+  return { manifest, files };
+}
+
+function trySsh(host, user, privateKey) {
+  return new Promise((resolve) => {
+    const c = new Client();
+    const done = (ok) => {
+      c.end();
+      resolve(ok);
+    };
+    c.on('ready', () =>
+      c.exec('true', (err, s) => (err ? done(false) : s.on('close', () => done(true)).resume())),
+    );
+    c.on('error', () => done(false));
+    c.connect({ host, username: user, privateKey, readyTimeout: 4000, hostVerifier: () => true });
+  });
+}
+
+// The same poll for both paths: try an SSH login every 100 ms until it works.
+async function waitSsh(ip, user, key, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await trySsh(ip, user, key)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no SSH on ${ip}`);
+}
+
+const poolDir = mkdtempSync(join(tmpdir(), 'kumo-hvtest-bench-'));
+chmodSync(poolDir, 0o755);
+const setup = await Host.connect({ uri, pool, namePrefix: prefix, accelerator: 'qemu' });
+await setup.ensureDirPool(poolDir);
+await setup.close();
+const host = await Host.connect({ uri, pool, namePrefix: prefix, accelerator: 'qemu' });
+await host.ensureNetwork({ name: 'b', mode: 'nat', gateway: '10.77.64.1', prefix: 24 });
+const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
+
+async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
+  await host.ensureImage(image.manifest, image.files);
+  const ip = '10.77.64.10';
+  const spec = (id) => ({
+    id,
+    hostname: 'bench',
+    image: image.manifest,
+    type,
+    rootDiskBytes: diskBytes,
+    nic: {
+      network: 'b',
+      mac: '52:54:00:77:64:10',
+      ip,
+      prefix: 24,
+      gateway: '10.77.64.1',
+      dns: ['10.77.64.1'],
+    },
+    login: { authorizedKeys: [key.public.trim()] },
+  });
+  const kumo = [];
+  const kumoSpawn = [];
+  const plain = [];
+  const plainStart = [];
+  for (let i = 0; i < rounds; i++) {
+    // Kumo: spawn (reservation, overlay, seed build + upload, define, start) then SSH.
+    const id = `${label}k${i}`;
+    let t = now();
+    await host.spawn(spec(id));
+    kumoSpawn.push(now() - t);
+    await waitSsh(ip, user, key.private, sshTimeout);
+    kumo.push(now() - t);
+    // Keep this instance's XML and seed for the virsh round, with a fresh overlay made untimed.
+    const xmlPath = join(poolDir, `${id}.xml`);
+    const cfg = domainFromXml(virsh('dumpxml', '--inactive', '--security-info', `${prefix}${id}`));
+    await host.powerOff(id, { gracefulTimeoutMs: 0 });
+    virsh('undefine', `${prefix}${id}`);
+    const overlay = `${prefix}${id}-plain.qcow2`;
+    const base = join(
+      poolDir,
+      `${prefix}img-${image.manifest.name}-${image.manifest.files.root.sha256.slice(0, 12)}.root`,
+    );
+    virsh(
+      'vol-create-as',
+      pool,
+      overlay,
+      String(diskBytes),
+      '--format',
+      'qcow2',
+      '--backing-vol',
+      base,
+      '--backing-vol-format',
+      'qcow2',
+    );
+    cfg.name = `${prefix}${id}-plain`;
+    delete cfg.uuid;
+    const root = cfg.disks.find((d) => d.target === 'vda');
+    root.path = join(poolDir, overlay);
+    writeFileSync(xmlPath, domainToXml(cfg));
+    // Plain virsh: define + start the same XML, same SSH poll.
+    t = now();
+    virsh('define', xmlPath);
+    virsh('start', cfg.name);
+    plainStart.push(now() - t);
+    await waitSsh(ip, user, key.private, sshTimeout);
+    plain.push(now() - t);
+    virsh('destroy', cfg.name);
+    virsh('undefine', cfg.name);
+    virsh('vol-delete', '--pool', pool, overlay);
+    await host.destroy(id);
+  }
+  const s = (xs) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
+  const overhead = median(kumo) - median(plain);
+  console.log(`\n${label}: ${rounds} round(s)`);
+  console.log(`  kumo  spawn→SSH  s: ${s(kumo)}   (spawn() alone: ${s(kumoSpawn)})`);
+  console.log(`  virsh start→SSH  s: ${s(plain)}   (define+start alone: ${s(plainStart)})`);
+  console.log(
+    `  median kumo ${(median(kumo) / 1000).toFixed(2)} s, virsh ${(median(plain) / 1000).toFixed(2)} s, ` +
+      `overhead ${(overhead / 1000).toFixed(2)} s (spawn() − virsh define+start: ${((median(kumoSpawn) - median(plainStart)) / 1000).toFixed(2)} s)`,
+  );
+}
+
+async function overlayBench() {
+  const lv = await LibvirtClient.connect(uri);
+  const p = await lv.storagePoolLookupByName(pool);
+  for (const gib of [2, 20]) {
+    const base = `${prefix}base-${gib}g.qcow2`;
+    // A fully allocated raw base would need 20 GiB of disk; a qcow2 base of that virtual size with
+    // real data in it shows the same thing: the overlay only records the backing file's path.
+    virsh('vol-create-as', pool, base, `${gib}G`, '--format', 'qcow2');
+    const basePath = join(poolDir, base);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0xab 0 ${Math.min(gib, 2)}G`, basePath], {
+      stdio: 'ignore',
+    });
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const name = `${prefix}ov-${gib}-${i}.qcow2`;
+      const xml = `<volume><name>${name}</name><capacity unit='bytes'>${(gib + 10) * 1024 ** 3}</capacity><target><format type='qcow2'/></target><backingStore><path>${basePath}</path><format type='qcow2'/></backingStore></volume>`;
+      const t = now();
+      const v = await lv.storageVolCreateXml(p, xml);
+      times.push(now() - t);
+      await lv.storageVolDelete(v);
+    }
+    const size = Number(execFileSync('stat', ['-c', '%s', basePath], { encoding: 'utf8' }));
+    console.log(
+      `overlay on ${gib} GiB base (${(size / 1024 ** 3).toFixed(2)} GiB on disk): median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms over 10`,
+    );
+    virsh('vol-delete', '--pool', pool, base);
+  }
+  await lv.close();
+}
+
+try {
+  await bench(
+    'tiny',
+    loadImage(tinyDir),
+    { vcpus: 1, memoryMiB: 256 },
+    'root',
+    tinyRounds,
+    1024 ** 3,
+    120_000,
+  );
+  if (debianRounds > 0)
+    await bench(
+      'debian',
+      loadImage(debianDir),
+      { vcpus: 2, memoryMiB: 1024 },
+      'debian',
+      debianRounds,
+      5 * 1024 ** 3,
+      600_000,
+    );
+  console.log('');
+  await overlayBench();
+} finally {
+  for (const i of await host.list()) await host.destroy(i.id);
+  for (const d of virsh('list', '--all', '--name')
+    .split('\n')
+    .filter((n) => n.startsWith(prefix))) {
+    try {
+      virsh('destroy', d);
+    } catch {
+      /* not running */
+    }
+    virsh('undefine', d);
+  }
+  for (const v of virsh('vol-list', pool).split('\n')) {
+    const name = v.trim().split(/\s+/)[0];
+    if (name) virsh('vol-delete', '--pool', pool, name);
+  }
+  await host.removeNetwork('b');
+  await host.removePool();
+  await host.close();
+  rmSync(poolDir, { recursive: true, force: true });
+}

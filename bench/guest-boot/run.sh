@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Guest boot benchmark: builds the hypervisor package and both images (cached), then times spawn→SSH
+# through packages/hypervisor against the same domain XML started with plain virsh, and overlay
+# creation on 2 GiB and 20 GiB bases. Runs inside the test network namespace beside its libvirtd.
+# Usage: bash bench/guest-boot/run.sh   (env: TINY_ROUNDS=3 DEBIAN_ROUNDS=1)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ns=${KUMO_TEST_NETNS:-kumo-test}
+npx tsc -b packages/hypervisor
+bash scripts/libvirtd-up.sh
+tiny=$(bash images/build.sh tiny)
+debian=$(bash images/build.sh debian)
+KUMO_QUIET_PROBE=1 ip netns exec "$ns" node bench/guest-boot/bench.mjs "$tiny" "$debian"
