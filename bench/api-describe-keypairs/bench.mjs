@@ -8,6 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { KumoClient } from '@kumo/client';
 import { encodeQuery, signRequest } from '@kumo/contract';
 
@@ -112,6 +113,37 @@ function summary(name, r) {
   };
 }
 
+/**
+ * What-if experiments on the bench's own embedded database (never on server code), to measure the
+ * fixes suggested in bench/README.md: BENCH_EXPERIMENT=index,async (comma-separated).
+ */
+async function applyExperiments(work, pgPort) {
+  const wanted = (process.env.BENCH_EXPERIMENT ?? '').split(',').filter(Boolean);
+  if (!wanted.length) return;
+  const password = readFileSync(join(work, 'postgres.password'), 'utf8').trim();
+  const db = new pg.Client({ connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres` });
+  await db.connect();
+  try {
+    for (const e of wanted) {
+      if (e === 'index') {
+        // Lets the page query walk an index in order instead of sorting every keypair of the account.
+        await db.query(
+          'CREATE INDEX bench_keypairs_page ON keypairs (account_id, region_id, created_at, key_name)',
+        );
+        await db.query('VACUUM ANALYZE keypairs');
+      } else if (e === 'async') {
+        // Commits stop waiting for the WAL flush, so the hot rate_counters rows are locked for less time.
+        // (Server-wide here for the experiment; the suggested fix scopes it to the request-guard statement.)
+        await db.query('ALTER SYSTEM SET synchronous_commit = off');
+        await db.query('SELECT pg_reload_conf()');
+      } else throw new Error(`unknown BENCH_EXPERIMENT ${e}`);
+    }
+    console.log(`what-if experiments applied to the bench database: ${wanted.join(', ')}`);
+  } finally {
+    await db.end();
+  }
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'kumo-bench-'));
   chmodSync(work, 0o755);
@@ -159,6 +191,7 @@ async function main() {
     const total = (await client.describeKeypairs({ pageSize: 10 })).totalCount;
     if (total !== KEYS) throw new Error(`seeded ${total} keypairs, wanted ${KEYS}`);
     console.log(`seeded ${KEYS} keypairs through importKeypair in ${seedSeconds.toFixed(1)} s`);
+    await applyExperiments(work, pgPort);
 
     // Every request is signed just before it is sent, with a fresh nonce, as an SDK would.
     const signed = {
