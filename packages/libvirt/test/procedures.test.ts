@@ -320,7 +320,14 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
       const console = await c.domainOpenConsole(domB, null, 1);
       console.write('\r');
       console.destroy();
+      await c.domainSuspend(domB);
+      expect((await c.domainGetState(domB)).state).toBe(DomainState.PAUSED);
+      await c.domainResume(domB);
+      const reboots = await c.domainEventReboot(domB);
+      const rebooted = new Promise((resolve) => reboots.once('event', resolve));
       await c.domainReset(domB);
+      expect(await rebooted).toMatchObject({ dom: { name: domB.name } });
+      await reboots.close();
       await c.domainReboot(domB, 0);
       await c.domainShutdown(domB);
       await c.domainShutdownFlags(domB, 1);

@@ -8,7 +8,9 @@ export function pattern(offset: number, len: number): Buffer {
   const words = Math.ceil((offset + len - start) / 4);
   const u = new Uint32Array(words);
   let n = start / 4;
-  for (let i = 0; i < words; i++, n++) u[i] = (Math.imul(n ^ 0x5bd1e995, 2654435761) ^ (n >>> 3)) >>> 0;
+  // No global lookups in the loop: under jest's vm context each one (e.g. Math.imul) is ~30× slower.
+  const imul = Math.imul;
+  for (let i = 0; i < words; i++, n++) u[i] = (imul(n ^ 0x5bd1e995, 2654435761) ^ (n >>> 3)) >>> 0;
   const b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   return b.subarray(offset - start, offset - start + len);
 }
