@@ -78,6 +78,34 @@ export const Errors = {
   quotaExceeded: (resource: string) =>
     new ApiError(429, 'QUOTA_EXCEEDED', `${capitalize(resource)} quota limit exceeded`),
 
+  // Instances
+  instanceNotFound: (id: string) => notFound(`Instance '${id}' not found.`),
+  invalidInstanceStatus: (status: string) => precondition(`Invalid instance status '${status}'`),
+  conflictWithTask: (task: string) => precondition(`Conflict with underlay task ${task}`),
+  invalidPassword: () => invalid('Invalid password'),
+  noCapacity: (az: string, instanceType: string) =>
+    precondition(`No host in '${az}' has capacity for instanceType '${instanceType}'`),
+  ipInUse: (ip: string) => precondition(`PrimaryIpAddress '${ip}' already in use`),
+  noFreeIp: (subnetId: string) => precondition(`Subnet '${subnetId}' has no free IP address`),
+  unsupported: (what: string) => invalid(`${what} is not supported by this cloud`),
+  azNotFound: (az: string) => invalid(`Invalid az '${az}'`),
+  subnetNotFound: (id: string) => notFound(`Subnet '${id}' not found`),
+
+  // Images
+  imageNotFound: (id: string) => notFound(`Image '${id}' not found`),
+  imageNotReady: (id: string) => precondition(`Image '${id}' not ready`),
+  imageConstraint: (instanceType: string) =>
+    precondition(`Image constraints. Doesn't support instanceType '${instanceType}'`),
+  imageInUse: (id: string) => precondition(`Image '${id}' is in use by instances`),
+  imageDiskTooSmall: (minGB: number) =>
+    outOfRange(`InstanceSpec.SystemDisk.CloudDiskSpec.DiskSizeGB out of range: the image needs at least ${minGB} GB`),
+
+  // Hosts (admin API)
+  hostNotFound: (id: string) => notFound(`Host '${id}' not found`),
+  hostInUse: (id: string) => precondition(`Host '${id}' still has instances; drain and move them first`),
+  hostNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Host '${name}' already exists`),
+  hostUnreachable: (why: string) => new ApiError(400, 'FAILED_PRECONDITION', `Host unreachable: ${why}`),
+
   // Accounts (admin API)
   accountNotFound: (id: string) => notFound(`Account '${id}' not found`),
   accountNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Account '${name}' already exists`),

@@ -1,5 +1,7 @@
 // Parses kumod's configuration from the environment exactly once, into a typed object passed down.
 // Nothing else in the server reads process.env.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
@@ -24,6 +26,28 @@ export interface Config {
   rateLimit: { perAccountPerMinute: number; perOperationPerMinute: number };
   auth: { maxSkewSeconds: number };
   maxBodyBytes: number;
+  compute: ComputeConfig;
+}
+
+/** How kumod drives hosts, jobs and the reconciler. */
+export interface ComputeConfig {
+  /** Prefix of every libvirt object this control plane creates (distinct per installation). */
+  libvirtPrefix: string;
+  /** First two octets of the /16 that default subnets are carved from. */
+  subnetBlock: string;
+  /** libvirt URI registered as a host on first start when no host exists ('' = none). */
+  localHostUri: string;
+  localHostAccelerator: 'kvm' | 'qemu' | 'probe';
+  /** Storage pool directory for the local host. */
+  localPoolDir: string;
+  weigher: 'spread' | 'pack';
+  jobWorkers: number;
+  /** How long stopInstance waits for a guest to power off before forcing it. */
+  stopTimeoutSeconds: number;
+  reconcileIntervalSeconds: number;
+  /** A task whose worker has not renewed its lease for this long is taken over. */
+  taskStaleSeconds: number;
+  vncListen: string;
 }
 
 /** Per-account limits by JD quota resource type. */
@@ -54,6 +78,17 @@ export const CONFIG_VARIABLES = {
   KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100',
   KUMO_AUTH_MAX_SKEW_SECONDS: '300',
   KUMO_MAX_BODY_BYTES: '262144',
+  KUMO_LIBVIRT_PREFIX: 'kumo-',
+  KUMO_SUBNET_BLOCK: '10.240',
+  KUMO_LOCAL_HOST: 'auto',
+  KUMO_LOCAL_HOST_ACCELERATOR: 'probe',
+  KUMO_POOL_DIR: '',
+  KUMO_SCHEDULER_WEIGHER: 'spread',
+  KUMO_JOB_WORKERS: '4',
+  KUMO_STOP_TIMEOUT_SECONDS: '60',
+  KUMO_RECONCILE_INTERVAL_SECONDS: '10',
+  KUMO_TASK_STALE_SECONDS: '30',
+  KUMO_VNC_LISTEN: '127.0.0.1',
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -99,9 +134,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 
   const instanceTypesFile =
     get('KUMO_INSTANCE_TYPES') || fileURLToPath(new URL('../catalogue/instance-types.yaml', import.meta.url));
+  const dataDir = get('KUMO_DATA_DIR');
+  const compute = parseCompute(get, int, dataDir);
   return {
+    compute,
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
-    dataDir: get('KUMO_DATA_DIR'),
+    dataDir,
     databaseUrl,
     embeddedPostgresPort: int('KUMO_EMBEDDED_PG_PORT', 1, 65535),
     regionId,
@@ -122,5 +160,56 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     auth: { maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600) },
     maxBodyBytes: int('KUMO_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
+  };
+}
+
+function parseCompute(
+  get: (name: VariableName) => string,
+  int: (name: VariableName, min: number, max: number) => number,
+  dataDir: string,
+): ComputeConfig {
+  const libvirtPrefix = get('KUMO_LIBVIRT_PREFIX');
+  if (!/^[a-z][a-z0-9-]{0,15}-$/.test(libvirtPrefix)) {
+    throw new ConfigError(
+      `KUMO_LIBVIRT_PREFIX must be lower-case letters/digits ending in "-", got "${libvirtPrefix}"`,
+    );
+  }
+  const subnetBlock = get('KUMO_SUBNET_BLOCK');
+  const octets = subnetBlock.split('.');
+  if (octets.length !== 2 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) {
+    throw new ConfigError(
+      `KUMO_SUBNET_BLOCK must be the first two octets of a /16 like 10.240, got "${subnetBlock}"`,
+    );
+  }
+  let localHostUri = get('KUMO_LOCAL_HOST');
+  if (localHostUri === 'auto') {
+    localHostUri = existsSync('/var/run/libvirt/libvirt-sock') ? 'qemu:///system' : '';
+  } else if (localHostUri === 'none') {
+    localHostUri = '';
+  } else if (!/^qemu(\+(unix|tcp|tls|ssh))?:\/\/[^\s]*\/system(\?[^\s]*)?$/.test(localHostUri)) {
+    throw new ConfigError(`KUMO_LOCAL_HOST must be auto, none or a qemu libvirt URI, got "${localHostUri}"`);
+  }
+  const accel = get('KUMO_LOCAL_HOST_ACCELERATOR');
+  if (accel !== 'kvm' && accel !== 'qemu' && accel !== 'probe') {
+    throw new ConfigError(`KUMO_LOCAL_HOST_ACCELERATOR must be kvm, qemu or probe, got "${accel}"`);
+  }
+  const weigher = get('KUMO_SCHEDULER_WEIGHER');
+  if (weigher !== 'spread' && weigher !== 'pack') {
+    throw new ConfigError(`KUMO_SCHEDULER_WEIGHER must be spread or pack, got "${weigher}"`);
+  }
+  const vncListen = get('KUMO_VNC_LISTEN');
+  if (!/^[0-9a-fA-F.:]+$/.test(vncListen)) throw new ConfigError(`KUMO_VNC_LISTEN must be an IP address`);
+  return {
+    libvirtPrefix,
+    subnetBlock,
+    localHostUri,
+    localHostAccelerator: accel,
+    localPoolDir: get('KUMO_POOL_DIR') || join(dataDir, 'pool'),
+    weigher,
+    jobWorkers: int('KUMO_JOB_WORKERS', 1, 64),
+    stopTimeoutSeconds: int('KUMO_STOP_TIMEOUT_SECONDS', 0, 3600),
+    reconcileIntervalSeconds: int('KUMO_RECONCILE_INTERVAL_SECONDS', 1, 3600),
+    taskStaleSeconds: int('KUMO_TASK_STALE_SECONDS', 10, 3600),
+    vncListen,
   };
 }

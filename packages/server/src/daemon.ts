@@ -6,7 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 import { createApp } from './http/app.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
-import { createServices } from './services/index.js';
+import { createServices, type Wiring } from './services/index.js';
 
 /** A running daemon. */
 export interface Daemon {
@@ -26,7 +26,9 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const { applied } = await migrateLatest(db);
     log.info({ applied }, 'database schema is current');
 
-    const services = createServices(db, config);
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    const wiring = createServices(db, databaseUrl, config, log);
+    const { services } = wiring;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const endpoint = `http://${host}:${config.listen.port}`;
     const creds = await services.accounts.bootstrapAdmin(config.dataDir, endpoint, config.regionId);
@@ -38,13 +40,25 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       );
     }
 
+    await registerLocalHost(wiring, config, log);
+    await wiring.runner.start(config.compute.jobWorkers);
+    wiring.reconciler.start();
+
+    // Regions exist where hosts are registered; the configured one always does.
+    const knownRegions = new Set((await wiring.hostsModel.zones()).map((z) => z.regionId));
+    setInterval(() => {
+      wiring.hostsModel
+        .zones()
+        .then((zs) => zs.forEach((z) => knownRegions.add(z.regionId)))
+        .catch(() => undefined);
+    }, 5_000).unref();
     const app = createApp({
       services,
       routes,
       log,
       db,
       maxBodyBytes: config.maxBodyBytes,
-      knownRegion: (r) => r === config.regionId,
+      knownRegion: (r) => r === config.regionId || knownRegions.has(r),
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.listen.port, config.listen.host, () => resolve(s));
@@ -59,8 +73,11 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       endpoint,
       stop: async () => {
         clearInterval(sweeper);
+        wiring.reconciler.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await wiring.runner.stop();
+        await wiring.registry.close();
         await database.destroy();
         await embedded?.stop();
       },
@@ -69,6 +86,34 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     await db?.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * The embedded default: on first start, with no host registered, the local libvirtd becomes a
+ * host of the configured region's default AZ.
+ */
+async function registerLocalHost(wiring: Wiring, config: Config, log: Logger): Promise<void> {
+  const uri = config.compute.localHostUri;
+  if (!uri || (await wiring.hostsModel.list()).length > 0) return;
+  try {
+    const host = await wiring.services.hosts.add({
+      name: 'local',
+      uri,
+      regionId: config.regionId,
+      az: config.defaultAz,
+      poolPath: config.compute.localPoolDir,
+      accelerator: config.compute.localHostAccelerator,
+      cpuRatio: 4,
+      memoryRatio: 1,
+      diskRatio: 4,
+    });
+    log.info(
+      { hostId: host.id, uri, az: host.az, accelerator: host.accelerator },
+      'registered the local host',
+    );
+  } catch (err) {
+    log.warn({ err, uri }, 'could not register the local libvirtd as a host');
   }
 }
 

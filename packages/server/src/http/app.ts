@@ -94,6 +94,7 @@ export function createApp(opts: AppOptions): express.Express {
     const result = await route.handle({
       requestId,
       account: key.account,
+      accessKey: key.accessKey,
       regionId: params.regionId ?? '',
       params,
       query,

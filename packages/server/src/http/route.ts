@@ -9,6 +9,8 @@ import type { DecodedQuery } from './params.js';
 export interface RequestContext<B> {
   requestId: string;
   account: Account;
+  /** The access key that signed the request (for the action log). */
+  accessKey: string;
   /** The region from the path (empty for admin routes). */
   regionId: string;
   /** Path parameters by template name, already percent-decoded. */

@@ -137,6 +137,11 @@ export class HostsModel {
     return row && toHost(row);
   }
 
+  /** Records the accelerator a probe found. */
+  async setAccelerator(id: string, accelerator: 'kvm' | 'qemu'): Promise<void> {
+    await this.db(HOSTS).where({ id }).update({ accelerator });
+  }
+
   /** Enables (placements allowed) or drains (no new placements) a host. */
   async setEnabled(id: string, enabled: boolean): Promise<boolean> {
     return (await this.db(HOSTS).where({ id }).update({ enabled })) > 0;

@@ -406,6 +406,17 @@ export class InstancesModel {
     return rows.map(toInstance);
   }
 
+  /**
+   * Clears a stale lease and stamps the row so the next sweep waits a full stale period before
+   * queueing the task again; false when the task changed meanwhile.
+   */
+  async markRequeued(id: string, task: string): Promise<boolean> {
+    const n = await this.db(INSTANCES)
+      .where({ id, task })
+      .update({ task_owner: null, task_heartbeat_at: null, updated_at: this.db.fn.now() });
+    return n > 0;
+  }
+
   /** Every instance placed on a host (reconciler sweep). */
   async onHost(hostId: string): Promise<InstanceRecord[]> {
     return (await this.db<InstanceRow>(INSTANCES).where({ host_id: hostId })).map(toInstance);

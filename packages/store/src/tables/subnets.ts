@@ -35,15 +35,15 @@ const toSubnet = (r: SubnetRow): SubnetRecord => ({
   prefix: r.prefix,
 });
 
-/** Default subnets are carved from 10.240.0.0/16, one /24 per AZ, in creation order. */
-const DEFAULT_BLOCK = '10.240';
-
 /** Queries over subnets. */
 export class SubnetsModel {
   constructor(private readonly db: Database) {}
 
-  /** The AZ's default subnet, created on first use (race-safe: the loser reads the winner's row). */
-  async ensureDefault(regionId: string, az: string): Promise<SubnetRecord> {
+  /**
+   * The AZ's default subnet, created on first use (race-safe: the loser reads the winner's row).
+   * Default subnets are carved from `block`.0.0/16 (e.g. 10.240), one /24 per AZ in creation order.
+   */
+  async ensureDefault(regionId: string, az: string, block: string): Promise<SubnetRecord> {
     const existing = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, az }).first();
     if (existing) return toSubnet(existing);
     // The VPC id is derived from the region so every AZ of a region shares one default VPC.
@@ -51,15 +51,15 @@ export class SubnetsModel {
     for (let attempt = 0; attempt < 5; attempt++) {
       const [{ n }] = (await this.db(SUBNETS).count({ n: '*' })) as [{ n: number }];
       const third = n + attempt;
-      if (third > 255) throw new Error('default subnet space 10.240.0.0/16 exhausted');
+      if (third > 255) throw new Error(`default subnet space ${block}.0.0/16 exhausted`);
       const row = await this.db<SubnetRow>(SUBNETS)
         .insert({
           id: `subnet-${randomAlnum(10)}`,
           vpc_id: vpcId,
           region_id: regionId,
           az,
-          cidr: `${DEFAULT_BLOCK}.${third}.0/24`,
-          gateway: `${DEFAULT_BLOCK}.${third}.1`,
+          cidr: `${block}.${third}.0/24`,
+          gateway: `${block}.${third}.1`,
           prefix: 24,
         })
         .onConflict()

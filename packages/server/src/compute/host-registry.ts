@@ -1,0 +1,132 @@
+// Keeps one libvirt connection per registered host, reconnecting on demand, and probes each host's
+// health and capacity. The only place the server constructs @kumo/hypervisor Hosts.
+import { Host, isHypervisorError, type EventFeed, type InstanceEvent } from '@kumo/hypervisor';
+import type { HostRecord, HostsModel } from '@kumo/store';
+import type { ComputeConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+
+/** Listener for lifecycle events of instances on any host. */
+export type EventListener = (hostId: string, ev: InstanceEvent) => void;
+
+interface Entry {
+  host: Promise<Host>;
+  events?: EventFeed;
+}
+
+/** Connections to every host of this control plane. */
+export class HostRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private listener: EventListener | undefined;
+
+  constructor(
+    private readonly hosts: HostsModel,
+    private readonly compute: ComputeConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Routes lifecycle events of every connected host to `fn`. */
+  onEvent(fn: EventListener): void {
+    this.listener = fn;
+  }
+
+  /** The storage pool name Kumo uses on every host. */
+  get poolName(): string {
+    return `${this.compute.libvirtPrefix}pool`;
+  }
+
+  /** Connects to a host record's URI (probing the accelerator if not known) and readies its pool. */
+  async open(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<Host> {
+    const host = await Host.connect({
+      uri: record.uri,
+      pool: this.poolName,
+      namePrefix: this.compute.libvirtPrefix,
+      accelerator: record.accelerator,
+      vncListen: this.compute.vncListen,
+    });
+    try {
+      await host.ensureDirPool(record.poolPath);
+    } catch (err) {
+      await host.close().catch(() => undefined);
+      throw err;
+    }
+    return host;
+  }
+
+  /** The connected Host for a host id, connecting first if needed. */
+  async get(hostId: string): Promise<Host> {
+    const existing = this.entries.get(hostId);
+    if (existing) return existing.host;
+    const record = await this.hosts.find(hostId);
+    if (!record) throw new Error(`host ${hostId} is not registered`);
+    const entry: Entry = { host: this.open(record) };
+    this.entries.set(hostId, entry);
+    try {
+      const host = await entry.host;
+      if (record.accelerator === 'probe') {
+        // Remember the probe's answer so later connections skip booting a probe guest.
+        await this.hosts.setAccelerator(hostId, host.profile.accelerator);
+      }
+      void this.subscribe(hostId, host, entry);
+      return host;
+    } catch (err) {
+      this.entries.delete(hostId);
+      throw err;
+    }
+  }
+
+  private async subscribe(hostId: string, host: Host, entry: Entry): Promise<void> {
+    try {
+      entry.events = await host.events();
+      for await (const ev of entry.events) this.listener?.(hostId, ev);
+    } catch (err) {
+      this.log.debug({ err, hostId }, 'event feed ended');
+    }
+  }
+
+  /** Forgets a host's connection (after it failed) so the next use reconnects. */
+  async drop(hostId: string): Promise<void> {
+    const entry = this.entries.get(hostId);
+    if (!entry) return;
+    this.entries.delete(hostId);
+    await entry.events?.close().catch(() => undefined);
+    await entry.host.then((h) => h.close()).catch(() => undefined);
+  }
+
+  /** Runs `fn` on a host; a connection-level failure drops the connection before rethrowing. */
+  async with<T>(hostId: string, fn: (h: Host) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.get(hostId));
+    } catch (err) {
+      if (!isHypervisorError(err) || err.code === 'HOST_UNAVAILABLE') await this.drop(hostId);
+      throw err;
+    }
+  }
+
+  /** Probes one host: records health and capacity. Returns whether it answered. */
+  async probe(record: HostRecord): Promise<boolean> {
+    try {
+      const cap = await this.with(record.id, (h) => h.capacity());
+      await this.hosts.recordHealth(record.id, {
+        health: 'up',
+        capacity: {
+          vcpus: cap.vcpus,
+          memoryMB: cap.memoryMiB,
+          diskGB: Math.floor(cap.poolCapacityBytes / 2 ** 30),
+          // Guests can nest only under real KVM; under TCG there is nothing to pass through.
+          nestedVirt: cap.accelerator === 'kvm',
+        },
+      });
+      return true;
+    } catch (err) {
+      const reason = (err as Error).message.slice(0, 300);
+      if (record.health !== 'down') this.log.warn({ hostId: record.id, reason }, 'host unreachable');
+      await this.hosts.recordHealth(record.id, { health: 'down', reason });
+      return false;
+    }
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.drop(id)));
+  }
+}

@@ -1,0 +1,76 @@
+// Renders an instance row as JD's Instance model (and the smaller status/IP views).
+import type { InstanceRecord } from '@kumo/store';
+import { formatJdTime } from '../services/time.js';
+
+/** The JD Instance object. */
+export function instanceView(i: InstanceRecord) {
+  const local = i.systemDiskCategory === 'local';
+  return {
+    instanceId: i.id,
+    instanceName: i.name,
+    hostName: i.hostname,
+    instanceType: i.instanceType,
+    vpcId: i.vpcId,
+    subnetId: i.subnetId,
+    privateIpAddress: i.privateIp,
+    elasticIpId: '',
+    elasticIpAddress: '',
+    status: i.status,
+    description: i.description,
+    imageId: i.imageId,
+    systemDisk: {
+      diskCategory: i.systemDiskCategory,
+      autoDelete: true,
+      deviceName: 'vda',
+      status: 'attached',
+      ...(local
+        ? { localDisk: { diskType: 'local', diskSizeGB: i.systemDiskGB } }
+        : {
+            cloudDisk: {
+              diskId: `vol-${i.id.slice(2)}`,
+              az: i.az,
+              name: `${i.name}-system`,
+              description: '',
+              diskType: 'ssd',
+              diskSizeGB: i.systemDiskGB,
+              status: 'in-use',
+              attachments: [{ instanceId: i.id, instanceType: 'vm', status: 'attached' }],
+              snapshotId: '',
+              multiAttachable: 'disabled',
+              encrypted: false,
+              createTime: formatJdTime(i.createdAt),
+              tags: [],
+            },
+          }),
+    },
+    dataDisks: [],
+    primaryNetworkInterface: {
+      deviceIndex: 1,
+      autoDelete: true,
+      networkInterface: {
+        networkInterfaceId: i.networkInterfaceId,
+        macAddress: i.mac,
+        vpcId: i.vpcId,
+        subnetId: i.subnetId,
+        securityGroups: [],
+        sanityCheck: 1,
+        primaryIp: { privateIpAddress: i.privateIp, elasticIpId: '', elasticIpAddress: '' },
+        secondaryIps: [],
+      },
+    },
+    secondaryNetworkInterfaces: [],
+    launchTime: i.launchTime ? formatJdTime(i.launchTime) : '',
+    az: i.az,
+    keyNames: i.keyNames,
+    charge: {
+      chargeMode: 'postpaid_by_duration',
+      chargeStatus: 'normal',
+      chargeStartTime: i.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      chargeExpiredTime: '',
+      chargeRetireTime: '',
+    },
+    ag: { name: '', id: '' },
+    faultDomain: '',
+    tags: [],
+  };
+}

@@ -1,0 +1,18 @@
+// describeInstances: GET /v1/regions/{regionId}/instances — paged, filters of contract §2.3.
+import { instanceView } from '../../../compute/instance-view.js';
+import { defineRoute } from '../../route.js';
+import { parsePage } from '../../params.js';
+import { scopeOf } from './caller.js';
+import { INSTANCE_FILTERS, instanceFilter } from './filters.js';
+
+export default defineRoute({
+  operation: 'describeInstances',
+  method: 'GET',
+  path: '/v1/regions/{regionId}/instances',
+  handle: async (ctx) => {
+    const page = parsePage(ctx.query);
+    const f = instanceFilter(ctx.query, INSTANCE_FILTERS.describeInstances);
+    const r = await ctx.services.instances.page(scopeOf(ctx), f, page.offset, page.pageSize);
+    return { instances: r.items.map(instanceView), totalCount: r.total };
+  },
+});

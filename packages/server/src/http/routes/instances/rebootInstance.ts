@@ -1,0 +1,13 @@
+// rebootInstance: POST /v1/regions/{regionId}/instances/{instanceId}:rebootInstance — claims the instance and queues the task.
+import { defineRoute } from '../../route.js';
+import { callerOf, scopeOf } from './caller.js';
+
+export default defineRoute({
+  operation: 'rebootInstance',
+  method: 'POST',
+  path: '/v1/regions/{regionId}/instances/{instanceId}:rebootInstance',
+  handle: async (ctx) => {
+    await ctx.services.instances.act(scopeOf(ctx), callerOf(ctx), ctx.params.instanceId!, 'reboot');
+    return undefined;
+  },
+});

@@ -1,0 +1,13 @@
+// stopInstance: POST /v1/regions/{regionId}/instances/{instanceId}:stopInstance — claims the instance and queues the task.
+import { defineRoute } from '../../route.js';
+import { callerOf, scopeOf } from './caller.js';
+
+export default defineRoute({
+  operation: 'stopInstance',
+  method: 'POST',
+  path: '/v1/regions/{regionId}/instances/{instanceId}:stopInstance',
+  handle: async (ctx) => {
+    await ctx.services.instances.act(scopeOf(ctx), callerOf(ctx), ctx.params.instanceId!, 'stop');
+    return undefined;
+  },
+});

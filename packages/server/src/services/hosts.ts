@@ -1,0 +1,100 @@
+// Host administration: register a libvirt host (checked by connecting to it), list, drain,
+// enable and remove; regions and AZs exist because hosts are registered in them.
+import { Errors } from '@kumo/contract';
+import { UniqueViolation, type HostRecord, type HostsModel } from '@kumo/store';
+import type { HostRegistry } from '../compute/host-registry.js';
+import { formatJdTime } from './time.js';
+
+/** A host on the admin API. */
+export function hostView(h: HostRecord) {
+  const usable = (r: { total: number; ratio: number }) => Math.floor(r.total * r.ratio);
+  return {
+    hostId: h.id,
+    name: h.name,
+    uri: h.uri,
+    regionId: h.regionId,
+    az: h.az,
+    accelerator: h.accelerator,
+    enabled: h.enabled,
+    health: h.health,
+    healthReason: h.healthReason ?? '',
+    lastSeenTime: h.lastSeenAt ? formatJdTime(h.lastSeenAt) : '',
+    nestedVirt: h.nestedVirt,
+    capacity: {
+      vcpus: { ...h.vcpus, usable: usable(h.vcpus) },
+      memoryMB: { ...h.memoryMB, usable: usable(h.memoryMB) },
+      diskGB: { ...h.diskGB, usable: usable(h.diskGB) },
+    },
+    createTime: formatJdTime(h.createdAt),
+  };
+}
+
+/** What registering a host takes. */
+export interface AddHostRequest {
+  name: string;
+  uri: string;
+  regionId: string;
+  az: string;
+  poolPath: string;
+  accelerator: 'kvm' | 'qemu' | 'probe';
+  cpuRatio: number;
+  memoryRatio: number;
+  diskRatio: number;
+}
+
+/** Host operations. */
+export class HostService {
+  constructor(
+    private readonly hosts: HostsModel,
+    private readonly registry: HostRegistry,
+  ) {}
+
+  /** Registers a host after proving Kumo can reach it and use its pool; reads its capacity. */
+  async add(req: AddHostRequest): Promise<HostRecord> {
+    if (!req.az.startsWith(req.regionId) || !/^[a-z]$/.test(req.az.slice(req.regionId.length))) {
+      throw Errors.invalidParameter('az', 'must be the region id plus one letter, e.g. cn-north-1a');
+    }
+    try {
+      const h = await this.registry.open(req);
+      await h.close();
+    } catch (err) {
+      throw Errors.hostUnreachable((err as Error).message.slice(0, 300));
+    }
+    let record: HostRecord;
+    try {
+      record = await this.hosts.create(req);
+    } catch (err) {
+      if (err instanceof UniqueViolation) throw Errors.hostNameInUse(req.name);
+      throw err;
+    }
+    await this.registry.probe(record);
+    return (await this.hosts.find(record.id))!;
+  }
+
+  /** Every host. */
+  async list() {
+    return (await this.hosts.list()).map(hostView);
+  }
+
+  /** One host by id or name. */
+  async get(idOrName: string): Promise<HostRecord> {
+    const h = await this.hosts.find(idOrName);
+    if (!h) throw Errors.hostNotFound(idOrName.slice(0, 64));
+    return h;
+  }
+
+  /** drain (no new placements) or enable. */
+  async setEnabled(idOrName: string, enabled: boolean) {
+    const h = await this.get(idOrName);
+    await this.hosts.setEnabled(h.id, enabled);
+    return hostView((await this.hosts.find(h.id))!);
+  }
+
+  /** Removes a host that has no instances. */
+  async remove(idOrName: string): Promise<void> {
+    const h = await this.get(idOrName);
+    const r = await this.hosts.delete(h.id);
+    if (r === 'in-use') throw Errors.hostInUse(h.id);
+    await this.registry.drop(h.id);
+  }
+}

@@ -1,0 +1,189 @@
+// The image registry: operators import images built by images/ (or their own qcow2 cloud images);
+// users see public images of the region and their own, and the JD image operations act on them.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { Errors } from '@kumo/contract';
+import { validateManifest, type ImageFiles, type ImageManifest } from '@kumo/hypervisor';
+import type { Account, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
+import { formatJdTime } from './time.js';
+
+/** An image on the wire (JD Image model; note `desc`, not `description`). */
+export function imageView(i: ImageRecord) {
+  return {
+    imageId: i.id,
+    name: i.name,
+    platform: i.platform,
+    osVersion: i.osVersion,
+    architecture: i.architecture,
+    systemDiskSizeGB: i.minDiskGB,
+    imageSource: i.imageSource,
+    osType: i.osType,
+    status: i.status,
+    createTime: formatJdTime(i.createdAt),
+    sizeMB: Math.ceil(i.sizeBytes / 2 ** 20),
+    desc: i.description,
+    systemDisk: {
+      diskCategory: 'local',
+      autoDelete: true,
+      localDisk: { diskType: 'local', diskSizeGB: i.minDiskGB },
+      deviceName: 'vda',
+    },
+    dataDisks: [],
+    snapshotId: '',
+    rootDeviceType: 'localDisk',
+    progress: i.status === 'ready' ? '100' : '0',
+  };
+}
+
+/** The constraint object of describeImageConstraints. */
+export function constraintView(i: ImageRecord) {
+  return {
+    imageId: i.id,
+    imageInstanceTypeConstraint: i.constraint
+      ? { constraintsType: i.constraint.kind, instanceTypes: i.constraint.instanceTypes }
+      : { constraintsType: 'excludes', instanceTypes: [] },
+  };
+}
+
+/** Whether an image may run an instance type. */
+export function imageSupports(i: ImageRecord, instanceType: string): boolean {
+  if (!i.constraint) return true;
+  const listed = i.constraint.instanceTypes.includes(instanceType);
+  return i.constraint.kind === 'includes' ? listed : !listed;
+}
+
+/** The manifest and local file paths of an image, for hosts to upload. */
+export function imageFiles(i: ImageRecord): { manifest: ImageManifest; files: ImageFiles } {
+  const manifest = i.manifest as ImageManifest;
+  const at = (p: string | undefined) => (p === undefined ? undefined : join(i.filesDir, p));
+  return {
+    manifest,
+    files: {
+      root: at(manifest.files.root.path)!,
+      ...(manifest.files.kernel ? { kernel: at(manifest.files.kernel.path) } : {}),
+      ...(manifest.files.initrd ? { initrd: at(manifest.files.initrd.path) } : {}),
+    },
+  };
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+const PLATFORMS: Record<string, string> = {
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  centos: 'CentOS',
+  busybox: 'Linux',
+};
+
+/** Image operations. */
+export class ImageService {
+  constructor(private readonly images: ImagesModel) {}
+
+  /**
+   * Registers an image from a manifest file on the control-plane machine after checking every
+   * file's size and sha256 (a corrupt build is refused here, not on a host later).
+   */
+  async import(opts: {
+    manifestPath: string;
+    regionId: string;
+    name?: string;
+    description?: string;
+    constraint?: { kind: 'includes' | 'excludes'; instanceTypes: string[] };
+  }): Promise<ImageRecord> {
+    if (!isAbsolute(opts.manifestPath) || !existsSync(opts.manifestPath)) {
+      throw Errors.invalidParameter(
+        'manifestPath',
+        'must be an absolute path to a manifest.json on the kumod machine',
+      );
+    }
+    let manifest: ImageManifest;
+    try {
+      manifest = validateManifest(JSON.parse(readFileSync(opts.manifestPath, 'utf8')) as ImageManifest);
+    } catch (err) {
+      throw Errors.invalidParameter('manifest', (err as Error).message.slice(0, 200));
+    }
+    const dir = dirname(resolve(opts.manifestPath));
+    let size = 0;
+    for (const [key, f] of Object.entries(manifest.files)) {
+      if (!f) continue;
+      const path = join(dir, f.path);
+      if (!path.startsWith(dir + '/') || !existsSync(path))
+        throw Errors.invalidParameter(`files.${key}`, 'missing');
+      if (statSync(path).size !== f.bytes)
+        throw Errors.invalidParameter(`files.${key}`, 'size differs from manifest');
+      if ((await sha256File(path)) !== f.sha256)
+        throw Errors.invalidParameter(`files.${key}`, 'sha256 mismatch');
+      size += f.bytes;
+    }
+    const name = opts.name ?? manifest.name;
+    if (!/^[\p{Script=Han}A-Za-z0-9._-]{1,32}$/u.test(name)) throw Errors.invalidParameter('name');
+    return this.images.create({
+      regionId: opts.regionId,
+      ownerAccountId: null,
+      name,
+      description: (opts.description ?? `${manifest.os} ${manifest.version} (${manifest.name})`).slice(
+        0,
+        256,
+      ),
+      imageSource: 'public',
+      platform: PLATFORMS[manifest.os] ?? manifest.os,
+      osType: 'linux',
+      osVersion: manifest.version,
+      architecture: manifest.arch,
+      minDiskGB: Math.max(1, Math.ceil(manifest.minDiskBytes / 2 ** 30)),
+      sizeBytes: size,
+      filesDir: dir,
+      manifest,
+      constraint: opts.constraint ?? null,
+    });
+  }
+
+  /** An image the account may see, or NOT_FOUND. */
+  async get(regionId: string, account: Account, imageId: string): Promise<ImageRecord> {
+    const img = /^img-[a-z0-9]{1,32}$/.test(imageId)
+      ? await this.images.find(regionId, account.id, imageId)
+      : undefined;
+    if (!img) throw Errors.imageNotFound(imageId.slice(0, 64));
+    return img;
+  }
+
+  /** describeImages. */
+  async describe(regionId: string, account: Account, f: ImageFilter, offset: number, limit: number) {
+    const page = await this.images.page(regionId, account.id, f, offset, limit);
+    return { images: page.items.map(imageView), totalCount: page.total };
+  }
+
+  /** modifyImageAttribute: owners change their images; only the admin changes public ones. */
+  async modify(
+    regionId: string,
+    account: Account,
+    imageId: string,
+    patch: { name?: string; description?: string },
+  ) {
+    const img = await this.get(regionId, account, imageId);
+    this.mustOwn(img, account);
+    if (patch.name !== undefined && !/^[\p{Script=Han}A-Za-z0-9._-]{1,32}$/u.test(patch.name)) {
+      throw Errors.invalidParameter('name');
+    }
+    await this.images.update(img.id, patch);
+  }
+
+  /** deleteImage: refused while any instance uses the image. */
+  async delete(regionId: string, account: Account, imageId: string): Promise<void> {
+    const img = await this.get(regionId, account, imageId);
+    this.mustOwn(img, account);
+    const r = await this.images.deleteUnlessUsed(img.id);
+    if (r === 'in-use') throw Errors.imageInUse(img.id);
+    if (r === 'missing') throw Errors.imageNotFound(img.id);
+  }
+
+  private mustOwn(img: ImageRecord, account: Account): void {
+    const owns = img.ownerAccountId === null ? account.isAdmin : img.ownerAccountId === account.id;
+    if (!owns) throw Errors.adminOnly();
+  }
+}
