@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Starts a test host's virtlogd and libvirtd over private copies of libvirt's state directories.
-# Run it as `ip netns exec NS unshare --mount --propagation private THIS ROOT`: the bind mounts
-# below then exist only in this new mount namespace, so the daemons it leaves running see ROOT/*
-# as /run/libvirt, /var/lib/libvirt, … while the main libvirtd (and everyone else) keeps its own.
+# Run it as `ip netns exec NS unshare --mount --propagation private THIS ROOT OWNER_PID`: the
+# bind mounts below then exist only in this new mount namespace, so the daemons it leaves running
+# see ROOT/* as /run/libvirt, /var/lib/libvirt, … while the main libvirtd (and everyone else)
+# keeps its own. OWNER_PID is the test process; the watchdog cleans up if it dies.
 # Everything the daemons write (sockets, pid files, qemu and dnsmasq pid files, logs) lands in
 # ROOT, so the caller can find and kill it from outside. Never touches the real directories.
 set -euo pipefail
-root=${1:?usage: libvirtd-in-ns.sh ROOT}
+root=${1:?usage: libvirtd-in-ns.sh ROOT OWNER_PID}
+owner=${2:?usage: libvirtd-in-ns.sh ROOT OWNER_PID}
 
-bind() {
+bind_dir() {
   mkdir -p "$2"
   mount --bind "$1" "$2"
 }
 
-bind "$root/run" /run/libvirt
-bind "$root/lib" /var/lib/libvirt
-bind "$root/cache" /var/cache/libvirt
-bind "$root/log" /var/log/libvirt
-bind "$root/etc" /etc/libvirt
+bind_dir "$root/run" /run/libvirt
+bind_dir "$root/lib" /var/lib/libvirt
+bind_dir "$root/cache" /var/cache/libvirt
+bind_dir "$root/log" /var/log/libvirt
+bind_dir "$root/etc" /etc/libvirt
+
+# Detached, with no stdio of ours, so the caller's exec returns and the watchdog outlives this shell.
+setsid "$(dirname "$0")/watchdog.sh" "$owner" </dev/null >/dev/null 2>&1 &
 
 # Explicit pid files: the defaults (/run/libvirtd.pid, /run/virtlogd.pid) sit outside the
 # private mounts and are locked by the main daemons, which would make these refuse to start.

@@ -13,7 +13,7 @@
 // /tmp/kumo-test-hosts: a host directory and a slot directory, each created atomically and naming
 // the owning pid. A host whose owner died (a crashed run) is cleaned up by the next start that
 // needs its name or slot.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -297,17 +297,9 @@ async function createNetwork(name: string, dir: string, slot: number): Promise<v
 }
 
 async function startDaemons(name: string, dir: string, uri: string): Promise<void> {
-  await run('ip', [
-    'netns',
-    'exec',
-    netnsName(name),
-    'unshare',
-    '--mount',
-    '--propagation',
-    'private',
-    WRAPPER,
-    dir,
-  ]);
+  // The wrapper also leaves a watchdog that empties the namespace if this process dies without stop().
+  const inMountNs = ['unshare', '--mount', '--propagation', 'private'];
+  await run('ip', ['netns', 'exec', netnsName(name), ...inMountNs, WRAPPER, dir, String(process.pid)]);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
@@ -356,29 +348,6 @@ function makeHost(name: string, dir: string, slot: number, memoryMiB?: number): 
   return host;
 }
 
-/** Synchronous last resort when the process exits with hosts still running (e.g. a test forgot stop()). */
-function killAllSync(): void {
-  for (const name of live.keys()) {
-    const id = readOr(join(hostDir(name), 'netns-id'), '');
-    try {
-      if (id) {
-        assertForeignNetns(id);
-        signalAll(pidsInNetns(id), 'SIGKILL');
-      }
-      execFileSync('ip', ['netns', 'del', netnsName(name)], { stdio: 'ignore', timeout: 5000 });
-    } catch {
-      // Best effort; the next start of this name cleans up the rest.
-    }
-  }
-}
-
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', killAllSync);
-}
-
 /**
  * Starts a test host named `name` (lower-case letters, digits, dashes; unique among hosts running
  * on the machine). Call it from the namespace the host should be reachable from (kumo-test).
@@ -387,7 +356,6 @@ function installExitHook(): void {
 export async function startTestHost(name: string, opts: { memoryMiB?: number } = {}): Promise<TestHost> {
   if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(name)) throw new Error(`bad test host name: ${name}`);
   mkdirSync(STATE_DIR, { recursive: true, mode: 0o755 });
-  installExitHook();
   await claimName(name);
   const dir = hostDir(name);
   try {
