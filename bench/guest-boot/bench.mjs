@@ -60,7 +60,14 @@ chmodSync(poolDir, 0o755);
 const setup = await Host.connect({ uri, pool, namePrefix: prefix, accelerator: 'qemu' });
 await setup.ensureDirPool(poolDir);
 await setup.close();
-const host = await Host.connect({ uri, pool, namePrefix: prefix, accelerator: 'qemu' });
+let steps = null; // step → durations (ms) while a timed spawn runs
+const host = await Host.connect({
+  uri,
+  pool,
+  namePrefix: prefix,
+  accelerator: 'qemu',
+  onStep: (name, ms) => steps && (steps[name] ??= []).push(ms),
+});
 await host.ensureNetwork({ name: 'b', mode: 'nat', gateway: '10.77.64.1', prefix: 24 });
 const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
 
@@ -87,12 +94,15 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
   const kumoSpawn = [];
   const plain = [];
   const plainStart = [];
+  const stepTimes = {};
   for (let i = 0; i < rounds; i++) {
     // Kumo: spawn (reservation, overlay, seed build + upload, define, start) then SSH.
     const id = `${label}k${i}`;
+    steps = stepTimes;
     let t = now();
     await host.spawn(spec(id));
     kumoSpawn.push(now() - t);
+    steps = null;
     await waitSsh(ip, user, key.private, sshTimeout);
     kumo.push(now() - t);
     // Keep this instance's XML and seed for the virsh round, with a fresh overlay made untimed.
@@ -143,6 +153,8 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
     `  median kumo ${(median(kumo) / 1000).toFixed(2)} s, virsh ${(median(plain) / 1000).toFixed(2)} s, ` +
       `overhead ${(overhead / 1000).toFixed(2)} s (spawn() − virsh define+start: ${((median(kumoSpawn) - median(plainStart)) / 1000).toFixed(2)} s)`,
   );
+  const breakdown = Object.entries(stepTimes).map(([k, v]) => `${k} ${median(v).toFixed(0)}`);
+  console.log(`  spawn() steps, median ms: ${breakdown.join(', ')}`);
 }
 
 async function overlayBench() {

@@ -2,6 +2,7 @@
 // steps as it goes and every step is idempotent; libvirt names, handles and errors stay inside.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import {
   DomainEventType,
@@ -56,6 +57,8 @@ export interface HostOptions {
   diskOvercommit?: number;
   /** Test hook called before each named step of spawn; throwing simulates that step failing. */
   faultInjector?: (step: string) => void | Promise<void>;
+  /** Called after each named step with its duration, for tracing and benchmarks. */
+  onStep?: (step: string, ms: number) => void;
   connect?: ConnectOptions;
 }
 
@@ -147,11 +150,14 @@ export class Host {
   }
 
   private async step<T>(name: string, fn: () => Promise<T>, code?: HypervisorError['code']): Promise<T> {
+    const t0 = performance.now();
     try {
       if (this.opts.faultInjector) await this.opts.faultInjector(name);
       return await fn();
     } catch (err) {
       throw translate(err, name, code);
+    } finally {
+      this.opts.onStep?.(name, performance.now() - t0);
     }
   }
 
@@ -232,7 +238,9 @@ export class Host {
   async capacity(): Promise<HostCapacity> {
     return this.step('capacity', async () => {
       const node = await this.lv.nodeGetInfo();
-      const info = await this.lv.storagePoolGetInfo(await this.pool());
+      const pool = await this.pool();
+      await this.lv.storagePoolRefresh(pool).catch(() => undefined);
+      const info = await this.lv.storagePoolGetInfo(pool);
       return {
         vcpus: node.cpus,
         memoryMiB: Number(node.memory / 1024n),
@@ -362,9 +370,10 @@ export class Host {
     };
   }
 
+  // Uses the pool's figures as libvirt last saw them (updated on every volume create and delete, and
+  // by capacity()); a refresh re-reads every volume header, too slow for each spawn.
   private async requireSpace(pool: StoragePool, bytes: number, step: string): Promise<void> {
     await this.step(step, async () => {
-      await this.lv.storagePoolRefresh(pool).catch(() => undefined);
       const info = await this.lv.storagePoolGetInfo(pool);
       if (Number(info.available) < bytes)
         throw new HypervisorError(

@@ -1,7 +1,7 @@
 // Test support for packages/hypervisor and the guest tier: builds images through images/build.sh,
 // creates throw-away pools and networks named kumo-hvtest-*, generates keys and talks SSH to guests.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,8 +119,25 @@ export interface Fixture {
   cleanup(): Promise<void>;
 }
 
+/**
+ * Host workaround (belongs in scripts/libvirtd-up.sh): without udev, /dev/kvm stays root-only, so
+ * libvirt probes QEMU with KVM, then finds KVM inaccessible to the qemu user, declares its capability
+ * cache stale and re-probes QEMU on every lookup — ~90 s per domain start. Giving /dev/kvm to the
+ * kvm group, as udev would, keeps the cache valid. Guests still run under TCG where KVM is unusable.
+ */
+export function fixKvmDeviceAccess(): void {
+  try {
+    if (statSync('/dev/kvm').mode & 0o060) return;
+    execFileSync('chgrp', ['kvm', '/dev/kvm']);
+    chmodSync('/dev/kvm', 0o660);
+  } catch {
+    /* no /dev/kvm, or not root: nothing to fix */
+  }
+}
+
 /** Sets up a pool in a temp directory and connects a Host (accelerator qemu unless given). */
 export async function fixture(tag: string, extra: Partial<HostOptions> = {}): Promise<Fixture> {
+  fixKvmDeviceAccess();
   const poolDir = mkdtempSync(join(tmpdir(), `kumo-hvtest-${tag}-`));
   chmodSync(poolDir, 0o755); // QEMU runs as libvirt-qemu and must reach the volumes
   const poolName = `${prefix}${tag}-pool`;
