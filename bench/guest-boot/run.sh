@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ns=${KUMO_TEST_NETNS:-kumo-test}
 npx tsc -b packages/hypervisor
+# Same host workaround as the tests (fixKvmDeviceAccess in packages/hypervisor/test/support.ts).
+if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/kvm && chmod 660 /dev/kvm; fi
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
 debian=$(bash images/build.sh debian)
