@@ -1,0 +1,41 @@
+// Reads one AZ's host snapshots (only the columns place() needs) and converts rows to HostSnapshot.
+// Read-only: never writes.
+import { REGION } from './seed.mjs';
+
+const COLUMNS = [
+  'id',
+  'az',
+  'enabled',
+  'health',
+  'arch',
+  'nested_virt',
+  'total_vcpus',
+  'used_vcpus',
+  'cpu_ratio',
+  'total_memory_mb',
+  'used_memory_mb',
+  'memory_ratio',
+  'total_disk_gb',
+  'used_disk_gb',
+  'disk_ratio',
+];
+
+/** HostSnapshot for one `hosts` row; `instances` is not needed by any filter or weigher, so 0. */
+export const toSnapshot = (r) => ({
+  id: r.id,
+  az: r.az,
+  enabled: r.enabled,
+  healthy: r.health === 'up',
+  arch: r.arch,
+  nestedVirt: r.nested_virt,
+  vcpus: { total: r.total_vcpus, used: r.used_vcpus, ratio: Number(r.cpu_ratio) },
+  memoryMB: { total: r.total_memory_mb, used: r.used_memory_mb, ratio: Number(r.memory_ratio) },
+  diskGB: { total: r.total_disk_gb, used: r.used_disk_gb, ratio: Number(r.disk_ratio) },
+  instances: 0,
+});
+
+/** Every host of the AZ, as snapshots, read through `q` (a knex instance or transaction). */
+export async function readSnapshots(q, az) {
+  const rows = await q('hosts').select(COLUMNS).where({ region_id: REGION, az });
+  return rows.map(toSnapshot);
+}
