@@ -182,7 +182,7 @@ export class LibvirtClient extends NetworkProcedures {
         e,
       );
     });
-    const rpc = new RpcConnection(sock, this.opts);
+    const rpc = new RpcConnection(sock, { ...this.opts, maxInFlight: this.opts.maxInFlight ?? this.transport.maxInFlight });
     rpc.on('message', (h: PacketHeader, p: Buffer) => this.onMessage(h, p));
     try {
       await this.handshake(rpc);

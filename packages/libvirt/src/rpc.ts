@@ -42,6 +42,8 @@ export interface RpcOptions {
   keepaliveCount?: number;
   /** Largest frame accepted from the peer. */
   maxFrame?: number;
+  /** Calls sent before their predecessors' replies arrive; more wait client-side. Default unlimited. */
+  maxInFlight?: number;
 }
 
 /** Encodes a call's arguments. */
@@ -66,6 +68,8 @@ export class RpcConnection extends EventEmitter {
   private readonly streams = new Map<number, StreamHandler>();
   private readonly pausedBy = new Set<number>();
   private nextSerial = 1;
+  private readonly maxInFlight: number;
+  private queued: Array<{ serial: number; frame: Buffer }> = [];
   private lastReceived = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private closedWith: LibvirtError | undefined;
@@ -77,7 +81,10 @@ export class RpcConnection extends EventEmitter {
   ) {
     super();
     this.decoder = new FrameDecoder(opts.maxFrame ?? MAX_FRAME);
+    this.maxInFlight = opts.maxInFlight ?? Infinity;
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    // A transport may have been read in paused mode before (the TLS check byte); make it flow.
+    sock.resume();
     sock.on('drain', () => this.flushDrainWaiters());
     sock.on('error', (e: Error) =>
       this.fail(
@@ -138,7 +145,7 @@ export class RpcConnection extends EventEmitter {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(serial, { proc, decode, resolve: resolve as (v: unknown) => void, reject });
       if (stream) this.streams.set(serial, stream(serial));
-      this.sock.write(frame);
+      this.write(frame, serial);
     });
   }
 
@@ -197,6 +204,27 @@ export class RpcConnection extends EventEmitter {
   /** Tears the session down at once with `err` (or a generic closed error). */
   destroy(err?: LibvirtError): void {
     this.fail(err ?? closedError('connection destroyed'));
+  }
+
+  /**
+   * Sends a call frame now, or queues it while `maxInFlight` calls await replies. libvirtd 9.0 over
+   * TLS leaves RPC messages that arrived together unprocessed inside gnutls until more bytes come
+   * (observed: 3 concurrent calls stall until the next keepalive), so the TLS transport limits
+   * the calls it lets the server see at once.
+   */
+  private write(frame: Buffer, serial: number): void {
+    if (this.pending.size - this.queued.length > this.maxInFlight) {
+      this.queued.push({ serial, frame });
+      return;
+    }
+    this.sock.write(frame);
+  }
+
+  private sendQueued(): void {
+    while (this.queued.length > 0 && this.pending.size - this.queued.length < this.maxInFlight) {
+      const q = this.queued.shift()!;
+      if (this.pending.has(q.serial)) this.sock.write(q.frame);
+    }
   }
 
   private allocSerial(): number {
@@ -258,6 +286,7 @@ export class RpcConnection extends EventEmitter {
     const call = this.pending.get(h.serial);
     if (!call) return;
     this.pending.delete(h.serial);
+    if (this.queued.length > 0) this.sendQueued();
     try {
       const r = new XdrReader(payload);
       if (h.status === PacketStatus.Ok) {
@@ -330,6 +359,7 @@ export class RpcConnection extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     const pending = [...this.pending.values()];
     this.pending.clear();
+    this.queued = [];
     for (const p of pending) p.reject(err);
     const streams = [...this.streams.values()];
     this.streams.clear();
