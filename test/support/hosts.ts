@@ -13,7 +13,7 @@
 // /tmp/kumo-test-hosts: a host directory and a slot directory, each created atomically and naming
 // the owning pid. A host whose owner died (a crashed run) is cleaned up by the next start that
 // needs its name or slot.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -63,6 +63,7 @@ export interface TestHost {
 
 const STATE_DIR = '/tmp/kumo-test-hosts';
 const SLOTS_DIR = join(STATE_DIR, 'slots');
+const LOCK_FILE = join(STATE_DIR, '.lock');
 const WRAPPER = fileURLToPath(new URL('../../scripts/test-host/libvirtd-in-ns.sh', import.meta.url));
 const SLOT_MIN = 1;
 const SLOT_MAX = 250;
@@ -195,6 +196,32 @@ async function teardown(name: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Runs `fn` holding an exclusive flock on STATE_DIR/.lock, so that claiming names and slots and
+ * reclaiming dead owners' ones never race (between jest workers, engineers, or parallel starts in
+ * one process). The lock is held by a `cat` reading our pipe: it ends, and the kernel drops the
+ * lock, when we close the pipe or when this process dies.
+ */
+async function withAllocationLock<T>(fn: () => Promise<T>): Promise<T> {
+  const holder = spawn(
+    'flock',
+    ['--timeout', '120', LOCK_FILE, 'sh', '-c', 'echo locked; exec cat >/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('error', reject);
+    holder.once('exit', (code) => reject(new Error(`flock ${LOCK_FILE} exited with ${code}`)));
+  });
+  try {
+    return await fn();
+  } finally {
+    holder.stdin.end();
+  }
+}
+
 /** Takes the host directory for `name`, cleaning up a crashed owner's leftovers first. */
 async function claimName(name: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -214,7 +241,9 @@ function subnetInUse(slot: number, routes: string): boolean {
 /** Frees a slot whose owner died: the host holding it is torn down, or just the slot if that host is gone. */
 async function reclaimSlot(slot: number, name: string): Promise<void> {
   const holder = readOr(join(slotDir(slot), 'name'), '');
-  if (holder && holder !== name && existsSync(hostDir(holder))) await teardown(holder);
+  // The holder's name may meanwhile belong to a live host on another slot: leave that one alone.
+  const holderOwner = Number(readOr(join(hostDir(holder), 'owner'), '0'));
+  if (holder && holder !== name && holderOwner && !pidAlive(holderOwner)) await teardown(holder);
   await tryRun('ip', ['link', 'del', vethName(slot)]);
   rmSync(slotDir(slot), { recursive: true, force: true });
 }
@@ -348,6 +377,19 @@ function makeHost(name: string, dir: string, slot: number, memoryMiB?: number): 
   return host;
 }
 
+/** Claims the name, then a slot (recorded in the host directory); on failure gives the name back. */
+async function allocate(name: string): Promise<number> {
+  await claimName(name);
+  try {
+    const slot = await claimSlot(name);
+    writeFileSync(join(hostDir(name), 'slot'), String(slot));
+    return slot;
+  } catch (e) {
+    await teardown(name).catch(() => undefined);
+    throw e;
+  }
+}
+
 /**
  * Starts a test host named `name` (lower-case letters, digits, dashes; unique among hosts running
  * on the machine). Call it from the namespace the host should be reachable from (kumo-test).
@@ -356,11 +398,9 @@ function makeHost(name: string, dir: string, slot: number, memoryMiB?: number): 
 export async function startTestHost(name: string, opts: { memoryMiB?: number } = {}): Promise<TestHost> {
   if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(name)) throw new Error(`bad test host name: ${name}`);
   mkdirSync(STATE_DIR, { recursive: true, mode: 0o755 });
-  await claimName(name);
   const dir = hostDir(name);
+  const slot = await withAllocationLock(() => allocate(name));
   try {
-    const slot = await claimSlot(name);
-    writeFileSync(join(dir, 'slot'), String(slot));
     const host = makeHost(name, dir, slot, opts.memoryMiB);
     live.set(name, host);
     prepareStateDirs(dir, host.ip);
