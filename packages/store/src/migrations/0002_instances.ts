@@ -120,7 +120,8 @@ export async function up(knex: Knex): Promise<void> {
 
   // A host's capacity held by one instance; hosts.used_* always equals the sum of its claims.
   await knex.schema.createTable('claims', (t) => {
-    t.text('instance_id').primary().references('instances.id').onDelete('CASCADE');
+    // Deferred: placement claims capacity before the instance row is written in the same transaction.
+    t.text('instance_id').primary().references('instances.id').onDelete('CASCADE').deferrable('deferred');
     t.text('host_id').notNullable().references('hosts.id');
     t.integer('vcpus').notNullable();
     t.integer('memory_mb').notNullable();

@@ -1,0 +1,164 @@
+// The main job end to end through the HTTP API and the typed client, with real guests on the test
+// namespace's libvirtd: create with a keypair, SSH in, stop, start, reboot, resize, rebuild, delete.
+import { jest } from '@jest/globals';
+import { newAccount } from '../../support/kumod.js';
+import type { KumoClient } from '@kumo/client';
+import {
+  opensshPrivateKey,
+  sshExec,
+  startGuestCloud,
+  virsh,
+  waitSsh,
+  waitStatus,
+  type GuestCloud,
+} from './support.js';
+
+jest.setTimeout(15 * 60_000);
+
+let cloud: GuestCloud;
+let user: KumoClient;
+
+beforeAll(async () => {
+  cloud = await startGuestCloud('apilc', '10.241');
+  user = await newAccount(cloud.kumod, 'lifecycle');
+});
+
+afterAll(async () => {
+  await cloud?.cleanup();
+});
+
+test('create → SSH → stop → start → reboot → resize → rebuild → delete', async () => {
+  const kp = await user.createKeypair('lc-key');
+  const key = opensshPrivateKey(kp.privateKey);
+
+  const created = await user.createInstances({
+    instanceSpec: {
+      name: 'web-1',
+      az: 'local-1a',
+      instanceType: 't.n1.nano',
+      imageId: cloud.images.tiny,
+      keyNames: ['lc-key'],
+      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      systemDisk: { diskCategory: 'local' },
+    },
+  } as never);
+  expect(created.instanceIds).toHaveLength(1);
+  const id = created.instanceIds[0]!;
+  const first = await user.describeInstance(id);
+  expect(first.instance.status).toBe('pending');
+  await waitStatus(user, id, 'running', 120_000);
+
+  const { instance } = await user.describeInstance(id);
+  expect(instance).toMatchObject({
+    instanceId: id,
+    instanceName: 'web-1',
+    instanceType: 't.n1.nano',
+    imageId: cloud.images.tiny,
+    az: 'local-1a',
+    keyNames: ['lc-key'],
+    subnetId: cloud.subnetId,
+    status: 'running',
+    charge: { chargeMode: 'postpaid_by_duration' },
+    systemDisk: { diskCategory: 'local', localDisk: { diskSizeGB: 40 } },
+  });
+  const ip = instance.privateIpAddress;
+  expect(ip).toMatch(/^10\.241\.\d+\.\d+$/);
+  expect(instance.primaryNetworkInterface.networkInterface.macAddress).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+  const sh = (cmd: string) => sshExec(ip, 'root', key, cmd, 15_000).then((s) => s.trim());
+
+  await waitSsh(ip, 'root', key, 120_000);
+  expect(await sh('hostname')).toBe('web-1');
+  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${ip}/24`);
+  expect(Number(await sh('cat /sys/block/vda/size')) * 512).toBe(40 * 2 ** 30);
+  expect(Number(await sh('grep -c ^processor /proc/cpuinfo'))).toBe(1);
+  const domain = `${cloud.prefix}${id}`;
+  expect(virsh('domstate', domain).trim()).toBe('running');
+
+  // stop: stopping is visible, then stopped, and the guest is really off.
+  await user.stopInstance(id);
+  const stopping = await waitStatus(user, id, 'stopped', 120_000);
+  expect(stopping[0]).toBe('stopping');
+  expect(virsh('domstate', domain).trim()).toBe('shut off');
+
+  // A second stop conflicts with the status, with JD's message.
+  await expect(user.stopInstance(id)).rejects.toMatchObject({
+    httpStatus: 400,
+    status: 'FAILED_PRECONDITION',
+    message: "Invalid instance status 'stopped'",
+  });
+
+  await user.startInstance(id);
+  expect((await waitStatus(user, id, 'running', 60_000))[0]).toBe('starting');
+  await waitSsh(ip, 'root', key, 120_000);
+  const bootBefore = await sh('cat /proc/sys/kernel/random/boot_id');
+
+  await user.rebootInstance(id);
+  await waitStatus(user, id, 'running', 60_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  await waitSsh(ip, 'root', key, 120_000);
+  // A new kernel boot: the boot id changes and uptime starts again from zero.
+  expect(await sh('cat /proc/sys/kernel/random/boot_id')).not.toBe(bootBefore);
+  expect(Number(await sh('cut -d. -f1 /proc/uptime'))).toBeLessThan(60);
+
+  // resize needs a stopped instance.
+  await expect(user.resizeInstance(id, 't.n1.micro')).rejects.toMatchObject({
+    status: 'FAILED_PRECONDITION',
+  });
+  await user.stopInstance(id);
+  await waitStatus(user, id, 'stopped', 120_000);
+  await user.resizeInstance(id, 't.n1.micro');
+  await waitStatus(user, id, 'stopped', 60_000);
+  expect((await user.describeInstance(id)).instance.instanceType).toBe('t.n1.micro');
+  await user.startInstance(id);
+  await waitStatus(user, id, 'running', 60_000);
+  await waitSsh(ip, 'root', key, 120_000);
+  const memKiB = Number(await sh("awk '/MemTotal/ {print $2}' /proc/meminfo"));
+  expect(memKiB).toBeGreaterThan(300 * 1024);
+  expect(memKiB).toBeLessThanOrEqual(512 * 1024);
+
+  // rebuild to the other image: new root filesystem, same IP and key.
+  await user.stopInstance(id);
+  await waitStatus(user, id, 'stopped', 120_000);
+  await user.rebuildInstance(id, { password: 'Rebuilt-Pass1', imageId: cloud.images.variant } as never);
+  await waitStatus(user, id, 'stopped', 60_000);
+  expect((await user.describeInstance(id)).instance.imageId).toBe(cloud.images.variant);
+  await user.startInstance(id);
+  await waitStatus(user, id, 'running', 60_000);
+  await waitSsh(ip, 'root', key, 120_000);
+  expect(await sh('cat /mnt/root/etc/os-release')).toContain('KUMO_IMAGE=tiny-variant');
+  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${ip}/24`);
+
+  // delete: gone from the API, nothing left on the host.
+  await user.deleteInstance(id);
+  await waitStatus(user, id, 'deleted', 120_000);
+  await expect(user.describeInstance(id)).rejects.toMatchObject({ httpStatus: 404, status: 'NOT_FOUND' });
+  expect(virsh('list', '--all', '--name')).not.toContain(id);
+  expect(virsh('vol-list', `${cloud.prefix}pool`)).not.toContain(id);
+  const net = virsh('net-list', '--all', '--name')
+    .split('\n')
+    .map((s) => s.trim())
+    .find((n) => n.startsWith(cloud.prefix))!;
+  expect(virsh('net-dumpxml', net)).not.toContain(
+    instance.primaryNetworkInterface.networkInterface.macAddress,
+  );
+
+  // The action log names every step and who asked.
+  const events = await cloud.admin.adminRequest<{ events: { action: string; outcome: string }[] }>(
+    'GET',
+    `/instances/${id}/events`,
+  );
+  expect(events.events.map((e) => e.action)).toEqual([
+    'spawn',
+    'stop',
+    'start',
+    'reboot',
+    'stop',
+    'resize',
+    'start',
+    'stop',
+    'rebuild',
+    'start',
+    'delete',
+  ]);
+  expect(events.events.every((e) => e.outcome === 'succeeded')).toBe(true);
+});

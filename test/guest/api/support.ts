@@ -1,0 +1,156 @@
+// Shared setup for guest API tests: a kumod managing the test namespace's libvirtd with its own
+// libvirt prefix and subnet block, the tiny images imported, and SSH helpers for guests.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sshpk from 'sshpk';
+import { KumoApiError, type KumoClient } from '@kumo/client';
+import { buildImage, tinyVariant, sshExec, waitSsh } from '../../../packages/hypervisor/test/support.js';
+import { createTestDatabase, dropTestDatabase } from '../../support/database.js';
+import { startKumod, type KumodProcess } from '../../support/kumod.js';
+
+export { sshExec, waitSsh };
+
+/** A running control plane for guest tests, and how to clean it up. */
+export interface GuestCloud {
+  kumod: KumodProcess;
+  admin: KumoClient;
+  prefix: string;
+  poolDir: string;
+  images: { tiny: string; variant: string };
+  subnetId: string;
+  cleanup(): Promise<void>;
+}
+
+/** `virsh -c qemu:///system …` output. */
+export function virsh(...args: string[]): string {
+  return execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
+}
+
+/** Starts kumod on the local libvirtd with the tiny images imported. */
+export async function startGuestCloud(
+  tag: string,
+  subnetBlock: string,
+  env: Record<string, string> = {},
+): Promise<GuestCloud> {
+  const tiny = await buildImage('tiny');
+  const variant = tinyVariant(tiny, 'tiny-variant');
+  const dbUrl = await createTestDatabase();
+  const prefix = `kumo-${tag}-`;
+  const poolDir = mkdtempSync(join(tmpdir(), `kumo-pool-${tag}-`));
+  // QEMU runs as an unprivileged user that must be able to enter the pool directory.
+  chmodSync(poolDir, 0o755);
+  const kumod = await startKumod({
+    DATABASE_URL: dbUrl,
+    KUMO_LOCAL_HOST: 'qemu:///system',
+    KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
+    KUMO_LIBVIRT_PREFIX: prefix,
+    KUMO_SUBNET_BLOCK: subnetBlock,
+    KUMO_POOL_DIR: poolDir,
+    KUMO_RECONCILE_INTERVAL_SECONDS: '2',
+    KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
+    KUMO_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const admin = kumod.admin();
+  const imported = async (dir: string, name: string) =>
+    (
+      await admin.adminRequest<{ image: { imageId: string } }>('POST', '/images:import', {
+        body: { manifestPath: join(dir, 'manifest.json'), regionId: 'local-1', name },
+      })
+    ).image.imageId;
+  const images = {
+    tiny: await imported(tiny.dir, 'tiny'),
+    variant: await imported(variant.dir, 'tiny-variant'),
+  };
+  const subnets = await admin.request<{ subnets: { subnetId: string; az: string }[] }>(
+    'GET',
+    '/v1/regions/local-1/subnets',
+  );
+  const subnetId = subnets.subnets.find((s) => s.az === 'local-1a')!.subnetId;
+  return {
+    kumod,
+    admin,
+    prefix,
+    poolDir,
+    images,
+    subnetId,
+    cleanup: async () => {
+      await kumod.stop();
+      // Errors kumod logged are shown with the test output: they explain a failure in CI.
+      const errors = kumod
+        .output()
+        .split('\n')
+        .filter((l) => /"level":(50|60)/.test(l));
+      if (errors.length > 0) console.warn(`kumod logged errors:\n${errors.join('\n').slice(0, 8000)}`);
+      // Whatever a failed test left behind goes: domains, volumes, networks, the pool.
+      for (const line of virsh('list', '--all', '--name').split('\n')) {
+        const d = line.trim();
+        if (!d.startsWith(prefix)) continue;
+        try {
+          virsh('destroy', d);
+        } catch {
+          /* not running */
+        }
+        virsh('undefine', d);
+      }
+      for (const line of virsh('net-list', '--all', '--name').split('\n')) {
+        const n = line.trim();
+        if (!n.startsWith(prefix)) continue;
+        try {
+          virsh('net-destroy', n);
+        } catch {
+          /* inactive */
+        }
+        virsh('net-undefine', n);
+      }
+      try {
+        virsh('pool-destroy', `${prefix}pool`);
+      } catch {
+        /* inactive */
+      }
+      try {
+        virsh('pool-undefine', `${prefix}pool`);
+      } catch {
+        /* gone */
+      }
+      rmSync(poolDir, { recursive: true, force: true });
+      await dropTestDatabase(dbUrl);
+    },
+  };
+}
+
+/** Converts the PKCS#8 PEM that createKeypair returns into the OpenSSH form ssh2 reads. */
+export function opensshPrivateKey(pkcs8Pem: string): string {
+  return sshpk.parsePrivateKey(pkcs8Pem, 'pem').toString('ssh-private');
+}
+
+/** Polls describeInstance until the status is `want` (or the instance is gone for 'deleted'). */
+export async function waitStatus(
+  client: KumoClient,
+  id: string,
+  want: string,
+  timeoutMs: number,
+  seen: string[] = [],
+): Promise<string[]> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    try {
+      const { instance } = await client.describeInstance(id);
+      if (seen[seen.length - 1] !== instance.status) seen.push(instance.status);
+      if (instance.status === want) return seen;
+      if (instance.status === 'error' && want !== 'error') {
+        throw new Error(`instance ${id} went to error; statuses seen: ${seen.join(' → ')}`);
+      }
+    } catch (err) {
+      if (err instanceof KumoApiError && err.httpStatus === 404 && want === 'deleted') {
+        seen.push('deleted');
+        return seen;
+      }
+      throw err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`instance ${id} did not reach ${want} in ${timeoutMs} ms; seen: ${seen.join(' → ')}`);
+}
