@@ -6,9 +6,9 @@
 set -uo pipefail
 owner=${1:?usage: watchdog.sh OWNER_PID}
 mine=/proc/$$/ns/net
-# Never act in the machine's (or the owner's) namespace: only in a namespace of our own.
+# Never act in the machine's (kthreadd's; pid 1's is unreadable here) or the owner's namespace.
 # `-ef` compares the namespaces' inodes without forking (a fork would be one more process here).
-if [ "$mine" -ef /proc/1/ns/net ] || [ "$mine" -ef "/proc/$owner/ns/net" ]; then
+if [ "$mine" -ef /proc/2/ns/net ] || [ "$mine" -ef "/proc/$owner/ns/net" ]; then
   echo "watchdog.sh: not inside a test host namespace" >&2
   exit 1
 fi

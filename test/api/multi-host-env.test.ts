@@ -1,5 +1,7 @@
-// The multi-host test environment: two throwaway libvirtd hosts, each in its own network and mount
-// namespace, reached over qemu+tcp, isolated from each other and from the main libvirtd.
+// Proves the multi-host test environment (test/support/hosts.ts) on two throwaway hosts.
+//
+// Each host is a libvirtd in its own network and mount namespace, reached over qemu+tcp, isolated
+// from the other and from the main libvirtd; stopping them leaves nothing behind.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -159,7 +161,9 @@ test('a NAT network starts inside each host namespace, same name and bridge, dis
     expect(await h.exec(['nft', 'list', 'ruleset'])).toContain(h.natSubnet);
     const dnsmasq = Number(readFileSync(`${h.stateDir}/run/network/kumo-nat.pid`, 'utf8'));
     expect(pidsInNetns(h.netnsId)).toContain(dnsmasq);
-    // Routed from here through the host's veth, so the test can reach its guest networks.
+    // The guest subnet is routed from here via the host's veth: its gateway (a host address)
+    // answers. Guests behind NAT still refuse new inbound connections (libvirt's LIBVIRT_FWI
+    // rules), so reach them with h.exec(['ssh', …]), or use forward mode='route'.
     await tcpConnect(gw, 53);
   }
   expect(await run('ip', ['-4', 'addr'])).not.toContain(a.natSubnet.replace(/0\/24$/, '1'));

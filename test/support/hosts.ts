@@ -1,18 +1,20 @@
-// Throwaway libvirtd "hosts" for multi-host tests, each in its own network and mount namespace, reached over qemu+tcp; never touches the main libvirtd.
+// Throwaway libvirtd hosts for multi-host tests, each in its own network and mount namespace.
 //
-// A test host is a network namespace `kumo-h-<name>` joined to the caller's namespace (normally
-// kumo-test) by a veth pair on 10.99.<slot>.0/24 (caller .1, host .2). Its virtlogd and libvirtd
-// run in a private mount namespace in which /run/libvirt, /var/lib/libvirt, /var/cache/libvirt,
-// /var/log/libvirt and /etc/libvirt are bind mounts of directories under
-// /tmp/kumo-test-hosts/<name>/ (see scripts/test-host/libvirtd-in-ns.sh), so its sockets, pid
-// files, domains, networks and logs never meet the main libvirtd's. Everything a host starts
-// (libvirtd, virtlogd, qemu, dnsmasq) lives in its network namespace, which is how stop() finds
-// and kills it; nftables rules, bridges and the veth die with the namespace.
+// They never touch the main libvirtd. A test host is a network namespace `kumo-h-<name>` joined
+// to the caller's namespace (normally kumo-test) by a veth pair on 10.99.<slot>.0/24 (caller .1,
+// host .2). Its virtlogd and libvirtd run in a private mount namespace in which /run/libvirt,
+// /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and /etc/libvirt are bind mounts of
+// directories under /tmp/kumo-test-hosts/hosts/<name>/ (see scripts/test-host/libvirtd-in-ns.sh),
+// so its sockets, pid files, domains, networks and logs never meet the main libvirtd's.
+// Everything a host starts (libvirtd, virtlogd, qemu, dnsmasq) lives in its network namespace,
+// which is how stop() finds and kills it; nftables rules, bridges and the veth die with it.
 //
 // Ownership across processes (several jest workers, several engineers on one machine) is kept in
-// /tmp/kumo-test-hosts: a host directory and a slot directory, each created atomically and naming
-// the owning pid. A host whose owner died (a crashed run) is cleaned up by the next start that
-// needs its name or slot.
+// /tmp/kumo-test-hosts: a host directory and a slot directory, each created atomically (under a
+// flock) and naming the owning pid. If the owning test process dies without stop() (a crash,
+// SIGKILL, a jest run that never reaches afterAll), the host's watchdog kills its processes within
+// a second or two (scripts/test-host/watchdog.sh) and the next start that needs the name or slot
+// removes what is left on disk.
 import { execFile, spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -45,7 +47,11 @@ export interface TestHost {
   netnsId: string;
   /** The per-host number N in 10.99.N.0/24 and natSubnet. */
   slot: number;
-  /** A /24 reserved for this host's guest networks (10.98.N.0/24), routed to it from the caller. */
+  /**
+   * A /24 reserved for this host's guest networks (10.98.N.0/24), routed to it from the caller.
+   * Guests on a forward mode='route' network there are reachable from the caller; libvirt's NAT
+   * rules refuse new inbound connections, so reach NAT guests from inside the host (exec()).
+   */
   natSubnet: string;
   /** A storage pool directory private to this host (as the host's libvirtd sees it). */
   poolPath: string;
@@ -55,13 +61,14 @@ export interface TestHost {
   stateDir: string;
   /** Runs `virsh -c <uri> ...args` from the caller's namespace; resolves with stdout. */
   virsh(args: string[]): Promise<string>;
-  /** Runs a command inside the host's network namespace (e.g. to reach its NAT guests). */
+  /** Runs a command inside the host's network namespace (not its mount namespace), e.g. ssh to a NAT guest. */
   exec(argv: string[]): Promise<string>;
   /** Kills everything the host started and removes its namespace, veth and files. Idempotent. */
   stop(): Promise<void>;
 }
 
 const STATE_DIR = '/tmp/kumo-test-hosts';
+const HOSTS_DIR = join(STATE_DIR, 'hosts');
 const SLOTS_DIR = join(STATE_DIR, 'slots');
 const LOCK_FILE = join(STATE_DIR, '.lock');
 const WRAPPER = fileURLToPath(new URL('../../scripts/test-host/libvirtd-in-ns.sh', import.meta.url));
@@ -101,6 +108,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+// kthreadd: always in the machine's initial namespaces, and (unlike pid 1 here) readable.
+const MACHINE_PID = 2;
+
 function netnsIdOf(pid: number | 'self'): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/ns/net`);
@@ -120,7 +130,7 @@ export function pidsInNetns(id: string): number[] {
 
 /** Refuses ids that are not a test host's, so a corrupt state file can never kill the caller's or the machine's processes. */
 function assertForeignNetns(id: string): void {
-  if (!/^net:\[\d+\]$/.test(id) || id === netnsIdOf('self') || id === netnsIdOf(1)) {
+  if (!/^net:\[\d+\]$/.test(id) || id === netnsIdOf('self') || id === netnsIdOf(MACHINE_PID)) {
     throw new Error(`refusing to kill processes of network namespace ${id}`);
   }
 }
@@ -172,7 +182,7 @@ function readOr(path: string, fallback: string): string {
   }
 }
 
-const hostDir = (name: string) => join(STATE_DIR, name);
+const hostDir = (name: string) => join(HOSTS_DIR, name);
 const slotDir = (slot: number) => join(SLOTS_DIR, String(slot));
 const netnsName = (name: string) => `kumo-h-${name}`;
 const vethName = (slot: number) => `kh${slot}`;
@@ -397,7 +407,11 @@ async function allocate(name: string): Promise<number> {
  */
 export async function startTestHost(name: string, opts: { memoryMiB?: number } = {}): Promise<TestHost> {
   if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(name)) throw new Error(`bad test host name: ${name}`);
-  mkdirSync(STATE_DIR, { recursive: true, mode: 0o755 });
+  // The veth, its addresses and the guest route go into the caller's namespace: never the machine's.
+  if (netnsIdOf('self') === netnsIdOf(MACHINE_PID)) {
+    throw new Error('startTestHost must run inside a test namespace (ip netns exec kumo-test …)');
+  }
+  mkdirSync(HOSTS_DIR, { recursive: true, mode: 0o755 });
   const dir = hostDir(name);
   const slot = await withAllocationLock(() => allocate(name));
   try {
