@@ -182,7 +182,10 @@ export class LibvirtClient extends NetworkProcedures {
         e,
       );
     });
-    const rpc = new RpcConnection(sock, { ...this.opts, maxInFlight: this.opts.maxInFlight ?? this.transport.maxInFlight });
+    const rpc = new RpcConnection(sock, {
+      ...this.opts,
+      oneFramePerWrite: this.opts.oneFramePerWrite ?? this.transport.oneFramePerWrite,
+    });
     rpc.on('message', (h: PacketHeader, p: Buffer) => this.onMessage(h, p));
     try {
       await this.handshake(rpc);

@@ -24,6 +24,8 @@ export const Program = {
 } as const;
 
 const KEEPALIVE_PING = 1;
+/** Bytes queued by `oneFramePerWrite` before writers are asked to wait for drain(). */
+const OUT_QUEUE_HIGH = 1 << 20;
 const KEEPALIVE_PONG = 2;
 
 /** Receives the packets of one open stream (routed by the serial of the call that opened it). */
@@ -44,6 +46,12 @@ export interface RpcOptions {
   maxFrame?: number;
   /** Calls sent before their predecessors' replies arrive; more wait client-side. Default unlimited. */
   maxInFlight?: number;
+  /**
+   * Never let the transport merge two frames into one write. Needed for TLS: libvirtd 9.0 handles
+   * one RPC message per socket read event, so messages sharing a TLS record wait in gnutls's
+   * buffer until more bytes arrive (calls stalled until the next keepalive).
+   */
+  oneFramePerWrite?: boolean;
 }
 
 /** Encodes a call's arguments. */
@@ -68,6 +76,10 @@ export class RpcConnection extends EventEmitter {
   private readonly streams = new Map<number, StreamHandler>();
   private readonly pausedBy = new Set<number>();
   private nextSerial = 1;
+  private readonly oneFramePerWrite: boolean;
+  private outQueue: Buffer[] = [];
+  private outQueuedBytes = 0;
+  private writing = false;
   private readonly maxInFlight: number;
   private queued: Array<{ serial: number; frame: Buffer }> = [];
   private lastReceived = Date.now();
@@ -82,6 +94,7 @@ export class RpcConnection extends EventEmitter {
     super();
     this.decoder = new FrameDecoder(opts.maxFrame ?? MAX_FRAME);
     this.maxInFlight = opts.maxInFlight ?? Infinity;
+    this.oneFramePerWrite = opts.oneFramePerWrite ?? false;
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     // A transport may have been read in paused mode before (the TLS check byte); make it flow.
     sock.resume();
@@ -152,15 +165,13 @@ export class RpcConnection extends EventEmitter {
   /** Sends a stream packet (data, finish, abort) for an open stream; false means wait for `drain()`. */
   sendStream(prog: number, proc: number, serial: number, status: number, data?: Uint8Array): boolean {
     if (this.closedWith) throw this.closedWith;
-    return this.sock.write(
-      encodeFrame({ prog, vers: 1, proc, type: PacketType.Stream, serial, status }, data),
-    );
+    return this.out(encodeFrame({ prog, vers: 1, proc, type: PacketType.Stream, serial, status }, data));
   }
 
   /** Resolves when the transport's write buffer has drained (or at once if it is not full). */
   drain(): Promise<void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    if (!this.sock.writableNeedDrain) return Promise.resolve();
+    if (!this.sock.writableNeedDrain && this.outQueuedBytes < OUT_QUEUE_HIGH) return Promise.resolve();
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
   }
 
@@ -217,13 +228,13 @@ export class RpcConnection extends EventEmitter {
       this.queued.push({ serial, frame });
       return;
     }
-    this.sock.write(frame);
+    this.out(frame);
   }
 
   private sendQueued(): void {
     while (this.queued.length > 0 && this.pending.size - this.queued.length < this.maxInFlight) {
       const q = this.queued.shift()!;
-      if (this.pending.has(q.serial)) this.sock.write(q.frame);
+      if (this.pending.has(q.serial)) this.out(q.frame);
     }
   }
 
@@ -347,6 +358,34 @@ export class RpcConnection extends EventEmitter {
     }
   }
 
+  /**
+   * Writes one frame. With `oneFramePerWrite`, a frame is handed to the transport only after the
+   * previous one was written, so the transport can never merge two frames into one write (for TLS:
+   * one record); returns false once OUT_QUEUE_HIGH bytes wait, like a stream's write().
+   */
+  private out(buf: Buffer): boolean {
+    if (!this.oneFramePerWrite) return this.sock.write(buf);
+    this.outQueue.push(buf);
+    this.outQueuedBytes += buf.length;
+    if (!this.writing) this.pump();
+    return this.outQueuedBytes < OUT_QUEUE_HIGH;
+  }
+
+  private pump(): void {
+    const buf = this.outQueue.shift();
+    if (!buf || this.closedWith) {
+      this.writing = false;
+      return;
+    }
+    this.writing = true;
+    this.outQueuedBytes -= buf.length;
+    if (this.outQueuedBytes < OUT_QUEUE_HIGH && !this.sock.writableNeedDrain) this.flushDrainWaiters();
+    this.sock.write(buf, (err) => {
+      // A write error also surfaces as the socket's 'error' event, which tears the session down.
+      if (!err) this.pump();
+    });
+  }
+
   private flushDrainWaiters(): void {
     const w = this.drainWaiters;
     this.drainWaiters = [];
@@ -360,6 +399,7 @@ export class RpcConnection extends EventEmitter {
     const pending = [...this.pending.values()];
     this.pending.clear();
     this.queued = [];
+    this.outQueue = [];
     for (const p of pending) p.reject(err);
     const streams = [...this.streams.values()];
     this.streams.clear();

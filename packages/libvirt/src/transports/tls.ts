@@ -18,17 +18,7 @@ export interface TlsOptions {
   /** Skip server certificate verification (libvirt's no_verify=1). Never in production. */
   insecure?: boolean;
   timeoutMs?: number;
-  /** Calls the server sees at once; default TLS_MAX_IN_FLIGHT. */
-  maxInFlight?: number;
 }
-
-/**
- * libvirtd 9.0 leaves RPC messages that reach it together over TLS unprocessed (buffered in
- * gnutls) until more bytes arrive: 3 concurrent calls stalled until the next keepalive PING, 2 did
- * not. So over TLS one call at a time reaches the server (plus keepalive); the rest queue here.
- * Loopback latency is ~50 µs, so this costs little; TlsOptions.maxInFlight overrides it.
- */
-export const TLS_MAX_IN_FLIGHT = 1;
 
 /** TLS from the first byte, as libvirtd expects on its TLS port. */
 export function tlsTransport(o: TlsOptions): Transport {
@@ -36,7 +26,8 @@ export function tlsTransport(o: TlsOptions): Transport {
   const description = `tls:${o.host}:${port}`;
   return {
     description,
-    maxInFlight: o.maxInFlight ?? TLS_MAX_IN_FLIGHT,
+    // libvirtd 9.0 leaves RPC messages that share a TLS record unprocessed until more bytes arrive.
+    oneFramePerWrite: true,
     open(): Promise<Duplex> {
       const sock = tls.connect({
         host: o.host,

@@ -5,8 +5,8 @@ import type { Duplex } from 'node:stream';
 export interface Transport {
   /** Where this transport goes, for messages (no secrets). */
   readonly description: string;
-  /** Calls the server should see at once over this transport (see RpcOptions.maxInFlight). */
-  readonly maxInFlight?: number;
+  /** Whether frames must be written one per transport write (see RpcOptions.oneFramePerWrite). */
+  readonly oneFramePerWrite?: boolean;
   /** Connects and resolves with a stream ready for RPC bytes. */
   open(): Promise<Duplex>;
 }
