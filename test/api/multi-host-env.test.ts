@@ -116,6 +116,18 @@ test('each host answers over qemu+tcp on its own address, in its own namespace',
     // The host's libvirtd is inside its namespace, not ours.
     const pid = Number(readFileSync(`${h.stateDir}/run/libvirtd.pid`, 'utf8'));
     expect(pidsInNetns(h.netnsId)).toContain(pid);
+    // It listens on TCP on its veth address only.
+    const tcp = names(await h.exec(['ss', '-Hltn'])).filter((l) => l.includes(':16509'));
+    expect(tcp.map((l) => l.split(/\s+/)[3])).toEqual([`${h.ip}:16509`]);
+    // Its libvirt directories are this host's private ones (the main daemon keeps the real ones).
+    const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
+    for (const [sub, target] of [
+      ['run', '/run/libvirt'],
+      ['lib', '/var/lib/libvirt'],
+      ['etc', '/etc/libvirt'],
+    ]) {
+      expect(mounts).toContain(`${h.stateDir}/${sub} ${target} `);
+    }
   }
 });
 
