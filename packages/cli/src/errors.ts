@@ -18,12 +18,21 @@ export class UsageError extends Error {
   }
 }
 
+/** Ends the command with a given exit code and nothing more to say (e.g. ssh's own exit code). */
+export class CommandExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'CommandExit';
+  }
+}
+
 /** Maps any error to its exit code and the message to print on stderr. */
 export function describeFailure(err: unknown): { code: number; message: string } {
   if (err instanceof KumoApiError) {
     const id = err.requestId ? ` (requestId ${err.requestId})` : '';
     return { code: ExitCode.apiError, message: `Error: ${err.status}: ${err.message}${id}` };
   }
+  if (err instanceof CommandExit) return { code: err.code, message: '' };
   if (err instanceof UsageError) return { code: ExitCode.usage, message: `Error: ${err.message}` };
   if (err instanceof KumoConfigError) return { code: ExitCode.config, message: `Error: ${err.message}` };
   if (err instanceof KumoUnreachableError)

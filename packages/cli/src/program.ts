@@ -3,9 +3,14 @@
 import { Command, CommanderError } from 'commander';
 import { CommandContext, type CliIo, type GlobalOptions } from './context.js';
 import { describeFailure, ExitCode } from './errors.js';
+import { registerAccountCommands } from './commands/account.js';
+import { registerHostCommands } from './commands/host.js';
+import { registerImageCommands } from './commands/image.js';
+import { registerInstanceCommands } from './commands/instance.js';
 import { registerInstanceTypeCommands } from './commands/instance-type.js';
 import { registerKeypairCommands } from './commands/keypair.js';
 import { registerQuotaCommands } from './commands/quota.js';
+import { registerSubnetCommands } from './commands/subnet.js';
 
 /** Gives a command action its context from the invoked (sub)command. */
 export type ContextFor = (cmd: Command) => CommandContext;
@@ -23,6 +28,11 @@ export function buildProgram(io: CliIo): Command {
   registerKeypairCommands(program, contextFor);
   registerInstanceTypeCommands(program, contextFor);
   registerQuotaCommands(program, contextFor);
+  registerInstanceCommands(program, contextFor);
+  registerImageCommands(program, contextFor);
+  registerSubnetCommands(program, contextFor);
+  registerHostCommands(program, contextFor);
+  registerAccountCommands(program, contextFor);
   // Exit codes are decided in runCli, so no subcommand may exit the process on its own.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();
@@ -46,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.usage;
     }
     const { code, message } = describeFailure(err);
-    io.stderr(message + '\n');
+    if (message) io.stderr(message + '\n');
     return code;
   }
 }
