@@ -1,12 +1,14 @@
 // Scheduler benchmark: N placements over H synthetic hosts in PostgreSQL at C in flight, guarded
 // (store's CHECK-constrained HostsModel.claim) against a naive read-then-update without constraints,
 // then an SQL audit of oversubscription. Uses only its own two databases; prints a markdown summary.
+import { loadavg } from 'node:os';
 import { migrateLatest, openDatabase, HostsModel } from '../../packages/store/dist/index.js';
 import { place } from '../../packages/scheduler/dist/index.js';
 import { audit } from './audit.mjs';
 import { drive } from './drive.mjs';
 import { placeGuarded } from './guarded.mjs';
 import { placeNaive } from './naive.mjs';
+import { roundTrip } from './rtt.mjs';
 import { placeSkipLocked } from './skiplocked.mjs';
 import { dropDatabase, freshDatabase, startServer } from './postgres.mjs';
 import { azNames, hostRows, requests, seed } from './seed.mjs';
@@ -43,7 +45,9 @@ async function main() {
   const server = await startServer();
   const dbName = (kind) => `kumo_bench_sched_${kind.replaceAll('-', '_')}_${process.pid}`;
   const results = {};
+  let rtt;
   try {
+    rtt = await roundTrip(server.url);
     for (const kind of ['naive', 'guarded', 'guarded-skip-locked']) {
       const db = await prepare(server.url, dbName(kind), kind !== 'naive', fleet, azs);
       try {
@@ -68,7 +72,14 @@ async function main() {
   const { naive, guarded, 'guarded-skip-locked': skip } = results;
   console.log(
     `${PLACEMENTS} placements, ${HOSTS} hosts in ${AZS} AZs, ${INFLIGHT} in flight, pool ${POOL}, ` +
-      `node ${process.version}, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}\n`,
+      `node ${process.version}, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  );
+  // Shared or loaded machines distort every number below; these two say how loaded this one was.
+  console.log(
+    `SELECT 1 round trip: p50 ${ms(rtt.p50)}, p99 ${ms(rtt.p99)}; load average at the end ` +
+      `${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n`,
   );
   console.log(
     '| variant | placements/s | p50 | p99 | max | placed / no room / conflict | claim retries | oversubscribed hosts (worst MiB over) | hosts with used ≠ Σ claims | memory fill |',

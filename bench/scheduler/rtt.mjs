@@ -1,0 +1,23 @@
+// Context for the numbers: one trivial query's round-trip latency on this machine right now.
+// Read-only; opens and closes its own connection.
+import pg from 'pg';
+import { percentile } from './drive.mjs';
+
+/** p50 and p99 of `SELECT 1` round trips (ms) over one connection, after a warm-up. */
+export async function roundTrip(url, n = 2000) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (let i = 0; i < 200; i++) await c.query('SELECT 1');
+    const lat = [];
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      await c.query('SELECT 1');
+      lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    lat.sort((a, b) => a - b);
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  } finally {
+    await c.end();
+  }
+}
