@@ -27,6 +27,10 @@ export class LibvirtStream extends Duplex implements StreamHandler {
     private readonly proc: number,
   ) {
     super({ allowHalfOpen: true, readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
+    // A server error can arrive together with the call's reply, before the caller has had a chance
+    // to attach listeners. It must not become an uncaught 'error' event: the stream is destroyed
+    // with it, so for-await, pipeline() and stream.errored still report it.
+    this.on('error', () => undefined);
   }
 
   /** @internal Binds the stream to the serial of the call that opened it. */

@@ -203,4 +203,83 @@ describe('RPC core against fake peers', () => {
     await c.close();
     await peer.close();
   });
+
+  const vol = { pool: 'p', name: 'v', key: '/p/v' };
+  const streamFrame = (pkt: Packet, status: number, payload?: Buffer) =>
+    encodeFrame({ ...pkt.header, type: 3, status }, payload ?? Buffer.alloc(0));
+  const remoteError = (code: number, message: string) => {
+    const w = new XdrWriter().int(code).int(38);
+    w.optional(message, (x, v) => x.string(v));
+    w.int(2).uint(0).uint(0).uint(0).uint(0).int(0).int(0).uint(0);
+    return w.finish();
+  };
+
+  it('downloads: data, EOF, finish handshake, then the stream ends', async () => {
+    const seen: number[] = [];
+    const peer = await fakePeer((sock, pkt, reply) => {
+      if (pkt.header.type === 0 && pkt.header.proc === Proc.STORAGE_VOL_DOWNLOAD) {
+        reply();
+        for (const part of ['abc', 'defg', 'h']) sock.write(streamFrame(pkt, 2, Buffer.from(part)));
+        sock.write(streamFrame(pkt, 2)); // empty data packet = EOF
+      } else if (pkt.header.type === 3) {
+        seen.push(pkt.header.status);
+        if (pkt.header.status === 0) sock.write(streamFrame(pkt, 0)); // confirm the client's finish
+      }
+    });
+    const c = await LibvirtClient.connect('qemu:///system', { transport: unixTransport(peer.path) });
+    const chunks: Buffer[] = [];
+    for await (const b of await c.storageVolDownload(vol)) chunks.push(b as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('abcdefgh');
+    expect(seen).toEqual([0]);
+    await c.close();
+    await peer.close();
+  });
+
+  it('surfaces a server-side stream error as the LibvirtError it carries', async () => {
+    const peer = await fakePeer((sock, pkt, reply) => {
+      if (pkt.header.type === 0) {
+        reply();
+        sock.write(streamFrame(pkt, 2, Buffer.from('partial')));
+        sock.write(streamFrame(pkt, 1, remoteError(1, 'disk went away')));
+      }
+    });
+    const c = await LibvirtClient.connect('qemu:///system', { transport: unixTransport(peer.path) });
+    const s = await c.storageVolDownload(vol);
+    const err = await (async () => {
+      for await (const _ of s) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).code).toBe(1);
+    expect((err as LibvirtError).domain).toBe(38);
+    expect(await c.connectGetHostname().catch(() => 'still usable')).toBeDefined();
+    await c.close();
+    await peer.close();
+  });
+
+  it('uploads: data packets of at most 262,120 bytes, finish, confirmation; a failing source aborts', async () => {
+    const sizes: number[] = [];
+    const statuses: number[] = [];
+    const peer = await fakePeer((sock, pkt, reply) => {
+      if (pkt.header.type === 0) return reply();
+      if (pkt.header.status === 2) sizes.push(pkt.payload.length);
+      else {
+        statuses.push(pkt.header.status);
+        sock.write(streamFrame(pkt, 0)); // confirm finish or abort
+      }
+    });
+    const c = await LibvirtClient.connect('qemu:///system', { transport: unixTransport(peer.path) });
+    await c.storageVolUpload(vol, [Buffer.alloc(600_000, 1), Buffer.alloc(10, 2)]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(600_010);
+    expect(Math.max(...sizes)).toBe(262_120);
+    expect(statuses).toEqual([0]);
+    async function* failing() {
+      yield Buffer.alloc(100);
+      throw new Error('source failed');
+    }
+    await expect(c.storageVolUpload(vol, failing())).rejects.toThrow('source failed');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(statuses).toEqual([0, 1]);
+    await c.close();
+    await peer.close();
+  });
 });

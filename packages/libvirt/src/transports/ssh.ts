@@ -75,6 +75,9 @@ export function sshTransport(o: SshOptions): Transport {
     description,
     open(): Promise<Duplex> {
       const client = new ssh2.Client();
+      // ssh2 may report more than one error (e.g. on auth failure, then on close); the first one
+      // rejects open() or destroys the channel, later ones must not become uncaught exceptions.
+      client.on('error', () => undefined);
       const ready = new Promise<Duplex>((resolve, reject) => {
         client.once('error', reject);
         client.once('ready', () => {

@@ -41,10 +41,16 @@ export function tlsTransport(o: TlsOptions): Transport {
       sock.setNoDelay(true);
       const ready = new Promise<Duplex>((resolve, reject) => {
         sock.once('secureConnect', () => {
-          readCheckByte(sock).then(() => {
-            sock.off('error', reject);
-            resolve(sock);
-          }, reject);
+          readCheckByte(sock).then(
+            () => {
+              sock.off('error', reject);
+              resolve(sock);
+            },
+            (e: unknown) => {
+              sock.destroy();
+              reject(e);
+            },
+          );
         });
         sock.once('error', reject);
       });
