@@ -27,5 +27,11 @@ setsid "$(dirname "$0")/watchdog.sh" "$owner" </dev/null >/dev/null 2>&1 &
 # Explicit pid files: the defaults (/run/libvirtd.pid, /run/virtlogd.pid) sit outside the
 # private mounts and are locked by the main daemons, which would make these refuse to start.
 virtlogd -d -f /etc/libvirt/virtlogd.conf -p /run/libvirt/virtlogd.pid
+# Optional sshd for qemu+ssh URIs: started in this mount namespace, so the sessions (and their
+# streamlocal forwards to /run/libvirt/libvirt-sock) see this host's libvirt, not the machine's.
+if [ -f "$root/ssh/sshd_config" ]; then
+  [ -d /run/sshd ] || mkdir -m 0755 /run/sshd # sshd's privilege separation directory
+  /usr/sbin/sshd -f "$root/ssh/sshd_config" -E /var/log/libvirt/sshd.log
+fi
 # -l: no systemd socket activation here, so TCP listening must be asked for explicitly.
 exec libvirtd -d -l -f /etc/libvirt/libvirtd.conf -p /run/libvirt/libvirtd.pid

@@ -76,9 +76,9 @@ function natXml(host: TestHost): string {
 </network>`;
 }
 
-async function timedStart(name: string): Promise<{ host: TestHost; ms: number }> {
+async function timedStart(name: string, ssh: boolean): Promise<{ host: TestHost; ms: number }> {
   const t0 = Date.now();
-  const host = await startTestHost(name, { memoryMiB: 512 });
+  const host = await startTestHost(name, { memoryMiB: 512, ssh });
   return { host, ms: Date.now() - t0 };
 }
 
@@ -93,7 +93,10 @@ beforeAll(async () => {
     domains: names(await mainVirsh(['list', '--all', '--name'])),
     networks: names(await mainVirsh(['net-list', '--all', '--name'])),
   };
-  const [ra, rb] = await Promise.all([timedStart(`mh${process.pid}a`), timedStart(`mh${process.pid}b`)]);
+  const [ra, rb] = await Promise.all([
+    timedStart(`mh${process.pid}a`, true),
+    timedStart(`mh${process.pid}b`, false),
+  ]);
   [a, b] = [ra.host, rb.host];
   console.log(`test hosts started: ${a.name} ${ra.ms} ms, ${b.name} ${rb.ms} ms`);
   // With the main daemon's QEMU capabilities cache to copy a host starts in under a second when
@@ -144,12 +147,15 @@ test('a domain started on A runs there only: not on B, not on the main libvirtd'
   expect(pidsInNetns(a.netnsId)).toContain(qemuPid);
 });
 
-test('the project libvirt client connects to each host over TCP', async () => {
-  for (const [h, expected] of [
-    [a, true],
-    [b, false],
+test('the project libvirt client connects to each host over TCP, and to A over SSH', async () => {
+  expect(a.sshUri).toMatch(/^qemu\+ssh:\/\/root@10\.99\.\d+\.2\/system\?/);
+  expect(b.sshUri).toBeUndefined();
+  for (const [uri, expected] of [
+    [a.uri, true],
+    [b.uri, false],
+    [a.sshUri ?? '', true],
   ] as const) {
-    const c = await LibvirtClient.connect(h.uri);
+    const c = await LibvirtClient.connect(uri);
     try {
       const doms = await c.connectListAllDomains();
       expect(doms.some((d) => d.name === domName)).toBe(expected);

@@ -55,6 +55,11 @@ export interface TestHost {
   natSubnet: string;
   /** A storage pool directory private to this host (as the host's libvirtd sees it). */
   poolPath: string;
+  /**
+   * With `ssh: true`: qemu+ssh URI (root, key and known_hosts files of this host) served by an sshd
+   * in the host's namespaces, so its streamlocal channels reach this host's libvirt socket.
+   */
+  sshUri?: string;
   /** Capacity to advertise in kumod's host record, if the test asked for less than the machine. */
   memoryMiB?: number;
   /** Directory holding the host's private state (for debugging; removed by stop()). */
@@ -318,6 +323,40 @@ function prepareStateDirs(dir: string, ip: string): void {
   if (existsSync(QEMU_CAPS_CACHE)) cpSync(QEMU_CAPS_CACHE, join(dir, 'cache', 'qemu'), { recursive: true });
 }
 
+/** Key pairs and config for the host's own sshd (started by the wrapper when the config exists). */
+async function prepareSsh(dir: string, ip: string): Promise<string> {
+  const ssh = join(dir, 'ssh');
+  mkdirSync(ssh, { mode: 0o700 });
+  for (const key of ['host_key', 'client_key']) {
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'kumo-test-host', '-f', join(ssh, key)]);
+  }
+  const pub = (key: string) => readFileSync(join(ssh, `${key}.pub`), 'utf8').trim();
+  writeFileSync(join(ssh, 'authorized_keys'), `${pub('client_key')}\n`);
+  writeFileSync(join(ssh, 'known_hosts'), `${ip} ${pub('host_key')}\n`);
+  writeFileSync(
+    join(ssh, 'sshd_config'),
+    [
+      `ListenAddress ${ip}:22`,
+      `HostKey ${join(ssh, 'host_key')}`,
+      `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
+      // Inside the private mount: this host's run directory, not the machine's /run/sshd.pid.
+      'PidFile /run/libvirt/sshd.pid',
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      // The keys live under /tmp, whose mode StrictModes would reject.
+      'StrictModes no',
+      // TCP forwarding stays allowed: `AllowTcpForwarding no` also denies streamlocal channels.
+      'AllowStreamLocalForwarding yes',
+      'X11Forwarding no',
+      '',
+    ].join('\n'),
+  );
+  const q = new URLSearchParams({ keyfile: join(ssh, 'client_key'), known_hosts: join(ssh, 'known_hosts') });
+  return `qemu+ssh://root@${ip}/system?${q}`;
+}
+
 /** Creates the namespace and veth pair; records the namespace id first so any later failure can be cleaned up. */
 async function createNetwork(name: string, dir: string, slot: number): Promise<void> {
   const ns = netnsName(name);
@@ -404,8 +443,12 @@ async function allocate(name: string): Promise<number> {
  * Starts a test host named `name` (lower-case letters, digits, dashes; unique among hosts running
  * on the machine). Call it from the namespace the host should be reachable from (kumo-test).
  * `memoryMiB` is only recorded for kumod's host record: libvirt's node info still shows the machine.
+ * `ssh` also serves the host over qemu+ssh (see TestHost.sshUri).
  */
-export async function startTestHost(name: string, opts: { memoryMiB?: number } = {}): Promise<TestHost> {
+export async function startTestHost(
+  name: string,
+  opts: { memoryMiB?: number; ssh?: boolean } = {},
+): Promise<TestHost> {
   if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(name)) throw new Error(`bad test host name: ${name}`);
   // The veth, its addresses and the guest route go into the caller's namespace: never the machine's.
   if (netnsIdOf('self') === netnsIdOf(MACHINE_PID)) {
@@ -418,6 +461,7 @@ export async function startTestHost(name: string, opts: { memoryMiB?: number } =
     const host = makeHost(name, dir, slot, opts.memoryMiB);
     live.set(name, host);
     prepareStateDirs(dir, host.ip);
+    if (opts.ssh) host.sshUri = await prepareSsh(dir, host.ip);
     await createNetwork(name, dir, slot);
     await startDaemons(name, dir, host.uri);
     return host;
