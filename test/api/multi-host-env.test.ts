@@ -3,7 +3,7 @@
 // Each host is a libvirtd in its own network and mount namespace, reached over qemu+tcp, isolated
 // from the other and from the main libvirtd; stopping them leaves nothing behind.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { jest } from '@jest/globals';
 import { LibvirtClient } from '@kumo/libvirt';
@@ -136,7 +136,7 @@ test('each host answers over qemu+tcp on its own address, in its own namespace',
 
 test('a domain started on A runs there only: not on B, not on the main libvirtd', async () => {
   const xmlFile = `${a.stateDir}/dom.xml`;
-  await run('sh', ['-c', `cat > ${xmlFile} <<'XML'\n${domainXml}\nXML`]);
+  writeFileSync(xmlFile, domainXml);
   await a.virsh(['define', xmlFile]);
   await a.virsh(['start', domName]);
   expect(names(await a.virsh(['list', '--name']))).toContain(domName);
@@ -169,7 +169,7 @@ test('the project libvirt client connects to each host over TCP, and to A over S
 test('a NAT network starts inside each host namespace, same name and bridge, distinct subnets', async () => {
   for (const h of [a, b]) {
     const file = `${h.stateDir}/nat.xml`;
-    await run('sh', ['-c', `cat > ${file} <<'XML'\n${natXml(h)}\nXML`]);
+    writeFileSync(file, natXml(h));
     await h.virsh(['net-define', file]);
     await h.virsh(['net-start', 'kumo-nat']);
     expect(names(await h.virsh(['net-list', '--name']))).toContain('kumo-nat');
