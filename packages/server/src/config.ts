@@ -48,6 +48,11 @@ export interface ComputeConfig {
   /** A task whose worker has not renewed its lease for this long is taken over. */
   taskStaleSeconds: number;
   vncListen: string;
+  /**
+   * Test hook: kumod kills itself with SIGKILL when a host operation reaches this named step
+   * (e.g. `define`), so crash-safety tests can stop it at an exact point. Empty in production.
+   */
+  crashAtStep: string;
 }
 
 /** Per-account limits by JD quota resource type. */
@@ -89,6 +94,7 @@ export const CONFIG_VARIABLES = {
   KUMO_RECONCILE_INTERVAL_SECONDS: '10',
   KUMO_TASK_STALE_SECONDS: '30',
   KUMO_VNC_LISTEN: '127.0.0.1',
+  KUMO_TEST_CRASH_AT: '',
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -211,5 +217,6 @@ function parseCompute(
     reconcileIntervalSeconds: int('KUMO_RECONCILE_INTERVAL_SECONDS', 1, 3600),
     taskStaleSeconds: int('KUMO_TASK_STALE_SECONDS', 10, 3600),
     vncListen,
+    crashAtStep: get('KUMO_TEST_CRASH_AT'),
   };
 }

@@ -19,7 +19,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
   return knexFactory({
     client: 'pg',
     connection: opts.url,
-    pool: { min: 0, max: opts.poolMax ?? 10 },
+    pool: { min: 0, max: opts.poolMax ?? 20 },
     acquireConnectionTimeout: 10_000,
   });
 }

@@ -20,7 +20,16 @@ export interface GuestCloud {
   poolDir: string;
   images: { tiny: string; variant: string };
   subnetId: string;
+  /** The environment kumod runs with (a second kumod on the same database uses it too). */
+  env: Record<string, string>;
   cleanup(): Promise<void>;
+}
+
+/** Options of {@link startGuestCloud}. */
+export interface GuestCloudOptions {
+  env?: Record<string, string>;
+  /** Register the local libvirtd through the admin API with these overcommit ratios. */
+  hostRatios?: { cpuRatio: number; memoryRatio: number; diskRatio: number };
 }
 
 /** `virsh -c qemu:///system …` output. */
@@ -32,7 +41,7 @@ export function virsh(...args: string[]): string {
 export async function startGuestCloud(
   tag: string,
   subnetBlock: string,
-  env: Record<string, string> = {},
+  opts: GuestCloudOptions = {},
 ): Promise<GuestCloud> {
   const tiny = await buildImage('tiny');
   const variant = tinyVariant(tiny, 'tiny-variant');
@@ -41,9 +50,9 @@ export async function startGuestCloud(
   const poolDir = mkdtempSync(join(tmpdir(), `kumo-pool-${tag}-`));
   // QEMU runs as an unprivileged user that must be able to enter the pool directory.
   chmodSync(poolDir, 0o755);
-  const kumod = await startKumod({
+  const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
-    KUMO_LOCAL_HOST: 'qemu:///system',
+    KUMO_LOCAL_HOST: opts.hostRatios ? 'none' : 'qemu:///system',
     KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
     KUMO_LIBVIRT_PREFIX: prefix,
     KUMO_SUBNET_BLOCK: subnetBlock,
@@ -51,9 +60,23 @@ export async function startGuestCloud(
     KUMO_RECONCILE_INTERVAL_SECONDS: '2',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
     KUMO_RATE_LIMIT_PER_MINUTE: '100000',
-    ...env,
-  });
+    ...opts.env,
+  };
+  const kumod = await startKumod(env);
   const admin = kumod.admin();
+  if (opts.hostRatios) {
+    await admin.adminRequest('POST', '/hosts', {
+      body: {
+        name: 'local',
+        uri: 'qemu:///system',
+        regionId: 'local-1',
+        az: 'local-1a',
+        poolPath: poolDir,
+        accelerator: 'qemu',
+        ...opts.hostRatios,
+      },
+    });
+  }
   const imported = async (dir: string, name: string) =>
     (
       await admin.adminRequest<{ image: { imageId: string } }>('POST', '/images:import', {
@@ -76,6 +99,7 @@ export async function startGuestCloud(
     poolDir,
     images,
     subnetId,
+    env,
     cleanup: async () => {
       await kumod.stop();
       // Errors kumod logged are shown with the test output: they explain a failure in CI.

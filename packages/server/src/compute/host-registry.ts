@@ -42,6 +42,7 @@ export class HostRegistry {
       namePrefix: this.compute.libvirtPrefix,
       accelerator: record.accelerator,
       vncListen: this.compute.vncListen,
+      ...(this.compute.crashAtStep ? { faultInjector: crashAt(this.compute.crashAtStep) } : {}),
     });
     try {
       await host.ensureDirPool(record.poolPath);
@@ -129,4 +130,11 @@ export class HostRegistry {
   async close(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.drop(id)));
   }
+}
+
+/** The crash-safety test hook: dies like `kill -9` at the named step, leaving whatever is half done. */
+function crashAt(step: string): (current: string) => void {
+  return (current) => {
+    if (current === step) process.kill(process.pid, 'SIGKILL');
+  };
 }

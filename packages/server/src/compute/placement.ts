@@ -40,7 +40,7 @@ export async function placeAndClaim(
   need: PlacementNeed,
   weigher: WeigherName,
 ): Promise<PlacementResult> {
-  const candidates = (await hosts.list(need.regionId)).map(snapshot);
+  const candidates = (await hosts.list(need.regionId, trx)).map(snapshot);
   const placement = place(
     {
       az: need.az,

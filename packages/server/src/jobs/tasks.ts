@@ -19,6 +19,18 @@ export type TaskHandler = (ctx: JobContext, run: TaskRun) => Promise<void>;
 
 const MAX_SPAWN_ATTEMPTS = 3;
 
+/**
+ * Runs `fn` while holding a Postgres advisory lock named by `key`, so host-wide preparation
+ * (image upload, network definition) is done by one kumod process at a time; others wait and
+ * then find it done (the steps are idempotent).
+ */
+async function hostLock<T>(ctx: JobContext, key: string, fn: () => Promise<T>): Promise<T> {
+  return ctx.db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+    return fn();
+  });
+}
+
 async function imageOf(ctx: JobContext, imageId: string) {
   const image = await ctx.images.get(imageId);
   if (!image) throw new Error(`image ${imageId} no longer exists`);
@@ -37,8 +49,9 @@ const spawn: TaskHandler = async (ctx, run) => {
       const { spec, files } = await buildSpec(ctx, inst, image);
       const net = await networkSpecFor(ctx, inst);
       await ctx.registry.with(hostId, async (h) => {
-        await h.ensureImage(spec.image, files);
-        await h.ensureNetwork(net);
+        // Several kumod processes may prepare the same host at once: one at a time per host object.
+        await hostLock(ctx, `${hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files));
+        await hostLock(ctx, `${hostId}:net:${net.name}`, () => h.ensureNetwork(net));
         await h.spawn(spec);
       });
       await run.finish({
@@ -74,6 +87,7 @@ async function moveToAnotherHost(
   inst: InstanceRecord,
   avoid: string[],
 ): Promise<InstanceRecord | undefined> {
+  const image = await ctx.images.get(inst.imageId);
   return ctx.db.transaction(async (trx) => {
     await ctx.hosts.release(inst.id, trx);
     const attempts = inst.spawnAttempts + 1;
@@ -81,7 +95,6 @@ async function moveToAnotherHost(
       await trx('instances').where({ id: inst.id }).update({ spawn_attempts: attempts, host_id: null });
       return undefined;
     }
-    const image = await ctx.images.get(inst.imageId);
     const r = await placeAndClaim(
       trx,
       ctx.hosts,
@@ -164,7 +177,7 @@ const rebuild: TaskHandler = async (ctx, run) => {
     passwordHash: args.passwordHash,
   });
   await onHost(ctx, run.inst, async (h) => {
-    await h.ensureImage(spec.image, files);
+    await hostLock(ctx, `${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files));
     await h.rebuild(run.inst.id, spec);
   });
   await run.finish({

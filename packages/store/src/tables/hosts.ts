@@ -124,9 +124,9 @@ export class HostsModel {
     return toHost(row!);
   }
 
-  /** Every host, optionally of one region. */
-  async list(regionId?: string): Promise<HostRecord[]> {
-    const q = this.db<HostRow>(HOSTS).orderBy('name');
+  /** Every host, optionally of one region (inside `trx` when given: callers in a transaction must). */
+  async list(regionId?: string, trx?: Knex.Transaction): Promise<HostRecord[]> {
+    const q = (trx ?? this.db)<HostRow>(HOSTS).orderBy('name');
     if (regionId) q.where({ region_id: regionId });
     return (await q).map(toHost);
   }
