@@ -1,5 +1,6 @@
 // The libvirt integration suite, run over every transport (unix, tcp, tls, ssh) against a real libvirtd:
 // every typed procedure on real objects, streams, events, errors, concurrency, and a cross-check with virsh.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DomainAffect,
@@ -7,6 +8,7 @@ import {
   DomainState,
   DomainXmlFlags,
   LibvirtClient,
+  LibvirtError,
   NetworkUpdateCommand,
   NetworkUpdateSection,
   StoragePoolState,
@@ -127,6 +129,24 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
       expect(info.cpus).toBeGreaterThan(0);
       expect(info.memory).toBeGreaterThan(0n);
       expect(await c.nodeGetFreeMemory()).toBeGreaterThan(0n);
+    },
+    T,
+  );
+
+  it(
+    'refuses a peer whose identity it cannot verify',
+    async () => {
+      if (kind === 'ssh') {
+        const bad = env.uri.replace(/known_hosts=[^&]+/, 'known_hosts=/dev/null');
+        await expect(LibvirtClient.connect(bad)).rejects.toBeInstanceOf(LibvirtError);
+      } else if (kind === 'tls') {
+        const pki = /pkipath=([^&]+)/.exec(env.uri)![1]!;
+        // The client certificate is not a CA: the server's certificate cannot verify against it.
+        const wrongCa = readFileSync(join(pki, 'clientcert.pem'));
+        await expect(LibvirtClient.connect(env.uri, { tls: { ca: wrongCa } })).rejects.toBeInstanceOf(
+          LibvirtError,
+        );
+      }
     },
     T,
   );
