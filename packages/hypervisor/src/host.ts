@@ -564,11 +564,15 @@ export class Host {
       const rootName = this.names.rootVolume(spec.id);
       const seedName = this.names.seedVolume(spec.id);
       const r = new Reverter();
+      // libvirt applies a live DHCP reservation by restarting dnsmasq (1–2 s), and the guest needs
+      // it only as a fallback to its static network-config, so it runs beside the other steps. Its
+      // undo is registered when it settles, and spawn waits for it before succeeding or undoing.
+      const reservation = this.step('reserve-address', async () => {
+        if (await this.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
+          r.add(() => this.unreserveAll(spec.id));
+      });
+      reservation.catch(() => undefined); // observed below; this only keeps Node from calling it unhandled
       try {
-        await this.step('reserve-address', async () => {
-          if (await this.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
-            r.add(() => this.unreserveAll(spec.id));
-        });
         const rootPath = await this.step('create-overlay', () =>
           this.createOverlay(pool, r, rootName, image.root, spec.rootDiskBytes),
         );
@@ -600,8 +604,10 @@ export class Host {
         r.add(() => this.lv.domainUndefine(dom));
         await this.step('start', () => this.lv.domainCreate(dom), 'START_FAILED');
         r.add(() => this.lv.domainDestroy(dom).catch(() => undefined));
+        await reservation;
         r.success();
       } finally {
+        await reservation.catch(() => undefined);
         await r.fail();
       }
     });

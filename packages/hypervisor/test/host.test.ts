@@ -88,8 +88,14 @@ test('capacity reports node and pool figures and the configured accelerator', as
 
 test('spawn defines a running domain with an overlay backed by the base; destroy removes everything', async () => {
   await fx.host.ensureImage(tiny.manifest, tiny.files);
+  const feed = await fx.host.events();
+  const seen: string[] = [];
+  const collecting = (async () => {
+    for await (const ev of feed) if (ev.id === 'life') seen.push(ev.kind);
+  })();
   await fx.host.spawn(spec('life', 20));
   expect(await fx.host.state('life')).toBe('running');
+  expect(await fx.host.list()).toEqual([{ id: 'life', state: 'running' }]);
   const vol = virsh('vol-dumpxml', '--pool', fx.poolName, 'kumo-hvtest-it-life-root.qcow2');
   expect(vol).toContain('<backingStore>');
   expect(vol).toMatch(/<capacity unit='bytes'>1073741824</);
@@ -98,6 +104,10 @@ test('spawn defines a running domain with an overlay backed by the base; destroy
   await expect(fx.host.removeImage(tiny.manifest)).rejects.toMatchObject({ code: 'INVALID_STATE' });
   await fx.host.destroy('life');
   await fx.host.destroy('life'); // idempotent
+  await new Promise((r) => setTimeout(r, 300));
+  await feed.close();
+  await collecting;
+  expect(seen).toEqual(expect.arrayContaining(['defined', 'started', 'stopped', 'undefined']));
   expect(await fx.host.state('life')).toBe('absent');
   expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-it-life');
   expect(virsh('vol-list', fx.poolName)).not.toContain('it-life-');
