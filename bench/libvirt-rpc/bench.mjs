@@ -41,11 +41,13 @@ const results = {};
 try {
   for (const [, fn] of cases) await measure(fn, 500, INFLIGHT); // warm-up
   for (const inflight of [1, INFLIGHT]) {
-    for (const [name, fn] of cases) {
-      // Best of three runs, alternating libraries, to damp noise from other work on the machine.
-      let best = 0;
-      for (let i = 0; i < 3; i++) best = Math.max(best, await measure(fn, N, inflight));
-      results[`${name}|${inflight}`] = best;
+    // Best of five rounds, the libraries interleaved within each round, so that load from other
+    // work on the machine hits all of them alike.
+    for (let round = 0; round < 5; round++) {
+      for (const [name, fn] of cases) {
+        const key = `${name}|${inflight}`;
+        results[key] = Math.max(results[key] ?? 0, await measure(fn, N, inflight));
+      }
     }
   }
 } finally {
@@ -66,5 +68,5 @@ for (const inflight of [1, INFLIGHT]) {
   console.log(`| ${inflight} | ${fmt(k)}/s | ${fmt(s)}/s | ${fmt(u)}/s | ${(k / u).toFixed(2)}× |`);
 }
 console.log(
-  `\n${N.toLocaleString('en-US')} calls per run, best of 3; node ${process.version}; ${new Date().toISOString()}`,
+  `\n${N.toLocaleString('en-US')} calls per run, best of 5 interleaved rounds; node ${process.version}; ${new Date().toISOString()}`,
 );
