@@ -1,0 +1,151 @@
+// Crash safety with real guests: kumod is killed (SIGKILL, like kill -9) at exact steps of a
+// create, a resize and a delete; a restarted kumod converges every instance to a stable status
+// and leaves no orphan domain, volume or claim.
+import { jest } from '@jest/globals';
+import pg from 'pg';
+import type { KumoClient } from '@kumo/client';
+import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
+import { startGuestCloud, virsh, waitStatus, type GuestCloud } from './support.js';
+
+jest.setTimeout(20 * 60_000);
+
+let cloud: GuestCloud;
+let keys: { accessKey: string; secretKey: string };
+
+beforeAll(async () => {
+  cloud = await startGuestCloud('apicrash', '10.243', { env: { KUMO_TASK_STALE_SECONDS: '10' } });
+  keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'crashy' } });
+  // From here on, exactly one kumod runs at a time, so the one that crashes is the one working.
+  await cloud.kumod.stop();
+});
+
+afterAll(async () => {
+  await cloud?.cleanup();
+});
+
+async function kumod(crashAt?: string): Promise<{ k: KumodProcess; c: KumoClient }> {
+  const env = crashAt ? { ...cloud.env, KUMO_TEST_CRASH_AT: crashAt } : cloud.env;
+  const k = await startKumod(env, { adminCredentials: cloud.kumod.credentials });
+  return { k, c: clientFor(k.endpoint, keys) };
+}
+
+function died(k: KumodProcess, ms: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    if (k.child.exitCode !== null || k.child.signalCode !== null) return resolve(k.child.signalCode);
+    const t = setTimeout(
+      () => reject(new Error(`kumod did not crash within ${ms} ms:\n${k.output().slice(-3000)}`)),
+      ms,
+    );
+    k.child.once('exit', (_code, signal) => {
+      clearTimeout(t);
+      resolve(signal);
+    });
+  });
+}
+
+async function inventory(): Promise<{ used: number; claimed: number; instances: number }> {
+  const c = new pg.Client({ connectionString: cloud.env.DATABASE_URL });
+  await c.connect();
+  try {
+    const r = await c.query(`SELECT (SELECT COALESCE(sum(used_vcpus),0) FROM hosts)::int AS used,
+                                    (SELECT COALESCE(sum(vcpus),0) FROM claims)::int AS claimed,
+                                    (SELECT count(*) FROM instances)::int AS instances`);
+    return r.rows[0];
+  } finally {
+    await c.end();
+  }
+}
+
+const volumesOf = (id: string) =>
+  virsh('vol-list', `${cloud.prefix}pool`)
+    .split('\n')
+    .filter((l) => l.includes(id)).length;
+
+const create = (c: KumoClient, name: string) =>
+  c.createInstances({
+    instanceSpec: {
+      name,
+      az: 'local-1a',
+      instanceType: 't.n1.nano',
+      imageId: cloud.images.tiny,
+      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      systemDisk: { diskCategory: 'local' },
+    },
+  } as never);
+
+test.each(['create-overlay', 'define', 'start'])(
+  'a create killed at step %s converges to running',
+  async (step) => {
+    const crashing = await kumod(step);
+    const { instanceIds } = await create(crashing.c, `crash-${step}`);
+    expect(await died(crashing.k, 120_000)).toBe('SIGKILL');
+
+    const healer = await kumod();
+    try {
+      const seen = await waitStatus(healer.c, instanceIds[0]!, 'running', 180_000);
+      expect(seen[seen.length - 1]).toBe('running');
+      expect(virsh('domstate', `${cloud.prefix}${instanceIds[0]}`).trim()).toBe('running');
+      // One root overlay and one seed, not a second pair from the re-run.
+      expect(volumesOf(instanceIds[0]!)).toBe(2);
+      const inv = await inventory();
+      expect(inv.used).toBe(inv.claimed);
+    } finally {
+      await healer.k.stop();
+    }
+  },
+);
+
+test('a resize killed at its libvirt step, then a delete killed while destroying, both converge', async () => {
+  const first = await kumod();
+  const { instanceIds } = await create(first.c, 'crash-resize');
+  const id = instanceIds[0]!;
+  await waitStatus(first.c, id, 'running', 180_000);
+  await first.c.stopInstance(id);
+  await waitStatus(first.c, id, 'stopped', 180_000);
+  await first.k.stop();
+
+  const crashResize = await kumod('resize');
+  await crashResize.c.resizeInstance(id, 't.n1.micro');
+  expect(await died(crashResize.k, 60_000)).toBe('SIGKILL');
+  const healer = await kumod();
+  try {
+    await waitStatus(healer.c, id, 'stopped', 120_000, ['resizing']);
+    const { instance } = await healer.c.describeInstance(id);
+    expect(instance.instanceType).toBe('t.n1.micro');
+    expect(virsh('dominfo', `${cloud.prefix}${id}`)).toMatch(/Max memory:\s+524288 KiB/);
+  } finally {
+    await healer.k.stop();
+  }
+
+  const crashDelete = await kumod('destroy');
+  await crashDelete.c.deleteInstance(id);
+  expect(await died(crashDelete.k, 60_000)).toBe('SIGKILL');
+  const healer2 = await kumod();
+  try {
+    await waitStatus(healer2.c, id, 'deleted', 120_000);
+    expect(virsh('list', '--all', '--name')).not.toContain(id);
+    expect(volumesOf(id)).toBe(0);
+  } finally {
+    await healer2.k.stop();
+  }
+});
+
+test('after all the crashes: claims equal usage and only live instances have domains', async () => {
+  const last = await kumod();
+  try {
+    const { instances } = await last.c.describeInstances({ pageSize: 100 } as never);
+    const live = new Set(instances.map((i: { instanceId: string }) => i.instanceId));
+    const domains = virsh('list', '--all', '--name')
+      .split('\n')
+      .map((d) => d.trim())
+      .filter((d) => d.startsWith(cloud.prefix));
+    expect(domains.map((d) => d.slice(cloud.prefix.length)).sort()).toEqual([...live].sort());
+    const inv = await inventory();
+    expect(inv).toEqual({ used: inv.claimed, claimed: inv.claimed, instances: live.size });
+    for (const id of live) await last.c.deleteInstance(id);
+    for (const id of live) await waitStatus(last.c, id, 'deleted', 120_000);
+    expect(await inventory()).toEqual({ used: 0, claimed: 0, instances: 0 });
+  } finally {
+    await last.k.stop();
+  }
+});
