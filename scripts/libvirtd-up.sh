@@ -9,9 +9,12 @@ if ! ip netns list | grep -qw "$ns"; then
   ip netns add "$ns"
 fi
 ip netns exec "$ns" ip link set lo up
-pgrep -x virtlogd >/dev/null || virtlogd -d
+# Decided by the main daemons' pid files, not by process names: test hosts run their own
+# virtlogd/libvirtd in other namespaces and must be neither counted nor killed here.
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive /var/run/virtlogd.pid || virtlogd -d
 if ! virsh -c qemu:///system version >/dev/null 2>&1; then
-  pkill -x libvirtd 2>/dev/null || true
+  if alive /var/run/libvirtd.pid; then kill "$(cat /var/run/libvirtd.pid)"; sleep 1; fi
   rm -f /var/run/libvirtd.pid
   ip netns exec "$ns" libvirtd -d
   for _ in $(seq 1 50); do
