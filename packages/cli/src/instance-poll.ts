@@ -4,7 +4,7 @@ import type { KumoClient } from '@kumo/client';
 import type { CommandContext } from './context.js';
 import { realClock } from './context.js';
 import { collectPages } from './paging.js';
-import { waitForInstances, type StatusFetch, type WaitTarget } from './wait.js';
+import { waitForInstances, WaitError, type StatusFetch, type WaitTarget } from './wait.js';
 
 /** The API allows 100 values per filter. */
 const IDS_PER_REQUEST = 100;
@@ -33,11 +33,39 @@ export async function waitWithProgress(
   timeoutSeconds: number,
 ): Promise<void> {
   const clock = ctx.io.clock ?? realClock;
-  await waitForInstances(ids, target, {
-    fetch: statusFetch(ctx.getClient()),
-    now: clock.now,
-    sleep: clock.sleep,
-    timeoutMs: timeoutSeconds * 1000,
-    onProgress: (line) => ctx.note(line + '\n'),
-  });
+  const client = ctx.getClient();
+  try {
+    await waitForInstances(ids, target, {
+      fetch: statusFetch(client),
+      now: clock.now,
+      sleep: clock.sleep,
+      timeoutMs: timeoutSeconds * 1000,
+      onProgress: (line) => ctx.note(line + '\n'),
+    });
+  } catch (err) {
+    if (err instanceof WaitError && err.errored.length > 0) {
+      throw new WaitError(`${err.message}${await failureDetails(client, err.errored)}`, err.errored);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Why instances failed, from the last failed entry of their action log. The log is on the admin API,
+ * so for other callers this is empty and the status alone is reported.
+ */
+export async function failureDetails(client: KumoClient, ids: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const id of ids) {
+    try {
+      const { events } = await client.adminRequest<{
+        events: { action: string; outcome: string; detail: string }[];
+      }>('GET', `/instances/${encodeURIComponent(id)}/events`);
+      const failed = events.filter((e) => e.outcome !== 'succeeded' && e.detail).pop();
+      if (failed) lines.push(`${id}: ${failed.action} ${failed.outcome}: ${failed.detail}`);
+    } catch {
+      // Not an admin, or the log is unavailable: the status already says what happened.
+    }
+  }
+  return lines.length > 0 ? `\n${lines.join('\n')}` : '';
 }

@@ -67,9 +67,10 @@ describe('waitForInstances', () => {
 
   it('fails at once when an instance goes to error, naming it', async () => {
     const s = scripted([{ a: 'pending', b: 'pending' }, { a: 'error', b: 'starting' }, { b: 'running' }]);
-    await expect(waitForInstances(['a', 'b'], 'running', s.opts)).rejects.toThrow(
-      new WaitError('a is in status error'),
-    );
+    const err = (await waitForInstances(['a', 'b'], 'running', s.opts).catch((e: unknown) => e)) as WaitError;
+    expect(err).toBeInstanceOf(WaitError);
+    expect(err.message).toBe('a is in status error');
+    expect(err.errored).toEqual(['a']);
     expect(s.polls()).toBe(2);
   });
 

@@ -22,7 +22,11 @@ export interface WaitOptions {
 
 /** Waiting ended without every instance reaching the target (error status, vanished, or timeout). */
 export class WaitError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The ids found in status `error`. */
+    readonly errored: string[] = [],
+  ) {
     super(message);
     this.name = 'WaitError';
   }
@@ -65,15 +69,18 @@ export async function waitForInstances(
     const statuses = await opts.fetch([...pending]);
     const elapsed = opts.now() - start;
     const failed: string[] = [];
+    const errored: string[] = [];
     for (const id of [...pending]) {
       const status = statuses.get(id) ?? 'gone';
       if (last.get(id) !== status) opts.onProgress?.(formatTransition(id, last.get(id), status, elapsed));
       last.set(id, status);
       if (status === target) pending.delete(id);
-      else if (status === 'error') failed.push(`${id} is in status error`);
-      else if (status === 'gone') failed.push(`${id} no longer exists`);
+      else if (status === 'error') {
+        errored.push(id);
+        failed.push(`${id} is in status error`);
+      } else if (status === 'gone') failed.push(`${id} no longer exists`);
     }
-    if (failed.length > 0) throw new WaitError(failed.join('; '));
+    if (failed.length > 0) throw new WaitError(failed.join('; '), errored);
     if (pending.size === 0) return last;
     const remaining = opts.timeoutMs - (opts.now() - start);
     if (remaining <= 0) break;
