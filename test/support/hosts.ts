@@ -316,6 +316,8 @@ function prepareStateDirs(dir: string, ip: string): void {
   chmodSync(dir, 0o755);
   // 0755 throughout: qemu runs as libvirt-qemu and must traverse the bind-mounted roots.
   for (const d of STATE_SUBDIRS) mkdirSync(join(dir, d), { mode: 0o755 });
+  // What libvirt-daemon-system's package creates on a real host: guests' console logs land here.
+  mkdirSync(join(dir, 'log', 'qemu'), { mode: 0o755 });
   writeEtc(join(dir, 'etc'), ip);
   // A copy (read, never written) of the main daemon's QEMU capabilities cache: without it the new
   // libvirtd probes QEMU before answering, ~8 s here instead of ~0.5 s. libvirt re-validates the

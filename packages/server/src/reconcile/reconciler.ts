@@ -87,7 +87,12 @@ export class Reconciler {
     const domains = new Map((await registry.with(host.id, (h) => h.list())).map((d) => [d.id, d.state]));
     for (const inst of mine) await this.settle(inst, domains.get(inst.id) ?? 'absent');
     // Domains of this installation that no instance row owns are leftovers of a crash: remove them.
-    const owned = new Set((await instances.getMany([...domains.keys()])).map((i) => i.id));
+    // Owned: the row exists and places the instance here, or a task (e.g. a spawn moving hosts) is in flight.
+    const owned = new Set(
+      (await instances.getMany([...domains.keys()]))
+        .filter((i) => i.hostId === host.id || i.task)
+        .map((i) => i.id),
+    );
     for (const id of domains.keys()) {
       if (!owned.has(id) && INSTANCE_ID.test(id)) {
         this.ctx.log.warn({ hostId: host.id, instanceId: id }, 'removing orphan domain');

@@ -1,0 +1,162 @@
+// Several real libvirtd hosts, each in its own network and mount namespace, reached over TCP and
+// SSH URIs, in two AZs: instances land in the requested AZ, spread alternates hosts, a full host
+// is skipped, and an AZ without room refuses with the JD error and leaves nothing behind.
+import { jest } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KumoClient } from '@kumo/client';
+import { startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
+import { newAccount } from '../../support/kumod.js';
+import { startGuestCloud, waitStatus, type GuestCloud } from './support.js';
+
+jest.setTimeout(20 * 60_000);
+
+let cloud: GuestCloud;
+let user: KumoClient;
+let h1: TestHost;
+let h2: TestHost;
+let h3: TestHost;
+const hostIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  cloud = await startGuestCloud('apimh', '10.244', { noLocalHost: true });
+  [h1, h2, h3] = [
+    await startTestHost('mh1'),
+    await startTestHost('mh2', { ssh: true }),
+    await startTestHost('mh3'),
+  ];
+  const register = async (name: string, uri: string, az: string, poolPath: string, cpuRatio: number) => {
+    const r = await cloud.admin.adminRequest<{ host: { hostId: string; health: string } }>('POST', '/hosts', {
+      body: {
+        name,
+        uri,
+        regionId: 'local-1',
+        az,
+        poolPath,
+        accelerator: 'qemu',
+        cpuRatio,
+        memoryRatio: 1,
+        diskRatio: 20,
+      },
+    });
+    expect(r.host.health).toBe('up');
+    hostIds[name] = r.host.hostId;
+  };
+  // mh1 holds two 1-vCPU instances (2 vCPUs × 1), mh2 (over SSH) holds more; mh3 alone in local-1b holds one.
+  await register('mh1', h1.uri, 'local-1a', h1.poolPath, 1);
+  await register('mh2', h2.sshUri!, 'local-1a', h2.poolPath, 4);
+  await register('mh3', h3.uri, 'local-1b', h3.poolPath, 0.5);
+  user = await newAccount(cloud.kumod, 'multi');
+});
+
+afterAll(async () => {
+  await cloud?.cleanup();
+  await stopAllTestHosts();
+});
+
+async function subnetOf(az: string): Promise<string> {
+  const r = await user.request<{ subnets: { subnetId: string; az: string }[] }>(
+    'GET',
+    '/v1/regions/local-1/subnets',
+  );
+  return r.subnets.find((s) => s.az === az)!.subnetId;
+}
+
+async function createIn(az: string, name: string, keyNames: string[] = []) {
+  return user.createInstances({
+    instanceSpec: {
+      name,
+      az,
+      instanceType: 't.n1.nano',
+      imageId: cloud.images.tiny,
+      keyNames,
+      primaryNetworkInterface: { networkInterface: { subnetId: await subnetOf(az) } },
+      systemDisk: { diskCategory: 'local' },
+    },
+  } as never);
+}
+
+async function domainsOn(h: TestHost): Promise<string[]> {
+  return (await h.virsh(['list', '--name']))
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith(cloud.prefix))
+    .map((s) => s.slice(cloud.prefix.length));
+}
+
+test('placement across hosts and AZs', async () => {
+  const kp = await user.createKeypair('mh-key');
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'kumo-mh-')), 'id');
+  writeFileSync(keyFile, kp.privateKey, { mode: 0o600 });
+
+  // Spread: two instances in local-1a land on different hosts.
+  const a = (await createIn('local-1a', 'spread-a', ['mh-key'])).instanceIds[0]!;
+  const b = (await createIn('local-1a', 'spread-b')).instanceIds[0]!;
+  for (const id of [a, b]) await waitStatus(user, id, 'running', 300_000);
+  const on1 = await domainsOn(h1);
+  const on2 = await domainsOn(h2);
+  expect([...on1, ...on2].sort()).toEqual([a, b].sort());
+  expect(on1).toHaveLength(1);
+  expect(on2).toHaveLength(1);
+  expect(await domainsOn(h3)).toEqual([]);
+  for (const id of [a, b]) expect((await user.describeInstance(id)).instance.az).toBe('local-1a');
+
+  // The guest on a remote host answers SSH with the injected key (from inside that host's network).
+  const hostOfA = on1.includes(a) ? h1 : h2;
+  const ipA = (await user.describeInstance(a)).instance.privateIpAddress;
+  let hostname = '';
+  for (let i = 0; i < 60 && hostname !== 'spread-a'; i++) {
+    hostname = await hostOfA
+      .exec([
+        'ssh',
+        '-i',
+        keyFile,
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'ConnectTimeout=3',
+        `root@${ipA}`,
+        'hostname',
+      ])
+      .then((s) => s.trim())
+      .catch(() => '');
+    if (hostname !== 'spread-a') await new Promise((r) => setTimeout(r, 2000));
+  }
+  expect(hostname).toBe('spread-a');
+
+  // mh1 is now full (2 vCPUs usable, 1 used … fill it): the next ones go to mh2 only.
+  const c = (await createIn('local-1a', 'fill-c')).instanceIds[0]!;
+  const d = (await createIn('local-1a', 'fill-d')).instanceIds[0]!;
+  for (const id of [c, d]) await waitStatus(user, id, 'running', 300_000);
+  const hosts = await cloud.admin.adminRequest<{
+    hosts: { name: string; capacity: { vcpus: { used: number; usable: number } } }[];
+  }>('GET', '/hosts');
+  const mh1 = hosts.hosts.find((h) => h.name === 'mh1')!;
+  expect(mh1.capacity.vcpus.used).toBeLessThanOrEqual(mh1.capacity.vcpus.usable);
+  expect((await domainsOn(h1)).length).toBe(mh1.capacity.vcpus.used);
+  expect((await domainsOn(h1)).length + (await domainsOn(h2)).length).toBe(4);
+
+  // local-1b: one instance fits on mh3; the second is refused and nothing is left behind.
+  const e = (await createIn('local-1b', 'east-e')).instanceIds[0]!;
+  await waitStatus(user, e, 'running', 300_000);
+  expect(await domainsOn(h3)).toEqual([e]);
+  const before = (await user.describeInstances({ pageSize: 100 } as never)).totalCount;
+  await expect(createIn('local-1b', 'east-f')).rejects.toMatchObject({
+    httpStatus: 400,
+    status: 'FAILED_PRECONDITION',
+    message: "No host in 'local-1b' has capacity for instanceType 't.n1.nano'",
+  });
+  expect((await user.describeInstances({ pageSize: 100 } as never)).totalCount).toBe(before);
+  expect(await domainsOn(h3)).toEqual([e]);
+
+  // A drained host takes nothing new.
+  await cloud.admin.adminRequest('POST', `/hosts/${hostIds.mh2}:drain`);
+  await expect(createIn('local-1a', 'drained')).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
+
+  for (const id of [a, b, c, d, e]) await user.deleteInstance(id);
+  for (const id of [a, b, c, d, e]) await waitStatus(user, id, 'deleted', 180_000);
+  expect([...(await domainsOn(h1)), ...(await domainsOn(h2)), ...(await domainsOn(h3))]).toEqual([]);
+});
