@@ -13,7 +13,7 @@ import { NetworkProcedures } from './procedures/network.js';
 import { Feature, Proc } from './procedures/numbers.js';
 import { Program, RpcConnection, type RpcOptions } from './rpc.js';
 import { parseLibvirtUri, type TransportOverrides } from './transports/uri.js';
-import type { Transport } from './transports/transport.js';
+import { withTimeout, type Transport } from './transports/transport.js';
 import { writeDomain, type Domain } from './types.js';
 import { XdrReader } from './xdr.js';
 
@@ -115,7 +115,7 @@ export class LibvirtClient extends NetworkProcedures {
     for (const sub of [...this.subs]) void sub.close().catch(() => undefined);
     if (!s || s.closed) return;
     try {
-      await withTimeout(s.call(Program.REMOTE, Proc.CONNECT_CLOSE), 2000);
+      await withTimeout(2000, 'CONNECT_CLOSE', s.call(Program.REMOTE, Proc.CONNECT_CLOSE), () => undefined);
     } catch {
       // Closing anyway; the daemon cleans up when the socket goes.
     }
@@ -260,20 +260,4 @@ function parseName(uri: string): string {
   const u = new URL(uri);
   const driver = u.protocol.replace(/:$/, '').split('+')[0] ?? 'qemu';
   return `${driver}://${u.pathname || '/system'}`;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
