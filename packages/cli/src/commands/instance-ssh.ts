@@ -22,7 +22,7 @@ export function registerInstanceSsh(group: Command, contextFor: ContextFor): voi
       const { instance } = await ctx.getClient().describeInstance(id);
       const ip = instance.privateIpAddress;
       if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip ?? '')) {
-        throw new UsageError(`${id} has no private IP address yet (status ${instance.status})`);
+        throw new Error(`${id} has no private IP address yet (status ${instance.status})`);
       }
       const knownHosts = knownHostsPath(ctx.home);
       mkdirSync(dirname(knownHosts), { recursive: true, mode: 0o700 });
