@@ -1,6 +1,6 @@
 // Connects the pure wait loop to the API: statuses come from describeInstanceStatus (filtered by id,
 // every page), progress goes to stderr.
-import type { KumoClient } from '@kumo/client';
+import { KumoApiError, type KumoClient } from '@kumo/client';
 import type { CommandContext } from './context.js';
 import { realClock } from './context.js';
 import { collectPages } from './paging.js';
@@ -40,6 +40,8 @@ export async function waitWithProgress(
       now: clock.now,
       sleep: clock.sleep,
       timeoutMs: timeoutSeconds * 1000,
+      // Rate limiting (HTTP 429) only delays the next poll; waiting is not what the user asked to stop.
+      retryable: (e) => e instanceof KumoApiError && e.httpStatus === 429,
       onProgress: (line) => ctx.note(line + '\n'),
     });
   } catch (err) {

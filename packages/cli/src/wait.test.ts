@@ -18,6 +18,7 @@ function scripted(script: Record<string, string>[], timeoutMs = 10_000) {
     },
     timeoutMs,
     intervalMs: 1000,
+    maxIntervalMs: 1000,
     onProgress: (l) => lines.push(l),
   };
   return { opts, lines, asked, polls: () => poll };
@@ -93,5 +94,38 @@ describe('waitForInstances', () => {
     s.opts.now = () => 0;
     await expect(waitForInstances(['a'], 'running', s.opts)).rejects.toThrow(WaitError);
     expect(s.polls()).toBeLessThanOrEqual(5);
+  });
+
+  it('lengthens the pause 1.5 times per poll up to the maximum', async () => {
+    const s = scripted([{ a: 'starting' }], 10_000);
+    const pauses: number[] = [];
+    const sleep = s.opts.sleep;
+    s.opts.sleep = async (ms) => {
+      pauses.push(ms);
+      await sleep(ms);
+    };
+    s.opts.intervalMs = 500;
+    s.opts.maxIntervalMs = 2000;
+    await expect(waitForInstances(['a'], 'running', s.opts)).rejects.toThrow(WaitError);
+    expect(pauses.slice(0, 6)).toEqual([500, 750, 1125, 1688, 2000, 2000]);
+  });
+
+  it('retries a poll that failed with a retryable error, and rethrows any other', async () => {
+    let calls = 0;
+    const s = scripted([{ a: 'running' }]);
+    const fetch = s.opts.fetch;
+    s.opts.fetch = async (ids) => {
+      if (calls++ < 2) throw new Error('429');
+      return fetch(ids);
+    };
+    s.opts.retryable = (e) => (e as Error).message === '429';
+    await waitForInstances(['a'], 'running', s.opts);
+    expect(calls).toBe(3);
+    expect(s.lines).toEqual(['a: running (2.1 s)']);
+
+    s.opts.fetch = async () => {
+      throw new Error('boom');
+    };
+    await expect(waitForInstances(['a'], 'running', s.opts)).rejects.toThrow('boom');
   });
 });

@@ -14,8 +14,12 @@ export interface WaitOptions {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   timeoutMs: number;
-  /** Pause between polls (default 500 ms). */
+  /** First pause between polls (default 500 ms); each later pause is 1.5 times longer… */
   intervalMs?: number;
+  /** …up to this (default 2000 ms), so a long wait stays well inside the API's per-minute rate limit. */
+  maxIntervalMs?: number;
+  /** Errors of one poll that only mean "try again later" (rate limiting); others end the wait. */
+  retryable?: (err: unknown) => boolean;
   /** Gets one line per observed status change, without a newline. */
   onProgress?: (line: string) => void;
 }
@@ -59,14 +63,28 @@ export async function waitForInstances(
   target: WaitTarget,
   opts: WaitOptions,
 ): Promise<Map<string, string>> {
-  const interval = opts.intervalMs ?? 500;
+  let interval = opts.intervalMs ?? 500;
+  const maxInterval = Math.max(interval, opts.maxIntervalMs ?? 2000);
   const start = opts.now();
   const last = new Map<string, string>();
   const pending = new Set(ids);
   // The timeout bounds the loop; the poll cap only guards against a clock that never advances.
   const maxPolls = Math.ceil(opts.timeoutMs / Math.max(1, interval)) + 2;
   for (let poll = 0; poll < maxPolls; poll++) {
-    const statuses = await opts.fetch([...pending]);
+    let statuses: Map<string, string> | undefined;
+    try {
+      statuses = await opts.fetch([...pending]);
+    } catch (err) {
+      if (!opts.retryable?.(err)) throw err;
+    }
+    if (statuses === undefined) {
+      // A skipped poll: wait the longest pause before asking again.
+      interval = maxInterval;
+      const left = opts.timeoutMs - (opts.now() - start);
+      if (left <= 0) break;
+      await opts.sleep(Math.min(interval, left));
+      continue;
+    }
     const elapsed = opts.now() - start;
     const failed: string[] = [];
     const errored: string[] = [];
@@ -85,6 +103,7 @@ export async function waitForInstances(
     const remaining = opts.timeoutMs - (opts.now() - start);
     if (remaining <= 0) break;
     await opts.sleep(Math.min(interval, remaining));
+    interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
   const waiting = [...pending].map((id) => `${id} (${last.get(id) ?? 'unknown'})`).join(', ');
   throw new WaitError(
