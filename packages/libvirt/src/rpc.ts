@@ -80,6 +80,7 @@ export class RpcConnection extends EventEmitter {
   private outQueue: Buffer[] = [];
   private outQueuedBytes = 0;
   private writing = false;
+  private corked = false;
   private readonly maxInFlight: number;
   private queued: Array<{ serial: number; frame: Buffer }> = [];
   private lastReceived = Date.now();
@@ -364,7 +365,19 @@ export class RpcConnection extends EventEmitter {
    * one record); returns false once OUT_QUEUE_HIGH bytes wait, like a stream's write().
    */
   private out(buf: Buffer): boolean {
-    if (!this.oneFramePerWrite) return this.sock.write(buf);
+    if (!this.oneFramePerWrite) {
+      // Frames written in the same tick (e.g. calls issued as a burst of replies arrives) go out
+      // in one transport write: fewer syscalls, and more CPU left for libvirtd on the same host.
+      if (!this.corked) {
+        this.corked = true;
+        this.sock.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          this.sock.uncork();
+        });
+      }
+      return this.sock.write(buf);
+    }
     this.outQueue.push(buf);
     this.outQueuedBytes += buf.length;
     if (!this.writing) this.pump();
