@@ -160,6 +160,7 @@ export async function waitStatus(
   want: string,
   timeoutMs: number,
   seen: string[] = [],
+  opts: { tolerateError?: boolean } = {},
 ): Promise<string[]> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
@@ -167,7 +168,7 @@ export async function waitStatus(
       const { instance } = await client.describeInstance(id);
       if (seen[seen.length - 1] !== instance.status) seen.push(instance.status);
       if (instance.status === want) return seen;
-      if (instance.status === 'error' && want !== 'error') {
+      if (instance.status === 'error' && want !== 'error' && !opts.tolerateError) {
         throw new Error(`instance ${id} went to error; statuses seen: ${seen.join(' → ')}`);
       }
     } catch (err) {

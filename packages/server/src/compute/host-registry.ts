@@ -5,6 +5,23 @@ import type { HostRecord, HostsModel } from '@kumo/store';
 import type { ComputeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** Resolves like `p`, or rejects after `ms` (running `onTimeout` first). */
+async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Promise<void>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void onTimeout().finally(() => reject(new Error(`no answer within ${ms / 1000} s`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Listener for lifecycle events of instances on any host. */
 export type EventListener = (hostId: string, ev: InstanceEvent) => void;
 
@@ -106,7 +123,14 @@ export class HostRegistry {
   /** Probes one host: records health and capacity. Returns whether it answered. */
   async probe(record: HostRecord): Promise<boolean> {
     try {
-      const cap = await this.with(record.id, (h) => h.capacity());
+      // A host that stopped answering must not stall the sweep until keepalive gives up.
+      const cap = await withTimeout(
+        this.with(record.id, (h) => h.capacity()),
+        PROBE_TIMEOUT_MS,
+        async () => {
+          await this.drop(record.id);
+        },
+      );
       await this.hosts.recordHealth(record.id, {
         health: 'up',
         capacity: {
