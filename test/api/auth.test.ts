@@ -13,11 +13,9 @@ let keys: { accessKey: string; secretKey: string };
 beforeAll(async () => {
   dbUrl = await createTestDatabase();
   kumod = await startKumod({ DATABASE_URL: dbUrl, KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
-  keys = await kumod
-    .admin()
-    .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
-      body: { name: 'signer' },
-    });
+  keys = await kumod.admin().adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
+    body: { name: 'signer' },
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -32,11 +32,9 @@ async function rejection(p: Promise<unknown>): Promise<KumoApiError | undefined>
 }
 
 test('the 101st call of one operation in a minute gets 429 across both processes; other operations pass until the account budget is spent', async () => {
-  const keys = await a
-    .admin()
-    .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
-      body: { name: 'limited' },
-    });
+  const keys = await a.admin().adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
+    body: { name: 'limited' },
+  });
   // Both daemons share one admin account: the second found the first one's admin and made none.
   expect(b.output()).not.toContain('Kumo admin credentials');
   const viaA: KumoClient = clientFor(a.endpoint, keys);
@@ -57,10 +55,8 @@ test('the 101st call of one operation in a minute gets 429 across both processes
   expect(overall!.message).toMatch(/all operations/);
 
   // Another account has its own budget.
-  const other = await a
-    .admin()
-    .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
-      body: { name: 'unlimited' },
-    });
+  const other = await a.admin().adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
+    body: { name: 'unlimited' },
+  });
   await expect(clientFor(b.endpoint, other).describeKeypairs()).resolves.toMatchObject({ totalCount: 0 });
 }, 60_000);
