@@ -1,0 +1,396 @@
+// createInstances → SSH-ready through kumod's API, against the same domain started with plain virsh
+// (see run.sh). Runs inside the test namespace beside its libvirtd; creates only kumo-bc2s-* objects
+// (domains, networks, pool, files in its own pool directory) and removes them all at the end.
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import ssh2 from 'ssh2';
+import { KumoClient } from '@kumo/client';
+
+const { Client, utils } = ssh2;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PREFIX = 'kumo-bc2s-';
+const REGION = 'local-1';
+const SUBNET_BLOCK = '10.249';
+const SSH_TIMEOUT_MS = 120_000;
+const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
+const tinyDir = process.argv[2];
+if (!tinyDir) throw new Error('usage: bench.mjs TINY_IMAGE_DIR');
+
+const virsh = (...a) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8' });
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const sec = (ms) => (ms / 1000).toFixed(2);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function trySsh(host, privateKey) {
+  return new Promise((resolve) => {
+    const c = new Client();
+    const done = (ok) => {
+      c.end();
+      resolve(ok);
+    };
+    c.on('ready', () =>
+      c.exec('true', (err, s) => (err ? done(false) : s.on('close', () => done(true)).resume())),
+    );
+    c.on('error', () => done(false));
+    c.connect({ host, username: 'root', privateKey, readyTimeout: 4000, hostVerifier: () => true });
+  });
+}
+
+// The same poll for both paths: try an SSH login with the injected key every 100 ms until it works.
+async function waitSsh(ip, key) {
+  const end = Date.now() + SSH_TIMEOUT_MS;
+  while (Date.now() < end) {
+    if (await trySsh(ip, key)) return;
+    await sleep(100);
+  }
+  throw new Error(`no SSH on ${ip} in ${SSH_TIMEOUT_MS} ms`);
+}
+
+/** QEMU's "starting up" line in libvirt's per-domain log, as epoch ms (when libvirt launched QEMU). */
+function qemuLaunchedAt(domain) {
+  const log = readFileSync(`/var/log/libvirt/qemu/${domain}.log`, 'utf8');
+  const lines = log.split('\n').filter((l) => l.includes(': starting up'));
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3})\+0000/.exec(lines.at(-1) ?? '');
+  return m ? Date.parse(`${m[1]}T${m[2]}Z`) : NaN;
+}
+
+/** Removes every libvirt object and file with the bench's prefix (also what a crashed run left). */
+function cleanup(poolDir) {
+  for (const line of virsh('list', '--all', '--name').split('\n')) {
+    const d = line.trim();
+    if (!d.startsWith(PREFIX)) continue;
+    try {
+      virsh('destroy', d);
+    } catch {
+      /* not running */
+    }
+    try {
+      virsh('undefine', d);
+    } catch {
+      /* gone */
+    }
+  }
+  for (const line of virsh('net-list', '--all', '--name').split('\n')) {
+    const n = line.trim();
+    if (!n.startsWith(PREFIX)) continue;
+    try {
+      virsh('net-destroy', n);
+    } catch {
+      /* inactive */
+    }
+    virsh('net-undefine', n);
+  }
+  for (const cmd of ['pool-destroy', 'pool-undefine']) {
+    try {
+      virsh(cmd, `${PREFIX}pool`);
+    } catch {
+      /* inactive or gone */
+    }
+  }
+  if (poolDir) rmSync(poolDir, { recursive: true, force: true });
+}
+
+async function main() {
+  cleanup();
+  const work = mkdtempSync(join(tmpdir(), 'kumo-bench-c2s-'));
+  const poolDir = mkdtempSync(join(tmpdir(), 'kumo-bc2s-pool-'));
+  chmodSync(work, 0o755);
+  chmodSync(poolDir, 0o755); // QEMU runs as an unprivileged user that must enter the pool directory
+  const [port, pgPort] = await Promise.all([freePort(), freePort()]);
+  const logFile = join(work, 'kumod.log');
+  const fd = openSync(logFile, 'w');
+  const kumod = spawn(process.execPath, [KUMOD_MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      KUMO_DATA_DIR: work,
+      KUMO_LISTEN: `127.0.0.1:${port}`,
+      KUMO_EMBEDDED_PG_PORT: String(pgPort),
+      KUMO_LOG_LEVEL: 'info',
+      KUMO_LOCAL_HOST: 'qemu:///system',
+      KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
+      KUMO_LIBVIRT_PREFIX: PREFIX,
+      KUMO_SUBNET_BLOCK: SUBNET_BLOCK,
+      KUMO_POOL_DIR: poolDir,
+      KUMO_RATE_LIMIT_PER_MINUTE: '100000',
+      KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  let db;
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!readFileSync(logFile, 'utf8').includes('kumod is serving')) {
+      if (kumod.exitCode !== null || Date.now() > deadline)
+        throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
+      await sleep(100);
+    }
+    const endpoint = `http://127.0.0.1:${port}`;
+    const creds = JSON.parse(readFileSync(join(work, 'credentials.json'), 'utf8'));
+    const admin = new KumoClient({
+      endpoint,
+      regionId: REGION,
+      accessKey: creds.accessKey,
+      secretKey: creds.secretKey,
+    });
+    const { image } = await admin.adminRequest('POST', '/images:import', {
+      body: { manifestPath: join(tinyDir, 'manifest.json'), regionId: REGION, name: 'tiny' },
+    });
+    const acct = await admin.adminRequest('POST', '/accounts', { body: { name: 'bench' } });
+    const user = new KumoClient({
+      endpoint,
+      regionId: REGION,
+      accessKey: acct.accessKey,
+      secretKey: acct.secretKey,
+    });
+    const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
+    await user.importKeypair('bench-key', key.public.trim());
+    const { subnets } = await admin.request('GET', `/v1/regions/${REGION}/subnets`);
+    const subnetId = subnets.find((s) => s.az === 'local-1a').subnetId;
+    const password = readFileSync(join(work, 'postgres.password'), 'utf8').trim();
+    db = new pg.Client({ connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres` });
+    await db.connect();
+
+    /** One create through the API, timed: returns the marks (ms since the call) and the instance. */
+    const kumoRound = async (name) => {
+      const marks = {};
+      const t0 = now();
+      const wall0 = Date.now();
+      const { instanceIds } = await user.createInstances({
+        instanceSpec: {
+          name,
+          az: 'local-1a',
+          instanceType: 't.n1.nano',
+          imageId: image.imageId,
+          keyNames: ['bench-key'],
+          primaryNetworkInterface: { networkInterface: { subnetId } },
+          systemDisk: { diskCategory: 'local' },
+        },
+      });
+      marks.apiReturned = now() - t0;
+      const id = instanceIds[0];
+      // Watch the row directly (20 ms) for the worker taking the task's lease, and the API for `running`.
+      for (;;) {
+        const { rows } = await db.query('SELECT task_owner, status FROM instances WHERE id = $1', [id]);
+        if (marks.leaseTaken === undefined && (rows[0]?.task_owner || rows[0]?.status === 'running'))
+          marks.leaseTaken = now() - t0;
+        if (rows[0]?.status === 'running') break;
+        if (rows[0]?.status === 'error') throw new Error(`instance ${id} went to error`);
+        if (now() - t0 > SSH_TIMEOUT_MS) throw new Error(`instance ${id} not running`);
+        await sleep(20);
+      }
+      marks.rowRunning = now() - t0;
+      const { instance } = await user.describeInstance(id);
+      if (instance.status !== 'running') throw new Error(`describeInstance says ${instance.status}`);
+      marks.apiRunning = now() - t0;
+      await waitSsh(instance.privateIpAddress, key.private);
+      marks.ssh = now() - t0;
+      const domain = `${PREFIX}${id}`;
+      marks.qemuLaunched = qemuLaunchedAt(domain) - wall0;
+      // Where the time between the lease and QEMU's launch goes, from what the steps leave behind:
+      // the overlay's and the seed's birth (create-overlay, upload-seed start), the seed's last
+      // write (upload end), and libvirt's saved domain XML (define).
+      for (const f of readdirSync(poolDir)) {
+        if (!f.includes(id)) continue;
+        const st = statSync(join(poolDir, f));
+        const kind = /seed/.test(f) ? 'seed' : 'overlay';
+        marks[`${kind}Born`] = st.birthtimeMs - wall0;
+        if (kind === 'seed') marks.seedWritten = st.mtimeMs - wall0;
+      }
+      try {
+        marks.defined = statSync(`/etc/libvirt/qemu/${domain}.xml`).mtimeMs - wall0;
+      } catch {
+        /* not persistent */
+      }
+      return { id, domain, ip: instance.privateIpAddress, marks };
+    };
+
+    // Warm-up (untimed for the comparison, reported): the first create uploads the image and
+    // defines the network on the host; every later create finds them there.
+    console.log(
+      `kumod up; load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+    const cold = await kumoRound('warm');
+    console.log(`cold create (image upload + network): ${sec(cold.marks.ssh)} s to SSH`);
+    await deleteAndWait(user, cold.id, cold.domain);
+
+    const kumo = [];
+    const plain = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      // Kumo: createInstances through the API, poll until SSH answers with the injected key.
+      const k = await kumoRound(`bench-${i}`);
+      kumo.push(k.marks);
+      // Prepare the virsh clone, untimed: Kumo's domain XML with fresh copies of its disks.
+      const xml = virsh('dumpxml', '--inactive', '--security-info', k.domain);
+      const disks = [...xml.matchAll(/<source file='([^']+)'/g)].map((m) => m[1]);
+      const name = `${PREFIX}plain-${i}`;
+      let cloneXml = xml
+        .replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`)
+        .replace(/<uuid>[^<]*<\/uuid>\s*/, '');
+      const tPrep = now();
+      const made = [];
+      for (const [j, path] of disks.entries()) {
+        const copy = join(poolDir, `${name}-disk${j}`);
+        const info = JSON.parse(
+          execFileSync('qemu-img', ['info', '-U', '--output=json', path], { encoding: 'utf8' }),
+        );
+        if (info['backing-filename']) {
+          // The root overlay: a new empty overlay on the same base image, the same size.
+          execFileSync('qemu-img', [
+            'create',
+            '-q',
+            '-f',
+            'qcow2',
+            '-b',
+            info['full-backing-filename'] ?? info['backing-filename'],
+            '-F',
+            info['backing-filename-format'] ?? 'qcow2',
+            copy,
+            String(info['virtual-size']),
+          ]);
+        } else {
+          copyFileSync(path, copy); // the seed (read once at boot), as Kumo built it
+        }
+        made.push(copy);
+        cloneXml = cloneXml.replaceAll(`'${path}'`, `'${copy}'`);
+      }
+      const prepMs = now() - tPrep;
+      // Same MAC and address as Kumo's instance (the seed's network config is keyed by the MAC):
+      // Kumo's instance is deleted first, so the two never run at once.
+      await deleteAndWait(user, k.id, k.domain);
+      const xmlPath = join(work, `${name}.xml`);
+      writeFileSync(xmlPath, cloneXml);
+      const t0 = now();
+      const wall0 = Date.now();
+      virsh('define', xmlPath);
+      virsh('start', name);
+      const started = now() - t0;
+      await waitSsh(k.ip, key.private);
+      plain.push({ started, ssh: now() - t0, qemuLaunched: qemuLaunchedAt(name) - wall0, prepMs });
+      virsh('destroy', name);
+      virsh('undefine', name);
+      for (const f of made) rmSync(f, { force: true });
+      console.log(
+        `round ${i + 1}: kumo ${sec(k.marks.ssh)} s (running ${sec(k.marks.apiRunning)} s), virsh ${sec(plain.at(-1).ssh)} s`,
+      );
+    }
+
+    const col = (xs, f) => xs.map(f);
+    const stat = (raw) => {
+      const xs = raw.filter((x) => Number.isFinite(x));
+      if (!xs.length) return { median: '-', min: '-', all: '' };
+      return { median: sec(median(xs)), min: sec(Math.min(...xs)), all: xs.map(sec).join(' ') };
+    };
+    console.log(
+      `\n${new Date().toISOString()}  ${cpus().length} x ${cpus()[0].model}  node ${process.version}  TCG`,
+    );
+    console.log(
+      `load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}; ${ROUNDS} rounds each, interleaved\n`,
+    );
+    console.table({
+      'kumo: createInstances returned': stat(col(kumo, (m) => m.apiReturned)),
+      'kumo: worker took the task': stat(col(kumo, (m) => m.leaseTaken)),
+      'kumo: overlay file created': stat(col(kumo, (m) => m.overlayBorn)),
+      'kumo: seed file created': stat(col(kumo, (m) => m.seedBorn)),
+      'kumo: seed file last written': stat(col(kumo, (m) => m.seedWritten)),
+      'kumo: domain defined (XML saved)': stat(col(kumo, (m) => m.defined)),
+      'kumo: QEMU launched (libvirt log)': stat(col(kumo, (m) => m.qemuLaunched)),
+      'kumo: row says running': stat(col(kumo, (m) => m.rowRunning)),
+      'kumo: describeInstance running': stat(col(kumo, (m) => m.apiRunning)),
+      'kumo: SSH ready': stat(col(kumo, (m) => m.ssh)),
+      'virsh: QEMU launched (libvirt log)': stat(col(plain, (m) => m.qemuLaunched)),
+      'virsh: define+start returned': stat(col(plain, (m) => m.started)),
+      'virsh: SSH ready': stat(col(plain, (m) => m.ssh)),
+      '(untimed clone prep: overlay + seed copy)': stat(col(plain, (m) => m.prepMs)),
+    });
+    const kMed = median(col(kumo, (m) => m.ssh));
+    const pMed = median(col(plain, (m) => m.ssh));
+    const kMin = Math.min(...col(kumo, (m) => m.ssh));
+    const pMin = Math.min(...col(plain, (m) => m.ssh));
+    // Boot itself varies by a second or more under TCG; compare Kumo's and virsh's time to QEMU launch
+    // too, which is where Kumo's overhead lies (after the launch both run the same guest).
+    const kLaunch = median(col(kumo, (m) => m.qemuLaunched));
+    const pLaunch = median(col(plain, (m) => m.qemuLaunched));
+    console.log(
+      `overhead (Kumo − virsh), create→SSH: median ${sec(kMed - pMed)} s, min ${sec(kMin - pMin)} s; ratio ${(kMed / pMed).toFixed(2)}`,
+    );
+    console.log(`overhead (Kumo − virsh), request→QEMU launched: median ${sec(kLaunch - pLaunch)} s`);
+    console.log(`goal (overhead <= 0.3 s, median): ${kMed - pMed <= 300 ? 'met' : 'MISSED'}`);
+    console.log(JSON.stringify({ kumo, plain }));
+  } finally {
+    await db?.end().catch(() => undefined);
+    if (kumod.exitCode === null) {
+      kumod.kill('SIGTERM');
+      await Promise.race([new Promise((r) => kumod.on('exit', r)), sleep(25_000)]);
+    }
+    cleanup(poolDir);
+    if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** deleteInstance through the API, then wait (bounded) until the row and the domain are gone. */
+async function deleteAndWait(user, id, domain) {
+  try {
+    await user.deleteInstance(id);
+  } catch {
+    /* already deleting */
+  }
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    let gone = false;
+    try {
+      await user.describeInstance(id);
+    } catch (err) {
+      if (err.httpStatus === 404) gone = true;
+      else throw err;
+    }
+    if (
+      gone &&
+      !virsh('list', '--all', '--name')
+        .split('\n')
+        .some((l) => l.trim() === domain)
+    )
+      return;
+    await sleep(200);
+  }
+  throw new Error(`instance ${id} not deleted in 120 s`);
+}
+
+await main();
+// ssh2's last sockets can keep the loop alive for a while after the end; nothing is left to do.
+process.exit(0);
