@@ -46,8 +46,11 @@ async function startServer(args, env, logFile, readyUrl) {
   const deadline = Date.now() + 60_000;
   while (!(await answers(readyUrl))) {
     if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited:\n${readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      // SIGTERM, not SIGKILL: kumod must stop its embedded PostgreSQL too.
+      await stopServer(child);
       throw new Error(`${args.at(-1)} did not start:\n${readFileSync(logFile, 'utf8')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return child;
