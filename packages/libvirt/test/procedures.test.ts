@@ -1,6 +1,6 @@
 // The libvirt integration suite, run over every transport (unix, tcp, tls, ssh) against a real libvirtd:
 // every typed procedure on real objects, streams, events, errors, concurrency, and a cross-check with virsh.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DomainAffect,
@@ -60,8 +60,11 @@ const kinds: Array<[TransportKind, number]> = [
   ['ssh', 4],
 ];
 
-describe.each(kinds)('libvirt over %s', (kind, n) => {
+describe.each(kinds)('libvirt over %s', (kind, k) => {
   const prefix = `kumo-lvtest-${kind}-${process.pid}`;
+  // Third octet of the test network's 10.251.x.0/24: per transport and per run, so that parallel
+  // runs (e.g. two engineers' test processes) do not fight over one subnet.
+  const n = ((process.pid % 60) * 4 + k) % 250;
   let env: TestEnv;
   let c: LibvirtClient;
   let dir: string;
@@ -111,6 +114,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
       await c.close();
     }
     await env?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, T);
 
   it(
@@ -265,7 +269,7 @@ describe.each(kinds)('libvirt over %s', (kind, n) => {
         NetworkUpdateCommand.ADD_LAST,
         NetworkUpdateSection.IP_DHCP_HOST,
         -1,
-        `<host mac='52:54:00:aa:bb:0${n}' name='${prefix}-host' ip='10.251.${n}.50'/>`,
+        `<host mac='52:54:00:aa:bb:0${k}' name='${prefix}-host' ip='10.251.${n}.50'/>`,
         DomainAffect.LIVE | DomainAffect.CONFIG,
       );
       expect(await c.networkGetXmlDesc(net)).toContain(`ip='10.251.${n}.50'`);
