@@ -53,6 +53,15 @@ export class HostRegistry {
 
   /** Connects to a host record's URI (probing the accelerator if not known) and readies its pool. */
   async open(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<Host> {
+    if (record.accelerator === 'probe') {
+      // The accelerator probe boots a tiny guest from the pool, so the pool must exist first.
+      const first = await this.connect({ ...record, accelerator: 'qemu' });
+      await first.close();
+    }
+    return this.connect(record);
+  }
+
+  private async connect(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<Host> {
     const host = await Host.connect({
       uri: record.uri,
       pool: this.poolName,

@@ -1,0 +1,78 @@
+// One create through the API with the Debian image and real cloud-init: the keypair, password,
+// hostname, static address and the user's cloud-config all arrive in the guest.
+import { jest } from '@jest/globals';
+import { join } from 'node:path';
+import sshpk from 'sshpk';
+import type { KumoClient } from '@kumo/client';
+import { buildImage } from '../../../packages/hypervisor/test/support.js';
+import { newAccount } from '../../support/kumod.js';
+import {
+  opensshPrivateKey,
+  sshExec,
+  startGuestCloud,
+  waitSsh,
+  waitStatus,
+  type GuestCloud,
+} from './support.js';
+
+jest.setTimeout(20 * 60_000);
+
+let cloud: GuestCloud;
+let user: KumoClient;
+
+beforeAll(async () => {
+  cloud = await startGuestCloud('apideb', '10.246');
+  const debian = await buildImage('debian');
+  await cloud.admin.adminRequest('POST', '/images:import', {
+    body: { manifestPath: join(debian.dir, 'manifest.json'), regionId: 'local-1', name: 'debian-12' },
+  });
+  user = await newAccount(cloud.kumod, 'debian-user');
+});
+
+afterAll(async () => {
+  await cloud?.cleanup();
+});
+
+test('createInstances with the Debian image: cloud-init applies key, hostname, address and user data', async () => {
+  const images = await user.describeImages({ platform: 'Debian' } as never);
+  expect(images.images.map((i: { name: string }) => i.name)).toEqual(['debian-12']);
+  const imageId = images.images[0]!.imageId;
+  const kp = await user.createKeypair('deb-key');
+  const key = opensshPrivateKey(kp.privateKey);
+  const cloudConfig =
+    '#cloud-config\nwrite_files:\n  - path: /etc/kumo-userdata\n    content: "hello from user data\\n"\n';
+  const { instanceIds } = await user.createInstances({
+    instanceSpec: {
+      name: 'deb-1',
+      az: 'local-1a',
+      instanceType: 't.n1.small',
+      imageId,
+      keyNames: ['deb-key'],
+      password: 'Kumo-Pass1',
+      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 40 } },
+      userdata: [{ key: 'launch-script', value: Buffer.from(cloudConfig).toString('base64') }],
+    },
+  } as never);
+  const id = instanceIds[0]!;
+  await waitStatus(user, id, 'running', 300_000);
+  const { instance } = await user.describeInstance(id);
+  const ip = instance.privateIpAddress;
+  const t0 = Date.now();
+  await waitSsh(ip, 'debian', key, 10 * 60_000);
+  console.log(`debian via API: SSH ready ${((Date.now() - t0) / 1000).toFixed(1)} s after running`);
+  const sh = (cmd: string) => sshExec(ip, 'debian', key, cmd, 60_000).then((s) => s.trim());
+  // cloud-init's last stage runs well after SSH answers under TCG; wait for it to finish.
+  expect(await sh('cloud-init status --wait >/dev/null; cloud-init status')).toContain('done');
+  expect(await sh('hostname')).toBe('deb-1');
+  const publicBlob = sshpk.parsePrivateKey(kp.privateKey, 'pem').toPublic().toString('ssh').split(' ')[1]!;
+  expect(await sh('cat ~/.ssh/authorized_keys')).toContain(publicBlob);
+  expect(await sh('ip -4 -o addr show')).toContain(`inet ${ip}/24`);
+  expect(await sh('cat /etc/kumo-userdata')).toBe('hello from user data');
+  expect(await sh('sudo grep "^debian:" /etc/shadow | cut -d: -f2 | cut -c1-3')).toBe('$6$');
+  expect(Number(await sh('nproc'))).toBe(1);
+  expect(Number(await sh('lsblk -bdno SIZE /dev/vda'))).toBe(40 * 2 ** 30);
+
+  await user.deleteInstance(id);
+  await waitStatus(user, id, 'deleted', 180_000);
+});
