@@ -46,6 +46,7 @@ test('kumod gets only variables kumod understands, pointing at the postgres serv
   expect(new URL(env.DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'x')).host).toBe('postgres:5432');
   expect(env.KUMO_LISTEN).toBe('0.0.0.0:8080');
   expect(env.KUMO_DATA_DIR).toBe('/var/lib/kumo');
+  expect(env.KUMO_LOCAL_HOST).toBe('none');
   expect(kumod.volumes).toContain('kumo-data:/var/lib/kumo');
   expect(kumod.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
   expect(kumod.healthcheck!.test.join(' ')).toContain('/healthz');
