@@ -438,7 +438,14 @@ export class Host {
     });
   }
 
-  private async reserve(networkName: string, id: string, mac: string, ip: string): Promise<boolean> {
+  // With dryRun it only checks that the address is free for this MAC (read-only, fast).
+  private async reserve(
+    networkName: string,
+    id: string,
+    mac: string,
+    ip: string,
+    dryRun = false,
+  ): Promise<boolean> {
     const net = await this.lv.networkLookupByName(this.names.network(networkName));
     const cfg = networkFromXml(await this.lv.networkGetXmlDesc(net, 1 /* VIR_NETWORK_XML_INACTIVE */));
     if (!cfg.ip) return false; // a bridge to a host bridge: addressing is not ours to hand out
@@ -446,6 +453,7 @@ export class Host {
     if (same && same.ip === ip) return false;
     const other = cfg.ip.hosts.find((h) => h.ip === ip && h.mac !== mac);
     if (other) throw new HypervisorError('ALREADY_EXISTS', `address ${ip} is reserved for another MAC`);
+    if (dryRun) return false;
     if (same) await this.unreserveHost(net, same.mac, same.ip, same.name);
     await this.lv.networkUpdate(
       net,
@@ -524,8 +532,8 @@ export class Host {
   }
 
   /**
-   * Creates and starts an instance: DHCP reservation, root overlay (O(1), backed by the image's
-   * base volume), seed volume, domain definition, start. A failure at any step undoes the earlier
+   * Creates and starts an instance: address check, root overlay (O(1), backed by the image's base
+   * volume), seed volume, domain definition, start, DHCP reservation. A failure at any step undoes the earlier
    * ones; re-running after a crash converges because each step first checks what exists.
    */
   async spawn(spec: InstanceSpec): Promise<void> {
@@ -564,14 +572,13 @@ export class Host {
       const rootName = this.names.rootVolume(spec.id);
       const seedName = this.names.seedVolume(spec.id);
       const r = new Reverter();
-      // libvirt applies a live DHCP reservation by restarting dnsmasq (1–2 s), and the guest needs
-      // it only as a fallback to its static network-config, so it runs beside the other steps. Its
-      // undo is registered when it settles, and spawn waits for it before succeeding or undoing.
-      const reservation = this.step('reserve-address', async () => {
-        if (await this.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
-          r.add(() => this.unreserveAll(spec.id));
-      });
-      reservation.catch(() => undefined); // observed below; this only keeps Node from calling it unhandled
+      // A live DHCP reservation costs 1–2 s in libvirt (dnsmasq is reloaded) and holds the network,
+      // which a domain start also needs. The guest uses its static network-config and needs the
+      // reservation only as a DHCP fallback, so the address is checked first and reserved right after
+      // the start, while the guest boots; spawn returns once it is in place.
+      await this.step('check-address', () =>
+        this.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip, true),
+      );
       try {
         const rootPath = await this.step('create-overlay', () =>
           this.createOverlay(pool, r, rootName, image.root, spec.rootDiskBytes),
@@ -604,10 +611,12 @@ export class Host {
         r.add(() => this.lv.domainUndefine(dom));
         await this.step('start', () => this.lv.domainCreate(dom), 'START_FAILED');
         r.add(() => this.lv.domainDestroy(dom).catch(() => undefined));
-        await reservation;
+        await this.step('reserve-address', async () => {
+          if (await this.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
+            r.add(() => this.unreserveAll(spec.id));
+        });
         r.success();
       } finally {
-        await reservation.catch(() => undefined);
         await r.fail();
       }
     });

@@ -115,7 +115,7 @@ test('spawn defines a running domain with an overlay backed by the base; destroy
 });
 
 describe('a failed spawn leaves the host exactly as before', () => {
-  const steps = ['reserve-address', 'create-overlay', 'upload-seed', 'define', 'start'];
+  const steps = ['check-address', 'create-overlay', 'upload-seed', 'define', 'start', 'reserve-address'];
   test.each(steps)('injected failure at %s', async (step) => {
     await fx.host.ensureImage(tiny.manifest, tiny.files);
     const before = hostSnapshot(fx.poolName, [netName]);
