@@ -300,6 +300,32 @@ async function main() {
       await waitSsh(k.ip, key.private);
       plain.push({ started, ssh: now() - t0, qemuLaunched: qemuLaunchedAt(name) - wall0, prepMs });
       virsh('destroy', name);
+      // Diagnosis, not part of the comparison: what Kumo's spawn does beside define+start — a live
+      // DHCP reservation on the network (virNetworkUpdate, AFFECT_LIVE|CONFIG) — alone, and with
+      // `virsh start` issued while it runs. Only QEMU's launch is timed; the guest is destroyed at once.
+      const net = /<source network='([^']+)'/.exec(cloneXml)?.[1];
+      if (net) {
+        const probe = `<host mac='52:54:00:ff:ff:f${i}' name='${PREFIX}probe' ip='${k.ip.replace(/\.\d+$/, '.25' + i)}'/>`;
+        const upd = (cmd) => ['net-update', net, cmd, 'ip-dhcp-host', probe, '--live', '--config'];
+        let t = now();
+        virsh(...upd('add-last'));
+        const alone = now() - t;
+        virsh(...upd('delete'));
+        t = now();
+        const w = Date.now();
+        const child = spawn('virsh', ['-q', '-c', 'qemu:///system', ...upd('add-last')], { stdio: 'ignore' });
+        const updDone = new Promise((r) => child.on('exit', () => r(now() - t)));
+        await sleep(20);
+        virsh('start', name);
+        const startReturned = now() - t;
+        const updMs = await updDone;
+        plain.at(-1).diag = {
+          netUpdateAlone: alone,
+          withUpdate: { updMs, startReturned, qemuLaunched: qemuLaunchedAt(name) - w },
+        };
+        virsh('destroy', name);
+        virsh(...upd('delete'));
+      }
       virsh('undefine', name);
       for (const f of made) rmSync(f, { force: true });
       console.log(
@@ -335,6 +361,13 @@ async function main() {
       'virsh: QEMU launched (libvirt log)': stat(col(plain, (m) => m.qemuLaunched)),
       'virsh: define+start returned': stat(col(plain, (m) => m.started)),
       'virsh: SSH ready': stat(col(plain, (m) => m.ssh)),
+      'diag: virsh net-update dhcp-host alone': stat(col(plain, (m) => m.diag?.netUpdateAlone)),
+      'diag: start during net-update → QEMU launched': stat(
+        col(plain, (m) => m.diag?.withUpdate.qemuLaunched),
+      ),
+      'diag: start during net-update → start returned': stat(
+        col(plain, (m) => m.diag?.withUpdate.startReturned),
+      ),
       '(untimed clone prep: overlay + seed copy)': stat(col(plain, (m) => m.prepMs)),
     });
     const kMed = median(col(kumo, (m) => m.ssh));
