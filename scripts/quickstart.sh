@@ -40,7 +40,7 @@ if [ "$ns" = none ]; then
 else
   KUMO_TEST_NETNS=$ns bash scripts/libvirtd-up.sh
 fi
-virsh -c qemu:///system version | head -1
+virsh -c qemu:///system version | sed -n 1p
 
 step "guest images (cached after the first build)"
 manifests=()

@@ -57,6 +57,8 @@ export async function startKumod(
       KUMO_DATA_DIR: dataDir,
       KUMO_LISTEN: `127.0.0.1:${port}`,
       KUMO_LOG_LEVEL: 'info',
+      // API tests need no hypervisor; tests that do name their host explicitly.
+      KUMO_LOCAL_HOST: 'none',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -175,7 +175,11 @@ export class Host {
         await this.lv.storagePoolBuild(pool);
       }
       const info = await this.lv.storagePoolGetInfo(pool);
-      if (info.state !== 2) await this.lv.storagePoolCreate(pool);
+      if (info.state !== 2) {
+        // An inactive pool's directory may have been removed since it was defined: build recreates it.
+        await this.lv.storagePoolBuild(pool).catch(() => undefined);
+        await this.lv.storagePoolCreate(pool);
+      }
     });
   }
 
