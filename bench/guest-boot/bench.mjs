@@ -155,6 +155,11 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
   );
   const breakdown = Object.entries(stepTimes).map(([k, v]) => `${k} ${median(v).toFixed(0)}`);
   console.log(`  spawn() steps, median ms: ${breakdown.join(', ')}`);
+  // What Kumo adds before the guest starts running (the reservation runs while it boots).
+  const preStart = Object.entries(stepTimes)
+    .filter(([k]) => k !== 'start' && k !== 'reserve-address')
+    .reduce((a, [, v]) => a + median(v), 0);
+  console.log(`  Kumo steps before start (critical path): ${preStart.toFixed(0)} ms`);
 }
 
 async function overlayBench() {
