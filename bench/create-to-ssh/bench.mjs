@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   copyFileSync,
   mkdtempSync,
   openSync,
@@ -40,6 +41,16 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const sec = (ms) => (ms / 1000).toFixed(2);
+
+/** Whether an HTTP server answers on 127.0.0.1:port (any status): kumod's logs may be buffered. */
+async function answers(port) {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: globalThis.AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -150,7 +161,7 @@ async function main() {
   let db;
   try {
     const deadline = Date.now() + 60_000;
-    while (!readFileSync(logFile, 'utf8').includes('kumod is serving')) {
+    while (!(existsSync(join(work, 'credentials.json')) && (await answers(port)))) {
       if (kumod.exitCode !== null || Date.now() > deadline)
         throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
       await sleep(100);

@@ -4,7 +4,7 @@
 // (the rows query and the count query of each request, as the store issues them) at concurrency 16.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,16 @@ const AZS = ['local-1a', 'local-1b', 'local-1c'];
 const STATUSES = ['running', 'running', 'running', 'stopped', 'pending', 'error'];
 const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
 
+/** Whether an HTTP server answers on 127.0.0.1:port (any status): kumod's logs may be buffered. */
+async function answers(port) {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: globalThis.AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -35,14 +45,17 @@ function freePort() {
   });
 }
 
-/** Spawns a server whose output goes to a file, and waits (bounded) until the file shows `ready`. */
-async function startServer(args, env, logFile, ready) {
+/** Spawns kumod with its output in a file, and waits (bounded) until it has written its credentials and answers HTTP. */
+async function startServer(args, env, logFile, port, dataDir) {
   const fd = openSync(logFile, 'w');
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
-  const deadline = Date.now() + 60_000;
-  while (!readFileSync(logFile, 'utf8').includes(ready)) {
+  const deadline = Date.now() + 120_000;
+  while (!(existsSync(join(dataDir, 'credentials.json')) && (await answers(port)))) {
     if (child.exitCode !== null) throw new Error(`kumod exited:\n${readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > deadline) throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return child;
@@ -324,13 +337,16 @@ async function main() {
       KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000000',
     },
     join(work, 'kumod.log'),
-    'kumod is serving',
+    kumodPort,
+    work,
   );
   const password = readFileSync(join(work, 'postgres.password'), 'utf8').trim();
   const pool = new pg.Pool({
     connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres`,
     max: 10, // kumod's knex pool size
   });
+  // Idle connections are terminated when kumod stops its embedded PostgreSQL; that is expected.
+  pool.on('error', () => undefined);
   try {
     const endpoint = `http://127.0.0.1:${kumodPort}`;
     const creds = JSON.parse(readFileSync(join(work, 'credentials.json'), 'utf8'));
