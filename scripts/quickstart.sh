@@ -83,17 +83,18 @@ image_id=$(kumo image list --output json | node -e '
   });')
 az=$(node -e 'console.log(require(process.argv[1]).regionId + "a")' "$KUMO_CONFIG")
 
-run=""
-[ "$ns" = none ] || run="ip netns exec $ns "
+enter=""
+[ "$ns" = none ] || enter="  ip netns exec $ns bash        # the API and the guests live in network namespace $ns
+"
 cat <<EOT
 
 Kumo is running: API http://$KUMO_LISTEN, admin credentials in $KUMO_CONFIG, log /var/log/kumo/kumod.log.
 In another shell, create a VM and log into it:
 
-  export PATH=$repo/bin:\$PATH KUMO_CONFIG=$KUMO_CONFIG
+${enter}  export PATH=$repo/bin:\$PATH KUMO_CONFIG=$KUMO_CONFIG
   kumo keypair create demo --out ~/.kumo/demo.pem
   kumo instance create --name demo --az $az --type t.n1.micro --image $image_id --key demo --wait
-  ${run}kumo instance ssh <instance-id> --key ~/.kumo/demo.pem          # tiny image: user root; debian-12: --user debian
+  kumo instance ssh <instance-id> --key ~/.kumo/demo.pem      # tiny image: user root; debian-12: --user debian
 
 Or with the JD Cloud SDK for Node (any JD SDK works the same way: endpoint $KUMO_LISTEN, scheme http):
 

@@ -19,6 +19,7 @@ export interface Daemon {
 export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
   let embedded: EmbeddedDatabase | undefined;
   let db: Database | undefined;
+  let guardsDb: Database | undefined;
   try {
     if (!config.databaseUrl)
       embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
@@ -27,7 +28,9 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     log.info({ applied }, 'database schema is current');
 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
-    const wiring = createServices(db, databaseUrl, config, log);
+    // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
+    guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
+    const wiring = createServices(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const endpoint = `http://${host}:${config.listen.port}`;
@@ -65,10 +68,11 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       s.on('error', reject);
     });
     server.keepAliveTimeout = 65_000;
-    const sweeper = startSweeper(new RequestGuardsModel(db), log);
+    const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 
     const database = db;
+    const guardsDatabase = guardsDb;
     return {
       endpoint,
       stop: async () => {
@@ -78,11 +82,13 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         server.closeAllConnections();
         await wiring.runner.stop();
         await wiring.registry.close();
+        await guardsDatabase.destroy();
         await database.destroy();
         await embedded?.stop();
       },
     };
   } catch (err) {
+    await guardsDb?.destroy().catch(() => {});
     await db?.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw err;

@@ -6,5 +6,9 @@ export type { Logger };
 
 /** Creates the process logger. */
 export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ level, base: { service: 'kumod' }, timestamp: pino.stdTimeFunctions.isoTime });
+  // Asynchronous writes keep logging off the request path; pino flushes the buffer on exit.
+  return pino(
+    { level, base: { service: 'kumod' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ sync: false }),
+  );
 }

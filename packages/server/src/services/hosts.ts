@@ -54,15 +54,18 @@ export class HostService {
     if (!req.az.startsWith(req.regionId) || !/^[a-z]$/.test(req.az.slice(req.regionId.length))) {
       throw Errors.invalidParameter('az', 'must be the region id plus one letter, e.g. cn-north-1a');
     }
+    let accelerator: AddHostRequest['accelerator'];
     try {
       const h = await this.registry.open(req);
+      // Remember what a probe found, so it runs once per host rather than at every connection.
+      accelerator = h.profile.accelerator;
       await h.close();
     } catch (err) {
       throw Errors.hostUnreachable((err as Error).message.slice(0, 300));
     }
     let record: HostRecord;
     try {
-      record = await this.hosts.create(req);
+      record = await this.hosts.create({ ...req, accelerator });
     } catch (err) {
       if (err instanceof UniqueViolation) throw Errors.hostNameInUse(req.name);
       throw err;

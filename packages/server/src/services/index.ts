@@ -50,10 +50,16 @@ export interface Wiring {
 }
 
 /** Builds everything for one kumod process. */
-export function createServices(db: Database, databaseUrl: string, config: Config, log: Logger): Wiring {
+export function createServices(
+  db: Database,
+  guardsDb: Database,
+  databaseUrl: string,
+  config: Config,
+  log: Logger,
+): Wiring {
   const accountsModel = new AccountsModel(db);
   const keypairsModel = new KeypairsModel(db);
-  const guards = new RequestGuardsModel(db);
+  const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
   const imagesModel = new ImagesModel(db);
   const instancesModel = new InstancesModel(db);

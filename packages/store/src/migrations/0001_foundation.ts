@@ -42,6 +42,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('fingerprint').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['account_id', 'region_id', 'key_name']);
+    // describeKeypairs pages in creation order: this index serves the ORDER BY and the count.
+    t.index(['account_id', 'region_id', 'created_at', 'key_name'], 'keypairs_page');
   });
   await knex.raw(
     `ALTER TABLE keypairs ADD CONSTRAINT keypairs_name_shape CHECK (key_name ~ '^[A-Za-z0-9_-]{1,32}$')`,
