@@ -98,7 +98,9 @@ export const Errors = {
     precondition(`Image constraints. Doesn't support instanceType '${instanceType}'`),
   imageInUse: (id: string) => precondition(`Image '${id}' is in use by instances`),
   imageDiskTooSmall: (minGB: number) =>
-    outOfRange(`InstanceSpec.SystemDisk.CloudDiskSpec.DiskSizeGB out of range: the image needs at least ${minGB} GB`),
+    outOfRange(
+      `InstanceSpec.SystemDisk.CloudDiskSpec.DiskSizeGB out of range: the image needs at least ${minGB} GB`,
+    ),
 
   // Hosts (admin API)
   hostNotFound: (id: string) => notFound(`Host '${id}' not found`),
