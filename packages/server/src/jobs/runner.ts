@@ -24,6 +24,10 @@ export class JobRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly boss: PgBoss;
   private started = false;
+  private workers = 0;
+  // Tasks this process is running now: a later pg-boss delivery of the same job must not start a
+  // second run beside the first (takeLease lets the same owner in again).
+  private readonly inFlight = new Set<string>();
 
   constructor(
     databaseUrl: string,
@@ -42,6 +46,7 @@ export class JobRunner {
         if (job) await this.run(job.data);
       });
     }
+    this.workers = workers;
     this.started = true;
   }
 
@@ -49,10 +54,28 @@ export class JobRunner {
   async enqueue(instanceId: string, task: TaskName): Promise<void> {
     // Retries are ours (lease expiry + the reconciler), not pg-boss's: a failed task has a status.
     await this.boss.send(QUEUE, { instanceId, task } satisfies TaskJob, { retryLimit: 0, expireInHours: 2 });
+    // Fast path: start at once when this process has a free worker, instead of waiting up to
+    // pg-boss's 0.5 s poll. The queued job stays the durable path (crash, other processes).
+    if (this.started && this.inFlight.size < this.workers) {
+      void this.run({ instanceId, task }).catch((err: unknown) =>
+        this.ctx.log.error({ err, instanceId, task }, 'task run failed'),
+      );
+    }
   }
 
   /** Runs one task if this worker can take its lease. */
   async run(job: TaskJob): Promise<void> {
+    const key = `${job.instanceId}:${job.task}`;
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      await this.runLeased(job);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async runLeased(job: TaskJob): Promise<void> {
     const { instances, compute, log } = this.ctx;
     const inst = await instances.takeLease(job.instanceId, job.task, this.owner, compute.taskStaleSeconds);
     if (!inst) return; // finished already, or another live worker holds it
