@@ -1,7 +1,16 @@
 // Test support for packages/hypervisor and the guest tier: builds images through images/build.sh,
 // creates throw-away pools and networks named kumo-hvtest-*, generates keys and talks SSH to guests.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+  mkdtempSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,9 +44,29 @@ export function loadImage(dir: string): BuiltImage {
   return { dir, manifest, files };
 }
 
+/**
+ * The tiers run inside a network namespace with no way out, but a fresh build must reach Debian's
+ * mirror: run the build in the network namespace of the nearest ancestor outside ours (the shell
+ * that ran `ip netns exec`). Empty when we are not in a separate namespace.
+ */
+function outsideNamespace(): string[] {
+  try {
+    const mine = readlinkSync('/proc/self/ns/net');
+    let pid = process.ppid;
+    while (pid > 1) {
+      if (readlinkSync(`/proc/${pid}/ns/net`) !== mine) return ['nsenter', '-t', String(pid), '-n', '--'];
+      pid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    }
+  } catch {
+    /* cannot tell: build where we are */
+  }
+  return [];
+}
+
 /** Builds (or finds in the cache) an image with images/build.sh. */
 export async function buildImage(name: 'tiny' | 'debian'): Promise<BuiltImage> {
-  const { stdout } = await run('bash', [join(repoRoot, 'images/build.sh'), name], { maxBuffer: 1 << 20 });
+  const [cmd, ...args] = [...outsideNamespace(), 'bash', join(repoRoot, 'images/build.sh'), name];
+  const { stdout } = await run(cmd as string, args, { maxBuffer: 1 << 20 });
   return loadImage(stdout.trim().split('\n').pop() as string);
 }
 
