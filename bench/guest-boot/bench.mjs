@@ -232,3 +232,5 @@ try {
   await host.close();
   rmSync(poolDir, { recursive: true, force: true });
 }
+// Stray SSH sockets from timed-out polls can keep the event loop alive after the report.
+process.exit(0);
