@@ -9,6 +9,9 @@ if ! ip netns list | grep -qw "$ns"; then
   ip netns add "$ns"
 fi
 ip netns exec "$ns" ip link set lo up
+# Without udev, /dev/kvm stays root-only; libvirt then sees its QEMU capability cache as stale and
+# re-probes QEMU on every domain start (80–90 s each). The kvm group is what udev would give it.
+if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
 # Decided by the main daemons' pid files, not by process names: test hosts run their own
 # virtlogd/libvirtd in other namespaces and must be neither counted nor killed here.
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

@@ -33,6 +33,8 @@ npm run build --silent
 
 step "libvirtd"
 if [ "$ns" = none ]; then
+  # Without udev, /dev/kvm stays root-only and libvirt re-probes QEMU at every start.
+  if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
   alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
   alive /var/run/virtlogd.pid || virtlogd -d
   virsh -c qemu:///system version >/dev/null 2>&1 || libvirtd -d
