@@ -116,6 +116,19 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   expect(memKiB).toBeGreaterThan(300 * 1024);
   expect(memKiB).toBeLessThanOrEqual(512 * 1024);
 
+  // An image in use cannot be deleted; the other one is pre-pulled to the host before the rebuild.
+  await expect(cloud.admin.deleteImage(cloud.images.tiny)).rejects.toMatchObject({
+    httpStatus: 400,
+    status: 'FAILED_PRECONDITION',
+  });
+  const pulled = await cloud.admin.adminRequest<{ hosts: { outcome: string }[] }>(
+    'POST',
+    `/images/${cloud.images.variant}:prepull`,
+    { body: {} },
+  );
+  expect(pulled.hosts.map((h) => h.outcome)).toEqual(['present']);
+  expect(virsh('vol-list', `${cloud.prefix}pool`)).toContain('tiny-variant');
+
   // rebuild to the other image: new root filesystem, same IP and key.
   await user.stopInstance(id);
   await waitStatus(user, id, 'stopped', 120_000);

@@ -43,9 +43,10 @@ beforeAll(async () => {
     expect(r.host.health).toBe('up');
     hostIds[name] = r.host.hostId;
   };
-  // mh1 holds two 1-vCPU instances (2 vCPUs × 1), mh2 (over SSH) holds more; mh3 alone in local-1b holds one.
+  // mh1 and mh2 (over SSH) are equal and hold two 1-vCPU instances each (2 vCPUs × 1);
+  // mh3, alone in local-1b, holds one.
   await register('mh1', h1.uri, 'local-1a', h1.poolPath, 1);
-  await register('mh2', h2.sshUri!, 'local-1a', h2.poolPath, 4);
+  await register('mh2', h2.sshUri!, 'local-1a', h2.poolPath, 1);
   await register('mh3', h3.uri, 'local-1b', h3.poolPath, 0.5);
   user = await newAccount(cloud.kumod, 'multi');
 });
@@ -127,17 +128,20 @@ test('placement across hosts and AZs', async () => {
   }
   expect(hostname).toBe('spread-a');
 
-  // mh1 is now full (2 vCPUs usable, 1 used … fill it): the next ones go to mh2 only.
+  // Two more: the first fills one host, so the second must skip it and go to the other.
   const c = (await createIn('local-1a', 'fill-c')).instanceIds[0]!;
   const d = (await createIn('local-1a', 'fill-d')).instanceIds[0]!;
   for (const id of [c, d]) await waitStatus(user, id, 'running', 300_000);
+  expect((await domainsOn(h1)).length).toBe(2);
+  expect((await domainsOn(h2)).length).toBe(2);
   const hosts = await cloud.admin.adminRequest<{
     hosts: { name: string; capacity: { vcpus: { used: number; usable: number } } }[];
   }>('GET', '/hosts');
-  const mh1 = hosts.hosts.find((h) => h.name === 'mh1')!;
-  expect(mh1.capacity.vcpus.used).toBeLessThanOrEqual(mh1.capacity.vcpus.usable);
-  expect((await domainsOn(h1)).length).toBe(mh1.capacity.vcpus.used);
-  expect((await domainsOn(h1)).length + (await domainsOn(h2)).length).toBe(4);
+  for (const name of ['mh1', 'mh2']) {
+    expect(hosts.hosts.find((h) => h.name === name)!.capacity.vcpus).toMatchObject({ used: 2, usable: 2 });
+  }
+  // Both local-1a hosts are full now.
+  await expect(createIn('local-1a', 'overflow')).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
 
   // local-1b: one instance fits on mh3; the second is refused and nothing is left behind.
   const e = (await createIn('local-1b', 'east-e')).instanceIds[0]!;
@@ -152,11 +156,15 @@ test('placement across hosts and AZs', async () => {
   expect((await user.describeInstances({ pageSize: 100 } as never)).totalCount).toBe(before);
   expect(await domainsOn(h3)).toEqual([e]);
 
-  // A drained host takes nothing new.
-  await cloud.admin.adminRequest('POST', `/hosts/${hostIds.mh2}:drain`);
+  // A drained host takes nothing new, even with room: free mh2's slot, drain it, and ask again.
+  await user.deleteInstance(d);
+  await waitStatus(user, d, 'deleted', 180_000);
+  const dHost = (await domainsOn(h1)).length === 2 ? 'mh2' : 'mh1';
+  await cloud.admin.adminRequest('POST', `/hosts/${hostIds[dHost]}:drain`);
   await expect(createIn('local-1a', 'drained')).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
+  await cloud.admin.adminRequest('POST', `/hosts/${hostIds[dHost]}:enable`);
 
-  for (const id of [a, b, c, d, e]) await user.deleteInstance(id);
-  for (const id of [a, b, c, d, e]) await waitStatus(user, id, 'deleted', 180_000);
+  for (const id of [a, b, c, e]) await user.deleteInstance(id);
+  for (const id of [a, b, c, e]) await waitStatus(user, id, 'deleted', 180_000);
   expect([...(await domainsOn(h1)), ...(await domainsOn(h2)), ...(await domainsOn(h3))]).toEqual([]);
 });

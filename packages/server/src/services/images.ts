@@ -5,7 +5,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Errors } from '@kumo/contract';
 import { validateManifest, type ImageFiles, type ImageManifest } from '@kumo/hypervisor';
-import type { Account, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
+import type { Account, HostsModel, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
+import type { HostRegistry } from '../compute/host-registry.js';
 import { formatJdTime } from './time.js';
 
 /** An image on the wire (JD Image model; note `desc`, not `description`). */
@@ -82,7 +83,34 @@ const PLATFORMS: Record<string, string> = {
 
 /** Image operations. */
 export class ImageService {
-  constructor(private readonly images: ImagesModel) {}
+  constructor(
+    private readonly images: ImagesModel,
+    private readonly hosts: HostsModel,
+    private readonly registry: HostRegistry,
+  ) {}
+
+  /**
+   * Uploads an image to hosts ahead of first use (idempotent: a host that has it is quick).
+   * Returns one outcome per host; a host that fails does not stop the others.
+   */
+  async prepull(imageId: string, hostIds?: string[]): Promise<{ hostId: string; outcome: string }[]> {
+    const img = await this.images.get(imageId);
+    if (!img) throw Errors.imageNotFound(imageId.slice(0, 64));
+    const { manifest, files } = imageFiles(img);
+    const targets = (await this.hosts.list(img.regionId)).filter((h) =>
+      hostIds ? hostIds.includes(h.id) || hostIds.includes(h.name) : h.health === 'up' && h.enabled,
+    );
+    const out: { hostId: string; outcome: string }[] = [];
+    for (const h of targets) {
+      try {
+        await this.registry.with(h.id, (host) => host.ensureImage(manifest, files));
+        out.push({ hostId: h.id, outcome: 'present' });
+      } catch (err) {
+        out.push({ hostId: h.id, outcome: `failed: ${(err as Error).message.slice(0, 200)}` });
+      }
+    }
+    return out;
+  }
 
   /**
    * Registers an image from a manifest file on the control-plane machine after checking every

@@ -86,7 +86,7 @@ export function createServices(
     log,
   };
   const runner = new JobRunner(databaseUrl, ctx);
-  const imageService = new ImageService(imagesModel);
+  const imageService = new ImageService(imagesModel, hostsModel, registry);
   const services: Services = {
     accounts: new AccountService(accountsModel),
     keypairs: new KeypairService(keypairsModel, () => quotas.limit('keypair')),

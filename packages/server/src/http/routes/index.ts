@@ -35,6 +35,7 @@ import describeInstanceEvents from './admin/describeInstanceEvents.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import importImage from './admin/importImage.js';
+import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
 
 /** The route table. */
@@ -74,5 +75,6 @@ export const routes: readonly Route[] = [
   drainHost,
   enableHost,
   importImage,
+  prepullImage,
   removeHost,
 ] as Route[];
