@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KUMO, ok, runKumo, type Run } from '../support/cli.js';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
 import { removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
 
-const KUMO = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kumo-cli-compute-'));
 // An empty home: nothing of the person running the tests is read or written (~/.kumo).
 const home = mkdtempSync(join(work, 'home-'));
@@ -39,25 +38,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `kumo args…` with only PATH, HOME and the given variables in its environment. */
 function kumo(env: Record<string, string>, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [KUMO, ...args], {
-    env: { PATH: process.env.PATH, HOME: home, ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(r: Run): string {
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-  return r.stdout;
+  return runKumo(home, env, args);
 }
 
 /** A fake image directory: import checks only the manifest and the files' sizes and sha256. */

@@ -1,14 +1,13 @@
 // The built `kumo` command run as a shell user would against a real kumod: credentials from the
 // environment and from a config file, keypair/instance-type/quota commands, and every exit code.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ok, runKumo, type Run } from '../support/cli.js';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
 import { freePort, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
 
-const KUMO = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kumo-cli-'));
 // An empty home: neither ~/.kumo/config nor anything else of the person running the tests is read.
 const home = mkdtempSync(join(work, 'home-'));
@@ -44,25 +43,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `kumo args…` with only PATH, HOME and the given variables in its environment. */
 function kumo(env: Record<string, string>, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [KUMO, ...args], {
-    env: { PATH: process.env.PATH, HOME: home, ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(r: Run): string {
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-  return r.stdout;
+  return runKumo(home, env, args);
 }
 
 test('keypair create --out writes a 0600 private key that ssh-keygen loads (env credentials)', () => {

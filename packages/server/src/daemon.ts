@@ -49,7 +49,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
 
     // Regions exist where hosts are registered; the configured one always does.
     const knownRegions = new Set((await wiring.hostsModel.zones()).map((z) => z.regionId));
-    setInterval(() => {
+    const regionRefresh = setInterval(() => {
       wiring.hostsModel
         .zones()
         .then((zs) => zs.forEach((z) => knownRegions.add(z.regionId)))
@@ -77,6 +77,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       endpoint,
       stop: async () => {
         clearInterval(sweeper);
+        clearInterval(regionRefresh);
         wiring.reconciler.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

@@ -1,0 +1,31 @@
+// Runs the built `kumo` binary as a shell user would, for CLI tests: a clean environment, a HOME of
+// the test's choosing, and the exit status, stdout and stderr captured.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from '@jest/globals';
+
+/** The built CLI entry point. */
+export const KUMO = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+
+/** One finished `kumo` run. */
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kumo args…` with only PATH, HOME and the given variables in its environment. */
+export function runKumo(home: string, env: Record<string, string>, args: string[], timeoutMs = 20_000): Run {
+  const r = spawnSync(process.execPath, [KUMO, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Asserts a run succeeded quietly and returns its stdout. */
+export function ok(r: Run): string {
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  return r.stdout;
+}
