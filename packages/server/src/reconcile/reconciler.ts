@@ -13,7 +13,8 @@ const INSTANCE_ID = /^i-[a-z0-9]{12}$/;
 /** What status an observed power state implies for a settled instance. */
 function statusFor(power: PowerState): InstanceStatus | undefined {
   if (power === 'running' || power === 'paused') return 'running';
-  if (power === 'stopped' || power === 'shutting-down') return 'stopped';
+  // A guest still shutting down is not stopped yet: its status changes when it is really off.
+  if (power === 'stopped') return 'stopped';
   if (power === 'crashed') return 'error';
   return undefined;
 }
