@@ -28,7 +28,7 @@ step "Debian packages (qemu, libvirt, image build tools)"
 bash scripts/install-host-deps.sh
 
 step "npm dependencies and build"
-[ -d node_modules ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+[ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
 
 step "libvirtd"
