@@ -1,5 +1,5 @@
 // Unit tests for the kumo command tree: arguments to API calls, output and exit codes, with a fake fetch.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KumoClient, KumoConfigError } from '@kumo/client';
@@ -73,6 +73,26 @@ describe('kumo keypair', () => {
     // An existing file is refused before the key is created.
     expect(await runCli(['keypair', 'create', 'k2', '--out', file], h.io)).toBe(ExitCode.usage);
     expect(h.calls).toHaveLength(1);
+  });
+
+  it('create --out makes a missing directory (0700) and leaves no file when the create fails', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'kumo-cli-')), 'fresh', '.kumo');
+    const file = join(dir, 'demo.pem');
+    const h = harness(() => ({
+      requestId: 'r',
+      result: { keyName: 'demo', privateKey: 'PEM\n', keyFingerprint: 'aa' },
+    }));
+    expect(await runCli(['keypair', 'create', 'demo', '--out', file], h.io)).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('PEM\n');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+
+    const other = join(dir, 'taken.pem');
+    const refused = harness(() => ({
+      requestId: 'r',
+      error: { code: 409, status: 'ALREADY_EXISTS', message: "KeyName 'taken' already in use" },
+    }));
+    expect(await runCli(['keypair', 'create', 'taken', '--out', other], refused.io)).toBe(1);
+    expect(existsSync(other)).toBe(false);
   });
 
   it('import reads the public key file; a missing file is a usage error', async () => {

@@ -14,6 +14,7 @@ export interface Config {
   dataDir: string;
   /** External PostgreSQL; undefined means "start the embedded one in dataDir". */
   databaseUrl: string | undefined;
+  /** 0: a free loopback port chosen at each start. */
   embeddedPostgresPort: number;
   /** Regions this control plane serves (hosts add more once registered). */
   regionId: string;
@@ -69,7 +70,7 @@ export const CONFIG_VARIABLES = {
   KUMO_LISTEN: '127.0.0.1:8080',
   KUMO_DATA_DIR: '/var/lib/kumo',
   DATABASE_URL: '',
-  KUMO_EMBEDDED_PG_PORT: '54329',
+  KUMO_EMBEDDED_PG_PORT: '0',
   KUMO_REGION: 'local-1',
   KUMO_DEFAULT_AZ: '',
   KUMO_LOG_LEVEL: 'info',
@@ -147,7 +148,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
     dataDir,
     databaseUrl,
-    embeddedPostgresPort: int('KUMO_EMBEDDED_PG_PORT', 1, 65535),
+    embeddedPostgresPort: int('KUMO_EMBEDDED_PG_PORT', 0, 65535),
     regionId,
     defaultAz,
     logLevel: logLevel as Config['logLevel'],

@@ -25,6 +25,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     log.fatal({ err }, 'kumod failed to start');
+    // The JSON log may be buffered or redirected: the cause also goes to stderr, plainly.
+    const cause = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`kumod: failed to start: ${cause}\n`);
     process.exit(1);
   }
   let stopping = false;

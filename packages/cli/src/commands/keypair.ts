@@ -1,5 +1,6 @@
 // `kumo keypair create|import|list|delete`: key pair commands on the client; no formatting logic beyond column choice.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { Keypair } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
@@ -24,19 +25,32 @@ export function registerKeypairCommands(program: Command, contextFor: ContextFor
     .action(async (name: string, opts: { out?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const output = ctx.output;
-      // Refuse before creating: the private key cannot be fetched again if it has nowhere to go.
-      if (opts.out !== undefined && existsSync(opts.out)) throw new UsageError(`${opts.out} already exists`);
-      const result = await ctx.getClient().createKeypair(name);
-      if (opts.out !== undefined) {
-        // 'wx' creates the file with mode 0600 from the start; it never widens an existing file.
-        writeFileSync(
-          opts.out,
-          result.privateKey.endsWith('\n') ? result.privateKey : result.privateKey + '\n',
-          {
-            mode: 0o600,
-            flag: 'wx',
-          },
-        );
+      // The private key cannot be fetched again, so its file is made (empty, 0600, in a 0700
+      // directory made if missing) before the key pair exists on the server, and a key that
+      // still cannot be written is deleted again rather than lost.
+      const fd = opts.out !== undefined ? reserveKeyFile(opts.out) : undefined;
+      let result;
+      try {
+        result = await ctx.getClient().createKeypair(name);
+      } catch (err) {
+        if (fd !== undefined) discardKeyFile(fd, opts.out!);
+        throw err;
+      }
+      if (fd !== undefined) {
+        try {
+          writeSync(fd, result.privateKey.endsWith('\n') ? result.privateKey : result.privateKey + '\n');
+          fsyncSync(fd);
+          closeSync(fd);
+        } catch (err) {
+          discardKeyFile(fd, opts.out!);
+          await ctx
+            .getClient()
+            .deleteKeypair(name)
+            .catch(() => undefined);
+          throw new UsageError(
+            `Cannot write the private key to ${opts.out} (${(err as Error).message}); key pair ${name} was deleted again`,
+          );
+        }
       }
       if (output === 'json') {
         ctx.print(
@@ -117,4 +131,27 @@ export function registerKeypairCommands(program: Command, contextFor: ContextFor
         output === 'json' ? renderJson({ keyName: name, deleted: true }) : `Deleted key pair ${name}\n`,
       );
     });
+}
+
+/** Creates FILE (and its directory, 0700) for a private key; refuses an existing file. */
+function reserveKeyFile(file: string): number {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // 'wx' creates the file with mode 0600 from the start; it never opens an existing file.
+    return openSync(file, 'wx', 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${file} already exists`);
+    throw new UsageError(`Cannot create ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Closes and removes a reserved key file that will not hold a key. */
+function discardKeyFile(fd: number, file: string): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+  rmSync(file, { force: true });
 }
