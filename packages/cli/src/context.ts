@@ -5,6 +5,7 @@ import { constants as osConstants, homedir } from 'node:os';
 import { KumoClient, loadCredentials } from '@kumo/client';
 import { OUTPUT_FORMATS, type OutputFormat } from './format.js';
 import { UsageError } from './errors.js';
+import type { SshProbe } from './reachable.js';
 
 /** Global options (`--output`, `--endpoint`, `--region`). */
 export interface GlobalOptions {
@@ -24,6 +25,8 @@ export interface CliIo {
   home?: string;
   /** Milliseconds on a monotonic clock and a sleep, for --wait; replaced in tests. */
   clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
+  /** Whether a guest's SSH server answers, for --wait; replaced in tests. */
+  probe?: SshProbe;
 }
 
 /** Runs `command` with stdio inherited; a signal death becomes 128 + signal number, like a shell. */

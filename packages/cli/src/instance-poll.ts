@@ -4,6 +4,7 @@ import { KumoApiError, type KumoClient } from '@kumo/client';
 import type { CommandContext } from './context.js';
 import { realClock } from './context.js';
 import { collectPages } from './paging.js';
+import { sshBannerProbe, waitForReachable } from './reachable.js';
 import { waitForInstances, WaitError, type StatusFetch, type WaitTarget } from './wait.js';
 
 /** The API allows 100 values per filter. */
@@ -25,7 +26,11 @@ export function statusFetch(client: KumoClient): StatusFetch {
   };
 }
 
-/** Waits for `ids` to reach `target`, one progress line per status change on stderr. */
+/**
+ * Waits for `ids` to reach `target`, one progress line per status change on stderr; for `running`,
+ * then until each guest's SSH server answers on its address (what `kumo instance ssh` connects to),
+ * all within the one timeout.
+ */
 export async function waitWithProgress(
   ctx: CommandContext,
   ids: string[],
@@ -34,6 +39,30 @@ export async function waitWithProgress(
 ): Promise<void> {
   const clock = ctx.io.clock ?? realClock;
   const client = ctx.getClient();
+  const start = clock.now();
+  await waitForStatus(ctx, client, ids, target, timeoutSeconds);
+  if (target !== 'running') return;
+  await waitForReachable(ids, {
+    addressOf: async (id) => {
+      const { instance } = await client.describeInstance(id);
+      return instance.privateIpAddress || undefined;
+    },
+    probe: ctx.io.probe ?? sshBannerProbe,
+    now: clock.now,
+    sleep: clock.sleep,
+    timeoutMs: Math.max(0, timeoutSeconds * 1000 - (clock.now() - start)),
+    onProgress: (line) => ctx.note(line + '\n'),
+  });
+}
+
+async function waitForStatus(
+  ctx: CommandContext,
+  client: KumoClient,
+  ids: string[],
+  target: WaitTarget,
+  timeoutSeconds: number,
+): Promise<void> {
+  const clock = ctx.io.clock ?? realClock;
   try {
     await waitForInstances(ids, target, {
       fetch: statusFetch(client),

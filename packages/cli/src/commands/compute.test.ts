@@ -64,6 +64,8 @@ describe('kumo instance create', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kumo-ud-'));
     writeFileSync(join(dir, 'ud.sh'), '#!/bin/sh\necho hi\n');
     let polls = 0;
+    // i-2's SSH server answers at the second probe.
+    let probes = 0;
     const h = harness((c) => {
       if (c.path.endsWith('/subnets'))
         return [
@@ -76,6 +78,14 @@ describe('kumo instance create', () => {
           },
         ];
       if (c.method === 'POST') return [200, { instanceIds: ['i-1', 'i-2'] }];
+      const one = /\/instances\/(i-\d)$/.exec(c.path);
+      if (one) {
+        const n = one[1] === 'i-1' ? 5 : 6;
+        return [
+          200,
+          { instance: { instanceId: one[1], status: 'running', privateIpAddress: `10.0.0.${n}` } },
+        ];
+      }
       polls++;
       const status = polls === 1 ? 'pending' : 'running';
       return [
@@ -96,7 +106,7 @@ describe('kumo instance create', () => {
           join(dir, 'ud.sh'),
         ])
         .concat(['--wait']),
-      h.io,
+      { ...h.io, probe: async (ip) => ip === '10.0.0.5' || probes++ > 0 },
     );
     expect(code).toBe(0);
     const create = h.calls.find((c) => c.method === 'POST');
@@ -119,7 +129,8 @@ describe('kumo instance create', () => {
     expect(poll?.query.get('filters.1.name')).toBe('instanceId');
     expect(h.out()).toBe('i-1\ni-2\n');
     expect(h.err()).toBe(
-      'i-1: pending (0.0 s)\ni-2: pending (0.0 s)\ni-1: pending → running (0.5 s)\ni-2: pending → running (0.5 s)\n',
+      'i-1: pending (0.0 s)\ni-2: pending (0.0 s)\ni-1: pending → running (0.5 s)\ni-2: pending → running (0.5 s)\n' +
+        'i-1: ssh answers on 10.0.0.5:22 (0.0 s)\ni-2: ssh answers on 10.0.0.6:22 (1.0 s)\n',
     );
   });
 

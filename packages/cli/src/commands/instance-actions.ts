@@ -55,7 +55,12 @@ async function actOnAll(ctx: CommandContext, ids: string[], a: Action, f: Action
 }
 
 function registerAction(group: Command, contextFor: ContextFor, a: Action): void {
-  const waitFor = a.target === 'gone' ? 'every instance is deleted' : `every instance is ${a.target}`;
+  const waitFor =
+    a.target === 'gone'
+      ? 'every instance is deleted'
+      : a.target === 'running'
+        ? 'every instance is running and its SSH server answers'
+        : `every instance is ${a.target}`;
   let cmd = group.command(`${a.verb} <instanceIds...>`).description(a.description);
   if (a.options) cmd = a.options(cmd);
   withWait(cmd, waitFor).action(async (ids: string[], f: ActionFlags, c: Command) => {
