@@ -89,7 +89,7 @@ export function registerInstanceCreate(group: Command, contextFor: ContextFor): 
         oneOf('ssd', 'premium-hdd'),
         'ssd',
       ),
-    'every instance is running',
+    'every instance is running and its SSH server answers',
   ).action(async (f: CreateFlags & { userdataFile?: string }, cmd: Command) => {
     const ctx = contextFor(cmd);
     const output = ctx.output;
