@@ -1,28 +1,55 @@
 #!/usr/bin/env bash
-# Starts virtlogd and libvirtd (no systemd here) inside the network namespace NS (default
-# kumo-test), creating the namespace first. Guests on libvirt's NAT networks are then reachable
-# only from inside that namespace, which is where tests that SSH into guests must run.
-# Idempotent: a daemon that already answers is left alone.
+# Starts the test environment's own virtlogd and libvirtd: inside network namespace NS (default
+# kumo-test, created if absent) and over private copies of libvirt's state directories under ROOT
+# (default /var/lib/NS/libvirt), so they never meet the machine's own libvirtd (which the
+# quickstart uses) nor its guests. Run commands against them with `bash scripts/in-test-env.sh CMD`:
+# there qemu:///system is this daemon. Idempotent: a daemon of this environment that answers is
+# left alone; nothing outside ROOT and NS is touched.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 ns=${KUMO_TEST_NETNS:-kumo-test}
-if ! ip netns list | grep -qw "$ns"; then
-  ip netns add "$ns"
-fi
+root=${KUMO_TEST_LIBVIRT_ROOT:-/var/lib/$ns/libvirt}
+# Exact name: `ip netns list | grep` would also match kumo-test when asked for kumo.
+[ -e "/run/netns/$ns" ] || ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 # Without udev, /dev/kvm stays root-only; libvirt then sees its QEMU capability cache as stale and
 # re-probes QEMU on every domain start (80–90 s each). The kvm group is what udev would give it.
 if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
-# Decided by the main daemons' pid files, not by process names: test hosts run their own
-# virtlogd/libvirtd in other namespaces and must be neither counted nor killed here.
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-alive /var/run/virtlogd.pid || virtlogd -d
-if ! virsh -c qemu:///system version >/dev/null 2>&1; then
-  if alive /var/run/libvirtd.pid; then kill "$(cat /var/run/libvirtd.pid)"; sleep 1; fi
-  rm -f /var/run/libvirtd.pid
-  ip netns exec "$ns" libvirtd -d
-  for _ in $(seq 1 50); do
-    virsh -c qemu:///system version >/dev/null 2>&1 && break
-    sleep 0.2
-  done
+
+answers() { bash "$here/in-test-env.sh" virsh -c qemu:///system version >/dev/null 2>&1; }
+if answers; then exit 0; fi
+
+# A daemon of ours that no longer answers is stopped before a new one starts.
+for pidfile in "$root/run/libvirtd.pid" "$root/run/virtlogd.pid"; do
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then kill "$(cat "$pidfile")"; sleep 1; fi
+done
+# 0755 throughout: qemu runs as libvirt-qemu and must traverse the bind-mounted roots.
+mkdir -p "$root"
+chmod 0755 "$root"
+rm -rf "$root/run"
+for d in run lib cache log etc etc/qemu/networks/autostart etc/qemu/autostart etc/storage/autostart log/qemu; do
+  mkdir -p -m 0755 "$root/$d"
+done
+mkdir -p -m 0700 "$root/etc/secrets"
+if [ ! -f "$root/etc/.kumo-prepared" ]; then
+  # The package's daemon configs and nwfilters, but none of the machine daemon's objects.
+  for f in /etc/libvirt/*.conf; do cp "$f" "$root/etc/"; done
+  for d in nwfilter hooks; do [ -d "/etc/libvirt/$d" ] && cp -r "/etc/libvirt/$d" "$root/etc/"; done
+  cat >"$root/etc/libvirtd.conf" <<'CONF'
+# The test environment's libvirtd: its unix socket only (no TCP, no TLS).
+listen_tls = 0
+listen_tcp = 0
+unix_sock_dir = "/run/libvirt"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+CONF
+  touch "$root/etc/.kumo-prepared"
 fi
-virsh -c qemu:///system version >/dev/null
+# Owner pid 1: this environment lives until it is stopped, not until this script exits.
+ip netns exec "$ns" unshare --mount --propagation private \
+  bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
+for _ in $(seq 1 100); do
+  answers && exit 0
+  sleep 0.2
+done
+echo "libvirtd-up: the test libvirtd in $ns did not answer; see $root/log/libvirtd.log" >&2
+exit 1

@@ -5,10 +5,9 @@
 # Usage: bash bench/create-to-ssh/run.sh   (env: ROUNDS=3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ns=${KUMO_TEST_NETNS:-kumo-test}
 npx tsc -b packages/server packages/client
 # Same host workaround as the tests (fixKvmDeviceAccess in packages/hypervisor/test/support.ts).
 if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/kvm && chmod 660 /dev/kvm; fi
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
-exec timeout 600 ip netns exec "$ns" node bench/create-to-ssh/bench.mjs "$tiny"
+exec timeout 600 bash scripts/in-test-env.sh node bench/create-to-ssh/bench.mjs "$tiny"

@@ -5,11 +5,10 @@
 # Usage: bash bench/guest-boot/run.sh   (env: TINY_ROUNDS=3 DEBIAN_ROUNDS=1)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ns=${KUMO_TEST_NETNS:-kumo-test}
 npx tsc -b packages/hypervisor
 # Same host workaround as the tests (fixKvmDeviceAccess in packages/hypervisor/test/support.ts).
 if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/kvm && chmod 660 /dev/kvm; fi
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
 debian=$(bash images/build.sh debian)
-KUMO_QUIET_PROBE=1 ip netns exec "$ns" node bench/guest-boot/bench.mjs "$tiny" "$debian"
+KUMO_QUIET_PROBE=1 bash scripts/in-test-env.sh node bench/guest-boot/bench.mjs "$tiny" "$debian"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs CMD… inside the test environment that scripts/libvirtd-up.sh starts: its network namespace
+# and a private mount namespace in which libvirt's directories are that environment's copies, so
+# qemu:///system (and virsh, and every test) reaches the test libvirtd, never the machine's own.
+set -euo pipefail
+ns=${KUMO_TEST_NETNS:-kumo-test}
+root=${KUMO_TEST_LIBVIRT_ROOT:-/var/lib/$ns/libvirt}
+[ $# -gt 0 ] || { echo "usage: in-test-env.sh CMD [ARG…]" >&2; exit 2; }
+[ -e "/run/netns/$ns" ] && [ -d "$root/run" ] || {
+  echo "in-test-env: no test environment $ns (start it with scripts/libvirtd-up.sh)" >&2
+  exit 1
+}
+exec ip netns exec "$ns" unshare --mount --propagation private bash -c '
+  set -e
+  root=$1; shift
+  mount --bind "$root/run" /run/libvirt
+  mount --bind "$root/lib" /var/lib/libvirt
+  mount --bind "$root/cache" /var/cache/libvirt
+  mount --bind "$root/log" /var/log/libvirt
+  mount --bind "$root/etc" /etc/libvirt
+  exec "$@"' in-test-env "$root" "$@"
