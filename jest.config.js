@@ -31,5 +31,7 @@ export default {
     },
     { ...common, ...withPostgres, displayName: 'api', testMatch: ['<rootDir>/test/api/**/*.test.ts'] },
     { ...common, ...withPostgres, displayName: 'guest', testMatch: ['<rootDir>/test/guest/**/*.test.ts'] },
+    // The quickstart as a newcomer runs it, outside the test environment (scripts/test.sh).
+    { ...common, displayName: 'session', testMatch: ['<rootDir>/test/session/**/*.test.ts'] },
   ],
 };

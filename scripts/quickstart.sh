@@ -2,27 +2,37 @@
 # The main job on one machine: installs what Kumo needs (Debian packages, npm deps), builds it and the
 # guest images, starts libvirtd directly (no systemd needed), runs kumod on its embedded PostgreSQL
 # with the local libvirtd registered as a host, imports the images, prints how to create a VM and
-# SSH into it, then stays in the foreground with kumod (Ctrl-C stops it cleanly).
+# SSH into it, then stays in the foreground with kumod. Ctrl-C, `kill PID` or a closed terminal stop
+# kumod (and its PostgreSQL) cleanly; guests keep running under libvirtd.
 #
 # Environment:
-#   KUMO_DATA_DIR   kumod's data (embedded PostgreSQL, credentials.json, pool)   default /var/lib/kumo
-#   KUMO_LISTEN     API address                                                 default 127.0.0.1:8080
-#   KUMO_NETNS      run libvirtd and kumod inside this network namespace, created if absent;
-#                   "none" runs them in the machine's own namespace               default kumo
-#                   (a namespace keeps guest traffic off the machine's networks; on a real host
-#                   where guests should be reachable from the LAN, use KUMO_NETNS=none)
-#   KUMO_IMAGES     which images to build and import: "tiny", "debian" or "all"  default all
+#   KUMO_DATA_DIR     kumod's data (embedded PostgreSQL, credentials.json, pool)   default /var/lib/kumo
+#   KUMO_LISTEN       API address (in the machine's own network namespace)        default 127.0.0.1:8080
+#   KUMO_NETNS        run libvirtd, and so the guests' networks, inside this network namespace,
+#                     created if absent; "none" runs it in the machine's namespace  default kumo
+#                     (a namespace keeps guest traffic off the machine's networks; the machine
+#                     reaches the guests through a veth pair and a route; on a real host whose
+#                     guests should be reachable from the LAN, use KUMO_NETNS=none)
+#   KUMO_SUBNET_BLOCK first two octets of the guests' /16                           default 10.240
+#   KUMO_HOST_LINK    first three octets of the /30 between machine and namespace    default 169.254.77
+#   KUMO_IMAGES       which images to build and import: "tiny", "debian" or "all"    default all
+#   KUMO_LOG          kumod's log file                                              default /var/log/kumo/kumod.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 export KUMO_DATA_DIR=${KUMO_DATA_DIR:-/var/lib/kumo}
 export KUMO_LISTEN=${KUMO_LISTEN:-127.0.0.1:8080}
+export KUMO_SUBNET_BLOCK=${KUMO_SUBNET_BLOCK:-10.240}
 ns=${KUMO_NETNS:-kumo}
+link=${KUMO_HOST_LINK:-169.254.77}
 images=${KUMO_IMAGES:-all}
+log=${KUMO_LOG:-/var/log/kumo/kumod.log}
 [ "$(id -u)" = 0 ] || { echo "quickstart: run as root (it installs packages and starts libvirtd)" >&2; exit 1; }
 
 step() { printf '\n== %s\n' "$*"; }
+fail() { echo "quickstart: $*" >&2; exit 1; }
 in_ns() { if [ "$ns" = none ]; then "$@"; else ip netns exec "$ns" "$@"; fi; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 step "Debian packages (qemu, libvirt, image build tools)"
 bash scripts/install-host-deps.sh
@@ -31,18 +41,55 @@ step "npm dependencies and build"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
 
-step "libvirtd"
-if [ "$ns" = none ]; then
-  # Without udev, /dev/kvm stays root-only and libvirt re-probes QEMU at every start.
-  if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
-  alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-  alive /var/run/virtlogd.pid || virtlogd -d
-  virsh -c qemu:///system version >/dev/null 2>&1 || libvirtd -d
-  for _ in $(seq 1 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
+step "libvirtd (the machine's own, in network namespace $ns)"
+if [ "$ns" != none ]; then
+  # Exact name: a prefix match would take kumo-test for kumo.
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  ip netns exec "$ns" ip link set lo up
+  want=/run/netns/$ns
 else
-  KUMO_TEST_NETNS=$ns bash scripts/libvirtd-up.sh
+  want=/proc/$$/ns/net
 fi
+# Without udev, /dev/kvm stays root-only and libvirt re-probes QEMU at every start.
+if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
+alive /run/virtlogd.pid || virtlogd -d
+if alive /run/libvirtd.pid; then
+  # Only ever this environment's daemon: one running in another namespace (the machine's guests or
+  # another Kumo) is not taken over.
+  pid=$(cat /run/libvirtd.pid)
+  [ "/proc/$pid/ns/net" -ef "$want" ] ||
+    fail "libvirtd (pid $pid) already runs in another network namespace; stop it or set KUMO_NETNS to its namespace"
+else
+  rm -f /run/libvirtd.pid
+  in_ns libvirtd -d
+fi
+for _ in $(seq 1 100); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
 virsh -c qemu:///system version | sed -n 1p
+
+if [ "$ns" != none ]; then
+  step "a route from this machine to the guests in $ns ($KUMO_SUBNET_BLOCK.0.0/16 via $link.2)"
+  host_if=${ns:0:12}-h
+  ns_if=${ns:0:12}-n
+  if ! ip link show "$host_if" >/dev/null 2>&1; then
+    ip link add "$host_if" type veth peer name "$ns_if" netns "$ns"
+    ip addr add "$link.1/30" dev "$host_if"
+    ip netns exec "$ns" ip addr add "$link.2/30" dev "$ns_if"
+  fi
+  ip link set "$host_if" up
+  ip netns exec "$ns" ip link set "$ns_if" up
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+  ip route replace "$KUMO_SUBNET_BLOCK.0.0/16" via "$link.2" dev "$host_if"
+  # libvirt's NAT networks reject new connections forwarded into them. Its private chains are made
+  # here first, in libvirt's order, so that libvirt (which only adds jumps that are missing) keeps
+  # the rule admitting this machine's connections in front of them.
+  for chain in LIBVIRT_FWO LIBVIRT_FWI LIBVIRT_FWX; do
+    ip netns exec "$ns" iptables -w -N "$chain" 2>/dev/null || true
+    ip netns exec "$ns" iptables -w -C FORWARD -j "$chain" 2>/dev/null ||
+      ip netns exec "$ns" iptables -w -I FORWARD 1 -j "$chain"
+  done
+  ip netns exec "$ns" iptables -w -C FORWARD -i "$ns_if" -j ACCEPT 2>/dev/null ||
+    ip netns exec "$ns" iptables -w -I FORWARD 1 -i "$ns_if" -j ACCEPT
+fi
 
 step "guest images (cached after the first build)"
 manifests=()
@@ -54,21 +101,45 @@ for img in tiny debian; do
 done
 
 step "kumod (embedded PostgreSQL in $KUMO_DATA_DIR, API on $KUMO_LISTEN)"
-mkdir -p "$KUMO_DATA_DIR" /var/log/kumo
+mkdir -p "$KUMO_DATA_DIR" "$(dirname "$log")"
 chmod 0755 "$KUMO_DATA_DIR"
-in_ns node packages/server/dist/main.js >>/var/log/kumo/kumod.log 2> >(tee -a /var/log/kumo/kumod.log >&2) &
+touch "$log" && chmod 0640 "$log"
+# kumod runs in this machine's namespace, so the API answers here; it reaches libvirtd over the
+# unix socket, which no network namespace hides.
+node packages/server/dist/main.js >>"$log" 2> >(tee -a "$log" >&2) &
 kumod_pid=$!
-trap 'kill -TERM $kumod_pid 2>/dev/null; wait $kumod_pid' INT TERM
-for _ in $(seq 1 300); do
-  curl -fsS "http://$KUMO_LISTEN/healthz" >/dev/null 2>&1 && [ -f "$KUMO_DATA_DIR/credentials.json" ] && break
-  kill -0 $kumod_pid 2>/dev/null || { echo "kumod exited; see /var/log/kumo/kumod.log" >&2; exit 1; }
+stopped=0
+stop_kumod() {
+  [ "$stopped" = 1 ] && return
+  stopped=1
+  if kill -0 "$kumod_pid" 2>/dev/null; then
+    echo "quickstart: stopping kumod (pid $kumod_pid) and its PostgreSQL…" >&2
+    kill -TERM "$kumod_pid" 2>/dev/null || true
+    wait "$kumod_pid" 2>/dev/null || true
+    echo "quickstart: stopped; guests keep running under libvirtd" >&2
+  fi
+}
+trap stop_kumod EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+scheme=http
+ready=0
+for _ in $(seq 1 600); do
+  if [ -f "$KUMO_DATA_DIR/credentials.json" ] && curl -fsS "$scheme://$KUMO_LISTEN/healthz" >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
+  kill -0 "$kumod_pid" 2>/dev/null || fail "kumod exited; the end of $log says why:
+$(tail -n 5 "$log")"
   sleep 0.2
 done
+[ "$ready" = 1 ] || fail "kumod did not answer on $scheme://$KUMO_LISTEN/healthz within 120 s; see $log"
 export KUMO_CONFIG=$KUMO_DATA_DIR/credentials.json
-kumo() { in_ns "$repo/bin/kumo" "$@"; }
+kumo() { "$repo/bin/kumo" "$@"; }
 
 step "host and images"
-for _ in $(seq 1 100); do kumo host list --output json | grep -q '"health": *"up"' && break; sleep 0.5; done
+for _ in $(seq 1 200); do kumo host list --output json | grep -q '"health": *"up"' && break; sleep 0.5; done
 kumo host list
 for m in "${manifests[@]}"; do
   name=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).name)' "$m")
@@ -79,32 +150,48 @@ for m in "${manifests[@]}"; do
   fi
 done
 kumo image list
-image_id=$(kumo image list --output json | node -e '
-  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-    const imgs = JSON.parse(s).images; console.log((imgs.find((i) => i.name === "tiny") ?? imgs[0]).imageId);
-  });')
-az=$(node -e 'console.log(require(process.argv[1]).regionId + "a")' "$KUMO_CONFIG")
+pick() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);console.log($1)})"; }
+image_id=$(kumo image list --output json | pick '(r.images.find((i) => i.name === "tiny") ?? r.images[0]).imageId')
+region=$(node -e 'console.log(require(process.argv[1]).regionId)' "$KUMO_CONFIG")
+az=${region}a
+subnet_id=$(kumo subnet list --output json | pick "r.subnets.find((s) => s.az === '$az').subnetId")
+access_key=$(node -e 'console.log(require(process.argv[1]).accessKey)' "$KUMO_CONFIG")
 
-enter=""
-[ "$ns" = none ] || enter="  ip netns exec $ns bash        # the API and the guests live in network namespace $ns
-"
 cat <<EOT
 
-Kumo is running: API http://$KUMO_LISTEN, admin credentials in $KUMO_CONFIG, log /var/log/kumo/kumod.log.
-In another shell, create a VM and log into it:
+Kumo is running: API $scheme://$KUMO_LISTEN, admin credentials in $KUMO_CONFIG, log $log.
+In another shell on this machine, create a VM, log into it and drive its lifecycle:
 
-${enter}  export PATH=$repo/bin:\$PATH KUMO_CONFIG=$KUMO_CONFIG
-  kumo keypair create demo --out ~/.kumo/demo.pem
-  kumo instance create --name demo --az $az --type t.n1.micro --image $image_id --key demo --wait
-  kumo instance ssh <instance-id> --key ~/.kumo/demo.pem      # tiny image: user root; debian-12: --user debian
+# --- commands ---
+export PATH=$repo/bin:\$PATH KUMO_CONFIG=$KUMO_CONFIG
+kumo keypair create demo --out ~/.kumo/demo.pem
+id=\$(kumo instance create --name demo --az $az --type t.n1.micro --image $image_id --key demo --wait)
+kumo instance ssh \$id --key ~/.kumo/demo.pem
+kumo instance stop \$id --wait
+kumo instance resize \$id --type t.n1.small --wait
+kumo instance start \$id --wait
+kumo instance reboot \$id --wait
+kumo instance delete \$id --wait
+# --- end ---
 
-Or with the JD Cloud SDK for Node (any JD SDK works the same way: endpoint $KUMO_LISTEN, scheme http):
+(tiny image: user root; debian-12: add --user debian to ssh.)
 
-  const { VM } = require('jdcloud-sdk-js');   // npm install jdcloud-sdk-js
-  const vm = new VM({ credentials: { accessKeyId: '<accessKey>', secretAccessKey: '<secretKey>' },
-                      endpoint: { host: '$KUMO_LISTEN', protocol: 'http' }, regionId: 'local-1' });
-  await vm.describeInstances({ regionId: 'local-1' });
+Or with the JD Cloud SDK for Node (npm install jdcloud-sdk-js; the secret key is in $KUMO_CONFIG):
 
-Ctrl-C stops kumod (its embedded PostgreSQL stops with it; guests keep running under libvirtd).
+  const { VM } = require('jdcloud-sdk-js');
+  const vm = new VM({
+    credentials: { accessKeyId: '$access_key', secretAccessKey: process.env.KUMO_SECRET_KEY },
+    endpoint: { host: '$KUMO_LISTEN', protocol: '$scheme' },
+    regionId: '$region',
+  });
+  const { result } = await vm.createInstances({
+    regionId: '$region',
+    instanceSpec: {
+      az: '$az', instanceType: 't.n1.micro', imageId: '$image_id', name: 'sdk-vm', keyNames: ['demo'],
+      primaryNetworkInterface: { networkInterface: { subnetId: '$subnet_id' } },
+    },
+  });
+
+Ctrl-C (or kill $$) stops kumod; its embedded PostgreSQL stops with it.
 EOT
-wait $kumod_pid
+wait "$kumod_pid"

@@ -11,3 +11,6 @@ for tier in unit integration api guest; do
   echo "== test tier: $tier =="
   bash scripts/in-test-env.sh npm run --silent "test:$tier"
 done
+# Last, from the machine's own shell: the quickstart and the commands it prints, as a user runs them.
+echo "== test tier: session =="
+npm run --silent test:session
