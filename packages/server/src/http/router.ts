@@ -1,4 +1,5 @@
-// Matches a request path against the route templates, handling JD's colon actions raw or %3A-encoded.
+// Matches a request path against the route templates, handling JD's colon actions raw or %3A-encoded
+// and the trailing '/' JD's SDKs send on collection paths.
 import { Errors } from '@kumo/contract';
 import type { Route } from './route.js';
 
@@ -35,6 +36,9 @@ export class Router {
       // Decode per segment so an encoded '/' inside a segment can never create a new segment.
       const rawSegments = rawPath.split('/').slice(1);
       decoded = rawSegments.map((s) => decodeURIComponent(s));
+      // JD's generated SDKs put a trailing '/' on collection paths (vpc's `subnets/`, `vpcs/`…):
+      // the same resource as without it, as JD's gateway routes it.
+      if (decoded.length > 1 && decoded[decoded.length - 1] === '') decoded.pop();
       const last = decoded[decoded.length - 1] ?? '';
       const colon = last.indexOf(':');
       if (colon >= 0) {
