@@ -123,10 +123,14 @@ trap stop_kumod EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
-scheme=http
+# HTTPS with the self-signed certificate kumod makes on first start (KUMO_TLS=off for plain HTTP).
+if [ "${KUMO_TLS:-on}" = off ]; then scheme=http; else scheme=https; fi
+ca=$KUMO_DATA_DIR/tls/kumod.crt
 ready=0
 for _ in $(seq 1 600); do
-  if [ -f "$KUMO_DATA_DIR/credentials.json" ] && curl -fsS "$scheme://$KUMO_LISTEN/healthz" >/dev/null 2>&1; then
+  if [ -f "$KUMO_DATA_DIR/credentials.json" ] &&
+    curl -fsS ${KUMO_TLS_CERT:+--cacert "$KUMO_TLS_CERT"} $([ "$scheme" = https ] && [ -z "${KUMO_TLS_CERT:-}" ] && echo --cacert "$ca") \
+      "$scheme://$KUMO_LISTEN/healthz" >/dev/null 2>&1; then
     ready=1
     break
   fi
@@ -156,10 +160,19 @@ region=$(node -e 'console.log(require(process.argv[1]).regionId)' "$KUMO_CONFIG"
 az=${region}a
 subnet_id=$(kumo subnet list --output json | pick "r.subnets.find((s) => s.az === '$az').subnetId")
 access_key=$(node -e 'console.log(require(process.argv[1]).accessKey)' "$KUMO_CONFIG")
+tls_note=""
+sdk_env=""
+if [ "$scheme" = https ] && [ -z "${KUMO_TLS_CERT:-}" ]; then
+  fingerprint=$(openssl x509 -noout -fingerprint -sha256 -in "$ca" | sed 's/^.*=//')
+  tls_note="TLS: self-signed certificate $ca
+     SHA-256 fingerprint $fingerprint"
+  sdk_env="NODE_EXTRA_CA_CERTS=$ca "
+fi
 
 cat <<EOT
 
 Kumo is running: API $scheme://$KUMO_LISTEN, admin credentials in $KUMO_CONFIG, log $log.
+$tls_note
 In another shell on this machine, create a VM, log into it and drive its lifecycle:
 
 # --- commands ---
@@ -176,7 +189,8 @@ kumo instance delete \$id --wait
 
 (tiny image: user root; debian-12: add --user debian to ssh.)
 
-Or with the JD Cloud SDK for Node (npm install jdcloud-sdk-js; the secret key is in $KUMO_CONFIG):
+Or with the JD Cloud SDK for Node (npm install jdcloud-sdk-js; the secret key is in $KUMO_CONFIG;
+run it as ${sdk_env}KUMO_SECRET_KEY=… node app.js, so Node trusts kumod's certificate):
 
   const { VM } = require('jdcloud-sdk-js');
   const vm = new VM({

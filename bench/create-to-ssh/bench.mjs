@@ -145,6 +145,7 @@ async function main() {
     env: {
       PATH: process.env.PATH,
       KUMO_DATA_DIR: work,
+      KUMO_TLS: 'off',
       KUMO_LISTEN: `127.0.0.1:${port}`,
       KUMO_EMBEDDED_PG_PORT: String(pgPort),
       KUMO_LOG_LEVEL: 'info',

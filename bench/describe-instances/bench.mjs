@@ -327,6 +327,7 @@ async function main() {
     {
       PATH: process.env.PATH,
       KUMO_DATA_DIR: work,
+      KUMO_TLS: 'off',
       KUMO_LISTEN: `127.0.0.1:${kumodPort}`,
       KUMO_EMBEDDED_PG_PORT: String(pgPort),
       KUMO_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',

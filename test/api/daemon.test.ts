@@ -55,7 +55,9 @@ test('the embedded default: admin created once, 0600 credentials, data survives 
       regionId: 'local-1',
     });
     expect(statSync(join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
-    expect(first.output()).toContain(creds.secretKey);
+    // The secret stays in the 0600 file: never on the terminal or in the log.
+    expect(first.output()).not.toContain(creds.secretKey);
+    expect(first.output()).toContain(`credentials written to ${join(dataDir, "credentials.json")}`);
     await first.admin().createKeypair('survivor');
   } finally {
     expect(await first.stop()).toBe(0);
@@ -77,7 +79,8 @@ test('the embedded default: admin created once, 0600 credentials, data survives 
   const second = await startKumod(env, { dataDir });
   try {
     expect(second.output()).not.toContain('Kumo admin credentials');
-    expect(second.credentials).toEqual({ ...first.credentials, endpoint: first.credentials.endpoint });
+    // Same keys; the endpoint follows where kumod now listens.
+    expect(second.credentials).toEqual({ ...first.credentials, endpoint: second.endpoint });
     const listed = await second.admin().describeKeypairs();
     expect(listed.keypairs.map((k) => k.keyName)).toEqual(['survivor']);
   } finally {

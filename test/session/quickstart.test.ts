@@ -4,7 +4,7 @@
 // then stops the quickstart with `kill PID` and checks that it stopped what it started.
 // Runs outside the test environment: the quickstart uses the machine's libvirtd.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,14 @@ jest.setTimeout(30 * 60_000);
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kumo-session-'));
+// The embedded PostgreSQL runs as user postgres and must reach the data dir inside.
+chmodSync(work, 0o755);
 const home = join(work, 'home');
 mkdirSync(home);
 const ns = process.env.KUMO_SESSION_NETNS ?? 'kumo-qs';
 let quickstart: ChildProcess | undefined;
 let printed = '';
+let stderr = '';
 let libvirtdBefore: string | undefined;
 
 function libvirtdPid(): string | undefined {
@@ -62,7 +65,7 @@ function printedUntil(marker: string, timeoutMs: number): Promise<string> {
     quickstart!.stdout!.on('data', check);
     quickstart!.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`quickstart exited ${code} before "${marker}":\n${printed}`));
+      reject(new Error(`quickstart exited ${code} before "${marker}":\n${printed}\n${stderr}`));
     });
     check();
   });
@@ -87,7 +90,6 @@ test('the quickstart’s printed commands work exactly as printed, and kill stop
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
   quickstart.stdout!.setEncoding('utf8').on('data', (d: string) => (printed += d));
   quickstart.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
 
@@ -109,7 +111,7 @@ test('the quickstart’s printed commands work exactly as printed, and kill stop
   const session = spawnSync('bash', ['-c', script], {
     cwd: home,
     env: { PATH: process.env.PATH, HOME: home },
-    input: 'hostname\ncat /etc/os-release\nexit\n',
+    input: 'hostname\ncat /mnt/root/etc/os-release\nexit\n',
     encoding: 'utf8',
     timeout: 15 * 60_000,
   });

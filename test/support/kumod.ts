@@ -59,6 +59,8 @@ export async function startKumod(
       KUMO_LOG_LEVEL: 'info',
       // API tests need no hypervisor; tests that do name their host explicitly.
       KUMO_LOCAL_HOST: 'none',
+      // Plain HTTP unless a test asks for TLS (test/api/tls.test.ts covers the default, HTTPS).
+      KUMO_TLS: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,6 +54,7 @@ export function defaultClient(opts: GlobalOptions): KumoClient {
     regionId: opts.region ?? creds.regionId,
     accessKey: creds.accessKey,
     secretKey: creds.secretKey,
+    ...(creds.caFile !== undefined && { caFile: creds.caFile }),
   });
 }
 

@@ -30,10 +30,22 @@ describe('loadCredentials', () => {
     ).toEqual({
       accessKey: 'A',
       secretKey: 'S',
-      endpoint: 'http://127.0.0.1:8080',
+      endpoint: 'https://127.0.0.1:8080',
       regionId: 'local-1',
       source: 'environment',
     });
+  });
+  it('takes the CA file to trust from the environment or the file', () => {
+    writeFileSync(
+      join(home, 'ca.json'),
+      JSON.stringify({ accessKey: 'A', secretKey: 'S', caFile: '/d/kumod.crt' }),
+    );
+    const env = { KUMO_CONFIG: join(home, 'ca.json') };
+    expect(loadCredentials({ env, homeDir: home, systemFile: system }).caFile).toBe('/d/kumod.crt');
+    expect(
+      loadCredentials({ env: { ...env, KUMO_CA_FILE: '/other.pem' }, homeDir: home, systemFile: system })
+        .caFile,
+    ).toBe('/other.pem');
   });
   it('rejects half the environment pair', () => {
     expect(() =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KumoConfigError } from './errors.js';
 
 /** Default endpoint when neither the environment nor a file gives one. */
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
+export const DEFAULT_ENDPOINT = 'https://127.0.0.1:8080';
 /** Default region when neither the environment nor a file gives one. */
 export const DEFAULT_REGION = 'local-1';
 /** The file kumod writes on first start (mode 0600). */
@@ -18,6 +18,8 @@ export interface KumoCredentials {
   secretKey: string;
   endpoint: string;
   regionId: string;
+  /** CA file to trust for an https endpoint with a self-signed certificate. */
+  caFile?: string;
   source: string;
 }
 
@@ -32,10 +34,11 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v !== undefined && v.trim() !== '' ? v.trim() : undefined;
 }
 
+const FILE_KEYS = ['accessKey', 'secretKey', 'endpoint', 'regionId', 'caFile'] as const;
+type FileKey = (typeof FILE_KEYS)[number];
+
 /** Reads a JSON credentials file; undefined if it does not exist, KumoConfigError if unusable. */
-function readFile(
-  path: string,
-): Partial<Record<'accessKey' | 'secretKey' | 'endpoint' | 'regionId', string>> | undefined {
+function readFile(path: string): Partial<Record<FileKey, string>> | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -58,8 +61,8 @@ function readFile(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new KumoConfigError(`Credentials file ${path} must hold a JSON object`);
   }
-  const out: Partial<Record<'accessKey' | 'secretKey' | 'endpoint' | 'regionId', string>> = {};
-  for (const k of ['accessKey', 'secretKey', 'endpoint', 'regionId'] as const) {
+  const out: Partial<Record<FileKey, string>> = {};
+  for (const k of FILE_KEYS) {
     const v = (parsed as Record<string, unknown>)[k];
     if (v !== undefined && typeof v !== 'string')
       throw new KumoConfigError(`${k} in ${path} must be a string`);
@@ -71,12 +74,13 @@ function readFile(
 /**
  * Loads credentials: KUMO_ACCESS_KEY + KUMO_SECRET_KEY from the environment; else the JSON file named by
  * KUMO_CONFIG (which must exist) or ~/.kumo/config; else /var/lib/kumo/credentials.json. KUMO_ENDPOINT and
- * KUMO_REGION override what a file says; defaults are http://127.0.0.1:8080 and local-1.
+ * KUMO_REGION (and KUMO_CA_FILE) override what a file says; defaults are https://127.0.0.1:8080 and local-1.
  */
 export function loadCredentials(sources: CredentialSources = {}): KumoCredentials {
   const env = sources.env ?? process.env;
   const envEndpoint = nonEmpty(env.KUMO_ENDPOINT);
   const envRegion = nonEmpty(env.KUMO_REGION);
+  const envCa = nonEmpty(env.KUMO_CA_FILE);
   const ak = nonEmpty(env.KUMO_ACCESS_KEY);
   const sk = nonEmpty(env.KUMO_SECRET_KEY);
   if (ak !== undefined || sk !== undefined) {
@@ -88,6 +92,7 @@ export function loadCredentials(sources: CredentialSources = {}): KumoCredential
       secretKey: sk,
       endpoint: envEndpoint ?? DEFAULT_ENDPOINT,
       regionId: envRegion ?? DEFAULT_REGION,
+      ...(envCa !== undefined && { caFile: envCa }),
       source: 'environment',
     };
   }
@@ -109,6 +114,7 @@ export function loadCredentials(sources: CredentialSources = {}): KumoCredential
       secretKey: (file.secretKey as string).trim(),
       endpoint: envEndpoint ?? nonEmpty(file.endpoint) ?? DEFAULT_ENDPOINT,
       regionId: envRegion ?? nonEmpty(file.regionId) ?? DEFAULT_REGION,
+      ...((envCa ?? nonEmpty(file.caFile)) !== undefined && { caFile: envCa ?? nonEmpty(file.caFile) }),
       source: path,
     };
   }

@@ -1,5 +1,7 @@
 // Sends one signed JD-style HTTP request with global fetch and unwraps the {requestId, result|error} envelope.
 // It knows nothing about individual operations.
+import { readFileSync } from 'node:fs';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { encodeQuery, signRequest } from '@kumo/contract';
 import { KumoApiError, KumoUnreachableError } from './errors.js';
 
@@ -22,6 +24,8 @@ export interface TransportOptions {
   service?: string;
   timeoutMs?: number;
   userAgent?: string;
+  /** A PEM file of the CA (or self-signed certificate) to trust for an https endpoint. */
+  caFile?: string;
   /** Injected fetch for tests; defaults to the global one. */
   fetch?: typeof fetch;
 }
@@ -36,12 +40,14 @@ export function pathSegment(value: string): string {
 /** Signs and sends requests to one endpoint. */
 export class Transport {
   private readonly base: URL;
+  private readonly doFetch: typeof fetch;
   constructor(private readonly opts: TransportOptions) {
     try {
       this.base = new URL(opts.endpoint);
     } catch {
       throw new TypeError(`Invalid endpoint URL: ${opts.endpoint}`);
     }
+    this.doFetch = opts.fetch ?? (opts.caFile ? trustingFetch(opts.caFile) : fetch);
   }
 
   /** Sends `method path` (path begins with '/') and returns the envelope's `result` (undefined if none). */
@@ -63,7 +69,7 @@ export class Transport {
     // fetch sets Host from the URL itself; the signed value is that same url.host.
     delete headers.host;
     headers['user-agent'] = this.opts.userAgent ?? 'kumo-client/0.1.0';
-    const doFetch = this.opts.fetch ?? fetch;
+    const doFetch = this.doFetch;
     let response: Response;
     let text: string;
     try {
@@ -83,6 +89,19 @@ export class Transport {
     }
     return unwrap<T>(response, text);
   }
+}
+
+/** A fetch that trusts the CA in `caFile` (besides the system's) for TLS. */
+function trustingFetch(caFile: string): typeof fetch {
+  let ca: Buffer;
+  try {
+    ca = readFileSync(caFile);
+  } catch (e) {
+    throw new TypeError(`Cannot read the CA file ${caFile}: ${(e as Error).message}`);
+  }
+  const dispatcher = new Agent({ connect: { ca } });
+  return ((input: URL, init?: RequestInit) =>
+    undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 }
 
 function unwrap<T>(response: Response, text: string): T {

@@ -27,6 +27,8 @@ export interface Config {
   rateLimit: { perAccountPerMinute: number; perOperationPerMinute: number };
   auth: { maxSkewSeconds: number };
   maxBodyBytes: number;
+  /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
+  tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
 }
 
@@ -68,6 +70,9 @@ export interface QuotaLimits {
 /** Every environment variable kumod understands, with its default (docs and compose checks use it). */
 export const CONFIG_VARIABLES = {
   KUMO_LISTEN: '127.0.0.1:8080',
+  KUMO_TLS: 'on',
+  KUMO_TLS_CERT: '',
+  KUMO_TLS_KEY: '',
   KUMO_DATA_DIR: '/var/lib/kumo',
   DATABASE_URL: '',
   KUMO_EMBEDDED_PG_PORT: '0',
@@ -145,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const compute = parseCompute(get, int, dataDir);
   return {
     compute,
+    tls: parseTls(get),
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
     dataDir,
     databaseUrl,
@@ -168,6 +174,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     auth: { maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600) },
     maxBodyBytes: int('KUMO_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
   };
+}
+
+function parseTls(get: (name: VariableName) => string): Config['tls'] {
+  const mode = get('KUMO_TLS');
+  if (mode !== 'on' && mode !== 'off') throw new ConfigError(`KUMO_TLS must be on or off, got "${mode}"`);
+  const certFile = get('KUMO_TLS_CERT') || undefined;
+  const keyFile = get('KUMO_TLS_KEY') || undefined;
+  if (mode === 'off') {
+    if (certFile || keyFile) throw new ConfigError('KUMO_TLS_CERT/KUMO_TLS_KEY are set but KUMO_TLS is off');
+    return { mode };
+  }
+  if (!certFile !== !keyFile) throw new ConfigError('set both KUMO_TLS_CERT and KUMO_TLS_KEY, or neither');
+  return { mode, certFile, keyFile };
 }
 
 function parseCompute(

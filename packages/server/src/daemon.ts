@@ -1,11 +1,15 @@
 // Starts and stops one kumod: database (embedded or external), migrations, admin bootstrap, HTTP.
-import type { Server } from 'node:http';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '@kumo/store';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
+import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
 import { createServices, type Wiring } from './services/index.js';
 
 /** A running daemon. */
@@ -32,16 +36,18 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
     const wiring = createServices(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
+    const tls = tlsIdentity(config);
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-    const endpoint = `http://${host}:${config.listen.port}`;
+    const endpoint = `${tls ? 'https' : 'http'}://${host}:${config.listen.port}`;
     const creds = await services.accounts.bootstrapAdmin(config.dataDir, endpoint, config.regionId);
+    // The file, not the terminal or the log, holds the secret: only its path is ever printed.
+    const credentialsFile = refreshCredentialsFile(config.dataDir, endpoint, tls);
     if (creds) {
-      // Shown once, on the operator's terminal, deliberately outside the JSON log stream.
       process.stderr.write(
-        `\nKumo admin credentials (also in ${config.dataDir}/credentials.json, mode 0600):\n` +
-          `  access key: ${creds.accessKey}\n  secret key: ${creds.secretKey}\n  endpoint:   ${endpoint}\n\n`,
+        `\nKumo admin credentials written to ${credentialsFile} (mode 0600); access key ${creds.accessKey}\n\n`,
       );
     }
+    if (tls) log.info({ certFile: tls.certFile, fingerprint256: tls.fingerprint256 }, 'serving HTTPS');
 
     await registerLocalHost(wiring, config, log);
     await wiring.runner.start(config.compute.jobWorkers);
@@ -64,8 +70,9 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
     });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.listen.port, config.listen.host, () => resolve(s));
-      s.on('error', reject);
+      const s = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
+      s.once('error', reject);
+      s.listen(config.listen.port, config.listen.host, () => resolve(s));
     });
     server.keepAliveTimeout = 65_000;
     const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
@@ -122,6 +129,30 @@ async function registerLocalHost(wiring: Wiring, config: Config, log: Logger): P
   } catch (err) {
     log.warn({ err, uri }, 'could not register the local libvirtd as a host');
   }
+}
+
+/** The HTTPS identity the config asks for, or undefined for plain HTTP. */
+function tlsIdentity(config: Config): TlsIdentity | undefined {
+  if (config.tls.mode === 'off') return undefined;
+  if (config.tls.certFile && config.tls.keyFile)
+    return loadTlsIdentity(config.tls.certFile, config.tls.keyFile);
+  return ensureSelfSigned(config.dataDir, config.listen.host);
+}
+
+/**
+ * Keeps the endpoint (and, for a self-signed certificate, the CA file clients trust) in the
+ * credentials file current when kumod's address or scheme changed since the file was written.
+ */
+function refreshCredentialsFile(dataDir: string, endpoint: string, tls: TlsIdentity | undefined): string {
+  const file = join(dataDir, 'credentials.json');
+  if (!existsSync(file)) return file;
+  const creds = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const caFile = tls?.selfSigned ? tls.certFile : undefined;
+  if (creds.endpoint === endpoint && creds.caFile === caFile) return file;
+  const next = { ...creds, endpoint, caFile };
+  writeFileSync(`${file}.tmp`, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return file;
 }
 
 function startSweeper(guards: RequestGuardsModel, log: Logger): NodeJS.Timeout {
