@@ -126,11 +126,12 @@ trap 'exit 129' HUP
 # HTTPS with the self-signed certificate kumod makes on first start (KUMO_TLS=off for plain HTTP).
 if [ "${KUMO_TLS:-on}" = off ]; then scheme=http; else scheme=https; fi
 ca=$KUMO_DATA_DIR/tls/kumod.crt
+curl_tls=()
+[ "$scheme" = https ] && curl_tls=(--cacert "${KUMO_TLS_CERT:-$ca}")
 ready=0
 for _ in $(seq 1 600); do
   if [ -f "$KUMO_DATA_DIR/credentials.json" ] &&
-    curl -fsS ${KUMO_TLS_CERT:+--cacert "$KUMO_TLS_CERT"} $([ "$scheme" = https ] && [ -z "${KUMO_TLS_CERT:-}" ] && echo --cacert "$ca") \
-      "$scheme://$KUMO_LISTEN/healthz" >/dev/null 2>&1; then
+    curl -fsS "${curl_tls[@]}" "$scheme://$KUMO_LISTEN/healthz" >/dev/null 2>&1; then
     ready=1
     break
   fi
