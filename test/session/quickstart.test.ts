@@ -24,6 +24,7 @@ let quickstart: ChildProcess | undefined;
 let printed = '';
 let stderr = '';
 let libvirtdBefore: string | undefined;
+const PREFIX = 'kumoqs-';
 
 function libvirtdPid(): string | undefined {
   if (!existsSync('/run/libvirtd.pid')) return undefined;
@@ -33,10 +34,32 @@ function libvirtdPid(): string | undefined {
 
 beforeAll(() => {
   libvirtdBefore = libvirtdPid();
+  // A crashed earlier run may have left its cloud's networks behind.
+  if (libvirtdBefore) removeLibvirtObjects();
 });
+
+/** Removes every libvirt object of this run's cloud (prefix kumoqs-) from the machine's libvirtd. */
+function removeLibvirtObjects(): void {
+  const virsh = (...args: string[]) =>
+    spawnSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' }).stdout ?? '';
+  const ours = (list: string) => list.split('\n').filter((n) => n.startsWith(PREFIX));
+  for (const d of ours(virsh('list', '--all', '--name'))) {
+    virsh('destroy', d);
+    virsh('undefine', d, '--nvram');
+  }
+  for (const n of ours(virsh('net-list', '--all', '--name'))) {
+    virsh('net-destroy', n);
+    virsh('net-undefine', n);
+  }
+  for (const p of ours(virsh('pool-list', '--all', '--name'))) {
+    virsh('pool-destroy', p);
+    virsh('pool-undefine', p);
+  }
+}
 
 afterAll(() => {
   if (quickstart?.exitCode === null) quickstart.kill('SIGKILL');
+  removeLibvirtObjects();
   // The libvirtd this run started (none was running before) goes with it, and so do its guests'
   // namespace, veth and route.
   const started = libvirtdPid();
@@ -86,7 +109,7 @@ test('the quickstart’s printed commands work exactly as printed, and kill stop
       KUMO_HOST_LINK: '169.254.78',
       KUMO_IMAGES: 'tiny',
       KUMO_LOG: join(work, 'kumod.log'),
-      KUMO_LIBVIRT_PREFIX: 'kumoqs-',
+      KUMO_LIBVIRT_PREFIX: PREFIX,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
