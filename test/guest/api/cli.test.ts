@@ -91,13 +91,9 @@ test('create --wait → ssh -- hostname → events → stop --wait → delete --
   const ip = /^Private IP:\s+(10\.236\.\d+\.\d+)$/m.exec(shown)?.[1];
   expect(ip).toBeDefined();
 
-  // The guest's SSH server starts shortly after `running`: retry a bounded number of times.
-  let ssh: Run = { status: null, stdout: '', stderr: '' };
-  for (let attempt = 0; attempt < 30; attempt++) {
-    ssh = kumoWithin(25_000, user, 'instance', 'ssh', id, '--key', key, '--', 'hostname');
-    if (ssh.status === 0) break;
-    await new Promise((r) => setTimeout(r, 3000));
-  }
+  // --wait means the guest is reachable: SSH works at once, no retries.
+  expect(created.stderr).toMatch(new RegExp(`^${id}: ssh answers on ${ip!.replace(/\./g, '\\.')}:22 `, 'm'));
+  const ssh = kumoWithin(25_000, user, 'instance', 'ssh', id, '--key', key, '--', 'hostname');
   expect(ssh).toMatchObject({ status: 0, stdout: 'cli-1\n' });
   // The host key is remembered under the instance id in Kumo's own known_hosts (possibly hashed).
   const knownHosts = join(home, '.kumo', 'known_hosts');
@@ -114,6 +110,14 @@ test('create --wait → ssh -- hostname → events → stop --wait → delete --
   expect(stopped).toMatchObject({ status: 0, stdout: `${id}\n` });
   expect(stopped.stderr).toMatch(new RegExp(`^${id}: stopping → stopped \\(\\d+\\.\\d s\\)$`, 'm'));
   expect(virsh('domstate', `${cloud.prefix}${id}`).trim()).toBe('shut off');
+
+  // After a stop and a start the guest keeps its SSH host key: the pinned key still matches.
+  ok(kumoWithin(200_000, user, 'instance', 'start', id, '--wait', '--timeout', '180'));
+  expect(kumoWithin(25_000, user, 'instance', 'ssh', id, '--key', key, '--', 'hostname')).toMatchObject({
+    status: 0,
+    stdout: 'cli-1\n',
+  });
+  ok(kumoWithin(150_000, user, 'instance', 'stop', id, '--wait', '--timeout', '120'));
 
   // A second stop is refused by the API: exit 1, the id and the API's message on stderr.
   const again = kumo(user, 'instance', 'stop', id);

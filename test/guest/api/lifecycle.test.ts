@@ -1,6 +1,7 @@
 // The main job end to end through the HTTP API and the typed client, with real guests on the test
 // namespace's libvirtd: create with a keypair, SSH in, stop, start, reboot, resize, rebuild, delete.
 import { jest } from '@jest/globals';
+import { expectJdShape } from '../../support/jd-shapes.js';
 import { newAccount } from '../../support/kumod.js';
 import type { KumoClient } from '@kumo/client';
 import {
@@ -48,7 +49,13 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   expect(first.instance.status).toBe('pending');
   await waitStatus(user, id, 'running', 120_000);
 
-  const { instance } = await user.describeInstance(id);
+  const described = await user.describeInstance(id);
+  // Every field has the JSON type JD's SDKs (and Terraform) decode into.
+  expectJdShape('vm.DescribeInstanceResult', described);
+  expectJdShape('vm.DescribeInstancesResult', await user.describeInstances({}));
+  expectJdShape('vm.DescribeInstanceStatusResult', await user.describeInstanceStatus({}));
+  expectJdShape('vm.DescribeImageResult', await user.describeImage(cloud.images.tiny));
+  const { instance } = described;
   expect(instance).toMatchObject({
     instanceId: id,
     instanceName: 'web-1',
