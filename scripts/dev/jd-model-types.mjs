@@ -29,7 +29,9 @@ function jsonType(goType, service) {
 
 const models = {};
 for (const service of SERVICES) {
-  for (const file of readdirSync(join(dir, service)).filter((f) => f.endsWith('.go')).sort()) {
+  for (const file of readdirSync(join(dir, service))
+    .filter((f) => f.endsWith('.go'))
+    .sort()) {
     const text = readFileSync(join(dir, service, file), 'utf8');
     for (const m of text.matchAll(/^type (\w+) struct \{([\s\S]*?)^\}/gm)) {
       const fields = {};

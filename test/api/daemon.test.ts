@@ -57,7 +57,7 @@ test('the embedded default: admin created once, 0600 credentials, data survives 
     expect(statSync(join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
     // The secret stays in the 0600 file: never on the terminal or in the log.
     expect(first.output()).not.toContain(creds.secretKey);
-    expect(first.output()).toContain(`credentials written to ${join(dataDir, "credentials.json")}`);
+    expect(first.output()).toContain(`credentials written to ${join(dataDir, 'credentials.json')}`);
     await first.admin().createKeypair('survivor');
   } finally {
     expect(await first.stop()).toBe(0);

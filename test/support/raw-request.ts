@@ -57,7 +57,14 @@ export function signedRaw(
   method: string,
   pathAndQuery: string,
   body: string | Buffer = '',
-  opts: { regionId?: string; extraHeaders?: Record<string, string> } = {},
+  opts: {
+    regionId?: string;
+    extraHeaders?: Record<string, string>;
+    /** The credential scope's service (default vm). */
+    service?: string;
+    /** Headers sent but left out of the signature. */
+    unsigned?: string[];
+  } = {},
 ): Promise<RawResponse> {
   const regionId = opts.regionId ?? 'local-1';
   const q = pathAndQuery.indexOf('?');
@@ -71,7 +78,10 @@ export function signedRaw(
     'x-jdcloud-nonce': randomUUID(),
     ...opts.extraHeaders,
   };
-  const signedHeaders = Object.keys(headers).sort();
+  const signedHeaders = Object.keys(headers)
+    .filter((h) => !opts.unsigned?.includes(h))
+    .sort();
+  const service = opts.service ?? 'vm';
   const signature = computeSignature({
     method,
     path,
@@ -82,10 +92,10 @@ export function signedRaw(
     secretKey: creds.secretKey,
     date,
     regionId,
-    service: 'vm',
+    service,
   });
   headers.authorization =
-    `JDCLOUD2-HMAC-SHA256 Credential=${creds.accessKey}/${date.slice(0, 8)}/${regionId}/vm/jdcloud2_request, ` +
+    `JDCLOUD2-HMAC-SHA256 Credential=${creds.accessKey}/${date.slice(0, 8)}/${regionId}/${service}/jdcloud2_request, ` +
     `SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   return sendRaw(endpoint, method, pathAndQuery, headers, body);
 }

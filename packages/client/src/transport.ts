@@ -2,7 +2,7 @@
 // It knows nothing about individual operations.
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { encodeQuery, signRequest } from '@kumo/contract';
+import { encodeQuery, serviceOfPath, signRequest } from '@kumo/contract';
 import { KumoApiError, KumoUnreachableError } from './errors.js';
 
 /** HTTP methods the JD API uses (contract §1.3). */
@@ -12,6 +12,8 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface RequestOptions {
   query?: object;
   body?: unknown;
+  /** The JD service the request belongs to (its credential scope): vm unless the path is vpc's or disk's. */
+  service?: string;
 }
 
 /** What a transport needs to sign and send. */
@@ -20,7 +22,7 @@ export interface TransportOptions {
   accessKey: string;
   secretKey: string;
   regionId: string;
-  /** Signing service name; 'vm' like the JD SDKs. */
+  /** Signing service name for every request; by default each path's own (vm, vpc or disk). */
   service?: string;
   timeoutMs?: number;
   userAgent?: string;
@@ -64,7 +66,7 @@ export class Transport {
       accessKey: this.opts.accessKey,
       secretKey: this.opts.secretKey,
       regionId: this.opts.regionId,
-      service: this.opts.service ?? 'vm',
+      service: options.service ?? this.opts.service ?? serviceOfPath(path),
     });
     // fetch sets Host from the URL itself; the signed value is that same url.host.
     delete headers.host;
@@ -97,7 +99,7 @@ function trustingFetch(caFile: string): typeof fetch {
   try {
     ca = readFileSync(caFile);
   } catch (e) {
-    throw new TypeError(`Cannot read the CA file ${caFile}: ${(e as Error).message}`);
+    throw new TypeError(`Cannot read the CA file ${caFile}: ${(e as Error).message}`, { cause: e });
   }
   const dispatcher = new Agent({ connect: { ca } });
   return ((input: URL, init?: RequestInit) =>

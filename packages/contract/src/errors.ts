@@ -52,7 +52,11 @@ export const Errors = {
   malformedJson: () => invalid('Malformed JSON body'),
   bodyTooLarge: (limitBytes: number) =>
     new ApiError(413, 'INVALID_ARGUMENT', `Request body larger than ${limitBytes} bytes`),
-  unsupportedMediaType: () => invalid('Content-Type must be application/json'),
+  unsupportedMediaType: (what: string) =>
+    new ApiError(415, 'INVALID_ARGUMENT', `Unsupported ${what}: send uncompressed application/json`),
+  requestTimeout: () => new ApiError(408, 'INVALID_ARGUMENT', 'The request body did not arrive in time'),
+  ambiguousEncoding: (where: string) =>
+    invalid(`Ambiguous encoding in the ${where}: send each character one way, as JD's SDKs do`),
   unknownFilter: (name: string) => invalid(`Unknown filter name '${name}'`),
   unsupportedFilterOperator: (name: string, op: string) =>
     invalid(`Filter '${name}' does not support operator '${op}'`),

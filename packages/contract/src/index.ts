@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './signing.js';
 export * from './query.js';
 export * from './wire.js';
+export * from './services.js';

@@ -25,7 +25,20 @@ export interface Config {
   instanceTypes: InstanceTypeSpec[];
   quotas: QuotaLimits;
   rateLimit: { perAccountPerMinute: number; perOperationPerMinute: number };
-  auth: { maxSkewSeconds: number };
+  auth: {
+    maxSkewSeconds: number;
+    /** Failed authentications per client address (and per access key) per minute before 429. */
+    failuresPerMinute: number;
+    /** Host header values (lower case, with port) requests may be signed for. */
+    publicHosts: ReadonlySet<string>;
+  };
+  /** Limits of the front door, enforced before any request is authenticated. */
+  frontDoor: {
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    headersTimeoutMs: number;
+    bodyTimeoutMs: number;
+  };
   maxBodyBytes: number;
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
@@ -88,6 +101,12 @@ export const CONFIG_VARIABLES = {
   KUMO_RATE_LIMIT_PER_MINUTE: '1000',
   KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100',
   KUMO_AUTH_MAX_SKEW_SECONDS: '300',
+  KUMO_AUTH_FAILURES_PER_MINUTE: '30',
+  KUMO_PUBLIC_HOSTS: '',
+  KUMO_MAX_CONNECTIONS: '2048',
+  KUMO_MAX_CONNECTIONS_PER_IP: '256',
+  KUMO_HEADERS_TIMEOUT_SECONDS: '5',
+  KUMO_BODY_TIMEOUT_SECONDS: '10',
   KUMO_MAX_BODY_BYTES: '262144',
   KUMO_LIBVIRT_PREFIX: 'kumo-',
   KUMO_SUBNET_BLOCK: '10.240',
@@ -171,9 +190,54 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       perAccountPerMinute: int('KUMO_RATE_LIMIT_PER_MINUTE', 1, 100_000_000),
       perOperationPerMinute: int('KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE', 1, 100_000_000),
     },
-    auth: { maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600) },
+    auth: {
+      maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600),
+      failuresPerMinute: int('KUMO_AUTH_FAILURES_PER_MINUTE', 1, 1_000_000),
+      publicHosts: publicHosts(get('KUMO_PUBLIC_HOSTS'), m[1] ?? m[2]!, Number(m[3])),
+    },
+    frontDoor: {
+      maxConnections: int('KUMO_MAX_CONNECTIONS', 1, 1_000_000),
+      maxConnectionsPerIp: int('KUMO_MAX_CONNECTIONS_PER_IP', 1, 1_000_000),
+      headersTimeoutMs: int('KUMO_HEADERS_TIMEOUT_SECONDS', 1, 600) * 1000,
+      bodyTimeoutMs: int('KUMO_BODY_TIMEOUT_SECONDS', 1, 3600) * 1000,
+    },
     maxBodyBytes: int('KUMO_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
   };
+}
+
+/**
+ * The Host values requests may be signed for: KUMO_PUBLIC_HOSTS (comma-separated names or
+ * name:port; a bare name means the listen port), else the listen address and, on loopback,
+ * localhost, 127.0.0.1 and [::1] with the listen port. A wildcard listen address without
+ * KUMO_PUBLIC_HOSTS cannot know its names: it is a configuration error.
+ */
+function publicHosts(raw: string, listenHost: string, port: number): ReadonlySet<string> {
+  const out = new Set<string>();
+  const add = (name: string) => {
+    out.add(`${name}:${port}`);
+    if (port === 443 || port === 80) out.add(name);
+  };
+  if (raw !== '') {
+    for (const item of raw.split(',').map((h) => h.trim().toLowerCase())) {
+      if (!/^(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(item)) {
+        throw new ConfigError(`KUMO_PUBLIC_HOSTS must list host names or host:port, got "${item}"`);
+      }
+      if (/:\d+$/.test(item) && !item.endsWith(']')) out.add(item);
+      else add(item);
+    }
+    return out;
+  }
+  const host = listenHost.includes(':') ? `[${listenHost.toLowerCase()}]` : listenHost.toLowerCase();
+  if (host === '0.0.0.0' || host === '[::]') {
+    throw new ConfigError(
+      'KUMO_PUBLIC_HOSTS must name the host names clients use when KUMO_LISTEN is a wildcard address',
+    );
+  }
+  add(host);
+  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') {
+    for (const h of ['127.0.0.1', 'localhost', '[::1]']) add(h);
+  }
+  return out;
 }
 
 function parseTls(get: (name: VariableName) => string): Config['tls'] {

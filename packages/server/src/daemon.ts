@@ -7,6 +7,7 @@ import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
+import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
 import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
@@ -66,15 +67,17 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       routes,
       log,
       db,
-      maxBodyBytes: config.maxBodyBytes,
+      body: { maxBytes: config.maxBodyBytes, timeoutMs: config.frontDoor.bodyTimeoutMs },
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
     });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
+      const s = tls
+        ? createHttpsServer({ ...SERVER_OPTIONS, cert: tls.cert, key: tls.key }, app)
+        : createHttpServer(SERVER_OPTIONS, app);
+      applyFrontDoor(s, config.frontDoor);
       s.once('error', reject);
       s.listen(config.listen.port, config.listen.host, () => resolve(s));
     });
-    server.keepAliveTimeout = 65_000;
     const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 

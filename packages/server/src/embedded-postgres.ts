@@ -78,6 +78,7 @@ export async function startEmbeddedPostgres(
       `embedded PostgreSQL in ${databaseDir} did not start on port ${listenPort}` +
         (cause ? `: ${cause}` : '') +
         (recent.length ? `\n${recent.join('\n')}` : ''),
+      { cause: err },
     );
   }
   const url = `postgres://kumo:${encodeURIComponent(password)}@127.0.0.1:${listenPort}/postgres`;

@@ -25,7 +25,7 @@ export function loadTlsIdentity(certFile: string, keyFile: string): TlsIdentity 
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`, { cause: err });
     }
   };
   const cert = read(certFile, 'certificate');
@@ -67,6 +67,7 @@ export function ensureSelfSigned(dataDir: string, listenHost: string): TlsIdenti
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
       throw new Error(
         `cannot make a self-signed TLS certificate with openssl: ${stderr || (err as Error).message}`,
+        { cause: err },
       );
     }
     // The directory is 0700 already; the key is also owner-only on its own.

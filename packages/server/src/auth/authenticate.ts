@@ -1,8 +1,37 @@
-// Verifies JDCLOUD2-HMAC-SHA256 signed requests and admits them past replay and rate-limit checks.
-// Knows nothing about HTTP frameworks: it gets the request's raw parts and returns the caller.
-import { Errors, computeSignature, parseAuthorization, signaturesEqual } from '@kumo/contract';
+// Verifies JDCLOUD2/3-HMAC-SHA256 signed requests in three stages, so that an unauthenticated caller
+// costs as little as possible: `preflight` checks the headers alone (shape, clock skew, region, the
+// signed Host, the access key's existence) before any body is read; `verify` checks the signature
+// over the body that was then read; `admit` applies replay protection and rate limits once the route
+// is known. Knows nothing about HTTP frameworks: it gets the request's raw parts.
+import {
+  Errors,
+  computeSignature,
+  parseAuthorization,
+  signaturesEqual,
+  type ParsedAuthorization,
+} from '@kumo/contract';
 import type { AccessKey, AccountsModel, RequestGuardsModel } from '@kumo/store';
 import type { Config } from '../config.js';
+import { FailureThrottle } from './failure-throttle.js';
+
+/** The headers of a request and where it came from, as received. */
+export interface RequestHead {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Region from the path, or undefined for admin paths. */
+  regionId: string | undefined;
+  /** The client's address, for throttling failed attempts. */
+  clientIp: string;
+}
+
+/** What preflight established: the parsed Authorization and the key it names. */
+export interface Preflight {
+  method: string;
+  auth: ParsedAuthorization;
+  date: string;
+  nonce: string;
+  key: AccessKey;
+}
 
 /** The parts of a request that the signature covers, exactly as received. */
 export interface SignedRequest {
@@ -11,91 +40,132 @@ export interface SignedRequest {
   rawQuery: string;
   headers: Record<string, string | string[] | undefined>;
   bodySha256Hex: string;
-  /** Region from the path, or undefined for admin paths. */
-  regionId: string | undefined;
-  operation: string;
 }
+
+/** What callers of a failed authentication are told: one message, so keys cannot be probed. */
+export const AUTH_FAILED = 'Signature does not match, or the access key is unknown or disabled';
 
 const DATE_SHAPE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const KEY_CACHE_MS = 10_000;
+const UNKNOWN_KEY_CACHE_MS = 2_000;
 const KEY_CACHE_MAX = 10_000;
 
 /** Authenticates requests for one kumod process. */
 export class Authenticator {
   // Access keys change rarely; a short cache keeps the hot path at one database round trip.
-  // Only known keys are cached, so a key created a moment ago is never refused from a stale miss.
   private readonly keyCache = new Map<string, { key: AccessKey; until: number }>();
+  // Unknown keys are remembered only briefly: a key created a moment ago must not stay refused.
+  private readonly unknownKeys = new Map<string, number>();
+  private readonly failures: FailureThrottle;
 
   constructor(
     private readonly accounts: AccountsModel,
     private readonly guards: RequestGuardsModel,
     private readonly cfg: Pick<Config, 'auth' | 'rateLimit'>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.failures = new FailureThrottle(cfg.auth.failuresPerMinute, now);
+  }
 
-  /** Returns the caller's access key, or throws UNAUTHENTICATED / RATE_LIMIT. */
-  async authenticate(req: SignedRequest): Promise<AccessKey> {
+  /** Header-only checks; throws UNAUTHENTICATED, or RATE_LIMIT for a caller that keeps failing. */
+  async preflight(req: RequestHead): Promise<Preflight> {
+    const ipSubject = `ip:${req.clientIp}`;
+    if (this.failures.blocked(ipSubject)) throw Errors.rateLimited('failed authentications');
     const header = single(req.headers.authorization);
     const auth = header ? parseAuthorization(header) : null;
-    if (!auth) throw Errors.unauthenticated('Missing or malformed Authorization header');
+    const fail = (why: string, keySubject?: string): never => {
+      this.failures.fail(ipSubject, ...(keySubject ? [keySubject] : []));
+      throw Errors.unauthenticated(why);
+    };
+    if (!auth) return fail('Missing or malformed Authorization header');
+    const keySubject = `key:${auth.accessKey}`;
+    if (this.failures.blocked(keySubject)) throw Errors.rateLimited('failed authentications');
 
     const date = single(req.headers['x-jdcloud-date']);
     const m = date ? DATE_SHAPE.exec(date) : null;
-    if (!date || !m) throw Errors.unauthenticated('Missing or malformed x-jdcloud-date header');
+    if (!date || !m) return fail('Missing or malformed x-jdcloud-date header', keySubject);
     const signedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
     if (Number.isNaN(signedAt) || Math.abs(this.now() - signedAt) > this.cfg.auth.maxSkewSeconds * 1000) {
-      throw Errors.unauthenticated('Request date is outside the allowed clock skew');
+      return fail('Request date is outside the allowed clock skew', keySubject);
     }
     if (auth.credentialDate !== date.slice(0, 8)) {
-      throw Errors.unauthenticated('Credential date does not match x-jdcloud-date');
+      return fail('Credential date does not match x-jdcloud-date', keySubject);
     }
     const nonce = single(req.headers['x-jdcloud-nonce']);
-    if (!nonce || nonce.length > 128)
-      throw Errors.unauthenticated('Missing or malformed x-jdcloud-nonce header');
+    if (!nonce || nonce.length > 128) return fail('Missing or malformed x-jdcloud-nonce header', keySubject);
     if (req.regionId !== undefined && auth.regionId !== req.regionId) {
-      throw Errors.unauthenticated('Credential region does not match the request region');
+      return fail('Credential region does not match the request region', keySubject);
+    }
+    // The date is part of every string to sign; the host must be signed too, and be one of ours,
+    // so a request signed for another endpoint cannot be replayed here.
+    if (!auth.signedHeaders.includes('host')) return fail('The host header must be signed', keySubject);
+    const host = single(req.headers.host)?.toLowerCase();
+    if (!host || !this.cfg.auth.publicHosts.has(host)) {
+      return fail('The request is signed for another host', keySubject);
     }
 
     const key = await this.lookup(auth.accessKey);
-    if (!key) throw Errors.unauthenticated('Unknown or disabled access key');
+    if (!key) return fail(AUTH_FAILED, keySubject);
+    return { method: req.method, auth, date, nonce, key };
+  }
+
+  /** Checks the signature over the received body; throws UNAUTHENTICATED. */
+  verify(pre: Preflight, req: SignedRequest, clientIp: string): void {
     const expected = computeSignature({
       method: req.method,
       path: req.rawPath,
       query: req.rawQuery,
       headers: req.headers,
-      signedHeaders: auth.signedHeaders,
-      algorithm: auth.algorithm,
+      signedHeaders: pre.auth.signedHeaders,
+      algorithm: pre.auth.algorithm,
       bodySha256Hex: req.bodySha256Hex,
-      secretKey: key.secretKey,
-      date,
-      regionId: auth.regionId,
-      service: auth.service,
+      secretKey: pre.key.secretKey,
+      date: pre.date,
+      regionId: pre.auth.regionId,
+      service: pre.auth.service,
     });
-    if (!signaturesEqual(expected, auth.signature)) throw Errors.unauthenticated('Signature does not match');
+    if (!signaturesEqual(expected, pre.auth.signature)) {
+      this.failures.fail(`ip:${clientIp}`, `key:${pre.auth.accessKey}`);
+      throw Errors.unauthenticated(AUTH_FAILED);
+    }
+  }
 
+  /** Replay protection and rate limits for an operation of `service`; throws 401 or 429. */
+  async admit(pre: Preflight, operation: string, service: string): Promise<void> {
+    // The credential scope names the service the signer meant (vm, vpc, disk): a signature for one
+    // service is not accepted by another's operations.
+    if (pre.auth.service !== service) {
+      throw Errors.unauthenticated(`The credential scope names service '${pre.auth.service.slice(0, 32)}'`);
+    }
     const admission = await this.guards.admit({
-      accessKey: key.accessKey,
-      nonce: replayKey(req.method, auth.signedHeaders, nonce, auth.signature),
+      accessKey: pre.key.accessKey,
+      nonce: replayKey(pre),
       // A nonce must be remembered for as long as its date could still pass the skew check.
       nonceTtlSeconds: this.cfg.auth.maxSkewSeconds * 2,
       windowSeconds: 60,
       buckets: [
-        { key: `acct:${key.account.id}`, limit: this.cfg.rateLimit.perAccountPerMinute },
-        { key: `op:${key.account.id}:${req.operation}`, limit: this.cfg.rateLimit.perOperationPerMinute },
+        { key: `acct:${pre.key.account.id}`, limit: this.cfg.rateLimit.perAccountPerMinute },
+        { key: `op:${pre.key.account.id}:${operation}`, limit: this.cfg.rateLimit.perOperationPerMinute },
       ],
     });
     if (admission.replayed) throw Errors.unauthenticated('Nonce already used');
     if (admission.exceededBucket?.startsWith('acct:')) throw Errors.rateLimited('all operations');
-    if (admission.exceededBucket) throw Errors.rateLimited(req.operation);
-    return key;
+    if (admission.exceededBucket) throw Errors.rateLimited(operation);
   }
 
   private async lookup(accessKey: string): Promise<AccessKey | undefined> {
     const t = this.now();
     const hit = this.keyCache.get(accessKey);
     if (hit && hit.until > t) return hit.key;
+    const unknownUntil = this.unknownKeys.get(accessKey);
+    if (unknownUntil !== undefined && unknownUntil > t) return undefined;
     const key = await this.accounts.findAccessKey(accessKey);
-    if (!key) return undefined;
+    if (!key) {
+      if (this.unknownKeys.size >= KEY_CACHE_MAX) this.unknownKeys.clear();
+      this.unknownKeys.set(accessKey, t + UNKNOWN_KEY_CACHE_MS);
+      return undefined;
+    }
+    this.unknownKeys.delete(accessKey);
     if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
     this.keyCache.set(accessKey, { key, until: t + KEY_CACHE_MS });
     return key;
@@ -109,9 +179,9 @@ export class Authenticator {
  * signature (the date is signed, so two identical calls within one second count as a replay),
  * while reads, which a replay cannot use to change anything, accept the unsigned nonce.
  */
-function replayKey(method: string, signedHeaders: string[], nonce: string, signature: string): string {
-  if (signedHeaders.includes('x-jdcloud-nonce')) return nonce;
-  return method === 'GET' ? `unsigned:${nonce}` : `sig:${signature}`;
+function replayKey(pre: Preflight): string {
+  if (pre.auth.signedHeaders.includes('x-jdcloud-nonce')) return pre.nonce;
+  return pre.method === 'GET' ? `unsigned:${pre.nonce}` : `sig:${pre.auth.signature}`;
 }
 
 function single(v: string | string[] | undefined): string | undefined {

@@ -2,13 +2,14 @@
 // one place where errors become HTTP responses.
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError, Errors, sha256Hex } from '@kumo/contract';
+import { ApiError, Errors, serviceOfPath, sha256Hex } from '@kumo/contract';
 import type { Database } from '@kumo/store';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { decodeRequestQuery, parseJsonBody, validateBody } from './params.js';
 import type { Route } from './route.js';
 import { Router } from './router.js';
+import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
 
 /** What the app needs from its surroundings. */
 export interface AppOptions {
@@ -16,7 +17,8 @@ export interface AppOptions {
   routes: readonly Route[];
   log: Logger;
   db: Database;
-  maxBodyBytes: number;
+  /** Size and time limits of request bodies. */
+  body: BodyLimits;
   /** Whether a region id is served by this control plane. */
   knownRegion(regionId: string): boolean;
 }
@@ -61,29 +63,37 @@ export function createApp(opts: AppOptions): express.Express {
     res.json({ status: 'ok' });
   });
 
-  // Raw bytes for every request: the signature covers the exact body, so it is hashed before parsing.
-  app.use(express.raw({ type: () => true, limit: opts.maxBodyBytes }));
-
+  // One handler per API request, in the order that keeps unauthenticated callers cheap: checks on
+  // the headers alone (no body read, no route revealed), then the bounded body, the signature, the
+  // route (404 only for authenticated callers), replay and rate limits, validation, the operation.
   app.use(async (req: Request, res: Response) => {
     const requestId = res.locals.requestId as string;
     const q = req.originalUrl.indexOf('?');
     const rawPath = q < 0 ? req.originalUrl : req.originalUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : req.originalUrl.slice(q + 1);
+    const clientIp = req.socket.remoteAddress ?? 'unknown';
+    const auth = opts.services.authenticator;
+
+    const pre = await auth.preflight({
+      method: req.method,
+      headers: req.headers,
+      regionId: regionOfPath(rawPath),
+      clientIp,
+    });
+    rejectAmbiguous(rawPath, rawQuery);
+    checkBodyHeaders(req, opts.body);
+    const raw = await readBody(req, opts.body);
+    auth.verify(
+      pre,
+      { method: req.method, rawPath, rawQuery, headers: req.headers, bodySha256Hex: sha256Hex(raw) },
+      clientIp,
+    );
+
     const { route, params } = router.match(req.method, rawPath);
     res.locals.operation = route.operation;
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-
-    const key = await opts.services.authenticator.authenticate({
-      method: req.method,
-      rawPath,
-      rawQuery,
-      headers: req.headers,
-      bodySha256Hex: sha256Hex(raw),
-      regionId: params.regionId,
-      operation: route.operation,
-    });
-    res.locals.accountId = key.account.id;
-    if (route.admin && !key.account.isAdmin) throw Errors.adminOnly();
+    res.locals.accountId = pre.key.account.id;
+    await auth.admit(pre, route.operation, serviceOfPath(route.path));
+    if (route.admin && !pre.key.account.isAdmin) throw Errors.adminOnly();
     if (params.regionId !== undefined && !opts.knownRegion(params.regionId)) {
       throw Errors.unknownRegion(params.regionId.slice(0, 64));
     }
@@ -93,8 +103,8 @@ export function createApp(opts: AppOptions): express.Express {
     const body = route.body ? validateBody(route.body, parsedBody) : parsedBody;
     const result = await route.handle({
       requestId,
-      account: key.account,
-      accessKey: key.accessKey,
+      account: pre.key.account,
+      accessKey: pre.key.accessKey,
       regionId: params.regionId ?? '',
       params,
       query,
@@ -104,14 +114,44 @@ export function createApp(opts: AppOptions): express.Express {
     res.json(result === undefined ? { requestId } : { requestId, result });
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = res.locals.requestId as string;
-    const apiError = toApiError(err, opts.maxBodyBytes);
+    // A body that was refused unread is never drained: the connection ends with the answer.
+    if (!req.complete) {
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.socket.destroy());
+    }
+    const apiError = toApiError(err, opts.body.maxBytes);
     if (apiError.status === 'INTERNAL') opts.log.error({ err, requestId }, 'request failed');
     res.status(apiError.code).json({ requestId, error: apiError.toBody() });
   });
 
   return app;
+}
+
+/** The region of a `/v1/regions/{regionId}/…` path, before routing (undefined elsewhere). */
+function regionOfPath(rawPath: string): string | undefined {
+  const m = /^\/v1\/regions\/([^/?]+)/.exec(rawPath);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return m[1];
+  }
+}
+
+/**
+ * Refuses what would let the signed text and the routed request differ: an encoded '/' or '\\' in
+ * the path (signers decode it, the router splits on '/' first), and query pieces without '=' or
+ * with an empty name (JD's JDCLOUD3 signer leaves them out of what it signs).
+ */
+function rejectAmbiguous(rawPath: string, rawQuery: string): void {
+  if (/%2f|%5c/i.test(rawPath)) throw Errors.ambiguousEncoding('path');
+  for (const piece of rawQuery.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    if (eq <= 0) throw Errors.ambiguousEncoding('query');
+  }
 }
 
 function toApiError(err: unknown, maxBodyBytes: number): ApiError {

@@ -9,7 +9,9 @@ export type DecodedQuery = { [key: string]: DecodedQueryValue };
 /** Decodes a raw query string, turning encoding abuse into INVALID_ARGUMENT. */
 export function decodeRequestQuery(raw: string): DecodedQuery {
   try {
-    return decodeQueryString(raw);
+    const query = decodeQueryString(raw);
+    rejectNul(query, 'query');
+    return query;
   } catch (err) {
     if (err instanceof QueryEncodingError) throw Errors.invalidParameter('query', err.message);
     throw err;
@@ -108,7 +110,25 @@ export function parseJsonBody(raw: Buffer): Record<string, unknown> {
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw Errors.invalidParameter('body', 'must be a JSON object');
+  rejectNul(value, 'body');
   return value as Record<string, unknown>;
+}
+
+/**
+ * Refuses NUL characters anywhere in a decoded value (keys too): no JD field can hold one, and
+ * PostgreSQL text cannot store one, so they are stopped at the boundary with a 400.
+ */
+export function rejectNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw Errors.invalidParameter(path, 'must not contain NUL characters');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => rejectNul(v, `${path}.${i + 1}`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) throw Errors.invalidParameter(path, 'must not contain NUL characters');
+      rejectNul(v, path === 'body' ? k : `${path}.${k}`);
+    }
+  }
 }
 
 type ZodDefLike = {
