@@ -19,10 +19,9 @@ function golden(name: string, actual: string): void {
 const names = {
   domain: 'kumo-i-0abc123',
   network: 'subnet-1',
+  libvirtNetwork: 'kumo-net-subnet-1',
   rootVolume: 'kumo-i-0abc123-root.qcow2',
   seedVolume: 'kumo-i-0abc123-seed.iso',
-  nicKind: 'network' as const,
-  nicSource: 'kumo-net-subnet-1',
 };
 const paths = {
   rootDisk: '/var/lib/kumo/pool/kumo-i-0abc123-root.qcow2',

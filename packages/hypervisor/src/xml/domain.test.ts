@@ -8,10 +8,9 @@ import { parseXml } from './tree.js';
 const names = {
   domain: 'kumo-x',
   network: 'n',
+  libvirtNetwork: 'kumo-net-n',
   rootVolume: 'r',
   seedVolume: 's',
-  nicKind: 'network' as const,
-  nicSource: 'kumo-net-n',
 };
 const paths = { rootDisk: '/p/r', seed: '/p/s', kernel: '/p/k', initrd: '/p/i' };
 
