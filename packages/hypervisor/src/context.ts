@@ -39,6 +39,43 @@ export class KeyedLock {
   }
 }
 
+/**
+ * Runs one named step: the fault hook first, then `fn`; whatever it throws comes out as a
+ * HypervisorError naming the step (with `code` for errors that are not libvirt's own). `onStep`
+ * hears the step's duration whether it succeeded or not.
+ */
+export async function runStep<T>(
+  hooks: StepHooks,
+  name: string,
+  fn: () => Promise<T>,
+  code?: HypervisorErrorCode,
+): Promise<T> {
+  const t0 = performance.now();
+  try {
+    if (hooks.faultInjector) await hooks.faultInjector(name);
+    return await fn();
+  } catch (err) {
+    throw translate(err, name, code);
+  } finally {
+    hooks.onStep?.(name, performance.now() - t0);
+  }
+}
+
+/**
+ * Undoes what `r` registered unless the operation succeeded, and logs each undo step that failed:
+ * such a failure leaves an object behind that the operator (or a re-run) has to clean up.
+ */
+export async function settle(
+  r: Reverter,
+  log: Logger,
+  operation: string,
+  fields: Record<string, unknown> = {},
+): Promise<void> {
+  await r.fail();
+  for (const err of r.undoErrors)
+    log.warn({ ...fields, operation, err }, 'undo step failed; the host may keep a leftover object');
+}
+
 /** One connected host as its modules see it. */
 export class HostContext {
   private readonly lock = new KeyedLock();
@@ -57,29 +94,13 @@ export class HostContext {
     return this.lock.run(key, fn);
   }
 
-  /**
-   * Runs one named step: the fault hook first, then `fn`; whatever it throws comes out as a
-   * HypervisorError naming the step (with `code` for errors that are not libvirt's own).
-   */
-  async step<T>(name: string, fn: () => Promise<T>, code?: HypervisorErrorCode): Promise<T> {
-    const t0 = performance.now();
-    try {
-      if (this.hooks.faultInjector) await this.hooks.faultInjector(name);
-      return await fn();
-    } catch (err) {
-      throw translate(err, name, code);
-    } finally {
-      this.hooks.onStep?.(name, performance.now() - t0);
-    }
+  /** Runs one named step with this host's hooks (see runStep). */
+  step<T>(name: string, fn: () => Promise<T>, code?: HypervisorErrorCode): Promise<T> {
+    return runStep(this.hooks, name, fn, code);
   }
 
-  /**
-   * Undoes what `r` registered unless the operation succeeded, and logs each undo step that failed:
-   * such a failure leaves an object behind that the operator (or a re-run) has to clean up.
-   */
-  async settle(r: Reverter, operation: string, fields: Record<string, unknown> = {}): Promise<void> {
-    await r.fail();
-    for (const err of r.undoErrors)
-      this.log.warn({ ...fields, operation, err }, 'undo step failed; the host may keep a leftover object');
+  /** Undoes what `r` registered unless the operation succeeded (see settle). */
+  settle(r: Reverter, operation: string, fields: Record<string, unknown> = {}): Promise<void> {
+    return settle(r, this.log, operation, fields);
   }
 }

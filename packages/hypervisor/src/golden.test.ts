@@ -1,5 +1,6 @@
 // Golden tests: the designed domain XML, network XML and seed files compared with literal files in
 // src/golden/ (regenerate with UPDATE_GOLDEN=1 after an intended change, and review the diff).
+import { expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { designDomain } from './designer.js';

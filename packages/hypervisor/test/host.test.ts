@@ -1,7 +1,7 @@
 // Host against the real libvirtd, without booting to SSH: images, overlays, networks, destroy, and
 // failure injection at every spawn step leaving the host exactly as before.
 import { existsSync } from 'node:fs';
-import { jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { HypervisorError, type InstanceSpec } from '@kumo/hypervisor';
 import { LibvirtClient } from '@kumo/libvirt';
 import { probeBoots } from '../src/probe.js';

@@ -1,4 +1,5 @@
 // Unit tests of the domain XML model: round trips, escaping, and reading libvirt's own output.
+import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { designDomain } from '../designer.js';
 import { testProfile, testSpec } from '../testing.js';

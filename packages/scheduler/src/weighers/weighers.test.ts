@@ -1,4 +1,5 @@
 // Unit tests of the weighers: Nova-style min-max normalisation and spread/pack as mirror images.
+import { describe, expect, it } from '@jest/globals';
 import { host } from '../testing.js';
 import { headroom, normalise } from './headroom.js';
 import { packWeigher } from './pack.js';
