@@ -5,6 +5,7 @@ import {
   checkRootDisk,
   designDomain,
   designNetwork,
+  designProbeDomain,
   designProfile,
   designRebuild,
   designResize,
@@ -15,6 +16,7 @@ import {
   type DomainPaths,
 } from './designer.js';
 import { isHypervisorError } from './errors.js';
+import { domainToXml } from './xml/domain.js';
 import type { InstanceSpec } from './spec.js';
 import { testProfile, testSpec } from './testing.js';
 
@@ -223,5 +225,26 @@ describe('designNetwork', () => {
     expect(thrown(() => designNetwork({ name: 'x', mode: 'nat', gateway: '10.0.0.1' }, n))).toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+  });
+});
+
+describe('designProbeDomain', () => {
+  it('is a minimal legacy-BIOS guest that ends, rather than restarts, on its deliberate reset', () => {
+    const d = designProbeDomain('kvm', 'kumo-kvm-probe', '/pool/kumo-kvm-probe.raw');
+    expect(d).toMatchObject({ type: 'kvm', name: 'kumo-kvm-probe', memoryKiB: 32768, vcpus: 1 });
+    expect(d.os).toEqual({ arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] });
+    expect([d.onPoweroff, d.onReboot, d.onCrash]).toEqual(['destroy', 'destroy', 'destroy']);
+    expect(d.disks).toEqual([
+      {
+        path: '/pool/kumo-kvm-probe.raw',
+        format: 'raw',
+        target: 'hda',
+        bus: 'ide',
+        device: 'disk',
+        readOnly: false,
+      },
+    ]);
+    expect([d.interfaces, d.serials, d.graphics]).toEqual([[], [], []]);
+    expect(domainToXml(d)).toContain('<on_reboot>destroy</on_reboot>');
   });
 });

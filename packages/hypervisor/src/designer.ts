@@ -173,6 +173,32 @@ export function checkRootDisk(spec: InstanceSpec): void {
     );
 }
 
+/**
+ * The accelerator probe's transient guest: 32 MiB, one vCPU, the probe disk on IDE under the legacy
+ * `pc` machine (SeaBIOS boots it without any driver), no devices beyond it, and every exit — reset
+ * included — destroying the domain, so "the domain is gone" means "the guest ran to its reset".
+ */
+export function designProbeDomain(virtType: 'kvm' | 'qemu', name: string, diskPath: string): DomainConfig {
+  return {
+    type: virtType,
+    name,
+    memoryKiB: 32 * 1024,
+    vcpus: 1,
+    os: { arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] },
+    features: [],
+    clockOffset: 'utc',
+    onPoweroff: 'destroy',
+    onReboot: 'destroy',
+    onCrash: 'destroy',
+    disks: [{ path: diskPath, format: 'raw', target: 'hda', bus: 'ide', device: 'disk', readOnly: false }],
+    interfaces: [],
+    serials: [],
+    graphics: [],
+    rng: false,
+    balloon: false,
+  };
+}
+
 /** The root volume of an instance: a thin qcow2 overlay on the image's base, so a boot is O(1). */
 export function designRootVolume(name: string, basePath: string, bytes: number): VolumeConfig {
   return { name, capacityBytes: bytes, format: 'qcow2', backing: { path: basePath, format: 'qcow2' } };

@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import { DomainCreateFlags, DomainState, isNotFound, type LibvirtClient } from '@kumo/libvirt';
 import { silentLogger, type Logger } from './log.js';
+import { designProbeDomain } from './designer.js';
 import { domainToXml } from './xml/domain.js';
 import { volumeToXml } from './xml/volume.js';
 
@@ -17,6 +18,9 @@ function probeDisk(): Buffer {
   b[511] = 0xaa;
   return b;
 }
+
+// How often the probe polls the probe guest's state.
+const PROBE_POLL_MS = 200;
 
 /**
  * Returns 'kvm' when libvirt offers KVM and a probe guest boots under it, otherwise 'qemu'. The
@@ -71,33 +75,7 @@ export async function probeBoots(
       volumeToXml({ name: volName, capacityBytes: disk.length, format: 'raw' }),
     );
     await lv.storageVolUpload(vol, Readable.from([disk]));
-    const xml = domainToXml({
-      type: virtType,
-      name: domName,
-      memoryKiB: 32 * 1024,
-      vcpus: 1,
-      os: { arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] },
-      features: [],
-      clockOffset: 'utc',
-      onPoweroff: 'destroy',
-      onReboot: 'destroy',
-      onCrash: 'destroy',
-      disks: [
-        {
-          path: await lv.storageVolGetPath(vol),
-          format: 'raw',
-          target: 'hda',
-          bus: 'ide',
-          device: 'disk',
-          readOnly: false,
-        },
-      ],
-      interfaces: [],
-      serials: [],
-      graphics: [],
-      rng: false,
-      balloon: false,
-    });
+    const xml = domainToXml(designProbeDomain(virtType, domName, await lv.storageVolGetPath(vol)));
     const dom = await lv.domainCreateXml(xml, DomainCreateFlags.NONE);
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
@@ -109,7 +87,7 @@ export async function probeBoots(
         if (isNotFound(err)) return true; // transient domain gone: it reset and was destroyed
         throw err;
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, PROBE_POLL_MS));
     }
     await lv.domainDestroy(dom).catch(() => undefined);
     return false;
