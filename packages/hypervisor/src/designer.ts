@@ -1,7 +1,13 @@
-// The domain designer: turns an instance spec plus the host's profile into a DomainConfig. All policy
-// about machine type, buses, CPU model, consoles and boot mode lives here; it performs no I/O.
-import type { CpuConfig, DomainConfig } from './xml/domain.js';
-import type { InstanceSpec } from './spec.js';
+// The designer: every decision about what a guest and the host objects it uses look like — host
+// profile defaults, machine type, buses, CPU model, consoles, boot mode, the root overlay, what a
+// resize or rebuild changes, the libvirt network of a subnet. Pure: specs and facts in, configs out;
+// it performs no I/O, and Host code only applies what it returns.
+import { HypervisorError } from './errors.js';
+import type { ImageBoot } from './image.js';
+import type { InstanceSpec, InstanceType, NetworkSpec } from './spec.js';
+import type { CpuConfig, DomainConfig, KumoMetadata, OsConfig } from './xml/domain.js';
+import type { NetworkConfig } from './xml/network.js';
+import type { VolumeConfig } from './xml/volume.js';
 
 /** Per-host facts and settings the designer needs. */
 export interface HostProfile {
@@ -16,6 +22,13 @@ export interface HostProfile {
   nestedFeature: 'vmx' | 'svm';
 }
 
+/** What an operator may set per host; anything left out gets the designer's default. */
+export interface ProfileSettings {
+  machine?: string;
+  vncListen?: string;
+  consoleLogDir?: string;
+}
+
 /** Where the instance's volumes and boot files live on the host, resolved by the Host. */
 export interface DomainPaths {
   rootDisk: string;
@@ -27,12 +40,36 @@ export interface DomainPaths {
 /** Names the Host chose for the instance's libvirt objects. */
 export interface DomainNames {
   domain: string;
+  /** The Kumo network of the NIC, recorded in the domain's metadata. */
   network: string;
+  /** The libvirt network the NIC is plugged into. */
+  libvirtNetwork: string;
   rootVolume: string;
   seedVolume: string;
-  /** The libvirt network's name, or the host bridge for bridged networks. */
-  nicSource: string;
-  nicKind: 'network' | 'bridge';
+}
+
+/** Guest device of the root disk; the seed is the next one. Rebuild finds the disks by these. */
+export const ROOT_DISK_TARGET = 'vda';
+/** Guest device of the NoCloud seed disk. */
+export const SEED_DISK_TARGET = 'vdb';
+
+/**
+ * The profile of a host from what it reported: the accelerator it can run guests under and its
+ * capabilities XML (whose CPU vendor decides the nested virtualization extension), plus settings.
+ */
+export function designProfile(
+  accelerator: HostProfile['accelerator'],
+  capabilitiesXml: string,
+  settings: ProfileSettings = {},
+): HostProfile {
+  return {
+    accelerator,
+    machine: settings.machine ?? 'q35',
+    // Loopback unless told otherwise: a VNC console is reached through a proxy, never directly.
+    vncListen: settings.vncListen ?? '127.0.0.1',
+    consoleLogDir: settings.consoleLogDir ?? '/var/log/libvirt/qemu',
+    nestedFeature: /<vendor>AMD<\/vendor>/.test(capabilitiesXml) ? 'svm' : 'vmx',
+  };
 }
 
 /** The CPU element for an instance type on this host (none: the hypervisor default). */
@@ -48,6 +85,21 @@ export function designCpu(profile: HostProfile, nested: boolean): CpuConfig | un
   return { mode: 'custom', model: 'qemu64', features: [{ policy: 'require', name: 'svm' }] };
 }
 
+// The boot block for an image: direct kernel boot with Kumo's kernel, initrd and command line, or the
+// image's own bootloader from the root disk. `base` carries the architecture and machine type.
+function designOs(base: Pick<OsConfig, 'arch' | 'machine'>, boot: ImageBoot, paths: DomainPaths): OsConfig {
+  if (boot.mode === 'firmware') return { arch: base.arch, machine: base.machine, bootDevices: ['hd'] };
+  if (!paths.kernel) throw new HypervisorError('IMAGE_NOT_FOUND', 'direct boot needs the image kernel');
+  return {
+    arch: base.arch,
+    machine: base.machine,
+    kernel: paths.kernel,
+    ...(paths.initrd ? { initrd: paths.initrd } : {}),
+    cmdline: boot.cmdline,
+    bootDevices: [],
+  };
+}
+
 /** Designs the domain for an instance. */
 export function designDomain(
   spec: InstanceSpec,
@@ -55,7 +107,6 @@ export function designDomain(
   names: DomainNames,
   paths: DomainPaths,
 ): DomainConfig {
-  const direct = spec.image.boot.mode === 'direct';
   const d: DomainConfig = {
     type: profile.accelerator,
     name: names.domain,
@@ -71,11 +122,7 @@ export function designDomain(
     },
     memoryKiB: spec.type.memoryMiB * 1024,
     vcpus: spec.type.vcpus,
-    os: {
-      arch: 'x86_64',
-      machine: profile.machine,
-      bootDevices: direct ? [] : ['hd'],
-    },
+    os: designOs({ arch: 'x86_64', machine: profile.machine }, spec.image.boot, paths),
     features: ['acpi', 'apic'],
     clockOffset: 'utc',
     onPoweroff: 'destroy',
@@ -85,16 +132,23 @@ export function designDomain(
       {
         path: paths.rootDisk,
         format: 'qcow2',
-        target: 'vda',
+        target: ROOT_DISK_TARGET,
         bus: 'virtio',
         device: 'disk',
         readOnly: false,
         serial: spec.id,
       },
       // The seed is a virtio disk, not a cdrom: cloud kernels often lack SATA/AHCI drivers.
-      { path: paths.seed, format: 'raw', target: 'vdb', bus: 'virtio', device: 'disk', readOnly: true },
+      {
+        path: paths.seed,
+        format: 'raw',
+        target: SEED_DISK_TARGET,
+        bus: 'virtio',
+        device: 'disk',
+        readOnly: true,
+      },
     ],
-    interfaces: [{ kind: names.nicKind, source: names.nicSource, mac: spec.nic.mac, model: 'virtio' }],
+    interfaces: [{ kind: 'network', source: names.libvirtNetwork, mac: spec.nic.mac, model: 'virtio' }],
     serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.console.log` }],
     graphics: [
       spec.vncPassword !== undefined
@@ -104,13 +158,127 @@ export function designDomain(
     rng: true,
     balloon: false,
   };
-  if (direct) {
-    if (!paths.kernel) throw new Error('direct boot needs a kernel');
-    d.os.kernel = paths.kernel;
-    if (paths.initrd) d.os.initrd = paths.initrd;
-    d.os.cmdline = spec.image.boot.mode === 'direct' ? spec.image.boot.cmdline : '';
-  }
   const cpu = designCpu(profile, spec.type.nested === true);
   if (cpu) d.cpu = cpu;
   return d;
+}
+
+/** Refuses a spec whose root disk is smaller than its image needs. */
+export function checkRootDisk(spec: InstanceSpec): void {
+  if (spec.rootDiskBytes < spec.image.minDiskBytes)
+    throw new HypervisorError(
+      'INVALID_ARGUMENT',
+      `root disk smaller than the image's ${spec.image.minDiskBytes} bytes`,
+      'validate',
+    );
+}
+
+/**
+ * The accelerator probe's transient guest: 32 MiB, one vCPU, the probe disk on IDE under the legacy
+ * `pc` machine (SeaBIOS boots it without any driver), no devices beyond it, and every exit — reset
+ * included — destroying the domain, so "the domain is gone" means "the guest ran to its reset".
+ */
+export function designProbeDomain(virtType: 'kvm' | 'qemu', name: string, diskPath: string): DomainConfig {
+  return {
+    type: virtType,
+    name,
+    memoryKiB: 32 * 1024,
+    vcpus: 1,
+    os: { arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] },
+    features: [],
+    clockOffset: 'utc',
+    onPoweroff: 'destroy',
+    onReboot: 'destroy',
+    onCrash: 'destroy',
+    disks: [{ path: diskPath, format: 'raw', target: 'hda', bus: 'ide', device: 'disk', readOnly: false }],
+    interfaces: [],
+    serials: [],
+    graphics: [],
+    rng: false,
+    balloon: false,
+  };
+}
+
+/** The root volume of an instance: a thin qcow2 overlay on the image's base, so a boot is O(1). */
+export function designRootVolume(name: string, basePath: string, bytes: number): VolumeConfig {
+  return { name, capacityBytes: bytes, format: 'qcow2', backing: { path: basePath, format: 'qcow2' } };
+}
+
+/** A stopped instance's definition with new vCPUs, memory and CPU element; everything else kept. */
+export function designResize(cfg: DomainConfig, profile: HostProfile, type: InstanceType): DomainConfig {
+  const next = structuredClone(cfg);
+  next.vcpus = type.vcpus;
+  next.memoryKiB = type.memoryMiB * 1024;
+  const cpu = designCpu(profile, type.nested === true);
+  if (cpu) next.cpu = cpu;
+  else delete next.cpu;
+  return next;
+}
+
+/**
+ * The Kumo metadata of an instance about to be rebuilt from `spec`. A rebuild keeps the instance's
+ * network identity, so a spec with another MAC, IP or network is refused, as is a domain Kumo did
+ * not define (no metadata).
+ */
+export function rebuildIdentity(cfg: DomainConfig, spec: InstanceSpec): KumoMetadata {
+  const meta = cfg.metadata;
+  if (!meta) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} has no Kumo metadata`);
+  if (meta.mac !== spec.nic.mac || meta.ip !== spec.nic.ip || meta.network !== spec.nic.network)
+    throw new HypervisorError('INVALID_ARGUMENT', 'rebuild keeps the network identity (MAC, IP, network)');
+  return meta;
+}
+
+/**
+ * Size of the new root disk of a rebuild: the size the instance has now (which may be larger than the
+ * spec asks, after an operator grew it), or the spec's when its old root volume is already gone.
+ */
+export function rebuildRootBytes(currentBytes: number | undefined, spec: InstanceSpec): number {
+  return currentBytes ?? spec.rootDiskBytes;
+}
+
+/**
+ * The definition after rebuilding an instance from `spec.image` onto new root and seed volumes:
+ * same domain, hardware and NIC; new disk paths, metadata and boot block.
+ */
+export function designRebuild(
+  old: DomainConfig,
+  spec: InstanceSpec,
+  volumes: { rootVolume: string; seedVolume: string },
+  paths: DomainPaths,
+): DomainConfig {
+  const meta = rebuildIdentity(old, spec);
+  const cfg = structuredClone(old);
+  const root = cfg.disks.find((x) => x.target === ROOT_DISK_TARGET);
+  const seed = cfg.disks.find((x) => x.target === SEED_DISK_TARGET);
+  if (!root || !seed) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} lacks its disks`);
+  root.path = paths.rootDisk;
+  seed.path = paths.seed;
+  cfg.metadata = { ...meta, image: spec.image.name, ...volumes };
+  // The machine type stays what the instance was created with, even if the host's default changed.
+  cfg.os = designOs(old.os, spec.image.boot, paths);
+  return cfg;
+}
+
+/**
+ * The libvirt network of a Kumo subnet: NAT on a bridge of its own with the gateway and DHCP range of
+ * the spec, or forwarding to an existing host bridge, whose owner hands out the addresses.
+ */
+export function designNetwork(spec: NetworkSpec, names: { network: string; bridge: string }): NetworkConfig {
+  if (spec.mode === 'bridge') {
+    if (!spec.hostBridge) throw new HypervisorError('INVALID_ARGUMENT', 'bridge networks need hostBridge');
+    return { name: names.network, forward: 'bridge', bridge: spec.hostBridge };
+  }
+  if (!spec.gateway || !spec.prefix)
+    throw new HypervisorError('INVALID_ARGUMENT', 'NAT networks need gateway and prefix');
+  return {
+    name: names.network,
+    forward: 'nat',
+    bridge: names.bridge,
+    ip: {
+      address: spec.gateway,
+      prefix: spec.prefix,
+      hosts: [],
+      ...(spec.dhcpRange ? { dhcpRange: spec.dhcpRange } : {}),
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // Golden tests: the designed domain XML, network XML and seed files compared with literal files in
 // src/golden/ (regenerate with UPDATE_GOLDEN=1 after an intended change, and review the diff).
+import { expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { designDomain } from './designer.js';
@@ -19,10 +20,9 @@ function golden(name: string, actual: string): void {
 const names = {
   domain: 'kumo-i-0abc123',
   network: 'subnet-1',
+  libvirtNetwork: 'kumo-net-subnet-1',
   rootVolume: 'kumo-i-0abc123-root.qcow2',
   seedVolume: 'kumo-i-0abc123-seed.iso',
-  nicKind: 'network' as const,
-  nicSource: 'kumo-net-subnet-1',
 };
 const paths = {
   rootDisk: '/var/lib/kumo/pool/kumo-i-0abc123-root.qcow2',

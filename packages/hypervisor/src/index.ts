@@ -7,6 +7,7 @@ export {
   type EventFeed,
 } from './host.js';
 export { HypervisorError, isHypervisorError, type HypervisorErrorCode } from './errors.js';
+export { silentLogger, type Logger, type LogFields } from './log.js';
 export { Reverter, type Undo } from './reverter.js';
 export {
   validateManifest,
@@ -16,6 +17,7 @@ export {
   type ImageFiles,
   type ImageBoot,
 } from './image.js';
+export { sha256File } from './image-cache.js';
 export type {
   InstanceSpec,
   InstanceType,
@@ -26,7 +28,21 @@ export type {
   HostCapacity,
   NetworkSpec,
 } from './spec.js';
-export { designDomain, type HostProfile, type DomainPaths, type DomainNames } from './designer.js';
+export {
+  designDomain,
+  designCpu,
+  designProfile,
+  designResize,
+  designRebuild,
+  designNetwork,
+  designRootVolume,
+  ROOT_DISK_TARGET,
+  SEED_DISK_TARGET,
+  type HostProfile,
+  type ProfileSettings,
+  type DomainPaths,
+  type DomainNames,
+} from './designer.js';
 export { buildSeedFiles, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
 export { buildSeedIso } from './seed/iso.js';
 export { domainToXml, domainFromXml, KUMO_NS, type DomainConfig } from './xml/domain.js';

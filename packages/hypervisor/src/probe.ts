@@ -1,7 +1,9 @@
 // Accelerator probe: decides whether a host's KVM can really run guests by booting a one-sector
 // probe guest under KVM; it defines only a transient domain and one volume, and removes both.
 import { Readable } from 'node:stream';
-import { DomainState, isNotFound, type LibvirtClient } from '@kumo/libvirt';
+import { DomainCreateFlags, DomainState, isNotFound, type LibvirtClient } from '@kumo/libvirt';
+import { silentLogger, type Logger } from './log.js';
+import { designProbeDomain } from './designer.js';
 import { domainToXml } from './xml/domain.js';
 import { volumeToXml } from './xml/volume.js';
 
@@ -17,28 +19,33 @@ function probeDisk(): Buffer {
   return b;
 }
 
-// The probe's verdict matters to operators (TCG is ~10x slower), so say why when it falls back.
-function probeLog(msg: string): void {
-  if (process.env.KUMO_QUIET_PROBE !== '1') console.warn(`kumo/hypervisor: ${msg}`);
-}
+// How often the probe polls the probe guest's state.
+const PROBE_POLL_MS = 200;
 
-/** Returns 'kvm' when libvirt offers KVM and a probe guest boots under it, otherwise 'qemu'. */
+/**
+ * Returns 'kvm' when libvirt offers KVM and a probe guest boots under it, otherwise 'qemu'. The
+ * verdict matters to operators (TCG is ~10x slower), so a fallback is logged as a warning with why.
+ */
 export async function probeAccelerator(
   lv: LibvirtClient,
   poolName: string,
   prefix: string,
+  log: Logger = silentLogger,
   timeoutMs = 10_000,
 ): Promise<'kvm' | 'qemu'> {
   let caps: string;
   try {
     caps = await lv.connectGetDomainCapabilities({ virtType: 'kvm', arch: 'x86_64' });
   } catch (err) {
-    probeLog(`libvirt offers no KVM (${(err as Error).message}), using TCG`);
+    log.warn({ err, libvirt: lv.name }, 'libvirt offers no KVM; guests run under TCG');
     return 'qemu';
   }
   if (!/<domain>kvm<\/domain>/.test(caps)) return 'qemu';
-  if (await probeBoots(lv, poolName, prefix, 'kvm', timeoutMs)) return 'kvm';
-  probeLog('KVM probe guest did not reset in time: KVM cannot run guests here, using TCG');
+  if (await probeBoots(lv, poolName, prefix, 'kvm', timeoutMs, log)) return 'kvm';
+  log.warn(
+    { libvirt: lv.name, timeoutMs },
+    'KVM probe guest did not reset in time: KVM cannot run guests here; guests run under TCG',
+  );
   return 'qemu';
 }
 
@@ -52,6 +59,7 @@ export async function probeBoots(
   prefix: string,
   virtType: 'kvm' | 'qemu',
   timeoutMs: number,
+  log: Logger = silentLogger,
 ): Promise<boolean> {
   const pool = await lv.storagePoolLookupByName(poolName);
   const volName = `${prefix}${virtType}-probe.raw`;
@@ -67,34 +75,8 @@ export async function probeBoots(
       volumeToXml({ name: volName, capacityBytes: disk.length, format: 'raw' }),
     );
     await lv.storageVolUpload(vol, Readable.from([disk]));
-    const xml = domainToXml({
-      type: virtType,
-      name: domName,
-      memoryKiB: 32 * 1024,
-      vcpus: 1,
-      os: { arch: 'x86_64', machine: 'pc', bootDevices: ['hd'] },
-      features: [],
-      clockOffset: 'utc',
-      onPoweroff: 'destroy',
-      onReboot: 'destroy',
-      onCrash: 'destroy',
-      disks: [
-        {
-          path: await lv.storageVolGetPath(vol),
-          format: 'raw',
-          target: 'hda',
-          bus: 'ide',
-          device: 'disk',
-          readOnly: false,
-        },
-      ],
-      interfaces: [],
-      serials: [],
-      graphics: [],
-      rng: false,
-      balloon: false,
-    });
-    const dom = await lv.domainCreateXml(xml, 0);
+    const xml = domainToXml(designProbeDomain(virtType, domName, await lv.storageVolGetPath(vol)));
+    const dom = await lv.domainCreateXml(xml, DomainCreateFlags.NONE);
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       try {
@@ -105,12 +87,12 @@ export async function probeBoots(
         if (isNotFound(err)) return true; // transient domain gone: it reset and was destroyed
         throw err;
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, PROBE_POLL_MS));
     }
     await lv.domainDestroy(dom).catch(() => undefined);
     return false;
   } catch (err) {
-    probeLog(`${virtType} probe guest failed to start: ${(err as Error).message}`);
+    log.warn({ err, libvirt: lv.name, virtType }, 'probe guest failed to start');
     await lv
       .domainLookupByName(domName)
       .then((d) => lv.domainDestroy(d))

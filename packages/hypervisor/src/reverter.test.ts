@@ -1,4 +1,5 @@
 // Unit tests of the Reverter.
+import { expect, test } from '@jest/globals';
 import { Reverter } from './reverter.js';
 
 test('fail() undoes in reverse order and keeps going past a failing undo', async () => {

@@ -1,8 +1,8 @@
 // Host against the real libvirtd, without booting to SSH: images, overlays, networks, destroy, and
 // failure injection at every spawn step leaving the host exactly as before.
 import { existsSync } from 'node:fs';
-import { jest } from '@jest/globals';
-import { HypervisorError, type InstanceSpec } from '@kumo/hypervisor';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { HypervisorError, silentLogger, type InstanceSpec, type LogFields } from '@kumo/hypervisor';
 import { LibvirtClient } from '@kumo/libvirt';
 import { probeBoots } from '../src/probe.js';
 import {
@@ -78,12 +78,29 @@ test('ensureImage uploads once, verifies, and is idempotent', async () => {
   expect(vols).toMatch(/img-tiny-[0-9a-f]{12}\.root/);
 });
 
-test('capacity reports node and pool figures and the configured accelerator', async () => {
+// `virsh` prints "Key:   value" lines; this reads them into a map.
+function fields(out: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) m.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return m;
+}
+
+test('capacity is what libvirt reports for the node and the pool, with the configured accelerator', async () => {
   const c = await fx.host.capacity();
-  expect(c.vcpus).toBeGreaterThan(0);
-  expect(c.memoryMiB).toBeGreaterThan(256);
-  expect(c.poolAvailableBytes).toBeGreaterThan(0);
-  expect(c.accelerator).toBe('qemu');
+  // capacity() refreshes the pool; pool-info then shows the figures of that refresh.
+  const node = fields(virsh('nodeinfo'));
+  const pool = fields(virsh('pool-info', '--bytes', fx.poolName));
+  expect(c).toEqual({
+    vcpus: Number(node.get('CPU(s)')),
+    memoryMiB: Math.floor(parseInt(node.get('Memory size') ?? '', 10) / 1024),
+    poolCapacityBytes: Number(pool.get('Capacity')),
+    poolAvailableBytes: Number(pool.get('Available')),
+    accelerator: 'qemu',
+  });
+  expect(c.poolAvailableBytes).toBeLessThanOrEqual(c.poolCapacityBytes);
 });
 
 test('spawn defines a running domain with an overlay backed by the base; destroy removes everything', async () => {
@@ -112,6 +129,46 @@ test('spawn defines a running domain with an overlay backed by the base; destroy
   expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-it-life');
   expect(virsh('vol-list', fx.poolName)).not.toContain('it-life-');
   expect(virsh('net-dumpxml', netName)).not.toContain(net.mac(20));
+});
+
+test('power off, resize, rebuild and power on keep the instance and its network identity', async () => {
+  await fx.host.ensureImage(tiny.manifest, tiny.files);
+  const dom = 'kumo-hvtest-it-ops';
+  await fx.host.spawn(spec('ops', 21));
+  expect(await fx.host.powerOff('ops', { gracefulTimeoutMs: 0 })).toEqual({ forced: true });
+  expect(await fx.host.state('ops')).toBe('stopped');
+  expect(await fx.host.powerOff('ops')).toEqual({ forced: false }); // already off: nothing to force
+  await expect(fx.host.reboot('ops')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+
+  await fx.host.resize('ops', { vcpus: 2, memoryMiB: 384 });
+  const resized = virsh('dumpxml', '--inactive', dom);
+  expect(resized).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
+  expect(resized).toContain("<memory unit='KiB'>393216</memory>");
+
+  // Another MAC and IP is another identity: refused before anything is created.
+  const volsBefore = virsh('vol-list', fx.poolName);
+  await expect(fx.host.rebuild('ops', spec('ops', 22))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  expect(virsh('vol-list', fx.poolName)).toBe(volsBefore);
+
+  await fx.host.rebuild('ops', spec('ops', 21));
+  const rebuilt = virsh('dumpxml', '--inactive', dom);
+  const root = /kumo-hvtest-it-ops-root-[0-9a-z]+\.qcow2/.exec(rebuilt)?.[0];
+  expect(root).toBeDefined();
+  const vols = virsh('vol-list', fx.poolName);
+  expect(vols).toContain(root);
+  expect(vols).not.toContain('kumo-hvtest-it-ops-root.qcow2 '); // the first generation is gone
+  expect(vols).not.toContain('kumo-hvtest-it-ops-seed.iso ');
+  expect(virsh('vol-dumpxml', '--pool', fx.poolName, root ?? '')).toMatch(
+    /<capacity unit='bytes'>1073741824</,
+  );
+  expect(rebuilt).toContain(net.mac(21));
+  expect(rebuilt).toMatch(/<vcpu[^>]*>2<\/vcpu>/); // the resize survives the rebuild
+
+  await fx.host.powerOn('ops');
+  expect(await fx.host.state('ops')).toBe('running');
+  await fx.host.destroy('ops');
+  expect(virsh('vol-list', fx.poolName)).not.toContain('it-ops-');
+  expect(virsh('net-dumpxml', netName)).not.toContain(net.mac(21));
 });
 
 describe('a failed spawn leaves the host exactly as before', () => {
@@ -183,14 +240,24 @@ test('the probe guest resets quickly under TCG, so the probe can tell a working 
   }
 });
 
-test('accelerator probe notices a KVM that cannot boot a guest', async () => {
-  const probed = await connectAgain(fx, { accelerator: 'probe' });
+test('accelerator probe notices a KVM that cannot boot a guest, and says so in the log', async () => {
+  const warnings: string[] = [];
+  const logger = {
+    ...silentLogger,
+    warn: (_fields: LogFields, message: string) => {
+      warnings.push(message);
+    },
+  };
+  const probed = await connectAgain(fx, { accelerator: 'probe', logger });
   try {
     const accel = (await probed.capacity()).accelerator;
     // The CI machines expose /dev/kvm through kvm_pvm, which cannot run a guest; real KVM hosts can.
-    if (existsSync('/sys/module/kvm_pvm')) expect(accel).toBe('qemu');
-    else expect(['kvm', 'qemu']).toContain(accel);
-    expect(virsh('list', '--all', '--name')).not.toContain('-probe');
+    if (existsSync('/sys/module/kvm_pvm')) {
+      expect(accel).toBe('qemu');
+      expect(warnings).toContainEqual(expect.stringContaining('guests run under TCG'));
+    } else expect(['kvm', 'qemu']).toContain(accel);
+    if (accel === 'kvm') expect(warnings).toEqual([]);
+    expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-it-kvm-probe');
     expect(virsh('vol-list', fx.poolName)).not.toContain('-probe');
   } finally {
     await probed.close();

@@ -1,4 +1,5 @@
 // Unit tests of packet framing: exact header bytes, reassembly across arbitrary chunking, and hostile length words.
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   FrameDecoder,

@@ -1,4 +1,5 @@
-// RPC core for one libvirt connection: serials, concurrent calls, reply/stream/message routing, keepalive and teardown. Knows no procedures.
+// RPC core for one libvirt connection: serials, concurrent calls, reply/stream/message routing,
+// keepalive and teardown (writes go through outbound.ts). Knows no procedures.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { ClientErrorCode, LibvirtError, readRemoteError } from './errors.js';
@@ -13,6 +14,7 @@ import {
   type Packet,
   type PacketHeader,
 } from './framing.js';
+import { Outbound } from './outbound.js';
 import { XdrError, XdrReader, type XdrWriter } from './xdr.js';
 
 /** Program numbers. */
@@ -24,8 +26,6 @@ export const Program = {
 } as const;
 
 const KEEPALIVE_PING = 1;
-/** Bytes queued by `oneFramePerWrite` before writers are asked to wait for drain(). */
-const OUT_QUEUE_HIGH = 1 << 20;
 const KEEPALIVE_PONG = 2;
 
 /** Receives the packets of one open stream (routed by the serial of the call that opened it). */
@@ -76,17 +76,12 @@ export class RpcConnection extends EventEmitter {
   private readonly streams = new Map<number, StreamHandler>();
   private readonly pausedBy = new Set<number>();
   private nextSerial = 1;
-  private readonly oneFramePerWrite: boolean;
-  private outQueue: Buffer[] = [];
-  private outQueuedBytes = 0;
-  private writing = false;
-  private corked = false;
+  private readonly outbound: Outbound;
   private readonly maxInFlight: number;
   private queued: Array<{ serial: number; frame: Buffer }> = [];
   private lastReceived = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private closedWith: LibvirtError | undefined;
-  private drainWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
   constructor(
     private readonly sock: Duplex,
@@ -95,11 +90,10 @@ export class RpcConnection extends EventEmitter {
     super();
     this.decoder = new FrameDecoder(opts.maxFrame ?? MAX_FRAME);
     this.maxInFlight = opts.maxInFlight ?? Infinity;
-    this.oneFramePerWrite = opts.oneFramePerWrite ?? false;
+    this.outbound = new Outbound(sock, opts.oneFramePerWrite ?? false);
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     // A transport may have been read in paused mode before (the TLS check byte); make it flow.
     sock.resume();
-    sock.on('drain', () => this.flushDrainWaiters());
     sock.on('error', (e: Error) =>
       this.fail(
         new LibvirtError(
@@ -166,14 +160,15 @@ export class RpcConnection extends EventEmitter {
   /** Sends a stream packet (data, finish, abort) for an open stream; false means wait for `drain()`. */
   sendStream(prog: number, proc: number, serial: number, status: number, data?: Uint8Array): boolean {
     if (this.closedWith) throw this.closedWith;
-    return this.out(encodeFrame({ prog, vers: 1, proc, type: PacketType.Stream, serial, status }, data));
+    return this.outbound.write(
+      encodeFrame({ prog, vers: 1, proc, type: PacketType.Stream, serial, status }, data),
+    );
   }
 
   /** Resolves when the transport's write buffer has drained (or at once if it is not full). */
   drain(): Promise<void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    if (!this.sock.writableNeedDrain && this.outQueuedBytes < OUT_QUEUE_HIGH) return Promise.resolve();
-    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+    return this.outbound.drain();
   }
 
   /** Removes a stream's routing entry. */
@@ -229,13 +224,13 @@ export class RpcConnection extends EventEmitter {
       this.queued.push({ serial, frame });
       return;
     }
-    this.out(frame);
+    this.outbound.write(frame);
   }
 
   private sendQueued(): void {
     while (this.queued.length > 0 && this.pending.size - this.queued.length < this.maxInFlight) {
       const q = this.queued.shift()!;
-      if (this.pending.has(q.serial)) this.out(q.frame);
+      if (this.pending.has(q.serial)) this.outbound.write(q.frame);
     }
   }
 
@@ -359,52 +354,6 @@ export class RpcConnection extends EventEmitter {
     }
   }
 
-  /**
-   * Writes one frame. With `oneFramePerWrite`, a frame is handed to the transport only after the
-   * previous one was written, so the transport can never merge two frames into one write (for TLS:
-   * one record); returns false once OUT_QUEUE_HIGH bytes wait, like a stream's write().
-   */
-  private out(buf: Buffer): boolean {
-    if (!this.oneFramePerWrite) {
-      // Frames written in the same tick (e.g. calls issued as a burst of replies arrives) go out
-      // in one transport write: fewer syscalls, and more CPU left for libvirtd on the same host.
-      if (!this.corked) {
-        this.corked = true;
-        this.sock.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.sock.uncork();
-        });
-      }
-      return this.sock.write(buf);
-    }
-    this.outQueue.push(buf);
-    this.outQueuedBytes += buf.length;
-    if (!this.writing) this.pump();
-    return this.outQueuedBytes < OUT_QUEUE_HIGH;
-  }
-
-  private pump(): void {
-    const buf = this.outQueue.shift();
-    if (!buf || this.closedWith) {
-      this.writing = false;
-      return;
-    }
-    this.writing = true;
-    this.outQueuedBytes -= buf.length;
-    if (this.outQueuedBytes < OUT_QUEUE_HIGH && !this.sock.writableNeedDrain) this.flushDrainWaiters();
-    this.sock.write(buf, (err) => {
-      // A write error also surfaces as the socket's 'error' event, which tears the session down.
-      if (!err) this.pump();
-    });
-  }
-
-  private flushDrainWaiters(): void {
-    const w = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const x of w) x.resolve();
-  }
-
   private fail(err: LibvirtError): void {
     if (this.closedWith) return;
     this.closedWith = err;
@@ -412,14 +361,11 @@ export class RpcConnection extends EventEmitter {
     const pending = [...this.pending.values()];
     this.pending.clear();
     this.queued = [];
-    this.outQueue = [];
     for (const p of pending) p.reject(err);
     const streams = [...this.streams.values()];
     this.streams.clear();
     for (const s of streams) s.onConnectionClosed(err);
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w.reject(err);
+    this.outbound.stop(err);
     this.sock.destroy();
     this.emit('close', err);
   }

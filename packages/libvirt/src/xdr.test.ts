@@ -1,4 +1,5 @@
 // Unit tests of the XDR codec: round trips, exact encodings, and hostile input that must only ever raise XdrError.
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { XdrError, XdrReader, XdrWriter, readTypedParam, writeTypedParam, type TypedParam } from './xdr.js';
 import { readRemoteError, LibvirtError } from './errors.js';

@@ -1,5 +1,6 @@
 // The RPC core against fake peers on a unix socket: a peer that dies mid-call, one that goes silent
 // (keepalive), one that sends garbage, and keepalive PINGs from the peer that must be answered.
+import { describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
@@ -235,13 +236,13 @@ describe('RPC core against fake peers', () => {
     await peer.close();
   });
 
-  it('surfaces a server-side stream error as the LibvirtError it carries', async () => {
+  it('surfaces a server-side stream error as the LibvirtError it carries, and the connection stays usable', async () => {
     const peer = await fakePeer((sock, pkt, reply) => {
-      if (pkt.header.type === 0) {
-        reply();
-        sock.write(streamFrame(pkt, 2, Buffer.from('partial')));
-        sock.write(streamFrame(pkt, 1, remoteError(1, 'disk went away')));
-      }
+      if (pkt.header.type !== 0) return;
+      if (pkt.header.proc === Proc.CONNECT_GET_HOSTNAME) return reply(hostnameReply('still-here'));
+      reply();
+      sock.write(streamFrame(pkt, 2, Buffer.from('partial')));
+      sock.write(streamFrame(pkt, 1, remoteError(1, 'disk went away')));
     });
     const c = await LibvirtClient.connect('qemu:///system', { transport: unixTransport(peer.path) });
     const s = await c.storageVolDownload(vol);
@@ -251,7 +252,9 @@ describe('RPC core against fake peers', () => {
     expect(err).toBeInstanceOf(LibvirtError);
     expect((err as LibvirtError).code).toBe(1);
     expect((err as LibvirtError).domain).toBe(38);
-    expect(await c.connectGetHostname().catch(() => 'still usable')).toBeDefined();
+    // The error ended only the stream: the session survives and the next call is answered.
+    expect(c.connected).toBe(true);
+    expect(await c.connectGetHostname()).toBe('still-here');
     await c.close();
     await peer.close();
   });
@@ -268,7 +271,11 @@ describe('RPC core against fake peers', () => {
       }
     });
     const c = await LibvirtClient.connect('qemu:///system', { transport: unixTransport(peer.path) });
-    await c.storageVolUpload(vol, [Buffer.alloc(600_000, 1), Buffer.alloc(10, 2)]);
+    async function* source() {
+      yield Buffer.alloc(600_000, 1);
+      yield Buffer.alloc(10, 2);
+    }
+    await c.storageVolUpload(vol, source());
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(600_010);
     expect(Math.max(...sizes)).toBe(262_120);
     expect(statuses).toEqual([0]);

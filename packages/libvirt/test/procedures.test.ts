@@ -1,5 +1,6 @@
 // The libvirt integration suite, run over every transport (unix, tcp, tls, ssh) against a real libvirtd:
 // every typed procedure on real objects, streams, events, errors, concurrency, and a cross-check with virsh.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {

@@ -1,5 +1,6 @@
 // Unit tests of the NoCloud seed builder: inputs are validated, and nothing a user controls can add
 // YAML keys or documents.
+import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { testSpec } from '../testing.js';

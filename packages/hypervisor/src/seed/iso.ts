@@ -12,9 +12,10 @@ export async function buildSeedIso(files: Record<string, string>): Promise<Buffe
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
     return await new Promise<Buffer>((resolve, reject) => {
       // -r (not -R) and a fixed date keep the image byte-for-byte reproducible for the same files.
-      const p = spawn('genisoimage', ['-quiet', '-V', 'cidata', '-J', '-r', '-input-charset', 'utf-8', dir], {
+      // env(1) sets the date on top of the inherited environment, which this package never reads.
+      const args = ['SOURCE_DATE_EPOCH=0', 'genisoimage', '-quiet', '-V', 'cidata', '-J', '-r'];
+      const p = spawn('env', [...args, '-input-charset', 'utf-8', dir], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, SOURCE_DATE_EPOCH: '0' },
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];

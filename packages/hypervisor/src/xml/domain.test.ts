@@ -1,4 +1,5 @@
 // Unit tests of the domain XML model: round trips, escaping, and reading libvirt's own output.
+import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { designDomain } from '../designer.js';
 import { testProfile, testSpec } from '../testing.js';
@@ -8,10 +9,9 @@ import { parseXml } from './tree.js';
 const names = {
   domain: 'kumo-x',
   network: 'n',
+  libvirtNetwork: 'kumo-net-n',
   rootVolume: 'r',
   seedVolume: 's',
-  nicKind: 'network' as const,
-  nicSource: 'kumo-net-n',
 };
 const paths = { rootDisk: '/p/r', seed: '/p/s', kernel: '/p/k', initrd: '/p/i' };
 

@@ -1,4 +1,5 @@
 // Unit tests of libvirt URI parsing: transport kind, endpoint, and the name sent to CONNECT_OPEN.
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

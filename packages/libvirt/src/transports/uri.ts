@@ -7,11 +7,17 @@ import { sshTransport, type SshOptions } from './ssh.js';
 import { tlsTransport, type TlsOptions } from './tls.js';
 import type { Transport } from './transport.js';
 
-/** Overrides for what a URI alone cannot carry (key material, verifiers). */
+/**
+ * Overrides for what a URI alone cannot carry (key material, verifiers, the caller's environment).
+ * The client never reads environment variables itself: a caller that wants ssh-agent passes
+ * `ssh: { agent: <its SSH_AUTH_SOCK> }`, and one using `qemu:///session` may pass `runtimeDir`.
+ */
 export interface TransportOverrides {
   tls?: Partial<Omit<TlsOptions, 'host' | 'port'>>;
   ssh?: Partial<Omit<SshOptions, 'host' | 'port'>>;
   timeoutMs?: number;
+  /** The user's runtime directory (what XDG_RUNTIME_DIR names) for `/session` sockets. */
+  runtimeDir?: string;
 }
 
 /** A parsed URI: how to connect, and the name CONNECT_OPEN must receive. */
@@ -42,10 +48,15 @@ const CLIENT_PARAMS = new Set([
   'tls',
 ]);
 
-/** Chooses the local socket the way libvirt's client does: the modular daemon's socket if present. */
-export function defaultUnixSocket(driver: string, path: string): string {
+/**
+ * Chooses the local socket the way libvirt's client does: the modular daemon's socket if present.
+ * A session socket lives in the user's runtime directory: `runtimeDir` when given, else systemd's
+ * `/run/user/<uid>` when it exists, else `~/.cache` (libvirt's own fallback).
+ */
+export function defaultUnixSocket(driver: string, path: string, runtimeDir?: string): string {
   if (path === '/session') {
-    const rt = process.env.XDG_RUNTIME_DIR ?? join(homedir(), '.cache');
+    const systemd = `/run/user/${userInfo().uid}`;
+    const rt = runtimeDir ?? (existsSync(systemd) ? systemd : join(homedir(), '.cache'));
     return join(rt, 'libvirt', 'libvirt-sock');
   }
   const modular = `/var/run/libvirt/virt${driver}d-sock`;
@@ -72,7 +83,7 @@ export function parseLibvirtUri(uri: string, o: TransportOverrides = {}): Parsed
       return {
         kind: 'unix',
         name,
-        transport: unixTransport(q.get('socket') ?? defaultUnixSocket(driver, path), timeoutMs),
+        transport: unixTransport(q.get('socket') ?? defaultUnixSocket(driver, path, o.runtimeDir), timeoutMs),
       };
     case 'tcp':
       return {
@@ -112,7 +123,6 @@ export function parseLibvirtUri(uri: string, o: TransportOverrides = {}): Parsed
         username: decodeURIComponent(u.username) || o.ssh?.username || userInfo().username,
         socketPath: q.get('socket') ?? '/var/run/libvirt/libvirt-sock',
         privateKey: keyfile ? readFileSync(keyfile) : undefined,
-        agent: process.env.SSH_AUTH_SOCK,
         knownHostsFile: knownHosts,
         insecure: noVerify,
         timeoutMs,

@@ -68,6 +68,7 @@ export class HostRegistry {
       namePrefix: this.compute.libvirtPrefix,
       accelerator: record.accelerator,
       vncListen: this.compute.vncListen,
+      logger: this.log,
       ...(this.compute.crashAtStep ? { faultInjector: crashAt(this.compute.crashAtStep) } : {}),
     });
     try {
