@@ -2,6 +2,7 @@
 // read; slow headers and bodies, too many connections and repeated failures are cut off; every
 // rejected request gets the JD envelope with the right status and changes nothing; the signed text
 // and the routed request can never differ.
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { jest } from '@jest/globals';
@@ -264,5 +265,50 @@ test('repeated failed authentications from one address are throttled with 429', 
   } finally {
     await strict.stop();
     removeDataDir(strict.dataDir);
+  }
+});
+
+test('200 stalled unauthenticated uploads and 200 slow header senders leave memory bounded', async () => {
+  const roomy = await startKumod({
+    KUMO_HEADERS_TIMEOUT_SECONDS: '3',
+    KUMO_AUTH_FAILURES_PER_MINUTE: '100000',
+  });
+  const rssMiB = () => {
+    const status = readFileSync(`/proc/${roomy.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  };
+  const roomyPort = Number(new URL(roomy.endpoint).port);
+  const sockets: Socket[] = [];
+  try {
+    const before = rssMiB();
+    let peak = before;
+    const chunk = Buffer.alloc(64 * 1024, 0x7b);
+    for (let i = 0; i < 200; i++) {
+      const upload = connect(roomyPort, '127.0.0.1');
+      upload.on('error', () => undefined);
+      upload.write(
+        'POST /v1/regions/local-1/keypairs HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+          'Content-Type: application/json\r\nContent-Length: 262144\r\n\r\n',
+      );
+      // Three quarters of the body, then stall.
+      for (let j = 0; j < 3; j++) upload.write(chunk);
+      const slow = connect(roomyPort, '127.0.0.1');
+      slow.on('error', () => undefined);
+      slow.write('GET /v1/regions/local-1/keypairs HTTP/1.1\r\nHost: 127.0');
+      sockets.push(upload, slow);
+    }
+    for (let t = 0; t < 10; t++) {
+      await new Promise((r) => setTimeout(r, 200));
+      peak = Math.max(peak, rssMiB());
+    }
+    process.stdout.write(`front door: RSS ${before.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB\n`);
+    // Nothing of an unauthenticated body is kept: 200 × 192 KiB would be 37.5 MiB.
+    expect(peak - before).toBeLessThan(25);
+    // And kumod still answers.
+    expect((await roomy.admin().describeKeypairs()).totalCount).toBe(0);
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    await roomy.stop();
+    removeDataDir(roomy.dataDir);
   }
 });
