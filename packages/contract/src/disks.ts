@@ -13,7 +13,8 @@ export interface Disk {
   status: string;
   attachments?: { instanceId: string; instanceType?: string; attachTime?: string; status?: string }[];
   snapshotId?: string;
-  multiAttachable?: boolean;
+  /** JD's disk model spells this as a string. */
+  multiAttachable?: 'disabled' | 'enabled';
   encrypted?: boolean;
   createTime: string;
   charge?: Charge;

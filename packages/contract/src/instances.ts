@@ -195,6 +195,7 @@ export interface InstanceNetworkInterfaceAttachment {
 export interface Instance {
   instanceId: string;
   instanceName: string;
+  hostName: string;
   instanceType: string;
   vpcId: string;
   subnetId: string;

@@ -6,7 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 import { createApp } from './http/app.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
-import { createServices, type Wiring } from './services/index.js';
+import { createWiring, type Wiring } from './wiring.js';
 
 /** A running daemon. */
 export interface Daemon {
@@ -30,7 +30,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
-    const wiring = createServices(db, guardsDb, databaseUrl, config, log);
+    const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const endpoint = `http://${host}:${config.listen.port}`;

@@ -1,8 +1,17 @@
 // Chooses a host with the scheduler and claims its capacity in the caller's transaction, moving
-// down the ranking when a concurrent claim took the room first (the CHECK constraints decide).
-import type { Knex } from 'knex';
+// down the ranking when a concurrent claim took the room first (the CHECK constraints decide);
+// and moves a failed spawn to another host. Policy of where, never of whether.
 import { place, type HostSnapshot, type Rejection, type WeigherName } from '@kumo/scheduler';
-import type { HostRecord, HostsModel } from '@kumo/store';
+import type {
+  HostRecord,
+  HostsModel,
+  ImagesModel,
+  InstanceRecord,
+  InstanceTasksModel,
+  Transaction,
+  Transactions,
+} from '@kumo/store';
+import type { LeaseRef, Replacement } from '../jobs/context.js';
 
 /** What an instance needs from a host. */
 export interface PlacementNeed {
@@ -13,11 +22,14 @@ export interface PlacementNeed {
   diskGB: number;
   arch: string;
   nestedVirt: boolean;
-  avoidHostIds?: string[];
+  avoidHostIds?: readonly string[];
 }
 
 /** The outcome: a claimed host, or why none could be had. */
 export type PlacementResult = { hostId: string } | { hostId: undefined; rejected: Rejection[] };
+
+/** How many hosts one spawn may try before it fails. */
+export const MAX_SPAWN_ATTEMPTS = 3;
 
 const snapshot = (h: HostRecord): HostSnapshot => ({
   id: h.id,
@@ -34,7 +46,7 @@ const snapshot = (h: HostRecord): HostSnapshot => ({
 
 /** Places and claims; tries every passing host in rank order before giving up. */
 export async function placeAndClaim(
-  trx: Knex.Transaction,
+  trx: Transaction,
   hosts: HostsModel,
   instanceId: string,
   need: PlacementNeed,
@@ -49,7 +61,7 @@ export async function placeAndClaim(
       diskGB: need.diskGB,
       arch: need.arch,
       nestedVirt: need.nestedVirt,
-      avoidHostIds: need.avoidHostIds ?? [],
+      avoidHostIds: [...(need.avoidHostIds ?? [])],
     },
     candidates,
     { weigher },
@@ -58,4 +70,61 @@ export async function placeAndClaim(
     if (await hosts.claim(trx, instanceId, hostId, need)) return { hostId };
   }
   return { hostId: undefined, rejected: placement.rejected };
+}
+
+class Fenced extends Error {}
+
+/** Moves failed spawns to another host, with the claim and the row changed in one transaction. */
+export class SpawnPlacement implements Replacement {
+  constructor(
+    private readonly deps: {
+      tx: Transactions;
+      hosts: HostsModel;
+      images: ImagesModel;
+      leases: InstanceTasksModel;
+      weigher: WeigherName;
+    },
+  ) {}
+
+  async moveToAnotherHost(
+    inst: InstanceRecord,
+    avoid: readonly string[],
+    lease: LeaseRef,
+  ): Promise<InstanceRecord | 'exhausted' | 'fenced'> {
+    const d = this.deps;
+    const image = await d.images.get(inst.imageId);
+    try {
+      return await d.tx.run(async (trx) => {
+        await d.hosts.release(inst.id, trx);
+        const spawnAttempts = inst.spawnAttempts + 1;
+        const r =
+          spawnAttempts >= MAX_SPAWN_ATTEMPTS
+            ? undefined
+            : await placeAndClaim(
+                trx,
+                d.hosts,
+                inst.id,
+                {
+                  regionId: inst.regionId,
+                  az: inst.az,
+                  vcpus: inst.vcpus,
+                  memoryMB: inst.memoryMB,
+                  diskGB: inst.systemDiskGB,
+                  arch: image?.architecture ?? 'x86_64',
+                  nestedVirt: inst.nestedVirt,
+                  avoidHostIds: avoid,
+                },
+                d.weigher,
+              );
+        const hostId = r?.hostId ?? null;
+        // Fenced: a delete took the instance meanwhile; roll the claim change back with the rest.
+        if (!(await d.leases.moveHost(trx, inst.id, lease.task, lease.owner, { hostId, spawnAttempts })))
+          throw new Fenced();
+        return hostId ? { ...inst, hostId, spawnAttempts } : 'exhausted';
+      });
+    } catch (err) {
+      if (err instanceof Fenced) return 'fenced';
+      throw err;
+    }
+  }
 }

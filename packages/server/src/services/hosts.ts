@@ -3,31 +3,6 @@
 import { Errors } from '@kumo/contract';
 import { UniqueViolation, type HostRecord, type HostsModel } from '@kumo/store';
 import type { HostRegistry } from '../compute/host-registry.js';
-import { formatJdTime } from './time.js';
-
-/** A host on the admin API. */
-export function hostView(h: HostRecord) {
-  const usable = (r: { total: number; ratio: number }) => Math.floor(r.total * r.ratio);
-  return {
-    hostId: h.id,
-    name: h.name,
-    uri: h.uri,
-    regionId: h.regionId,
-    az: h.az,
-    accelerator: h.accelerator,
-    enabled: h.enabled,
-    health: h.health,
-    healthReason: h.healthReason ?? '',
-    lastSeenTime: h.lastSeenAt ? formatJdTime(h.lastSeenAt) : '',
-    nestedVirt: h.nestedVirt,
-    capacity: {
-      vcpus: { ...h.vcpus, usable: usable(h.vcpus) },
-      memoryMB: { ...h.memoryMB, usable: usable(h.memoryMB) },
-      diskGB: { ...h.diskGB, usable: usable(h.diskGB) },
-    },
-    createTime: formatJdTime(h.createdAt),
-  };
-}
 
 /** What registering a host takes. */
 export interface AddHostRequest {
@@ -75,8 +50,8 @@ export class HostService {
   }
 
   /** Every host. */
-  async list() {
-    return (await this.hosts.list()).map(hostView);
+  list(): Promise<HostRecord[]> {
+    return this.hosts.list();
   }
 
   /** One host by id or name. */
@@ -87,10 +62,10 @@ export class HostService {
   }
 
   /** drain (no new placements) or enable. */
-  async setEnabled(idOrName: string, enabled: boolean) {
+  async setEnabled(idOrName: string, enabled: boolean): Promise<HostRecord> {
     const h = await this.get(idOrName);
     await this.hosts.setEnabled(h.id, enabled);
-    return hostView((await this.hosts.find(h.id))!);
+    return (await this.hosts.find(h.id))!;
   }
 
   /** Removes a host that has no instances. */
