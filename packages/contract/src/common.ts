@@ -1,7 +1,5 @@
 // Wire pieces every resource shares: the JD envelopes, list filters and paging, the shapes of ids
 // and names, and how a route declares its errors. No behaviour beyond pattern constants.
-import { z } from 'zod';
-
 /** The JD success envelope; `result` is absent for operations without result fields. */
 export interface SuccessEnvelope<T> {
   requestId: string;
@@ -58,6 +56,3 @@ export const LIBVIRT_URI = /^qemu(\+(unix|tcp|tls|ssh))?:\/\/[^\s]*\/system(\?[^
 
 /** A dotted-quad IPv4 address. */
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** A region id in a request body. */
-export const regionIdSchema = z.string().regex(REGION_ID);

@@ -102,6 +102,12 @@ async function instance(
 }
 
 const stop = { task: 'stop', from: ['running'], transient: 'stopping' } as const;
+const del = {
+  task: 'delete',
+  from: ['running', 'stopped', 'error'],
+  transient: 'deleting',
+  preempts: ['spawn'],
+} as const;
 
 describe('claim', () => {
   test('succeeds from an allowed status, shows the transient status, and refuses a second claim', async () => {
@@ -201,12 +207,6 @@ describe('delete', () => {
   test('preempts a spawn in flight: the spawn’s worker is fenced, the delete releases the claim and the row', async () => {
     const inst = await instance('pending', 'spawn');
     await tasks.takeLease(inst.id, 'spawn', 'w1', 30);
-    const del = {
-      task: 'delete',
-      from: ['running', 'stopped', 'error'],
-      transient: 'deleting',
-      preempts: ['spawn'],
-    } as const;
     expect(await tasks.claim(scope(), inst.id, del)).toMatchObject({
       task: 'delete',
       status: 'deleting',
@@ -229,12 +229,6 @@ describe('delete', () => {
   test('does not preempt other tasks', async () => {
     const inst = await instance('running', null);
     await tasks.claim(scope(), inst.id, stop);
-    const del = {
-      task: 'delete',
-      from: ['running', 'stopped', 'error'],
-      transient: 'deleting',
-      preempts: ['spawn'],
-    } as const;
     expect(await tasks.claim(scope(), inst.id, del)).toEqual({ reason: 'busy', task: 'stop' });
   });
 });

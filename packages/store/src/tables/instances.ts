@@ -2,6 +2,7 @@
 // columns (claim, lease, step) are written only by instance-tasks.ts. No policy, no libvirt.
 import type { InstanceStatusValue } from '@kumo/contract';
 import type { Database } from '../db.js';
+import { pageOf } from '../paging.js';
 import type { Transaction } from '../locks.js';
 import type { Scope } from './keypairs.js';
 import { addressPlan } from './subnets.js';
@@ -344,15 +345,8 @@ export class InstancesModel {
     if (f.name !== undefined) q.andWhere('name', 'ilike', `%${escapeLike(f.name)}%`);
     // Kumo has no availability groups or fault domains yet: asking for one matches nothing.
     if (f.agId || f.faultDomain) q.whereRaw('false');
-    const [rows, [{ n }]] = await Promise.all([
-      q
-        .clone()
-        .orderBy([{ column: 'created_at' }, { column: 'id' }])
-        .offset(offset)
-        .limit(limit),
-      q.clone().count({ n: '*' }) as unknown as Promise<[{ n: number }]>,
-    ]);
-    return { items: rows.map(toInstance), total: n };
+    const { rows, total } = await pageOf(q, offset, limit);
+    return { items: rows.map(toInstance), total };
   }
 
   /** How many instances an account has in a region (quota). */
