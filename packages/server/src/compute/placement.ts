@@ -8,10 +8,10 @@ import type {
   ImagesModel,
   InstanceRecord,
   InstanceTasksModel,
+  TaskName,
   Transaction,
   Transactions,
 } from '@kumo/store';
-import type { LeaseRef, Replacement } from '../jobs/context.js';
 
 /** What an instance needs from a host. */
 export interface PlacementNeed {
@@ -27,6 +27,26 @@ export interface PlacementNeed {
 
 /** The outcome: a claimed host, or why none could be had. */
 export type PlacementResult = { hostId: string } | { hostId: undefined; rejected: Rejection[] };
+
+/** The lease a step runs under (which task, which worker). */
+export interface LeaseRef {
+  task: TaskName;
+  owner: string;
+}
+
+/** Moving a spawn off a host that failed it. */
+export interface Replacement {
+  /**
+   * Releases the instance's claim and claims another host (avoiding `avoid`), bounded by the
+   * spawn attempts. Returns the updated instance, `exhausted` when no attempt or host is left
+   * (the claim is gone then), or `fenced` when the lease was lost (nothing changed).
+   */
+  moveToAnotherHost(
+    inst: InstanceRecord,
+    avoid: readonly string[],
+    lease: LeaseRef,
+  ): Promise<InstanceRecord | 'exhausted' | 'fenced'>;
+}
 
 /** How many hosts one spawn may try before it fails. */
 export const MAX_SPAWN_ATTEMPTS = 3;

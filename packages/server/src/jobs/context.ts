@@ -1,8 +1,9 @@
 // What task steps may use, as narrow interfaces: hosts (through HostDriver), the inventory reads
 // they need, placement for a spawn moving hosts, and named locks. Built by the composition root
 // from store models; unit tests build it from fakes. Nothing here reaches back into services.
-import type { ImageRecord, InstanceRecord, Scope, SubnetRecord, TaskName } from '@kumo/store';
+import type { ImageRecord, InstanceRecord, Scope, SubnetRecord } from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
+import type { Replacement } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -13,26 +14,6 @@ export interface TaskInventory {
   /** The public keys of the named keypairs that still exist. */
   publicKeys(scope: Scope, keyNames: readonly string[]): Promise<string[]>;
   instance(id: string): Promise<InstanceRecord | undefined>;
-}
-
-/** The lease a step runs under (which task, which worker). */
-export interface LeaseRef {
-  task: TaskName;
-  owner: string;
-}
-
-/** Moving a spawn off a host that failed it. */
-export interface Replacement {
-  /**
-   * Releases the instance's claim and claims another host (avoiding `avoid`), bounded by the
-   * spawn attempts. Returns the updated instance, `exhausted` when no attempt or host is left
-   * (the claim is gone then), or `fenced` when the lease was lost (nothing changed).
-   */
-  moveToAnotherHost(
-    inst: InstanceRecord,
-    avoid: readonly string[],
-    lease: LeaseRef,
-  ): Promise<InstanceRecord | 'exhausted' | 'fenced'>;
 }
 
 /** Named locks across every kumod process. */

@@ -8,6 +8,7 @@ import PgBoss from 'pg-boss';
 import { isHypervisorError } from '@kumo/hypervisor';
 import type { InstanceActionsModel, InstanceTasksModel, TaskName } from '@kumo/store';
 import type { TaskContext } from './context.js';
+import { FAILED_STATUS } from './lifecycle.js';
 import { runTask } from './steps.js';
 import { TASKS } from './tasks/index.js';
 
@@ -102,6 +103,14 @@ export class TaskRunner {
     try {
       const outcome = await runTask(TASKS[job.task], ctx, leases, inst, this.owner);
       if (outcome.kind === 'done') await actions.finish(inst.id, job.task, 'succeeded');
+      if (outcome.kind === 'fenced') {
+        // Another task took the instance (a delete of a pending instance): this one's action
+        // ends here. A takeover of the same task by another worker leaves it to that worker.
+        const now = await ctx.inventory.instance(inst.id);
+        if (now?.task !== job.task) {
+          await actions.finish(inst.id, job.task, 'failed', `superseded by ${now?.task ?? 'delete'}`);
+        }
+      }
       if (outcome.kind === 'failed') {
         log.error({ instanceId: inst.id, task: job.task, reason: outcome.reason }, 'task failed');
         await actions.finish(inst.id, job.task, 'failed', outcome.reason);
@@ -115,7 +124,7 @@ export class TaskRunner {
       } else {
         log.error({ instanceId: inst.id, task: job.task, err }, 'task failed');
         const reason = `${job.task} failed: ${(err as Error).message}`.slice(0, 500);
-        if (await leases.finish(inst.id, job.task, this.owner, { status: 'error', errorReason: reason })) {
+        if (await leases.finish(inst.id, job.task, this.owner, { status: FAILED_STATUS, errorReason: reason })) {
           await actions.finish(inst.id, job.task, 'failed', reason);
         }
       }

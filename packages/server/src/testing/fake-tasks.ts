@@ -5,7 +5,8 @@ import type { ImageRecord, InstancePatch, InstanceRecord, SubnetRecord, TaskName
 import type { HostAccess } from '../compute/host-registry.js';
 import type { ComputeConfig } from '../config.js';
 import type { HostDriver } from '../drivers/host-driver.js';
-import type { LeaseRef, TaskContext } from '../jobs/context.js';
+import type { LeaseRef } from '../compute/placement.js';
+import type { TaskContext } from '../jobs/context.js';
 import type { TaskLease } from '../jobs/steps.js';
 import { createLogger } from '../logger.js';
 import { FakeHostDriver } from './fake-host-driver.js';
