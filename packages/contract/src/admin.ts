@@ -17,6 +17,8 @@ export const addHostBody = z.object({
 });
 /** addHost body as a client sends it (defaults may be left out). */
 export type AddHostRequest = z.input<typeof addHostBody>;
+/** addHost body once validated (defaults filled in). */
+export type AddHostParams = z.output<typeof addHostBody>;
 
 /** One kind of host capacity: usable = floor(total × ratio). */
 export interface HostCapacity {

@@ -1,7 +1,13 @@
 // Chooses a host with the scheduler and claims its capacity in the caller's transaction, moving
 // down the ranking when a concurrent claim took the room first (the CHECK constraints decide);
 // and moves a failed spawn to another host. Policy of where, never of whether.
-import { place, type HostSnapshot, type Rejection, type WeigherName } from '@kumo/scheduler';
+import {
+  place,
+  type HostSnapshot,
+  type PlacementRequest,
+  type Rejection,
+  type WeigherName,
+} from '@kumo/scheduler';
 import type {
   HostRecord,
   HostsModel,
@@ -13,16 +19,9 @@ import type {
   Transactions,
 } from '@kumo/store';
 
-/** What an instance needs from a host. */
-export interface PlacementNeed {
+/** What an instance needs from a host, and the region it is placed in. */
+export interface PlacementNeed extends PlacementRequest {
   regionId: string;
-  az: string;
-  vcpus: number;
-  memoryMB: number;
-  diskGB: number;
-  arch: string;
-  nestedVirt: boolean;
-  avoidHostIds?: readonly string[];
 }
 
 /** The outcome: a claimed host, or why none could be had. */
@@ -73,19 +72,8 @@ export async function placeAndClaim(
   weigher: WeigherName,
 ): Promise<PlacementResult> {
   const candidates = (await hosts.list(need.regionId, trx)).map(snapshot);
-  const placement = place(
-    {
-      az: need.az,
-      vcpus: need.vcpus,
-      memoryMB: need.memoryMB,
-      diskGB: need.diskGB,
-      arch: need.arch,
-      nestedVirt: need.nestedVirt,
-      avoidHostIds: [...(need.avoidHostIds ?? [])],
-    },
-    candidates,
-    { weigher },
-  );
+  const { regionId: _region, ...request } = need;
+  const placement = place(request, candidates, { weigher });
   for (const hostId of placement.ranked) {
     if (await hosts.claim(trx, instanceId, hostId, need)) return { hostId };
   }

@@ -124,7 +124,9 @@ export class TaskRunner {
       } else {
         log.error({ instanceId: inst.id, task: job.task, err }, 'task failed');
         const reason = `${job.task} failed: ${(err as Error).message}`.slice(0, 500);
-        if (await leases.finish(inst.id, job.task, this.owner, { status: FAILED_STATUS, errorReason: reason })) {
+        if (
+          await leases.finish(inst.id, job.task, this.owner, { status: FAILED_STATUS, errorReason: reason })
+        ) {
           await actions.finish(inst.id, job.task, 'failed', reason);
         }
       }

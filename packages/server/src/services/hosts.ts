@@ -1,21 +1,8 @@
 // Host administration: register a libvirt host (checked by connecting to it), list, drain,
 // enable and remove; regions and AZs exist because hosts are registered in them.
-import { Errors } from '@kumo/contract';
+import { Errors, type AddHostParams } from '@kumo/contract';
 import { UniqueViolation, type HostRecord, type HostsModel } from '@kumo/store';
 import type { HostRegistry } from '../compute/host-registry.js';
-
-/** What registering a host takes. */
-export interface AddHostRequest {
-  name: string;
-  uri: string;
-  regionId: string;
-  az: string;
-  poolPath: string;
-  accelerator: 'kvm' | 'qemu' | 'probe';
-  cpuRatio: number;
-  memoryRatio: number;
-  diskRatio: number;
-}
 
 /** Host operations. */
 export class HostService {
@@ -25,11 +12,11 @@ export class HostService {
   ) {}
 
   /** Registers a host after proving Kumo can reach it and use its pool; reads its capacity. */
-  async add(req: AddHostRequest): Promise<HostRecord> {
+  async add(req: AddHostParams): Promise<HostRecord> {
     if (!req.az.startsWith(req.regionId) || !/^[a-z]$/.test(req.az.slice(req.regionId.length))) {
       throw Errors.invalidParameter('az', 'must be the region id plus one letter, e.g. cn-north-1a');
     }
-    let accelerator: AddHostRequest['accelerator'];
+    let accelerator: AddHostParams['accelerator'];
     try {
       const h = await this.registry.open(req);
       // Remember what a probe found, so it runs once per host rather than at every connection.
