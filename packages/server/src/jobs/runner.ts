@@ -78,56 +78,59 @@ export class TaskRunner {
   }
 
   /** Runs one task if this worker can take its lease. */
-  async run(job: QueuedTask): Promise<void> {
-    const key = `${job.instanceId}:${job.task}`;
+  async run(queued: QueuedTask): Promise<void> {
+    const key = `${queued.instanceId}:${queued.task}`;
     if (this.inFlight.has(key)) return;
     this.inFlight.add(key);
     try {
-      await this.runLeased(job);
+      await this.runLeased(queued);
     } finally {
       this.inFlight.delete(key);
     }
   }
 
-  private async runLeased(job: QueuedTask): Promise<void> {
+  private async runLeased(queued: QueuedTask): Promise<void> {
     const { leases, actions, ctx } = this.deps;
     const { compute, log } = ctx;
-    const inst = await leases.takeLease(job.instanceId, job.task, this.owner, compute.taskStaleSeconds);
+    const inst = await leases.takeLease(queued.instanceId, queued.task, this.owner, compute.taskStaleSeconds);
     if (!inst) return; // finished already, preempted, or another live worker holds it
     const beat = setInterval(
       () => {
-        leases.heartbeat(inst.id, job.task, this.owner).catch(() => undefined);
+        leases.heartbeat(inst.id, queued.task, this.owner).catch(() => undefined);
       },
       Math.max(1000, (compute.taskStaleSeconds * 1000) / 4),
     );
     try {
-      const outcome = await runTask(TASKS[job.task], ctx, leases, inst, this.owner);
-      if (outcome.kind === 'done') await actions.finish(inst.id, job.task, 'succeeded');
+      const outcome = await runTask(TASKS[queued.task], ctx, leases, inst, this.owner);
+      if (outcome.kind === 'done') await actions.finish(inst.id, queued.task, 'succeeded');
       if (outcome.kind === 'fenced') {
         // Another task took the instance (a delete of a pending instance): this one's action
         // ends here. A takeover of the same task by another worker leaves it to that worker.
         const now = await ctx.inventory.instance(inst.id);
-        if (now?.task !== job.task) {
-          await actions.finish(inst.id, job.task, 'failed', `superseded by ${now?.task ?? 'delete'}`);
+        if (now?.task !== queued.task) {
+          await actions.finish(inst.id, queued.task, 'failed', `superseded by ${now?.task ?? 'delete'}`);
         }
       }
       if (outcome.kind === 'failed') {
-        log.error({ instanceId: inst.id, task: job.task, reason: outcome.reason }, 'task failed');
-        await actions.finish(inst.id, job.task, 'failed', outcome.reason);
+        log.error({ instanceId: inst.id, task: queued.task, reason: outcome.reason }, 'task failed');
+        await actions.finish(inst.id, queued.task, 'failed', outcome.reason);
       }
     } catch (err) {
       if (isHypervisorError(err, 'HOST_UNAVAILABLE')) {
         // Give the lease back; the reconciler re-queues the task once the host answers again,
         // and the run resumes at the step recorded on the row.
-        log.warn({ instanceId: inst.id, task: job.task, err }, 'host unavailable; task will be retried');
-        await leases.giveBack(inst.id, job.task, this.owner);
+        log.warn({ instanceId: inst.id, task: queued.task, err }, 'host unavailable; task will be retried');
+        await leases.giveBack(inst.id, queued.task, this.owner);
       } else {
-        log.error({ instanceId: inst.id, task: job.task, err }, 'task failed');
-        const reason = `${job.task} failed: ${(err as Error).message}`.slice(0, 500);
+        log.error({ instanceId: inst.id, task: queued.task, err }, 'task failed');
+        const reason = `${queued.task} failed: ${(err as Error).message}`.slice(0, 500);
         if (
-          await leases.finish(inst.id, job.task, this.owner, { status: FAILED_STATUS, errorReason: reason })
+          await leases.finish(inst.id, queued.task, this.owner, {
+            status: FAILED_STATUS,
+            errorReason: reason,
+          })
         ) {
-          await actions.finish(inst.id, job.task, 'failed', reason);
+          await actions.finish(inst.id, queued.task, 'failed', reason);
         }
       }
     } finally {
