@@ -10,8 +10,8 @@ export const stopInstance: TaskDefinition = {
       name: 'power-off',
       async run(ctx, run) {
         await onHost(ctx, run.inst, async (h) => {
-          const state = await h.state(run.inst.id);
-          if (state === 'stopped' || state === 'crashed') return;
+          // Only a cleanly stopped domain is already done; a crashed one is powered off as before.
+          if ((await h.state(run.inst.id)) === 'stopped') return;
           await h.powerOff(run.inst.id, { gracefulTimeoutMs: ctx.compute.stopTimeoutSeconds * 1000 });
         });
       },
