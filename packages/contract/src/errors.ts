@@ -126,3 +126,6 @@ export const Errors = {
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** The name of one error of the catalogue; routes list the ones they can return. */
+export type ErrorName = keyof typeof Errors;

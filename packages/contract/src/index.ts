@@ -1,6 +1,14 @@
-// Public surface of @kumo/contract: wire types, enums, the error catalogue and request signing.
+// Public surface of @kumo/contract: wire shapes and request schemas per resource, the error
+// catalogue, query encoding and request signing.
 export * from './errors.js';
 export * from './signing.js';
 export * from './query.js';
-export * from './wire.js';
+export * from './common.js';
+export * from './keypairs.js';
+export * from './instance-types.js';
+export * from './instances.js';
+export * from './disks.js';
+export * from './images.js';
+export * from './subnets.js';
+export * from './admin.js';
 export * from './services.js';

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIBVIRT_URI, REGION_ID } from '@kumo/contract';
 import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
 
@@ -150,7 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
 
   const regionId = get('KUMO_REGION');
-  if (!/^[a-z][a-z0-9-]{0,30}[0-9]$/.test(regionId)) {
+  if (!REGION_ID.test(regionId)) {
     throw new ConfigError(`KUMO_REGION must look like "cn-north-1" or "local-1", got "${regionId}"`);
   }
   const defaultAz = get('KUMO_DEFAULT_AZ') || `${regionId}a`;
@@ -276,7 +277,7 @@ function parseCompute(
     localHostUri = existsSync('/var/run/libvirt/libvirt-sock') ? 'qemu:///system' : '';
   } else if (localHostUri === 'none') {
     localHostUri = '';
-  } else if (!/^qemu(\+(unix|tcp|tls|ssh))?:\/\/[^\s]*\/system(\?[^\s]*)?$/.test(localHostUri)) {
+  } else if (!LIBVIRT_URI.test(localHostUri)) {
     throw new ConfigError(`KUMO_LOCAL_HOST must be auto, none or a qemu libvirt URI, got "${localHostUri}"`);
   }
   const accel = get('KUMO_LOCAL_HOST_ACCELERATOR');

@@ -11,7 +11,7 @@ import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
 import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
-import { createServices, type Wiring } from './services/index.js';
+import { createWiring, type Wiring } from './wiring.js';
 
 /** A running daemon. */
 export interface Daemon {
@@ -35,7 +35,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
-    const wiring = createServices(db, guardsDb, databaseUrl, config, log);
+    const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
     const tls = tlsIdentity(config);
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;

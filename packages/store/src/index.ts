@@ -2,6 +2,7 @@
 export * from './db.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './locks.js';
 export * from './migrate.js';
 export { migrations } from './migrations/index.js';
 export * from './tables/accounts.js';
@@ -11,4 +12,5 @@ export * from './tables/hosts.js';
 export * from './tables/images.js';
 export * from './tables/subnets.js';
 export * from './tables/instances.js';
+export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';

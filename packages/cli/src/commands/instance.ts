@@ -1,7 +1,7 @@
 // `kumo instance …`: list, show and the admin action log here; create, the lifecycle actions and ssh
 // are registered from their own files.
 import type { Command } from 'commander';
-import type { Filter, Instance } from '@kumo/contract';
+import type { Filter, Instance, InstanceEvent } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
 import { renderFields, renderJson, renderTable, type Column } from '../format.js';
 import { collectPages } from '../paging.js';
@@ -19,16 +19,6 @@ const COLUMNS: Column<Instance>[] = [
   { header: 'Image', value: (i) => i.imageId },
   { header: 'Launched', value: (i) => i.launchTime },
 ];
-
-interface InstanceEvent {
-  action: string;
-  requestedBy: string;
-  requestId: string;
-  requestTime: string;
-  outcome: string;
-  detail: string;
-  finishTime: string;
-}
 
 const EVENT_COLUMNS: Column<InstanceEvent>[] = [
   { header: 'Requested', value: (e) => e.requestTime },

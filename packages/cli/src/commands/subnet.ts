@@ -1,17 +1,8 @@
 // `kumo subnet list`: the default subnet of every availability zone (describeSubnets).
 import type { Command } from 'commander';
+import type { Subnet } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
 import { renderJson, renderTable, type Column } from '../format.js';
-
-/** A subnet as describeSubnets returns it (JD VPC shape). */
-interface Subnet {
-  subnetId: string;
-  subnetName: string;
-  vpcId: string;
-  addressPrefix: string;
-  az: string;
-  description: string;
-}
 
 const COLUMNS: Column<Subnet>[] = [
   { header: 'ID', value: (s) => s.subnetId },

@@ -1,9 +1,12 @@
-// Keeps one libvirt connection per registered host, reconnecting on demand, and probes each host's
-// health and capacity. The only place the server constructs @kumo/hypervisor Hosts.
-import { Host, isHypervisorError, type EventFeed, type InstanceEvent } from '@kumo/hypervisor';
+// Keeps one HostDriver connection per registered host, reconnecting on demand, and probes each
+// host's health and capacity. The only place the server opens host connections (through the
+// driver factory the composition root picked); it must not decide anything about instances.
+import { isHypervisorError, type InstanceEvent } from '@kumo/hypervisor';
 import type { HostRecord, HostsModel } from '@kumo/store';
 import type { ComputeConfig } from '../config.js';
+import type { HostDriver, HostDriverFactory, HostEventFeed } from '../drivers/host-driver.js';
 import type { Logger } from '../logger.js';
+import { memoryMBFromMiB } from './units.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -26,17 +29,23 @@ async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Promis
 export type EventListener = (hostId: string, ev: InstanceEvent) => void;
 
 interface Entry {
-  host: Promise<Host>;
-  events?: EventFeed;
+  host: Promise<HostDriver>;
+  events?: HostEventFeed;
+}
+
+/** What tasks and services need of the registry: run something on one host. */
+export interface HostAccess {
+  with<T>(hostId: string, fn: (h: HostDriver) => Promise<T>): Promise<T>;
 }
 
 /** Connections to every host of this control plane. */
-export class HostRegistry {
+export class HostRegistry implements HostAccess {
   private readonly entries = new Map<string, Entry>();
   private listener: EventListener | undefined;
 
   constructor(
     private readonly hosts: HostsModel,
+    private readonly connectDriver: HostDriverFactory,
     private readonly compute: ComputeConfig,
     private readonly log: Logger,
   ) {}
@@ -52,7 +61,7 @@ export class HostRegistry {
   }
 
   /** Connects to a host record's URI (probing the accelerator if not known) and readies its pool. */
-  async open(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<Host> {
+  async open(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<HostDriver> {
     if (record.accelerator === 'probe') {
       // The accelerator probe boots a tiny guest from the pool, so the pool must exist first.
       const first = await this.connect({ ...record, accelerator: 'qemu' });
@@ -61,8 +70,8 @@ export class HostRegistry {
     return this.connect(record);
   }
 
-  private async connect(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<Host> {
-    const host = await Host.connect({
+  private async connect(record: Pick<HostRecord, 'uri' | 'accelerator' | 'poolPath'>): Promise<HostDriver> {
+    const host = await this.connectDriver({
       uri: record.uri,
       pool: this.poolName,
       namePrefix: this.compute.libvirtPrefix,
@@ -81,7 +90,7 @@ export class HostRegistry {
   }
 
   /** The connected Host for a host id, connecting first if needed. */
-  async get(hostId: string): Promise<Host> {
+  async get(hostId: string): Promise<HostDriver> {
     const existing = this.entries.get(hostId);
     if (existing) return existing.host;
     const record = await this.hosts.find(hostId);
@@ -102,7 +111,7 @@ export class HostRegistry {
     }
   }
 
-  private async subscribe(hostId: string, host: Host, entry: Entry): Promise<void> {
+  private async subscribe(hostId: string, host: HostDriver, entry: Entry): Promise<void> {
     try {
       entry.events = await host.events();
       for await (const ev of entry.events) this.listener?.(hostId, ev);
@@ -121,7 +130,7 @@ export class HostRegistry {
   }
 
   /** Runs `fn` on a host; a connection-level failure drops the connection before rethrowing. */
-  async with<T>(hostId: string, fn: (h: Host) => Promise<T>): Promise<T> {
+  async with<T>(hostId: string, fn: (h: HostDriver) => Promise<T>): Promise<T> {
     try {
       return await fn(await this.get(hostId));
     } catch (err) {
@@ -145,7 +154,7 @@ export class HostRegistry {
         health: 'up',
         capacity: {
           vcpus: cap.vcpus,
-          memoryMB: cap.memoryMiB,
+          memoryMB: memoryMBFromMiB(cap.memoryMiB),
           diskGB: Math.floor(cap.poolCapacityBytes / 2 ** 30),
           // Guests can nest only under real KVM; under TCG there is nothing to pass through.
           nestedVirt: cap.accelerator === 'kvm',

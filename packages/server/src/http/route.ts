@@ -1,5 +1,6 @@
 // What a route file declares: its JD operation, method, path template and handler.
 // Routes parse and validate, then call one service method; policy lives in services.
+import type { ErrorName } from '@kumo/contract';
 import type { z } from 'zod';
 import type { Account } from '@kumo/store';
 import type { Services } from '../services/index.js';
@@ -29,8 +30,14 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   path: string;
   /** Only the admin account may call it. */
   admin?: boolean;
-  /** Body schema for POST operations (keys are matched case-insensitively). */
+  /** Body schema for POST operations, from @kumo/contract (keys match case-insensitively). */
   body?: S;
+  /**
+   * The catalogue errors this operation itself can return, besides those every request can get
+   * (authentication, rate limits, malformed bodies, schema violations): the source of the
+   * OpenAPI document's responses, and a checklist for reviewers.
+   */
+  errors: readonly ErrorName[];
   /** Returns the `result` object, or undefined for operations without one. */
   handle(ctx: RequestContext<z.infer<S>>): Promise<object | undefined>;
 }

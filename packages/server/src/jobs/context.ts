@@ -1,27 +1,33 @@
-// What job handlers need: models, the host registry and config, gathered in one object.
-import type {
-  Database,
-  HostsModel,
-  ImagesModel,
-  InstanceActionsModel,
-  InstancesModel,
-  KeypairsModel,
-  SubnetsModel,
-} from '@kumo/store';
-import type { HostRegistry } from '../compute/host-registry.js';
+// What task steps may use, as narrow interfaces: hosts (through HostDriver), the inventory reads
+// they need, placement for a spawn moving hosts, and named locks. Built by the composition root
+// from store models; unit tests build it from fakes. Nothing here reaches back into services.
+import type { ImageRecord, InstanceRecord, Scope, SubnetRecord } from '@kumo/store';
+import type { HostAccess } from '../compute/host-registry.js';
+import type { Replacement } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 
-/** Dependencies of job handlers. */
-export interface JobContext {
-  db: Database;
-  instances: InstancesModel;
-  hosts: HostsModel;
-  images: ImagesModel;
-  subnets: SubnetsModel;
-  keypairs: KeypairsModel;
-  actions: InstanceActionsModel;
-  registry: HostRegistry;
+/** Inventory reads of task steps. */
+export interface TaskInventory {
+  image(id: string): Promise<ImageRecord | undefined>;
+  subnet(regionId: string, id: string): Promise<SubnetRecord | undefined>;
+  /** The public keys of the named keypairs that still exist. */
+  publicKeys(scope: Scope, keyNames: readonly string[]): Promise<string[]>;
+  instance(id: string): Promise<InstanceRecord | undefined>;
+}
+
+/** Named locks across every kumod process. */
+export interface TaskLocks {
+  /** Runs `fn` while holding the lock named `key` (others wait, then find the work done). */
+  locked<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Dependencies of task steps. */
+export interface TaskContext {
+  hosts: HostAccess;
+  inventory: TaskInventory;
+  placement: Replacement;
+  locks: TaskLocks;
   compute: ComputeConfig;
   log: Logger;
 }

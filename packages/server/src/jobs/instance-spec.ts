@@ -1,25 +1,38 @@
-// Builds the hypervisor's InstanceSpec (and the image files to upload) from inventory rows.
-import type { ImageFiles, InstanceSpec } from '@kumo/hypervisor';
-import type { ImageRecord, InstanceRecord } from '@kumo/store';
-import { imageFiles } from '../services/images.js';
-import type { JobContext } from './context.js';
+// Builds the hypervisor's InstanceSpec (and the image files to upload) and the subnet's network
+// spec from inventory records. Pure translation; the reads go through the task context.
+import type { ImageFiles, InstanceSpec, NetworkSpec } from '@kumo/hypervisor';
+import { addressPlan, type ImageRecord, type InstanceRecord, type SubnetRecord } from '@kumo/store';
+import { imageFiles } from '../compute/image-files.js';
+import { memoryMiBFromMB } from '../compute/units.js';
+import type { HostDriver } from '../drivers/host-driver.js';
+import type { TaskContext } from './context.js';
+
+async function subnetOf(ctx: TaskContext, inst: InstanceRecord): Promise<SubnetRecord> {
+  const subnet = await ctx.inventory.subnet(inst.regionId, inst.subnetId);
+  if (!subnet) throw new Error(`subnet ${inst.subnetId} of ${inst.id} is missing`);
+  return subnet;
+}
+
+/** The image an instance task needs, or an error saying it is gone. */
+export async function imageOf(ctx: TaskContext, imageId: string): Promise<ImageRecord> {
+  const image = await ctx.inventory.image(imageId);
+  if (!image) throw new Error(`image ${imageId} no longer exists`);
+  return image;
+}
 
 /** The spec and the image files for an instance on a given image, with its current keys. */
 export async function buildSpec(
-  ctx: JobContext,
+  ctx: TaskContext,
   inst: InstanceRecord,
   image: ImageRecord,
   overrides: { keyNames?: string[]; passwordHash?: string | null } = {},
 ): Promise<{ spec: InstanceSpec; files: ImageFiles }> {
-  const subnet = await ctx.subnets.find(inst.regionId, inst.subnetId);
-  if (!subnet) throw new Error(`subnet ${inst.subnetId} of ${inst.id} is missing`);
-  const scope = { accountId: inst.accountId, regionId: inst.regionId };
-  const keys: string[] = [];
-  for (const name of overrides.keyNames ?? inst.keyNames) {
-    // A keypair deleted since the request simply no longer reaches the guest.
-    const k = await ctx.keypairs.find(scope, name);
-    if (k) keys.push(k.publicKey);
-  }
+  const subnet = await subnetOf(ctx, inst);
+  // A keypair deleted since the request simply no longer reaches the guest.
+  const keys = await ctx.inventory.publicKeys(
+    { accountId: inst.accountId, regionId: inst.regionId },
+    overrides.keyNames ?? inst.keyNames,
+  );
   const passwordHash = overrides.passwordHash === undefined ? inst.passwordHash : overrides.passwordHash;
   const { manifest, files } = imageFiles(image);
   return {
@@ -28,7 +41,7 @@ export async function buildSpec(
       id: inst.id,
       hostname: inst.hostname,
       image: manifest,
-      type: { vcpus: inst.vcpus, memoryMiB: inst.memoryMB, nested: inst.nestedVirt },
+      type: { vcpus: inst.vcpus, memoryMiB: memoryMiBFromMB(inst.memoryMB), nested: inst.nestedVirt },
       rootDiskBytes: inst.systemDiskGB * 2 ** 30,
       nic: {
         network: subnet.id,
@@ -45,16 +58,24 @@ export async function buildSpec(
 }
 
 /** The libvirt network of an instance's subnet, created on the host if absent. */
-export async function networkSpecFor(ctx: JobContext, inst: InstanceRecord) {
-  const subnet = await ctx.subnets.find(inst.regionId, inst.subnetId);
-  if (!subnet) throw new Error(`subnet ${inst.subnetId} of ${inst.id} is missing`);
-  const base = subnet.cidr.split('.').slice(0, 3).join('.');
+export async function networkSpecFor(ctx: TaskContext, inst: InstanceRecord): Promise<NetworkSpec> {
+  const subnet = await subnetOf(ctx, inst);
   return {
     name: subnet.id,
-    mode: 'nat' as const,
+    mode: 'nat',
     gateway: subnet.gateway,
     prefix: subnet.prefix,
-    // Addresses .10–.250 are assigned statically by Kumo's IPAM; DHCP only serves strays above.
-    dhcpRange: { start: `${base}.251`, end: `${base}.254` },
+    // Static addresses are Kumo's IPAM's; DHCP only serves strays above them.
+    dhcpRange: addressPlan(subnet.cidr).dhcpRange,
   };
+}
+
+/** Runs `fn` on the instance's host; an instance on no host is a bug in the caller. */
+export function onHost<T>(
+  ctx: TaskContext,
+  inst: InstanceRecord,
+  fn: (h: HostDriver) => Promise<T>,
+): Promise<T> {
+  if (!inst.hostId) throw new Error(`instance ${inst.id} is on no host`);
+  return ctx.hosts.with(inst.hostId, fn);
 }

@@ -3,8 +3,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errors } from '@kumo/contract';
-import { UniqueViolation, type AccountsModel } from '@kumo/store';
-import { formatJdTime } from './time.js';
+import { UniqueViolation, type Account, type AccountsModel } from '@kumo/store';
 
 /** What a new account's owner needs to call the API. */
 export interface Credentials {
@@ -58,13 +57,7 @@ export class AccountService {
   }
 
   /** Every account (never secrets). */
-  async list() {
-    const all = await this.accounts.list();
-    return all.map((a) => ({
-      accountId: a.id,
-      name: a.name,
-      admin: a.isAdmin,
-      createTime: formatJdTime(a.createdAt),
-    }));
+  list(): Promise<Account[]> {
+    return this.accounts.list();
   }
 }

@@ -1,46 +1,8 @@
 // Host administration: register a libvirt host (checked by connecting to it), list, drain,
 // enable and remove; regions and AZs exist because hosts are registered in them.
-import { Errors } from '@kumo/contract';
+import { Errors, type AddHostParams } from '@kumo/contract';
 import { UniqueViolation, type HostRecord, type HostsModel } from '@kumo/store';
 import type { HostRegistry } from '../compute/host-registry.js';
-import { formatJdTime } from './time.js';
-
-/** A host on the admin API. */
-export function hostView(h: HostRecord) {
-  const usable = (r: { total: number; ratio: number }) => Math.floor(r.total * r.ratio);
-  return {
-    hostId: h.id,
-    name: h.name,
-    uri: h.uri,
-    regionId: h.regionId,
-    az: h.az,
-    accelerator: h.accelerator,
-    enabled: h.enabled,
-    health: h.health,
-    healthReason: h.healthReason ?? '',
-    lastSeenTime: h.lastSeenAt ? formatJdTime(h.lastSeenAt) : '',
-    nestedVirt: h.nestedVirt,
-    capacity: {
-      vcpus: { ...h.vcpus, usable: usable(h.vcpus) },
-      memoryMB: { ...h.memoryMB, usable: usable(h.memoryMB) },
-      diskGB: { ...h.diskGB, usable: usable(h.diskGB) },
-    },
-    createTime: formatJdTime(h.createdAt),
-  };
-}
-
-/** What registering a host takes. */
-export interface AddHostRequest {
-  name: string;
-  uri: string;
-  regionId: string;
-  az: string;
-  poolPath: string;
-  accelerator: 'kvm' | 'qemu' | 'probe';
-  cpuRatio: number;
-  memoryRatio: number;
-  diskRatio: number;
-}
 
 /** Host operations. */
 export class HostService {
@@ -50,11 +12,11 @@ export class HostService {
   ) {}
 
   /** Registers a host after proving Kumo can reach it and use its pool; reads its capacity. */
-  async add(req: AddHostRequest): Promise<HostRecord> {
+  async add(req: AddHostParams): Promise<HostRecord> {
     if (!req.az.startsWith(req.regionId) || !/^[a-z]$/.test(req.az.slice(req.regionId.length))) {
       throw Errors.invalidParameter('az', 'must be the region id plus one letter, e.g. cn-north-1a');
     }
-    let accelerator: AddHostRequest['accelerator'];
+    let accelerator: AddHostParams['accelerator'];
     try {
       const h = await this.registry.open(req);
       // Remember what a probe found, so it runs once per host rather than at every connection.
@@ -75,8 +37,8 @@ export class HostService {
   }
 
   /** Every host. */
-  async list() {
-    return (await this.hosts.list()).map(hostView);
+  list(): Promise<HostRecord[]> {
+    return this.hosts.list();
   }
 
   /** One host by id or name. */
@@ -87,10 +49,10 @@ export class HostService {
   }
 
   /** drain (no new placements) or enable. */
-  async setEnabled(idOrName: string, enabled: boolean) {
+  async setEnabled(idOrName: string, enabled: boolean): Promise<HostRecord> {
     const h = await this.get(idOrName);
     await this.hosts.setEnabled(h.id, enabled);
-    return hostView((await this.hosts.find(h.id))!);
+    return (await this.hosts.find(h.id))!;
   }
 
   /** Removes a host that has no instances. */

@@ -1,78 +1,12 @@
 // The image registry: operators import images built by images/ (or their own qcow2 cloud images);
 // users see public images of the region and their own, and the JD image operations act on them.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Errors } from '@kumo/contract';
-import { validateManifest, type ImageFiles, type ImageManifest } from '@kumo/hypervisor';
+import { Errors, ID_PATTERNS, IMAGE_NAME } from '@kumo/contract';
+import { sha256File, validateManifest, type ImageManifest } from '@kumo/hypervisor';
 import type { Account, HostsModel, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
-import type { HostRegistry } from '../compute/host-registry.js';
-import { formatJdTime } from './time.js';
-
-/** An image on the wire (JD Image model; note `desc`, not `description`). */
-export function imageView(i: ImageRecord) {
-  return {
-    imageId: i.id,
-    name: i.name,
-    platform: i.platform,
-    osVersion: i.osVersion,
-    architecture: i.architecture,
-    systemDiskSizeGB: i.minDiskGB,
-    imageSource: i.imageSource,
-    osType: i.osType,
-    status: i.status,
-    createTime: formatJdTime(i.createdAt),
-    sizeMB: Math.ceil(i.sizeBytes / 2 ** 20),
-    desc: i.description,
-    systemDisk: {
-      diskCategory: 'local',
-      autoDelete: true,
-      localDisk: { diskType: 'local', diskSizeGB: i.minDiskGB },
-      deviceName: 'vda',
-    },
-    dataDisks: [],
-    snapshotId: '',
-    rootDeviceType: 'localDisk',
-    progress: i.status === 'ready' ? '100' : '0',
-  };
-}
-
-/** The constraint object of describeImageConstraints. */
-export function constraintView(i: ImageRecord) {
-  return {
-    imageId: i.id,
-    imageInstanceTypeConstraint: i.constraint
-      ? { constraintsType: i.constraint.kind, instanceTypes: i.constraint.instanceTypes }
-      : { constraintsType: 'excludes', instanceTypes: [] },
-  };
-}
-
-/** Whether an image may run an instance type. */
-export function imageSupports(i: ImageRecord, instanceType: string): boolean {
-  if (!i.constraint) return true;
-  const listed = i.constraint.instanceTypes.includes(instanceType);
-  return i.constraint.kind === 'includes' ? listed : !listed;
-}
-
-/** The manifest and local file paths of an image, for hosts to upload. */
-export function imageFiles(i: ImageRecord): { manifest: ImageManifest; files: ImageFiles } {
-  const manifest = i.manifest as ImageManifest;
-  const at = (p: string | undefined) => (p === undefined ? undefined : join(i.filesDir, p));
-  return {
-    manifest,
-    files: {
-      root: at(manifest.files.root.path)!,
-      ...(manifest.files.kernel ? { kernel: at(manifest.files.kernel.path) } : {}),
-      ...(manifest.files.initrd ? { initrd: at(manifest.files.initrd.path) } : {}),
-    },
-  };
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
+import type { HostAccess } from '../compute/host-registry.js';
+import { imageFiles } from '../compute/image-files.js';
 
 const PLATFORMS: Record<string, string> = {
   debian: 'Debian',
@@ -86,7 +20,7 @@ export class ImageService {
   constructor(
     private readonly images: ImagesModel,
     private readonly hosts: HostsModel,
-    private readonly registry: HostRegistry,
+    private readonly registry: HostAccess,
   ) {}
 
   /**
@@ -149,7 +83,7 @@ export class ImageService {
       size += f.bytes;
     }
     const name = opts.name ?? manifest.name;
-    if (!/^[\p{Script=Han}A-Za-z0-9._-]{1,32}$/u.test(name)) throw Errors.invalidParameter('name');
+    if (!IMAGE_NAME.test(name)) throw Errors.invalidParameter('name');
     return this.images.create({
       regionId: opts.regionId,
       ownerAccountId: null,
@@ -173,7 +107,7 @@ export class ImageService {
 
   /** An image the account may see, or NOT_FOUND. */
   async get(regionId: string, account: Account, imageId: string): Promise<ImageRecord> {
-    const img = /^img-[a-z0-9]{1,32}$/.test(imageId)
+    const img = ID_PATTERNS.image.test(imageId)
       ? await this.images.find(regionId, account.id, imageId)
       : undefined;
     if (!img) throw Errors.imageNotFound(imageId.slice(0, 64));
@@ -181,9 +115,8 @@ export class ImageService {
   }
 
   /** describeImages. */
-  async describe(regionId: string, account: Account, f: ImageFilter, offset: number, limit: number) {
-    const page = await this.images.page(regionId, account.id, f, offset, limit);
-    return { images: page.items.map(imageView), totalCount: page.total };
+  describe(regionId: string, account: Account, f: ImageFilter, offset: number, limit: number) {
+    return this.images.page(regionId, account.id, f, offset, limit);
   }
 
   /** modifyImageAttribute: owners change their images; only the admin changes public ones. */
@@ -195,7 +128,7 @@ export class ImageService {
   ) {
     const img = await this.get(regionId, account, imageId);
     this.mustOwn(img, account);
-    if (patch.name !== undefined && !/^[\p{Script=Han}A-Za-z0-9._-]{1,32}$/u.test(patch.name)) {
+    if (patch.name !== undefined && !IMAGE_NAME.test(patch.name)) {
       throw Errors.invalidParameter('name');
     }
     await this.images.update(img.id, patch);

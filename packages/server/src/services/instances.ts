@@ -1,32 +1,39 @@
 // Instance policy: createInstances validation, quota, idempotency and placement; the lifecycle
-// operations (claim with a conditional update, then a durable job); describe views.
+// operations (claim through the lifecycle table, then a durable task). Returns domain records;
+// the wire views are http/views'.
 import { randomBytes } from 'node:crypto';
-import { Errors } from '@kumo/contract';
+import { Errors, ID_PATTERNS } from '@kumo/contract';
 import {
+  addressPlan,
   newId,
   randomAlnum,
   type Account,
   type ClientTokensModel,
-  type Database,
   type HostsModel,
   type ImagesModel,
+  type InstanceAction,
   type InstanceActionsModel,
   type InstanceFilter,
   type InstanceRecord,
   type InstancesModel,
+  type InstanceTasksModel,
   type KeypairsModel,
   type Scope,
+  type SubnetRecord,
   type SubnetsModel,
+  type TaskName,
+  type Transaction,
+  type Transactions,
 } from '@kumo/store';
 import type { InstanceTypeSpec } from '../catalogue.js';
-import { instanceView } from '../compute/instance-view.js';
-import { TRANSITIONS, type TaskName } from '../compute/lifecycle.js';
+import { imageSupports } from '../compute/image-files.js';
 import { checkPassword, hashPassword } from '../compute/passwords.js';
 import { placeAndClaim } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
-import type { JobRunner } from '../jobs/runner.js';
+import { claimFor, TRANSITIONS } from '../jobs/lifecycle.js';
+import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
+import type { RebuildArgs } from '../jobs/tasks/rebuildInstance.js';
 import type { ImageService } from './images.js';
-import { imageSupports } from './images.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { QuotaService } from './quotas.js';
 
@@ -63,8 +70,9 @@ const CLOUD_DISK_RANGE = [40, 500] as const;
 export class InstanceService {
   constructor(
     private readonly deps: {
-      db: Database;
+      tx: Transactions;
       instances: InstancesModel;
+      leases: InstanceTasksModel;
       hosts: HostsModel;
       images: ImagesModel;
       imageService: ImageService;
@@ -74,7 +82,7 @@ export class InstanceService {
       clientTokens: ClientTokensModel;
       instanceTypes: InstanceTypeService;
       quotas: QuotaService;
-      runner: JobRunner;
+      enqueue: (instanceId: string, task: TaskName) => Promise<void>;
       compute: ComputeConfig;
     },
   ) {}
@@ -97,7 +105,7 @@ export class InstanceService {
     if (!imageSupports(image, type.instanceType)) throw Errors.imageConstraint(type.instanceType);
     const zones = (await d.hosts.zones()).filter((z) => z.regionId === scope.regionId).map((z) => z.az);
     if (!zones.includes(req.az)) throw Errors.azNotFound(req.az.slice(0, 64));
-    const subnet = /^subnet-[a-z0-9]{1,32}$/.test(req.subnetId)
+    const subnet = ID_PATTERNS.subnet.test(req.subnetId)
       ? await d.subnets.find(scope.regionId, req.subnetId)
       : undefined;
     if (!subnet) throw Errors.subnetNotFound(req.subnetId.slice(0, 64));
@@ -106,12 +114,9 @@ export class InstanceService {
     if (req.primaryIpAddress !== undefined) {
       if (req.maxCount !== 1)
         throw Errors.invalidParameter('maxCount', 'must be 1 when primaryIpAddress is given');
-      const base = subnet.cidr.split('.').slice(0, 3).join('.');
-      const host = req.primaryIpAddress.startsWith(`${base}.`)
-        ? Number(req.primaryIpAddress.slice(base.length + 1))
-        : NaN;
-      if (!(host >= 10 && host <= 250)) {
-        throw Errors.invalidParameter('primaryIpAddress', `must be within ${base}.10-${base}.250`);
+      const plan = addressPlan(subnet.cidr);
+      if (!plan.isStatic(req.primaryIpAddress)) {
+        throw Errors.invalidParameter('primaryIpAddress', `must be within ${plan.first}-${plan.last}`);
       }
     }
     for (const k of req.keyNames) {
@@ -128,9 +133,8 @@ export class InstanceService {
     if (req.password !== undefined) checkPassword(req.password);
     const passwordHash = req.password !== undefined ? await hashPassword(req.password) : null;
 
-    const result = await d.db.transaction(async (trx) => {
-      // Serialises this account's creates so the quota count and token lookup cannot interleave.
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`create:${scope.accountId}`]);
+    // Serialises this account's creates so the quota count and token lookup cannot interleave.
+    const result = await d.tx.locked(`create:${scope.accountId}`, async (trx) => {
       if (req.clientToken) {
         const earlier = await d.clientTokens.find(scope, req.clientToken, trx);
         if (earlier) return { instanceIds: earlier, created: [] as InstanceRecord[] };
@@ -159,19 +163,19 @@ export class InstanceService {
       if (req.clientToken) await d.clientTokens.save(trx, scope, req.clientToken, instanceIds);
       return { instanceIds, created };
     });
-    for (const inst of result.created) await d.runner.enqueue(inst.id, 'spawn');
+    for (const inst of result.created) await d.enqueue(inst.id, 'spawn');
     return { instanceIds: result.instanceIds };
   }
 
   private async createOne(
-    trx: Parameters<Parameters<Database['transaction']>[0]>[0],
+    trx: Transaction,
     scope: Scope,
     caller: Caller,
     req: CreateRequest,
     type: InstanceTypeSpec,
     imageId: string,
     arch: string,
-    subnet: { id: string; vpcId: string; cidr: string },
+    subnet: SubnetRecord,
     diskGB: number,
     passwordHash: string | null,
     index: number,
@@ -207,31 +211,32 @@ export class InstanceService {
       trx,
       {
         id,
-        account_id: scope.accountId,
-        region_id: scope.regionId,
+        accountId: scope.accountId,
+        regionId: scope.regionId,
         az: req.az,
         name,
         description: req.description,
         hostname,
-        instance_type: type.instanceType,
+        instanceType: type.instanceType,
         vcpus: type.cpu,
-        memory_mb: type.memoryMB,
-        nested_virt: type.nestedVirt,
-        image_id: imageId,
-        host_id: placed.hostId,
-        status: 'pending',
+        memoryMB: type.memoryMB,
+        nestedVirt: type.nestedVirt,
+        imageId,
+        hostId: placed.hostId,
+        // The spawn's claim is the row itself: it starts in the lifecycle table's transient status.
+        status: TRANSITIONS.spawn.transient,
         task: 'spawn',
-        task_args: null,
-        subnet_id: subnet.id,
-        vpc_id: subnet.vpcId,
-        network_interface_id: `port-${randomAlnum(10)}`,
+        taskArgs: null,
+        subnetId: subnet.id,
+        vpcId: subnet.vpcId,
+        networkInterfaceId: `port-${randomAlnum(10)}`,
         mac: `52:54:00:${randomBytes(3).toString('hex').match(/../g)!.join(':')}`,
-        key_names: req.keyNames,
-        password_hash: passwordHash,
+        keyNames: req.keyNames,
+        passwordHash,
         userdata: req.userdata ?? null,
-        system_disk_category: req.diskCategory,
-        system_disk_gb: diskGB,
-        ...(req.primaryIpAddress ? { private_ip: req.primaryIpAddress } : {}),
+        systemDiskCategory: req.diskCategory,
+        systemDiskGB: diskGB,
+        ...(req.primaryIpAddress ? { privateIp: req.primaryIpAddress } : {}),
       },
       subnet,
     );
@@ -252,14 +257,9 @@ export class InstanceService {
 
   /** One instance of the account, or NOT_FOUND. */
   async get(scope: Scope, id: string): Promise<InstanceRecord> {
-    const inst = /^i-[a-z0-9]{1,32}$/.test(id) ? await this.deps.instances.find(scope, id) : undefined;
+    const inst = ID_PATTERNS.instance.test(id) ? await this.deps.instances.find(scope, id) : undefined;
     if (!inst) throw Errors.instanceNotFound(id.slice(0, 64));
     return inst;
-  }
-
-  /** describeInstance. */
-  async describe(scope: Scope, id: string) {
-    return { instance: instanceView(await this.get(scope, id)) };
   }
 
   /** A page of instances for the describe* list operations. */
@@ -268,29 +268,26 @@ export class InstanceService {
   }
 
   /**
-   * Claims the instance for a lifecycle task with the conditional update, records the action and
-   * queues the job. Conflicts become JD's FAILED_PRECONDITION messages.
+   * Claims the instance for a lifecycle task through the lifecycle table (one conditional
+   * update), records the action and queues the task. Conflicts become JD's FAILED_PRECONDITION.
    */
-  async act(
-    scope: Scope,
-    caller: Caller,
-    id: string,
-    task: Exclude<TaskName, 'spawn'>,
-    args?: Record<string, unknown>,
-  ) {
-    const t = TRANSITIONS[task];
-    if (!/^i-[a-z0-9]{1,32}$/.test(id)) throw Errors.instanceNotFound(id.slice(0, 64));
-    const r = await this.deps.instances.claimTask(scope, id, {
-      task,
-      from: t.from,
-      transient: t.transient,
-      args,
-    });
+  async act(scope: Scope, caller: Caller, id: string, task: Exclude<TaskName, 'spawn'>, args?: object) {
+    await this.claim(scope, id, task, args);
+    await this.queue(scope, caller, id, task);
+  }
+
+  private async claim(scope: Scope, id: string, task: Exclude<TaskName, 'spawn'>, args?: object) {
+    if (!ID_PATTERNS.instance.test(id)) throw Errors.instanceNotFound(id.slice(0, 64));
+    const r = await this.deps.leases.claim(scope, id, claimFor(task, args as Record<string, unknown>));
     if ('reason' in r) {
       if (r.reason === 'missing') throw Errors.instanceNotFound(id);
       if (r.reason === 'busy') throw Errors.conflictWithTask(r.task);
       throw Errors.invalidInstanceStatus(r.status);
     }
+    return r;
+  }
+
+  private async queue(scope: Scope, caller: Caller, id: string, task: TaskName) {
     await this.deps.actions.record({
       instanceId: id,
       accountId: scope.accountId,
@@ -298,10 +295,13 @@ export class InstanceService {
       requestedBy: caller.accessKey,
       requestId: caller.requestId,
     });
-    await this.deps.runner.enqueue(id, task);
+    await this.deps.enqueue(id, task);
   }
 
-  /** resizeInstance: the new size is claimed on the same host before the task starts. */
+  /**
+   * resizeInstance: the claim (lifecycle table: stopped only) comes first, then the new size is
+   * claimed on the same host; no room undoes the claim before any task could take it.
+   */
   async resize(scope: Scope, caller: Caller, id: string, instanceType: string) {
     const inst = await this.get(scope, id);
     const type = this.deps.instanceTypes.find(instanceType);
@@ -310,28 +310,20 @@ export class InstanceService {
       throw Errors.invalidParameter('instanceType', 'is the current type');
     const image = await this.deps.images.get(inst.imageId);
     if (image && !imageSupports(image, type.instanceType)) throw Errors.imageConstraint(type.instanceType);
-    if (inst.status !== 'stopped' || inst.task) {
-      throw inst.task ? Errors.conflictWithTask(inst.task) : Errors.invalidInstanceStatus(inst.status);
-    }
-    const size = { vcpus: type.cpu, memoryMB: type.memoryMB, diskGB: inst.systemDiskGB };
-    if (!(await this.deps.hosts.resizeClaim(inst.id, size)))
+    const args: ResizeArgs = {
+      instanceType: type.instanceType,
+      vcpus: type.cpu,
+      memoryMB: type.memoryMB,
+      nestedVirt: type.nestedVirt,
+    };
+    const claimed = await this.claim(scope, id, 'resize', args);
+    const size = { vcpus: type.cpu, memoryMB: type.memoryMB, diskGB: claimed.systemDiskGB };
+    if (!(await this.deps.hosts.resizeClaim(id, size))) {
+      // Back to stopped: the only status the lifecycle table lets a resize start from.
+      await this.deps.leases.abandon(id, 'resize', 'stopped');
       throw Errors.noCapacity(inst.az, type.instanceType);
-    try {
-      await this.act(scope, caller, id, 'resize', {
-        instanceType: type.instanceType,
-        vcpus: type.cpu,
-        memoryMB: type.memoryMB,
-        nestedVirt: type.nestedVirt,
-      });
-    } catch (err) {
-      // Lost a race for the instance: give the old size back.
-      await this.deps.hosts.resizeClaim(inst.id, {
-        vcpus: inst.vcpus,
-        memoryMB: inst.memoryMB,
-        diskGB: inst.systemDiskGB,
-      });
-      throw err;
     }
+    await this.queue(scope, caller, id, 'resize');
   }
 
   /** rebuildInstance: new root from an image (default: the current one), new password and key. */
@@ -353,7 +345,8 @@ export class InstanceService {
       if (!(await this.deps.keypairs.find(scope, k))) throw Errors.keypairNotFound(k.slice(0, 64));
     }
     const passwordHash = await hashPassword(req.password);
-    await this.act(scope, caller, id, 'rebuild', { imageId: image.id, keyNames, passwordHash });
+    const args: RebuildArgs = { imageId: image.id, keyNames, passwordHash };
+    await this.act(scope, caller, id, 'rebuild', args);
   }
 
   /** modifyInstanceAttribute. */
@@ -371,12 +364,12 @@ export class InstanceService {
     if (inst.task) throw Errors.conflictWithTask(inst.task);
     checkPassword(password);
     await this.deps.instances.updateAttributes(scope, id, {
-      pending_password_hash: await hashPassword(password),
+      pendingPasswordHash: await hashPassword(password),
     });
   }
 
   /** The action log of an instance (admin). */
-  async events(id: string) {
+  async events(id: string): Promise<InstanceAction[]> {
     const actions = await this.deps.actions.list(id);
     if (actions.length === 0 && !(await this.deps.instances.get(id)))
       throw Errors.instanceNotFound(id.slice(0, 64));

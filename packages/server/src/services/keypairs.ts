@@ -1,24 +1,7 @@
 // Keypair policy: name rules, creation (private key returned once, never stored), import, listing.
-import { Errors } from '@kumo/contract';
+import { Errors, KEY_NAME } from '@kumo/contract';
 import { UniqueViolation, type Keypair, type KeypairsModel, type Scope } from '@kumo/store';
-import { formatJdTime } from './time.js';
 import { generateRsaKeypair, parsePublicKey } from './ssh-keys.js';
-
-/** JD's keypair name rule: letters, digits, `_` and `-`, at most 32 characters. */
-export const KEY_NAME = /^[A-Za-z0-9_-]{1,32}$/;
-
-/** A keypair on the wire. */
-export interface KeypairView {
-  keyName: string;
-  keyFingerprint: string;
-  createTime: string;
-}
-
-const view = (k: Keypair): KeypairView => ({
-  keyName: k.keyName,
-  keyFingerprint: k.fingerprint,
-  createTime: formatJdTime(k.createdAt),
-});
 
 /** Keypair operations for one account and region at a time. */
 export class KeypairService {
@@ -54,9 +37,8 @@ export class KeypairService {
   async describe(
     scope: Scope,
     opts: { names?: string[]; offset: number; limit: number },
-  ): Promise<{ keypairs: KeypairView[]; totalCount: number }> {
-    const page = await this.keypairs.page(scope, opts);
-    return { keypairs: page.items.map(view), totalCount: page.total };
+  ): Promise<{ items: Keypair[]; total: number }> {
+    return this.keypairs.page(scope, opts);
   }
 
   /** Deletes a keypair; NOT_FOUND when the account has none by that name. */

@@ -1,16 +1,7 @@
 // describeQuotas: per-account limits from config, `used` counted from the inventory.
+import { QUOTA_RESOURCE_TYPES, type QuotaResourceType } from '@kumo/contract';
 import type { Scope } from '@kumo/store';
 import type { QuotaLimits } from '../config.js';
-
-/** JD quota resource types, in the order describeQuotas lists them. */
-export const QUOTA_RESOURCE_TYPES = [
-  'instance',
-  'keypair',
-  'image',
-  'instanceTemplate',
-  'imageShare',
-] as const;
-export type QuotaResourceType = (typeof QUOTA_RESOURCE_TYPES)[number];
 
 /** Counts what an account uses of one resource type (image shares are per image). */
 export type UsageCounter = (scope: Scope, opts: { imageId?: string }) => Promise<number>;

@@ -1,8 +1,8 @@
 // hosts and claims: KVM hosts, their capacity, and the capacity each instance holds on one.
-import type { Knex } from 'knex';
 import type { Database } from '../db.js';
 import { CheckViolation, translatePgErrors, UniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
+import type { Transaction } from '../locks.js';
 
 export const HOSTS = 'hosts';
 export const CLAIMS = 'claims';
@@ -89,6 +89,16 @@ const toHost = (r: HostRow): HostRecord => ({
   createdAt: r.created_at,
 });
 
+/** Releases an instance's claim inside `trx` (idempotent); returns the host it was on. */
+export async function releaseClaim(trx: Transaction, instanceId: string): Promise<string | undefined> {
+  const [claim] = await trx(CLAIMS).where({ instance_id: instanceId }).delete().returning('*');
+  if (!claim) return undefined;
+  await trx(HOSTS)
+    .where({ id: claim.host_id })
+    .decrement({ used_vcpus: claim.vcpus, used_memory_mb: claim.memory_mb, used_disk_gb: claim.disk_gb });
+  return claim.host_id as string;
+}
+
 /** Queries over hosts and claims. */
 export class HostsModel {
   constructor(private readonly db: Database) {}
@@ -125,7 +135,7 @@ export class HostsModel {
   }
 
   /** Every host, optionally of one region (inside `trx` when given: callers in a transaction must). */
-  async list(regionId?: string, trx?: Knex.Transaction): Promise<HostRecord[]> {
+  async list(regionId?: string, trx?: Transaction): Promise<HostRecord[]> {
     const q = (trx ?? this.db)<HostRow>(HOSTS).orderBy('name');
     if (regionId) q.where({ region_id: regionId });
     return (await q).map(toHost);
@@ -197,7 +207,7 @@ export class HostsModel {
    * never both fit into the last slot. The failed statement is rolled back to a savepoint so the
    * caller's transaction stays usable for a retry on another host.
    */
-  async claim(trx: Knex.Transaction, instanceId: string, hostId: string, size: ClaimSize): Promise<boolean> {
+  async claim(trx: Transaction, instanceId: string, hostId: string, size: ClaimSize): Promise<boolean> {
     try {
       await translatePgErrors(() =>
         trx.transaction(async (sp) => {
@@ -224,16 +234,8 @@ export class HostsModel {
   }
 
   /** Releases an instance's claim (idempotent); returns the host it was on. */
-  async release(instanceId: string, trx?: Knex.Transaction): Promise<string | undefined> {
-    const run = async (t: Knex.Transaction) => {
-      const [claim] = await t(CLAIMS).where({ instance_id: instanceId }).delete().returning('*');
-      if (!claim) return undefined;
-      await t(HOSTS)
-        .where({ id: claim.host_id })
-        .decrement({ used_vcpus: claim.vcpus, used_memory_mb: claim.memory_mb, used_disk_gb: claim.disk_gb });
-      return claim.host_id as string;
-    };
-    return trx ? run(trx) : this.db.transaction(run);
+  async release(instanceId: string, trx?: Transaction): Promise<string | undefined> {
+    return trx ? releaseClaim(trx, instanceId) : this.db.transaction((t) => releaseClaim(t, instanceId));
   }
 
   /** Changes an instance's claim to a new size on the same host (resize); false when it does not fit. */

@@ -1,5 +1,6 @@
 // images: the image registry (public images of a region, and later private ones per account).
 import type { Database } from '../db.js';
+import { pageOf } from '../paging.js';
 import { newId } from '../ids.js';
 
 export const IMAGES = 'images';
@@ -144,15 +145,8 @@ export class ImagesModel {
     if (f.status) q.andWhere({ status: f.status });
     // Every Kumo image is a local-disk image today; cloudDisk matches none.
     if (f.rootDeviceType && f.rootDeviceType !== 'localDisk') q.whereRaw('false');
-    const [rows, [{ n }]] = await Promise.all([
-      q
-        .clone()
-        .orderBy([{ column: 'created_at' }, { column: 'id' }])
-        .offset(offset)
-        .limit(limit),
-      q.clone().count({ n: '*' }) as unknown as Promise<[{ n: number }]>,
-    ]);
-    return { items: rows.map(toImage), total: n };
+    const { rows, total } = await pageOf(q, offset, limit);
+    return { items: rows.map(toImage), total };
   }
 
   /** Renames or redescribes an image the account owns (admins pass undefined to edit public ones). */

@@ -1,5 +1,5 @@
 // instance_actions and client_tokens: the per-instance action log, and createInstances idempotency.
-import type { Knex } from 'knex';
+import type { Transaction } from '../locks.js';
 import type { Database } from '../db.js';
 import type { Scope } from './keypairs.js';
 
@@ -26,7 +26,7 @@ export class InstanceActionsModel {
   /** Records that an action was asked for; returns its id. */
   async record(
     a: { instanceId: string; accountId: string; action: string; requestedBy: string; requestId?: string },
-    trx?: Knex.Transaction,
+    trx?: Transaction,
   ): Promise<number> {
     const [row] = await (trx ?? this.db)(INSTANCE_ACTIONS)
       .insert({
@@ -77,7 +77,7 @@ export class ClientTokensModel {
   constructor(private readonly db: Database) {}
 
   /** The instance ids a token already produced, if any (locks the token row inside `trx`). */
-  async find(scope: Scope, token: string, trx?: Knex.Transaction): Promise<string[] | undefined> {
+  async find(scope: Scope, token: string, trx?: Transaction): Promise<string[] | undefined> {
     const row = await (trx ?? this.db)(CLIENT_TOKENS)
       .where({ account_id: scope.accountId, region_id: scope.regionId, token })
       .first('instance_ids');
@@ -85,7 +85,7 @@ export class ClientTokensModel {
   }
 
   /** Remembers what a token produced (inside the creating transaction). */
-  async save(trx: Knex.Transaction, scope: Scope, token: string, instanceIds: string[]): Promise<void> {
+  async save(trx: Transaction, scope: Scope, token: string, instanceIds: string[]): Promise<void> {
     await trx(CLIENT_TOKENS).insert({
       account_id: scope.accountId,
       region_id: scope.regionId,

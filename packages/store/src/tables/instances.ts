@@ -1,23 +1,21 @@
-// instances: every VM's desired and observed state, its in-flight task (claimed with conditional
-// updates) and the lease of the kumod process working on that task.
-import type { Knex } from 'knex';
+// instances: every VM's desired and observed state, and the row <-> domain conversion. The task
+// columns (claim, lease, step) are written only by instance-tasks.ts. No policy, no libvirt.
+import type { InstanceStatusValue } from '@kumo/contract';
 import type { Database } from '../db.js';
+import { pageOf } from '../paging.js';
+import type { Transaction } from '../locks.js';
 import type { Scope } from './keypairs.js';
+import { addressPlan } from './subnets.js';
 
 export const INSTANCES = 'instances';
 
-/** Instance statuses (JD enum). */
-export type InstanceStatus =
-  | 'pending'
-  | 'starting'
-  | 'running'
-  | 'stopping'
-  | 'stopped'
-  | 'rebooting'
-  | 'rebuilding'
-  | 'resizing'
-  | 'deleting'
-  | 'error';
+/** Instance statuses: the JD enum of @kumo/contract, the one definition. */
+export type InstanceStatus = InstanceStatusValue;
+
+/** The durable operations on an instance; the `task` column holds one of these or null. */
+export const TASK_NAMES = ['spawn', 'start', 'stop', 'reboot', 'resize', 'rebuild', 'delete'] as const;
+/** One durable operation on an instance. */
+export type TaskName = (typeof TASK_NAMES)[number];
 
 /** Row of `instances`. */
 export interface InstanceRow {
@@ -35,7 +33,8 @@ export interface InstanceRow {
   image_id: string;
   host_id: string | null;
   status: InstanceStatus;
-  task: string | null;
+  task: TaskName | null;
+  task_step: string | null;
   task_owner: string | null;
   task_heartbeat_at: Date | null;
   task_args: Record<string, unknown> | null;
@@ -74,7 +73,9 @@ export interface InstanceRecord {
   imageId: string;
   hostId: string | null;
   status: InstanceStatus;
-  task: string | null;
+  task: TaskName | null;
+  /** The step the task reached (see the task runner); null before its first step. */
+  taskStep: string | null;
   taskOwner: string | null;
   taskArgs: Record<string, unknown> | null;
   powerState: string;
@@ -87,7 +88,7 @@ export interface InstanceRecord {
   passwordHash: string | null;
   pendingPasswordHash: string | null;
   userdata: string | null;
-  systemDiskCategory: string;
+  systemDiskCategory: 'local' | 'cloud';
   systemDiskGB: number;
   errorReason: string | null;
   spawnAttempts: number;
@@ -112,6 +113,7 @@ export const toInstance = (r: InstanceRow): InstanceRecord => ({
   hostId: r.host_id,
   status: r.status,
   task: r.task,
+  taskStep: r.task_step,
   taskOwner: r.task_owner,
   taskArgs: r.task_args,
   powerState: r.power_state,
@@ -124,7 +126,7 @@ export const toInstance = (r: InstanceRow): InstanceRecord => ({
   passwordHash: r.password_hash,
   pendingPasswordHash: r.pending_password_hash,
   userdata: r.userdata,
-  systemDiskCategory: r.system_disk_category,
+  systemDiskCategory: r.system_disk_category as InstanceRecord['systemDiskCategory'],
   systemDiskGB: r.system_disk_gb,
   errorReason: r.error_reason,
   spawnAttempts: r.spawn_attempts,
@@ -132,20 +134,70 @@ export const toInstance = (r: InstanceRow): InstanceRecord => ({
   createdAt: r.created_at,
 });
 
-/** Fields of a new instance (the IP is allocated by {@link InstancesModel.insert}). */
+/** Fields of a new instance (the IP is allocated by {@link InstancesModel.insert} unless given). */
 export type NewInstance = Omit<
-  InstanceRow,
-  | 'private_ip'
-  | 'task_owner'
-  | 'task_heartbeat_at'
-  | 'power_state'
-  | 'error_reason'
-  | 'spawn_attempts'
-  | 'launch_time'
-  | 'created_at'
-  | 'updated_at'
-  | 'pending_password_hash'
-> & { private_ip?: string };
+  InstanceRecord,
+  | 'privateIp'
+  | 'taskStep'
+  | 'taskOwner'
+  | 'powerState'
+  | 'errorReason'
+  | 'spawnAttempts'
+  | 'launchTime'
+  | 'createdAt'
+  | 'pendingPasswordHash'
+> & { privateIp?: string };
+
+/** The fields of an instance that callers may change (domain-shaped; the store maps columns). */
+export type InstancePatch = Partial<
+  Pick<
+    InstanceRecord,
+    | 'name'
+    | 'description'
+    | 'status'
+    | 'powerState'
+    | 'launchTime'
+    | 'errorReason'
+    | 'hostId'
+    | 'instanceType'
+    | 'vcpus'
+    | 'memoryMB'
+    | 'nestedVirt'
+    | 'imageId'
+    | 'keyNames'
+    | 'passwordHash'
+    | 'pendingPasswordHash'
+    | 'spawnAttempts'
+  >
+>;
+
+const COLUMNS: { [K in keyof Required<InstancePatch>]: keyof InstanceRow } = {
+  name: 'name',
+  description: 'description',
+  status: 'status',
+  powerState: 'power_state',
+  launchTime: 'launch_time',
+  errorReason: 'error_reason',
+  hostId: 'host_id',
+  instanceType: 'instance_type',
+  vcpus: 'vcpus',
+  memoryMB: 'memory_mb',
+  nestedVirt: 'nested_virt',
+  imageId: 'image_id',
+  keyNames: 'key_names',
+  passwordHash: 'password_hash',
+  pendingPasswordHash: 'pending_password_hash',
+  spawnAttempts: 'spawn_attempts',
+};
+
+/** The columns a patch writes (undefined fields are left alone). */
+export function toColumns(patch: InstancePatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v !== undefined) out[COLUMNS[k as keyof InstancePatch]] = v;
+  }
+  return out;
+}
 
 /** describeInstances filters (all optional; values within one filter OR, filters AND). */
 export interface InstanceFilter {
@@ -162,10 +214,6 @@ export interface InstanceFilter {
   faultDomain?: string[];
 }
 
-/** Why a task could not be claimed. */
-export type ClaimRefusal =
-  { reason: 'missing' } | { reason: 'busy'; task: string } | { reason: 'status'; status: string };
-
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Queries over instances. */
@@ -178,28 +226,68 @@ export class InstancesModel {
    * Returns 'ip-in-use' / 'ip-exhausted' instead of inserting when no address can be had.
    */
   async insert(
-    trx: Knex.Transaction,
-    row: NewInstance,
+    trx: Transaction,
+    inst: NewInstance,
     subnet: { cidr: string },
   ): Promise<InstanceRecord | 'ip-in-use' | 'ip-exhausted'> {
-    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`subnet:${row.subnet_id}`]);
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`subnet:${inst.subnetId}`]);
     const used = new Set(
-      (await trx(INSTANCES).where({ subnet_id: row.subnet_id }).pluck('private_ip')) as string[],
+      (await trx(INSTANCES).where({ subnet_id: inst.subnetId }).pluck('private_ip')) as string[],
     );
-    let ip = row.private_ip;
+    let ip = inst.privateIp;
     if (ip) {
       if (used.has(ip)) return 'ip-in-use';
     } else {
-      const base = subnet.cidr.split('.').slice(0, 3).join('.');
-      for (let h = 10; h <= 250 && !ip; h++) if (!used.has(`${base}.${h}`)) ip = `${base}.${h}`;
+      for (const candidate of addressPlan(subnet.cidr).statics()) {
+        if (!used.has(candidate)) {
+          ip = candidate;
+          break;
+        }
+      }
       if (!ip) return 'ip-exhausted';
     }
+    const row: Omit<
+      InstanceRow,
+      | 'task_owner'
+      | 'task_heartbeat_at'
+      | 'task_step'
+      | 'power_state'
+      | 'error_reason'
+      | 'spawn_attempts'
+      | 'launch_time'
+      | 'created_at'
+      | 'updated_at'
+      | 'pending_password_hash'
+    > = {
+      id: inst.id,
+      account_id: inst.accountId,
+      region_id: inst.regionId,
+      az: inst.az,
+      name: inst.name,
+      description: inst.description,
+      hostname: inst.hostname,
+      instance_type: inst.instanceType,
+      vcpus: inst.vcpus,
+      memory_mb: inst.memoryMB,
+      nested_virt: inst.nestedVirt,
+      image_id: inst.imageId,
+      host_id: inst.hostId,
+      status: inst.status,
+      task: inst.task,
+      task_args: inst.taskArgs,
+      subnet_id: inst.subnetId,
+      vpc_id: inst.vpcId,
+      network_interface_id: inst.networkInterfaceId,
+      private_ip: ip,
+      mac: inst.mac,
+      key_names: inst.keyNames,
+      password_hash: inst.passwordHash,
+      userdata: inst.userdata,
+      system_disk_category: inst.systemDiskCategory,
+      system_disk_gb: inst.systemDiskGB,
+    };
     const [inserted] = await trx<InstanceRow>(INSTANCES)
-      .insert({
-        ...row,
-        private_ip: ip,
-        task_args: row.task_args ? JSON.stringify(row.task_args) : null,
-      } as never)
+      .insert({ ...row, task_args: row.task_args ? JSON.stringify(row.task_args) : null } as never)
       .returning('*');
     return toInstance(inserted as InstanceRow);
   }
@@ -257,163 +345,36 @@ export class InstancesModel {
     if (f.name !== undefined) q.andWhere('name', 'ilike', `%${escapeLike(f.name)}%`);
     // Kumo has no availability groups or fault domains yet: asking for one matches nothing.
     if (f.agId || f.faultDomain) q.whereRaw('false');
-    const [rows, [{ n }]] = await Promise.all([
-      q
-        .clone()
-        .orderBy([{ column: 'created_at' }, { column: 'id' }])
-        .offset(offset)
-        .limit(limit),
-      q.clone().count({ n: '*' }) as unknown as Promise<[{ n: number }]>,
-    ]);
-    return { items: rows.map(toInstance), total: n };
+    const { rows, total } = await pageOf(q, offset, limit);
+    return { items: rows.map(toInstance), total };
   }
 
   /** How many instances an account has in a region (quota). */
-  async count(scope: Scope, trx?: Knex.Transaction): Promise<number> {
+  async count(scope: Scope, trx?: Transaction): Promise<number> {
     const [{ n }] = (await (trx ?? this.db)(INSTANCES)
       .where({ account_id: scope.accountId, region_id: scope.regionId })
       .count({ n: '*' })) as [{ n: number }];
     return n;
   }
 
-  /**
-   * Claims an instance for a task: succeeds only when no task is in flight and the status is one
-   * of `from`; sets the transient status at once so pollers see it. Returns the refusal otherwise.
-   */
-  async claimTask(
-    scope: Scope | undefined,
-    id: string,
-    c: {
-      task: string;
-      from: readonly InstanceStatus[];
-      transient: InstanceStatus;
-      args?: Record<string, unknown>;
-    },
-  ): Promise<InstanceRecord | ClaimRefusal> {
-    const where: Record<string, string> = { id };
-    if (scope) Object.assign(where, { account_id: scope.accountId, region_id: scope.regionId });
-    const [row] = await this.db<InstanceRow>(INSTANCES)
-      .where(where)
-      .whereNull('task')
-      .whereIn('status', c.from as InstanceStatus[])
-      .update({
-        task: c.task,
-        status: c.transient,
-        task_owner: null,
-        task_heartbeat_at: null,
-        task_args: (c.args ? JSON.stringify(c.args) : null) as never,
-        updated_at: this.db.fn.now() as never,
-      })
-      .returning('*');
-    if (row) return toInstance(row as InstanceRow);
-    const now = await this.db<InstanceRow>(INSTANCES).where(where).first();
-    if (!now) return { reason: 'missing' };
-    if (now.task) return { reason: 'busy', task: now.task };
-    return { reason: 'status', status: now.status };
-  }
-
-  /**
-   * Takes the lease on an instance's task for one worker. Fails (undefined) when the task is no
-   * longer the one named, or another live worker holds it (heartbeat fresher than staleSeconds).
-   */
-  async takeLease(
-    id: string,
-    task: string,
-    owner: string,
-    staleSeconds: number,
-  ): Promise<InstanceRecord | undefined> {
-    const [row] = await this.db<InstanceRow>(INSTANCES)
-      .where({ id, task })
-      .andWhere((w) =>
-        w
-          .whereNull('task_owner')
-          .orWhere({ task_owner: owner })
-          .orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]),
-      )
-      .update({ task_owner: owner, task_heartbeat_at: this.db.fn.now() as never })
-      .returning('*');
-    return row && toInstance(row as InstanceRow);
-  }
-
-  /** Renews a lease; false when the worker lost it. */
-  async heartbeat(id: string, task: string, owner: string): Promise<boolean> {
-    const n = await this.db(INSTANCES)
-      .where({ id, task, task_owner: owner })
-      .update({ task_heartbeat_at: this.db.fn.now() });
-    return n > 0;
-  }
-
-  /** Updates fields while the worker still holds the task's lease; false when it does not. */
-  async updateUnderLease(
-    id: string,
-    task: string,
-    owner: string,
-    patch: Partial<InstanceRow>,
-  ): Promise<boolean> {
-    const n = await this.db(INSTANCES)
-      .where({ id, task, task_owner: owner })
-      .update({ ...serialize(patch), updated_at: this.db.fn.now() });
-    return n > 0;
-  }
-
-  /** Ends a task: clears it and applies the final fields, only if this worker still holds it. */
-  async finishTask(id: string, task: string, owner: string, patch: Partial<InstanceRow>): Promise<boolean> {
-    return this.updateUnderLease(id, task, owner, {
-      ...patch,
-      task: null,
-      task_owner: null,
-      task_heartbeat_at: null,
-      task_args: null,
-    });
-  }
-
   /** Applies an observation when no task is in flight (the reconciler never races a task). */
-  async observe(
-    id: string,
-    expected: { status: InstanceStatus },
-    patch: Partial<InstanceRow>,
-  ): Promise<boolean> {
+  async observe(id: string, expected: { status: InstanceStatus }, patch: InstancePatch): Promise<boolean> {
     const n = await this.db(INSTANCES)
       .where({ id, status: expected.status })
       .whereNull('task')
-      .update({ ...serialize(patch), updated_at: this.db.fn.now() });
+      .update({ ...toColumns(patch), updated_at: this.db.fn.now() });
     return n > 0;
   }
 
   /** Plain update of descriptive fields (name, description, password) of an account's instance. */
-  async updateAttributes(scope: Scope, id: string, patch: Partial<InstanceRow>): Promise<boolean> {
+  async updateAttributes(
+    scope: Scope,
+    id: string,
+    patch: Pick<InstancePatch, 'name' | 'description' | 'pendingPasswordHash'>,
+  ): Promise<boolean> {
     const n = await this.db(INSTANCES)
       .where({ id, account_id: scope.accountId, region_id: scope.regionId })
-      .update({ ...serialize(patch), updated_at: this.db.fn.now() });
-    return n > 0;
-  }
-
-  /** Deletes the row (and, by cascade, its claim row) inside the caller's transaction. */
-  async remove(trx: Knex.Transaction, id: string): Promise<void> {
-    await trx(INSTANCES).where({ id }).delete();
-  }
-
-  /** Instances with a task whose worker is gone (no lease, or a stale heartbeat). */
-  async orphanedTasks(staleSeconds: number): Promise<InstanceRecord[]> {
-    const rows = await this.db<InstanceRow>(INSTANCES)
-      .whereNotNull('task')
-      .andWhere((w) =>
-        w
-          .whereRaw('task_owner IS NULL AND updated_at < now() - make_interval(secs => ?)', [staleSeconds])
-          .orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]),
-      )
-      .limit(500);
-    return rows.map(toInstance);
-  }
-
-  /**
-   * Clears a stale lease and stamps the row so the next sweep waits a full stale period before
-   * queueing the task again; false when the task changed meanwhile.
-   */
-  async markRequeued(id: string, task: string): Promise<boolean> {
-    const n = await this.db(INSTANCES)
-      .where({ id, task })
-      .update({ task_owner: null, task_heartbeat_at: null, updated_at: this.db.fn.now() });
+      .update({ ...toColumns(patch), updated_at: this.db.fn.now() });
     return n > 0;
   }
 
@@ -421,10 +382,4 @@ export class InstancesModel {
   async onHost(hostId: string): Promise<InstanceRecord[]> {
     return (await this.db<InstanceRow>(INSTANCES).where({ host_id: hostId })).map(toInstance);
   }
-}
-
-function serialize(patch: Partial<InstanceRow>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...patch };
-  if ('task_args' in patch) out.task_args = patch.task_args ? JSON.stringify(patch.task_args) : null;
-  return out;
 }

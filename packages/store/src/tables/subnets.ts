@@ -35,6 +35,34 @@ const toSubnet = (r: SubnetRow): SubnetRecord => ({
   prefix: r.prefix,
 });
 
+/**
+ * Kumo's address plan of a default /24: hosts .10–.250 are assigned statically by Kumo's IPAM,
+ * .251–.254 are left to DHCP for strays, the rest (gateway, broadcast) is reserved.
+ */
+export function addressPlan(cidr: string) {
+  const base = cidr.split('.').slice(0, 3).join('.');
+  const at = (host: number) => `${base}.${host}`;
+  return {
+    /** The first static address, e.g. `10.240.0.10`. */
+    first: at(STATIC_HOSTS.first),
+    /** The last static address. */
+    last: at(STATIC_HOSTS.last),
+    /** Every static address, lowest first. */
+    *statics(): Generator<string> {
+      for (let h = STATIC_HOSTS.first; h <= STATIC_HOSTS.last; h++) yield at(h);
+    },
+    /** Whether `ip` is one of the static addresses. */
+    isStatic(ip: string): boolean {
+      const host = ip.startsWith(`${base}.`) ? Number(ip.slice(base.length + 1)) : NaN;
+      return Number.isInteger(host) && host >= STATIC_HOSTS.first && host <= STATIC_HOSTS.last;
+    },
+    /** The DHCP range for strays. */
+    dhcpRange: { start: at(251), end: at(254) },
+  };
+}
+
+const STATIC_HOSTS = { first: 10, last: 250 };
+
 /** Queries over subnets. */
 export class SubnetsModel {
   constructor(private readonly db: Database) {}

@@ -1,5 +1,5 @@
 // Admin createAccount: POST /admin/v1/accounts — a user account with its first access key.
-import { z } from 'zod';
+import { createAccountBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 
 export default defineRoute({
@@ -7,6 +7,7 @@ export default defineRoute({
   method: 'POST',
   path: '/admin/v1/accounts',
   admin: true,
-  body: z.object({ name: z.string().max(256) }),
+  body: createAccountBody,
+  errors: ['invalidParameter', 'accountNameInUse'],
   handle: ({ services, body }) => services.accounts.create(body.name),
 });

@@ -1,6 +1,6 @@
 // Admin prepullImage: POST /admin/v1/images/{imageId}:prepull — uploads an image's base volumes to
 // hosts now (all healthy hosts of its region, or the named ones) instead of at first use.
-import { z } from 'zod';
+import { prepullImageBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 
 export default defineRoute({
@@ -8,7 +8,8 @@ export default defineRoute({
   method: 'POST',
   path: '/admin/v1/images/{imageId}:prepull',
   admin: true,
-  body: z.object({ hostIds: z.array(z.string().max(64)).max(1000).optional() }),
+  body: prepullImageBody,
+  errors: ['imageNotFound'],
   handle: async (ctx) => ({
     hosts: await ctx.services.images.prepull(ctx.params.imageId!, ctx.body.hostIds),
   }),

@@ -6,6 +6,7 @@ export default defineRoute({
   method: 'DELETE',
   path: '/admin/v1/hosts/{hostId}',
   admin: true,
+  errors: ['hostNotFound', 'hostInUse'],
   handle: async (ctx) => {
     await ctx.services.hosts.remove(ctx.params.hostId!);
     return undefined;

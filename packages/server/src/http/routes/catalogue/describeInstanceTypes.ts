@@ -6,6 +6,7 @@ export default defineRoute({
   operation: 'describeInstanceTypes',
   method: 'GET',
   path: '/v1/regions/{regionId}/instanceTypes',
+  errors: ['unknownFilter', 'unsupportedFilterOperator'],
   handle: ({ services, query }) => {
     const filters = parseFilters(query, {
       instanceTypes: { maxValueLength: 64 },

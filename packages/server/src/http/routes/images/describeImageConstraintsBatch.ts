@@ -1,12 +1,13 @@
 // describeImageConstraintsBatch: GET /v1/regions/{regionId}/imageConstraints?ids.N=… — unknown ids are skipped.
 import { Errors } from '@kumo/contract';
-import { constraintView } from '../../../services/images.js';
 import { defineRoute } from '../../route.js';
+import { constraintView } from '../../views/image.js';
 
 export default defineRoute({
   operation: 'describeImageConstraintsBatch',
   method: 'GET',
   path: '/v1/regions/{regionId}/imageConstraints',
+  errors: ['invalidParameter'],
   handle: async (ctx) => {
     const ids = ctx.query.ids ?? [];
     if (!Array.isArray(ids) || ids.length > 100 || ids.some((i) => typeof i !== 'string')) {

@@ -1,12 +1,10 @@
 // describeImages: GET /v1/regions/{regionId}/images — imageSource, platform, ids, rootDeviceType, status, paging.
-import { Errors } from '@kumo/contract';
+import { Errors, IMAGE_SOURCES, IMAGE_STATUSES } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 import { parsePage, type DecodedQuery } from '../../params.js';
+import { imageView } from '../../views/image.js';
 
-const SOURCES = ['public', 'shared', 'thirdparty', 'private'];
-const STATUSES = ['pending', 'ready', 'deleting', 'error'];
-
-function one(query: DecodedQuery, name: string, allowed?: string[]): string | undefined {
+function one(query: DecodedQuery, name: string, allowed?: readonly string[]): string | undefined {
   const v = query[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.length > 64) throw Errors.invalidParameter(name);
@@ -19,7 +17,8 @@ export default defineRoute({
   operation: 'describeImages',
   method: 'GET',
   path: '/v1/regions/{regionId}/images',
-  handle: (ctx) => {
+  errors: ['invalidParameter', 'pageSizeOutOfRange', 'pageNumberOutOfRange'],
+  handle: async (ctx) => {
     const page = parsePage(ctx.query);
     const ids = ctx.query.ids;
     if (
@@ -28,18 +27,19 @@ export default defineRoute({
     ) {
       throw Errors.invalidParameter('ids');
     }
-    return ctx.services.images.describe(
+    const r = await ctx.services.images.describe(
       ctx.regionId,
       ctx.account,
       {
         ids: ids as string[] | undefined,
-        imageSource: one(ctx.query, 'imageSource', SOURCES),
+        imageSource: one(ctx.query, 'imageSource', IMAGE_SOURCES),
         platform: one(ctx.query, 'platform'),
         rootDeviceType: one(ctx.query, 'rootDeviceType', ['localDisk', 'cloudDisk']),
-        status: one(ctx.query, 'status', STATUSES),
+        status: one(ctx.query, 'status', IMAGE_STATUSES),
       },
       page.offset,
       page.pageSize,
     );
+    return { images: r.items.map(imageView), totalCount: r.total };
   },
 });

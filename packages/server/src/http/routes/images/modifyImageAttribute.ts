@@ -1,12 +1,13 @@
 // modifyImageAttribute: POST /v1/regions/{regionId}/images/{imageId}:modifyImageAttribute — name, description.
-import { z } from 'zod';
+import { modifyImageAttributeBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 
 export default defineRoute({
   operation: 'modifyImageAttribute',
   method: 'POST',
   path: '/v1/regions/{regionId}/images/{imageId}:modifyImageAttribute',
-  body: z.object({ name: z.string().max(256).optional(), description: z.string().max(256).optional() }),
+  body: modifyImageAttributeBody,
+  errors: ['imageNotFound', 'adminOnly', 'invalidParameter'],
   handle: async (ctx) => {
     await ctx.services.images.modify(ctx.regionId, ctx.account, ctx.params.imageId!, ctx.body);
     return undefined;

@@ -1,54 +1,23 @@
-// createInstances: POST /v1/regions/{regionId}/instances — validated here, placed and queued by the service.
-import { Errors } from '@kumo/contract';
-import { z } from 'zod';
+// createInstances: POST /v1/regions/{regionId}/instances — the body is validated by the contract's
+// schema, the rules that span fields here; the service places, writes and queues.
+import {
+  CLOUD_DISK_TYPES,
+  createInstancesBody,
+  Errors,
+  INSTANCE_NAME,
+  INSTANCE_NAME_RULE,
+  IPV4,
+  type InstanceSpec,
+} from '@kumo/contract';
+import type { z } from 'zod';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
 
-const NAME = /^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-const body = z.object({
-  instanceSpec: z.object({
-    az: z.string().max(64),
-    instanceType: z.string().max(64),
-    imageId: z.string().max(64),
-    name: z.string().max(256),
-    hostname: z.string().max(63).optional(),
-    password: z.string().max(256).optional(),
-    keyNames: z.array(z.string().max(64)).max(1).optional(),
-    description: z.string().max(256).optional(),
-    agId: z.string().max(64).optional(),
-    instanceTemplateId: z.string().max(64).optional(),
-    elasticIp: z.object({}).passthrough().optional(),
-    dataDisks: z.array(z.unknown()).max(8).optional(),
-    charge: z.object({ chargeMode: z.string().max(64).optional() }).optional(),
-    primaryNetworkInterface: z.object({
-      networkInterface: z.object({
-        subnetId: z.string().max(64),
-        primaryIpAddress: z.string().max(64).optional(),
-        securityGroups: z.array(z.string().max(64)).max(5).optional(),
-      }),
-    }),
-    systemDisk: z.object({
-      diskCategory: z.enum(['local', 'cloud']),
-      cloudDiskSpec: z
-        .object({ diskType: z.enum(['ssd', 'premium-hdd']), diskSizeGB: z.number().int() })
-        .optional(),
-    }),
-    userdata: z
-      .union([
-        z.string().max(16384),
-        z.array(z.object({ key: z.string().max(64), value: z.string().max(22000) })).max(4),
-      ])
-      .optional(),
-  }),
-  maxCount: z.number().int().optional(),
-  clientToken: z.string().max(64).optional(),
-});
+type Spec = z.output<typeof createInstancesBody>['instanceSpec'];
 
 /** JD sends user data as [{key: 'launch-script', value: base64}]; a plain string is taken as is. */
-function userdataOf(u: z.infer<typeof body>['instanceSpec']['userdata']): string | undefined {
+function userdataOf(u: InstanceSpec['userdata']): string | undefined {
   if (u === undefined || typeof u === 'string') return u;
   const script = u.find((e) => e.key === 'launch-script') ?? u[0];
   if (!script) return undefined;
@@ -57,20 +26,56 @@ function userdataOf(u: z.infer<typeof body>['instanceSpec']['userdata']): string
   return text;
 }
 
+/**
+ * The system disk: local by default (JD's spec). For a local disk the cloud-disk fields do not
+ * apply and are ignored (JD's Terraform provider sends an empty `cloudDiskSpec`); a cloud disk
+ * needs a known disk type and a size.
+ */
+export function systemDiskOf(disk: Spec['systemDisk']): {
+  diskCategory: 'local' | 'cloud';
+  diskSizeGB?: number;
+} {
+  if (!disk || (disk.diskCategory ?? 'local') === 'local') return { diskCategory: 'local' };
+  const spec = disk.cloudDiskSpec;
+  const at = 'instanceSpec.systemDisk.cloudDiskSpec';
+  if (!spec) throw Errors.missingParameter('InstanceSpec.SystemDisk.CloudDiskSpec');
+  if (spec.diskType === undefined || spec.diskType === '') throw Errors.missingParameter(`${at}.diskType`);
+  if (!(CLOUD_DISK_TYPES as readonly string[]).includes(spec.diskType)) {
+    throw Errors.invalidParameter(`${at}.diskType`, `must be one of ${CLOUD_DISK_TYPES.join(', ')}`);
+  }
+  if (spec.diskSizeGB === undefined) throw Errors.missingParameter(`${at}.diskSizeGB`);
+  return { diskCategory: 'cloud', diskSizeGB: spec.diskSizeGB };
+}
+
 export default defineRoute({
   operation: 'createInstances',
   method: 'POST',
   path: '/v1/regions/{regionId}/instances',
-  body,
+  body: createInstancesBody,
+  errors: [
+    'outOfRange',
+    'missingParameter',
+    'invalidParameter',
+    'unsupported',
+    'instanceTypeNotFound',
+    'imageNotFound',
+    'imageNotReady',
+    'imageConstraint',
+    'imageDiskTooSmall',
+    'azNotFound',
+    'subnetNotFound',
+    'keypairNotFound',
+    'invalidPassword',
+    'quotaExceeded',
+    'noCapacity',
+    'ipInUse',
+    'noFreeIp',
+  ],
   handle: (ctx) => {
     const s = ctx.body.instanceSpec;
     const maxCount = ctx.body.maxCount ?? 1;
     if (maxCount < 1 || maxCount > 100) throw Errors.outOfRange('Maxcount');
-    if (!NAME.test(s.name))
-      throw Errors.invalidParameter(
-        'InstanceSpec.Name',
-        'use 1-32 Chinese characters, letters, digits, "_" or "-"',
-      );
+    if (!INSTANCE_NAME.test(s.name)) throw Errors.invalidParameter('InstanceSpec.Name', INSTANCE_NAME_RULE);
     if (s.hostname !== undefined && !HOSTNAME.test(s.hostname))
       throw Errors.invalidParameter('InstanceSpec.Hostname');
     if (s.agId || s.instanceTemplateId)
@@ -84,9 +89,7 @@ export default defineRoute({
     if (nic.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
       throw Errors.invalidParameter('PrimaryIpAddress');
     }
-    if (s.systemDisk.diskCategory === 'cloud' && !s.systemDisk.cloudDiskSpec) {
-      throw Errors.missingParameter('InstanceSpec.SystemDisk.CloudDiskSpec');
-    }
+    const disk = systemDiskOf(s.systemDisk);
     return ctx.services.instances.create(scopeOf(ctx), callerOf(ctx), {
       name: s.name,
       az: s.az,
@@ -98,8 +101,8 @@ export default defineRoute({
       password: s.password,
       hostname: s.hostname,
       description: s.description ?? '',
-      diskCategory: s.systemDisk.diskCategory,
-      diskSizeGB: s.systemDisk.cloudDiskSpec?.diskSizeGB,
+      diskCategory: disk.diskCategory,
+      diskSizeGB: disk.diskSizeGB,
       userdata: userdataOf(s.userdata),
       maxCount,
       clientToken: ctx.body.clientToken,

@@ -1,14 +1,15 @@
 // describeInstances: GET /v1/regions/{regionId}/instances — paged, filters of contract §2.3.
-import { instanceView } from '../../../compute/instance-view.js';
 import { defineRoute } from '../../route.js';
 import { parsePage } from '../../params.js';
 import { scopeOf } from './caller.js';
 import { INSTANCE_FILTERS, instanceFilter } from './filters.js';
+import { instanceView } from '../../views/instance.js';
 
 export default defineRoute({
   operation: 'describeInstances',
   method: 'GET',
   path: '/v1/regions/{regionId}/instances',
+  errors: ['unknownFilter', 'unsupportedFilterOperator', 'pageSizeOutOfRange', 'pageNumberOutOfRange'],
   handle: async (ctx) => {
     const page = parsePage(ctx.query);
     const f = instanceFilter(ctx.query, INSTANCE_FILTERS.describeInstances);

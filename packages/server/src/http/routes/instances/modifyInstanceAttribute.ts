@@ -1,6 +1,5 @@
 // modifyInstanceAttribute: POST …/instances/{instanceId}:modifyInstanceAttribute — name, description.
-import { Errors } from '@kumo/contract';
-import { z } from 'zod';
+import { Errors, INSTANCE_NAME, INSTANCE_NAME_RULE, modifyInstanceAttributeBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 import { scopeOf } from './caller.js';
 
@@ -8,10 +7,11 @@ export default defineRoute({
   operation: 'modifyInstanceAttribute',
   method: 'POST',
   path: '/v1/regions/{regionId}/instances/{instanceId}:modifyInstanceAttribute',
-  body: z.object({ name: z.string().max(256).optional(), description: z.string().max(256).optional() }),
+  body: modifyInstanceAttributeBody,
+  errors: ['invalidParameter', 'instanceNotFound'],
   handle: async (ctx) => {
-    if (ctx.body.name !== undefined && !/^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u.test(ctx.body.name)) {
-      throw Errors.invalidParameter('name', 'use 1-32 Chinese characters, letters, digits, "_" or "-"');
+    if (ctx.body.name !== undefined && !INSTANCE_NAME.test(ctx.body.name)) {
+      throw Errors.invalidParameter('name', INSTANCE_NAME_RULE);
     }
     await ctx.services.instances.modifyAttribute(scopeOf(ctx), ctx.params.instanceId!, ctx.body);
     return undefined;

@@ -1,5 +1,5 @@
 // modifyInstancePassword: POST …/instances/{instanceId}:modifyInstancePassword — effective after the next reboot.
-import { z } from 'zod';
+import { modifyInstancePasswordBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 import { scopeOf } from './caller.js';
 
@@ -7,7 +7,8 @@ export default defineRoute({
   operation: 'modifyInstancePassword',
   method: 'POST',
   path: '/v1/regions/{regionId}/instances/{instanceId}:modifyInstancePassword',
-  body: z.object({ password: z.string().max(256) }),
+  body: modifyInstancePasswordBody,
+  errors: ['instanceNotFound', 'conflictWithTask', 'invalidPassword'],
   handle: async (ctx) => {
     await ctx.services.instances.modifyPassword(scopeOf(ctx), ctx.params.instanceId!, ctx.body.password);
     return undefined;

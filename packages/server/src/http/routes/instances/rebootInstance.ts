@@ -6,6 +6,7 @@ export default defineRoute({
   operation: 'rebootInstance',
   method: 'POST',
   path: '/v1/regions/{regionId}/instances/{instanceId}:rebootInstance',
+  errors: ['instanceNotFound', 'conflictWithTask', 'invalidInstanceStatus'],
   handle: async (ctx) => {
     await ctx.services.instances.act(scopeOf(ctx), callerOf(ctx), ctx.params.instanceId!, 'reboot');
     return undefined;

@@ -1,5 +1,5 @@
 // resizeInstance: POST …/instances/{instanceId}:resizeInstance — stopped instances only.
-import { z } from 'zod';
+import { resizeInstanceBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
 
@@ -7,7 +7,16 @@ export default defineRoute({
   operation: 'resizeInstance',
   method: 'POST',
   path: '/v1/regions/{regionId}/instances/{instanceId}:resizeInstance',
-  body: z.object({ instanceType: z.string().max(64) }),
+  body: resizeInstanceBody,
+  errors: [
+    'instanceNotFound',
+    'instanceTypeNotFound',
+    'invalidParameter',
+    'imageConstraint',
+    'conflictWithTask',
+    'invalidInstanceStatus',
+    'noCapacity',
+  ],
   handle: async (ctx) => {
     await ctx.services.instances.resize(
       scopeOf(ctx),

@@ -1,9 +1,11 @@
-// Renders an instance row as JD's Instance model (and the smaller status/IP views).
-import type { InstanceRecord } from '@kumo/store';
-import { formatJdTime } from '../services/time.js';
+// Renders instance records as JD's Instance model (and the smaller status/IP views, and the admin
+// action log). Presentation only: no policy, no lookups.
+import type { Instance, InstanceEvent, InstancePrivateIpAddress, InstanceStatus } from '@kumo/contract';
+import type { InstanceAction, InstanceRecord } from '@kumo/store';
+import { formatJdChargeTime, formatJdTime } from './time.js';
 
 /** The JD Instance object. */
-export function instanceView(i: InstanceRecord) {
+export function instanceView(i: InstanceRecord): Instance {
   const local = i.systemDiskCategory === 'local';
   return {
     instanceId: i.id,
@@ -36,7 +38,7 @@ export function instanceView(i: InstanceRecord) {
               status: 'in-use',
               attachments: [{ instanceId: i.id, instanceType: 'vm', status: 'attached' }],
               snapshotId: '',
-              multiAttachable: 'disabled',
+              multiAttachable: false,
               encrypted: false,
               createTime: formatJdTime(i.createdAt),
               tags: [],
@@ -65,7 +67,7 @@ export function instanceView(i: InstanceRecord) {
     charge: {
       chargeMode: 'postpaid_by_duration',
       chargeStatus: 'normal',
-      chargeStartTime: i.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      chargeStartTime: formatJdChargeTime(i.createdAt),
       chargeExpiredTime: '',
       chargeRetireTime: '',
     },
@@ -74,3 +76,23 @@ export function instanceView(i: InstanceRecord) {
     tags: [],
   };
 }
+
+/** A describeInstanceStatus item. */
+export const statusView = (i: InstanceRecord): InstanceStatus => ({ instanceId: i.id, status: i.status });
+
+/** A describeInstancePrivateIpAddress item. */
+export const privateIpView = (i: InstanceRecord): InstancePrivateIpAddress => ({
+  instanceId: i.id,
+  privateIpAddress: i.privateIp,
+});
+
+/** One entry of the admin action log. */
+export const instanceEventView = (a: InstanceAction): InstanceEvent => ({
+  action: a.action,
+  requestedBy: a.requestedBy,
+  requestId: a.requestId ?? '',
+  requestTime: formatJdTime(a.requestedAt),
+  outcome: a.outcome,
+  detail: a.detail ?? '',
+  finishTime: a.finishedAt ? formatJdTime(a.finishedAt) : '',
+});

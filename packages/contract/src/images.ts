@@ -1,0 +1,77 @@
+// Wire shapes and request schemas of the image operations (contract §2.6); no behaviour.
+import { z } from 'zod';
+import type { Paging } from './common.js';
+import type { InstanceDiskAttachment } from './instances.js';
+
+/** Every image `status` value. */
+export const IMAGE_STATUSES = ['pending', 'ready', 'deleting', 'error'] as const;
+/** An image `status` value. */
+export type ImageStatusValue = (typeof IMAGE_STATUSES)[number];
+
+/** Where describeImages may look. */
+export const IMAGE_SOURCES = ['public', 'shared', 'thirdparty', 'private'] as const;
+
+/** An image. Note `desc`, not `description`. */
+export interface Image {
+  imageId: string;
+  name: string;
+  platform: string;
+  osVersion: string;
+  architecture: 'i386' | 'x86_64' | string;
+  systemDiskSizeGB: number;
+  imageSource: string;
+  osType: 'windows' | 'linux';
+  status: ImageStatusValue;
+  createTime: string;
+  sizeMB: number;
+  desc: string;
+  systemDisk?: InstanceDiskAttachment;
+  dataDisks?: InstanceDiskAttachment[];
+  snapshotId?: string;
+  rootDeviceType: 'localDisk' | 'cloudDisk';
+  /** Percent as a string, e.g. "100". */
+  progress: string;
+}
+
+/** Which instance types an image supports. */
+export interface ImageConstraint {
+  imageId: string;
+  imageInstanceTypeConstraint: { constraintsType: 'excludes' | 'includes'; instanceTypes: string[] };
+}
+
+/** describeImages query. */
+export interface DescribeImagesRequest extends Paging {
+  imageSource?: 'public' | 'shared' | 'thirdparty' | 'private';
+  platform?: string;
+  ids?: string[];
+  rootDeviceType?: 'localDisk' | 'cloudDisk';
+  status?: ImageStatusValue;
+}
+/** describeImage result. */
+export interface DescribeImageResult {
+  image: Image;
+}
+/** describeImages result. */
+export interface DescribeImagesResult {
+  images: Image[];
+  totalCount: number;
+}
+/** describeImageConstraints result (one object). */
+export interface DescribeImageConstraintsResult {
+  imageConstraints: ImageConstraint;
+}
+/** describeImageConstraintsBatch query. */
+export interface DescribeImageConstraintsBatchRequest {
+  ids?: string[];
+}
+/** describeImageConstraintsBatch result. */
+export interface DescribeImageConstraintsBatchResult {
+  imageConstraints: ImageConstraint[];
+}
+/** modifyImageAttribute body (the name rule is checked by the service). */
+export const modifyImageAttributeBody = z.object({
+  name: z.string().max(256).optional(),
+  description: z.string().max(256).optional(),
+});
+/** modifyImageAttribute body. */
+export type ModifyImageAttributeRequest = z.input<typeof modifyImageAttributeBody>;

@@ -1,0 +1,81 @@
+// HostDriver: compute on one host, the exact surface the server uses. @kumo/hypervisor's Host
+// satisfies it structurally (drivers/libvirt.ts proves that at compile time); unit tests use the
+// in-memory FakeHostDriver of testing/. It must not grow policy: decisions stay in the server.
+import type { Logger } from '@kumo/hypervisor';
+import type {
+  HostCapacity,
+  ImageFiles,
+  ImageManifest,
+  InstanceEvent,
+  InstanceSpec,
+  InstanceType,
+  NetworkSpec,
+  PowerState,
+} from '@kumo/hypervisor';
+
+/** An instance a host knows about, with its power state. */
+export interface HostInstance {
+  id: string;
+  state: PowerState;
+}
+
+/** An open feed of lifecycle events; iterate it, and close it when done. */
+export interface HostEventFeed extends AsyncIterable<InstanceEvent> {
+  close(): Promise<void>;
+}
+
+/**
+ * One connected compute host. Every method is idempotent where its name says "ensure", and every
+ * instance operation converges when re-run after a crash (the task runner relies on that). Errors
+ * are HypervisorErrors; `HOST_UNAVAILABLE` means "try again later", anything else is final.
+ */
+export interface HostDriver {
+  /** What the host runs guests with, settled when it connected. */
+  readonly profile: { readonly accelerator: 'kvm' | 'qemu' };
+  /** Closes the connection. */
+  close(): Promise<void>;
+  /** Creates (if absent) and starts Kumo's directory storage pool at `path`. */
+  ensureDirPool(path: string): Promise<void>;
+  /** CPUs, memory (MiB) and pool space of the host. */
+  capacity(): Promise<HostCapacity>;
+  /** Uploads and verifies an image's files unless the host has them. */
+  ensureImage(manifest: ImageManifest, files: ImageFiles): Promise<void>;
+  /** Defines and starts a subnet's network unless it exists. */
+  ensureNetwork(spec: NetworkSpec): Promise<void>;
+  /** Creates and starts an instance (a re-run only makes sure it runs). */
+  spawn(spec: InstanceSpec): Promise<void>;
+  /** Starts a stopped instance (no-op when running). */
+  powerOn(id: string): Promise<void>;
+  /** Stops an instance, gracefully for up to `gracefulTimeoutMs`, then by force. */
+  powerOff(id: string, opts?: { gracefulTimeoutMs?: number }): Promise<{ forced: boolean }>;
+  /** Reboots a running instance. */
+  reboot(id: string): Promise<void>;
+  /** Changes a stopped instance's vCPUs and memory. */
+  resize(id: string, type: InstanceType): Promise<void>;
+  /** Replaces a stopped instance's root disk and seed from `spec`. */
+  rebuild(id: string, spec: InstanceSpec): Promise<void>;
+  /** Removes an instance and its volumes (no-op when absent). */
+  destroy(id: string): Promise<void>;
+  /** The power state of one instance (`absent` when the host does not know it). */
+  state(id: string): Promise<PowerState>;
+  /** Every Kumo instance the host knows. */
+  list(): Promise<HostInstance[]>;
+  /** Subscribes to lifecycle events. */
+  events(): Promise<HostEventFeed>;
+}
+
+/** How to reach one host (a row of `hosts` plus the installation's settings). */
+export interface HostConnectOptions {
+  uri: string;
+  pool: string;
+  namePrefix: string;
+  accelerator: 'kvm' | 'qemu' | 'probe';
+  vncListen: string;
+  /** Where the driver reports what it does and what went wrong (pino's Logger fits). */
+  logger?: Logger;
+  /** The crash-safety test hook: called before each named step of a spawn. */
+  faultInjector?: (step: string) => void;
+}
+
+/** Connects to a host; one factory per driver name. */
+export type HostDriverFactory = (opts: HostConnectOptions) => Promise<HostDriver>;

@@ -1,0 +1,28 @@
+// The driver registry: built-in drivers by name, one registration per name, unknown names named.
+import { expect, test } from '@jest/globals';
+import { FakeHostDriver } from '../testing/fake-host-driver.js';
+import { builtinDrivers, DriverRegistry } from './registry.js';
+
+test('the built-in registry has the libvirt host driver and no planes yet', () => {
+  const r = builtinDrivers();
+  expect(r.host.names()).toEqual(['libvirt']);
+  expect(r.network.names()).toEqual([]);
+  expect(r.storage.names()).toEqual([]);
+});
+
+test('a registered factory is handed out by name; a name registers once; an unknown name says what exists', async () => {
+  const r = new DriverRegistry();
+  const fake = new FakeHostDriver();
+  r.host.register('fake', async () => fake);
+  const opts = {
+    uri: 'qemu:///system',
+    pool: 'p',
+    namePrefix: 'kumo-',
+    accelerator: 'kvm' as const,
+    vncListen: '127.0.0.1',
+  };
+  expect(await r.host.get('fake')(opts)).toBe(fake);
+  expect(() => r.host.register('fake', async () => fake)).toThrow("host driver 'fake' is already registered");
+  expect(() => r.host.get('xen')).toThrow("unknown host driver 'xen' (registered: fake)");
+  expect(() => r.storage.get('rbd')).toThrow("unknown storage driver 'rbd' (registered: none)");
+});

@@ -1,0 +1,42 @@
+// Renders image records as JD's Image and ImageConstraint models. Presentation only.
+import type { Image, ImageConstraint } from '@kumo/contract';
+import type { ImageRecord } from '@kumo/store';
+import { formatJdTime } from './time.js';
+
+/** An image on the wire (note `desc`, not `description`). */
+export function imageView(i: ImageRecord): Image {
+  return {
+    imageId: i.id,
+    name: i.name,
+    platform: i.platform,
+    osVersion: i.osVersion,
+    architecture: i.architecture,
+    systemDiskSizeGB: i.minDiskGB,
+    imageSource: i.imageSource,
+    osType: i.osType as Image['osType'],
+    status: i.status as Image['status'],
+    createTime: formatJdTime(i.createdAt),
+    sizeMB: Math.ceil(i.sizeBytes / 2 ** 20),
+    desc: i.description,
+    systemDisk: {
+      diskCategory: 'local',
+      autoDelete: true,
+      localDisk: { diskType: 'local', diskSizeGB: i.minDiskGB },
+      deviceName: 'vda',
+    } as Image['systemDisk'],
+    dataDisks: [],
+    snapshotId: '',
+    rootDeviceType: 'localDisk',
+    progress: i.status === 'ready' ? '100' : '0',
+  };
+}
+
+/** The constraint object of describeImageConstraints. */
+export function constraintView(i: ImageRecord): ImageConstraint {
+  return {
+    imageId: i.id,
+    imageInstanceTypeConstraint: i.constraint
+      ? { constraintsType: i.constraint.kind, instanceTypes: i.constraint.instanceTypes }
+      : { constraintsType: 'excludes', instanceTypes: [] },
+  };
+}

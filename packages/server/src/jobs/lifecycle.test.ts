@@ -1,0 +1,60 @@
+// The lifecycle table: every task has a transition, the claims it builds, and the rules the
+// rest of the server relies on (transient statuses are never a start, delete preempts spawn).
+import { describe, expect, test } from '@jest/globals';
+import { INSTANCE_STATUSES } from '@kumo/contract';
+import { TASK_NAMES } from '@kumo/store';
+import { claimFor, TRANSITIONS } from './lifecycle.js';
+
+describe('TRANSITIONS', () => {
+  test('has exactly one transition per task, spawn and delete included', () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([...TASK_NAMES].sort());
+  });
+
+  test('matches the JD contract: where each task starts, what pollers see, where it ends', () => {
+    const table = Object.fromEntries(
+      Object.entries(TRANSITIONS).map(([task, t]) => [
+        task,
+        `${t.from.join('|')} -> ${t.transient} -> ${t.done}`,
+      ]),
+    );
+    expect(table).toEqual({
+      spawn: ' -> pending -> running',
+      start: 'stopped -> starting -> running',
+      stop: 'running -> stopping -> stopped',
+      reboot: 'running -> rebooting -> running',
+      resize: 'stopped -> resizing -> stopped',
+      rebuild: 'stopped -> rebuilding -> stopped',
+      delete: 'pending|running|stopped|error -> deleting -> gone',
+    });
+  });
+
+  test('no task starts from a transient status except delete from pending, and all statuses are JD statuses', () => {
+    const transient = new Set(Object.values(TRANSITIONS).map((t) => t.transient));
+    for (const [task, t] of Object.entries(TRANSITIONS)) {
+      for (const s of t.from) {
+        expect(INSTANCE_STATUSES).toContain(s);
+        if (transient.has(s)) expect([task, s]).toEqual(['delete', 'pending']);
+      }
+      expect(INSTANCE_STATUSES).toContain(t.transient);
+      if (t.done !== 'gone') expect(INSTANCE_STATUSES).toContain(t.done);
+    }
+  });
+
+  test('only delete preempts, and only a spawn', () => {
+    const preempting = Object.entries(TRANSITIONS).filter(([, t]) => t.preempts);
+    expect(preempting).toEqual([['delete', expect.objectContaining({ preempts: ['spawn'] })]]);
+  });
+});
+
+describe('claimFor', () => {
+  test('builds the conditional update of the table, with args when given', () => {
+    expect(claimFor('stop')).toEqual({ task: 'stop', from: ['running'], transient: 'stopping' });
+    expect(claimFor('resize', { vcpus: 4 })).toEqual({
+      task: 'resize',
+      from: ['stopped'],
+      transient: 'resizing',
+      args: { vcpus: 4 },
+    });
+    expect(claimFor('delete').preempts).toEqual(['spawn']);
+  });
+});

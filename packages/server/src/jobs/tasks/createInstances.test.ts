@@ -1,0 +1,135 @@
+// The spawn task on fake hosts: the happy path, placement retry after a failed spawn, giving up
+// after the attempts, resuming at a recorded step, and losing to a delete of the pending instance.
+import { expect, test } from '@jest/globals';
+import { HypervisorError } from '@kumo/hypervisor';
+import { fakeContext, FakeHosts, FakeLease, sampleInstance } from '../../testing/fake-tasks.js';
+import { runTask } from '../steps.js';
+import { TASKS } from './index.js';
+import { deleteInstance } from './deleteInstance.js';
+
+const OWNER = 'kumod-1';
+const spawn = TASKS.spawn;
+
+function setup(
+  opts: { hosts?: string[]; maxAttempts?: number; inst?: Parameters<typeof sampleInstance>[0] } = {},
+) {
+  const hosts = new FakeHosts(opts.hosts ?? ['host-a', 'host-b']);
+  const inst = sampleInstance({ hostId: 'host-a', ...opts.inst });
+  const lease = new FakeLease(inst, OWNER);
+  const { ctx, moves } = fakeContext({
+    hosts,
+    lease,
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+  });
+  return { hosts, inst, lease, ctx, moves };
+}
+
+test('prepares the image and network, starts the domain and ends running', async () => {
+  const { hosts, inst, lease, ctx } = setup();
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
+  const a = hosts.host('host-a');
+  expect(a.images.has('debian-12')).toBe(true);
+  expect(a.networks.has('subnet-aaaaaaaaaa')).toBe(true);
+  expect(a.instances.get(inst.id)).toBe('running');
+  expect(lease.steps).toEqual(['image', 'network', 'domain']);
+  expect(lease.row).toMatchObject({
+    status: 'running',
+    powerState: 'running',
+    task: null,
+    errorReason: null,
+  });
+  expect(lease.row?.launchTime).toBeInstanceOf(Date);
+});
+
+test('a spawn that fails on one host is placed on another and runs there', async () => {
+  const { hosts, inst, lease, ctx, moves } = setup();
+  hosts.host('host-a').failNext('spawn');
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
+  expect(moves).toEqual([{ from: 'host-a', to: 'host-b' }]);
+  expect(hosts.host('host-a').instances.has(inst.id)).toBe(false);
+  expect(hosts.host('host-b').instances.get(inst.id)).toBe('running');
+  expect(lease.row).toMatchObject({ hostId: 'host-b', spawnAttempts: 1, status: 'running' });
+  // The new host is prepared from the first step, not only given the domain.
+  expect(lease.steps).toEqual(['image', 'network', 'domain', 'image', 'network', 'domain']);
+  expect(hosts.host('host-b').images.has('debian-12')).toBe(true);
+});
+
+test('when every host fails, the spawn ends in error with no host and no claim', async () => {
+  const { hosts, inst, lease, ctx, moves } = setup();
+  hosts.host('host-a').failNext('spawn', undefined, Infinity);
+  hosts.host('host-b').failNext('ensureImage', undefined, Infinity);
+  const r = await runTask(spawn, ctx, lease, inst, OWNER);
+  expect(r).toEqual({ kind: 'failed', reason: 'spawn failed: ensureImage failed' });
+  expect(moves).toEqual([
+    { from: 'host-a', to: 'host-b' },
+    { from: 'host-b', to: null },
+  ]);
+  expect(lease.row).toMatchObject({ status: 'error', hostId: null, powerState: 'absent', task: null });
+});
+
+test('the attempts bound the retries even when more hosts are left', async () => {
+  const { hosts, inst, lease, ctx, moves } = setup({ hosts: ['host-a', 'host-b', 'host-c'], maxAttempts: 2 });
+  hosts.host('host-a').failNext('spawn');
+  hosts.host('host-b').failNext('spawn');
+  expect((await runTask(spawn, ctx, lease, inst, OWNER)).kind).toBe('failed');
+  expect(moves.map((m) => m.to)).toEqual(['host-b', null]);
+  expect(hosts.host('host-c').calls).toEqual([]);
+});
+
+test('an unreachable host is not given up on: the error propagates for a later retry on the same claim', async () => {
+  const { hosts, inst, lease, ctx, moves } = setup();
+  hosts
+    .host('host-a')
+    .failNext('ensureNetwork', new HypervisorError('HOST_UNAVAILABLE', 'no route', 'connect'));
+  await expect(runTask(spawn, ctx, lease, inst, OWNER)).rejects.toThrow('no route');
+  expect(moves).toEqual([]);
+  expect(lease.row).toMatchObject({ hostId: 'host-a', task: 'spawn', taskStep: 'network' });
+});
+
+test('a spawn taken over after its network step resumes at the domain', async () => {
+  const { hosts, inst, lease, ctx } = setup({ inst: { taskStep: 'domain' } });
+  await runTask(spawn, ctx, lease, inst, OWNER);
+  expect(hosts.host('host-a').calls.filter((c) => c.startsWith('ensure'))).toEqual([]);
+  expect(hosts.host('host-a').instances.get(inst.id)).toBe('running');
+});
+
+test('re-running the domain step on a running domain does not spawn it again', async () => {
+  const { hosts, inst, lease, ctx } = setup({ inst: { taskStep: 'domain' } });
+  hosts.host('host-a').instances.set(inst.id, 'running');
+  await runTask(spawn, ctx, lease, inst, OWNER);
+  expect(hosts.host('host-a').calls).not.toContain(`spawn:${inst.id}`);
+});
+
+test('deleting a pending instance wins over its spawn: the spawn stops and cleans up, the delete removes the row', async () => {
+  const { hosts, inst, lease, ctx } = setup();
+  const a = hosts.host('host-a');
+  // The delete's claim lands while the spawn is creating the domain.
+  const realSpawn = a.spawn.bind(a);
+  a.spawn = async (spec) => {
+    await realSpawn(spec);
+    lease.preempt('delete', 'deleting');
+  };
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'fenced' });
+  // The fenced spawn removed the domain it had just made, and wrote nothing to the row.
+  expect(a.instances.has(inst.id)).toBe(false);
+  expect(lease.row).toMatchObject({ task: 'delete', status: 'deleting', taskOwner: null });
+
+  // The delete task, run by another worker, takes the lease and finishes: claim and row go.
+  lease.row = { ...lease.row!, taskOwner: 'kumod-2' };
+  a.instances.set(inst.id, 'running'); // whatever the spawn left behind, the delete removes
+  expect(await runTask(deleteInstance, ctx, lease, lease.row, 'kumod-2')).toEqual({ kind: 'done' });
+  expect(a.instances.has(inst.id)).toBe(false);
+  expect(lease.row).toBeUndefined();
+});
+
+test('a spawn taken over by another worker of the same spawn leaves the host work alone', async () => {
+  const { hosts, inst, lease, ctx } = setup();
+  const a = hosts.host('host-a');
+  const realSpawn = a.spawn.bind(a);
+  a.spawn = async (spec) => {
+    await realSpawn(spec);
+    lease.row = { ...lease.row!, taskOwner: 'kumod-2' };
+  };
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'fenced' });
+  expect(a.instances.get(inst.id)).toBe('running');
+});

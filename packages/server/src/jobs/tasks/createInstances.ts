@@ -1,0 +1,71 @@
+// The spawn task of createInstances: image on the host, the subnet's network, then the domain;
+// a host that fails the spawn is left for another (bounded by the spawn attempts). A spawn that a
+// delete preempted removes what it made on its host, since the delete may have looked already.
+import { isHypervisorError } from '@kumo/hypervisor';
+import type { TaskDefinition } from '../steps.js';
+import { buildSpec, imageOf, networkSpecFor, onHost } from '../instance-spec.js';
+
+/** Hosts this run already failed on (the next placement avoids them). */
+const tried = (scratch: Record<string, unknown>): string[] => (scratch.failedHosts ??= []) as string[];
+
+export const createInstances: TaskDefinition = {
+  task: 'spawn',
+  steps: [
+    {
+      // Several kumod processes may prepare the same host at once: one at a time per image.
+      name: 'image',
+      async run(ctx, run) {
+        const image = await imageOf(ctx, run.inst.imageId);
+        const { spec, files } = await buildSpec(ctx, run.inst, image);
+        await onHost(ctx, run.inst, (h) =>
+          ctx.locks.locked(`${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files)),
+        );
+      },
+    },
+    {
+      name: 'network',
+      async run(ctx, run) {
+        const net = await networkSpecFor(ctx, run.inst);
+        await onHost(ctx, run.inst, (h) =>
+          ctx.locks.locked(`${run.inst.hostId}:net:${net.name}`, () => h.ensureNetwork(net)),
+        );
+      },
+    },
+    {
+      name: 'domain',
+      async run(ctx, run) {
+        const image = await imageOf(ctx, run.inst.imageId);
+        const { spec } = await buildSpec(ctx, run.inst, image);
+        await onHost(ctx, run.inst, async (h) => {
+          if ((await h.state(run.inst.id)) === 'running') return;
+          await h.spawn(spec);
+        });
+      },
+    },
+  ],
+  done: () => ({ powerState: 'running', launchTime: new Date(), errorReason: null }),
+  async recover(ctx, run, err) {
+    const hostId = run.inst.hostId;
+    ctx.log.warn({ instanceId: run.inst.id, hostId, err }, 'spawn failed on host');
+    if (hostId) tried(run.scratch).push(hostId);
+    const moved = await ctx.placement.moveToAnotherHost(run.inst, tried(run.scratch), run);
+    if (moved === 'fenced') return { fail: err.message };
+    if (moved === 'exhausted') return { fail: err.message, patch: { powerState: 'absent', hostId: null } };
+    run.inst = moved;
+    return { hop: 'image' };
+  },
+  async fenced(ctx, run) {
+    const hostId = run.inst.hostId;
+    if (!hostId) return;
+    const now = await ctx.inventory.instance(run.inst.id);
+    // Only a delete takes an instance from its spawn; anything else (a takeover by another
+    // worker of the same spawn) owns the host work and must be left alone.
+    if (now && now.task !== 'delete') return;
+    try {
+      await ctx.hosts.with(hostId, (h) => h.destroy(run.inst.id));
+    } catch (err) {
+      // The reconciler removes domains no row owns; this only makes that sooner.
+      if (!isHypervisorError(err, 'HOST_UNAVAILABLE')) throw err;
+    }
+  },
+};

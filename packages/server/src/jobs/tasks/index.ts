@@ -1,0 +1,21 @@
+// Every task by name: one file per task, named like the JD operation that queues it.
+import type { TaskName } from '@kumo/store';
+import type { TaskDefinition } from '../steps.js';
+import { createInstances } from './createInstances.js';
+import { deleteInstance } from './deleteInstance.js';
+import { rebootInstance } from './rebootInstance.js';
+import { rebuildInstance } from './rebuildInstance.js';
+import { resizeInstance } from './resizeInstance.js';
+import { startInstance } from './startInstance.js';
+import { stopInstance } from './stopInstance.js';
+
+/** The definition of each task. */
+export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
+  spawn: createInstances,
+  start: startInstance,
+  stop: stopInstance,
+  reboot: rebootInstance,
+  resize: resizeInstance,
+  rebuild: rebuildInstance,
+  delete: deleteInstance,
+};

@@ -1,0 +1,94 @@
+// The lifecycle tasks on a fake host: each ends in the table's done status with its fields, and
+// each step skips what is already true.
+import { expect, test } from '@jest/globals';
+import type { InstanceRecord } from '@kumo/store';
+import { fakeContext, FakeHosts, FakeLease, sampleInstance } from '../../testing/fake-tasks.js';
+import { runTask } from '../steps.js';
+import { TASKS } from './index.js';
+
+const OWNER = 'kumod-1';
+
+function setup(over: Partial<InstanceRecord>) {
+  const hosts = new FakeHosts(['host-a']);
+  const inst = sampleInstance({ hostId: 'host-a', ...over });
+  const lease = new FakeLease(inst, OWNER);
+  hosts.host('host-a').instances.set(inst.id, over.powerState === 'stopped' ? 'stopped' : 'running');
+  return { host: hosts.host('host-a'), inst, lease, ctx: fakeContext({ hosts, lease }).ctx };
+}
+
+test('stop powers off and ends stopped; a domain already off is not touched', async () => {
+  const s = setup({ task: 'stop', status: 'stopping', powerState: 'running' });
+  await runTask(TASKS.stop, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.host.instances.get(s.inst.id)).toBe('stopped');
+  expect(s.lease.row).toMatchObject({ status: 'stopped', powerState: 'stopped', task: null });
+
+  const again = setup({ task: 'stop', status: 'stopping', powerState: 'stopped' });
+  await runTask(TASKS.stop, again.ctx, again.lease, again.inst, OWNER);
+  expect(again.host.calls).not.toContain(`powerOff:${again.inst.id}`);
+  expect(again.lease.row?.status).toBe('stopped');
+});
+
+test('start powers on and ends running', async () => {
+  const s = setup({ task: 'start', status: 'starting', powerState: 'stopped' });
+  await runTask(TASKS.start, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.host.instances.get(s.inst.id)).toBe('running');
+  expect(s.lease.row).toMatchObject({ status: 'running', powerState: 'running' });
+});
+
+test('reboot applies a pending password', async () => {
+  const s = setup({ task: 'reboot', status: 'rebooting', pendingPasswordHash: 'new', passwordHash: 'old' });
+  await runTask(TASKS.reboot, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.lease.row).toMatchObject({ status: 'running', passwordHash: 'new', pendingPasswordHash: null });
+});
+
+test('resize ends stopped with the new type, and passes memory to the host in MiB', async () => {
+  const s = setup({
+    task: 'resize',
+    status: 'resizing',
+    powerState: 'stopped',
+    taskArgs: { instanceType: 'g.n2.large', vcpus: 4, memoryMB: 8192, nestedVirt: false },
+  });
+  let sent: unknown;
+  s.host.resize = async (_id, type) => {
+    sent = type;
+  };
+  await runTask(TASKS.resize, s.ctx, s.lease, s.inst, OWNER);
+  expect(sent).toEqual({ vcpus: 4, memoryMiB: 8192, nested: false });
+  expect(s.lease.row).toMatchObject({
+    status: 'stopped',
+    instanceType: 'g.n2.large',
+    vcpus: 4,
+    memoryMB: 8192,
+  });
+});
+
+test('rebuild ensures the image, rebuilds, and records the new image, keys and password', async () => {
+  const s = setup({
+    task: 'rebuild',
+    status: 'rebuilding',
+    powerState: 'stopped',
+    pendingPasswordHash: 'p',
+    taskArgs: { imageId: 'img-aaaaaaaaaaaa', keyNames: ['k'], passwordHash: 'h' },
+  });
+  await runTask(TASKS.rebuild, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.host.calls).toEqual(expect.arrayContaining(['ensureImage:debian-12', `rebuild:${s.inst.id}`]));
+  expect(s.lease.row).toMatchObject({
+    status: 'stopped',
+    imageId: 'img-aaaaaaaaaaaa',
+    keyNames: ['k'],
+    passwordHash: 'h',
+    pendingPasswordHash: null,
+  });
+});
+
+test('delete destroys the domain and removes the row; an instance on no host skips the host', async () => {
+  const s = setup({ task: 'delete', status: 'deleting' });
+  expect(await runTask(TASKS.delete, s.ctx, s.lease, s.inst, OWNER)).toEqual({ kind: 'done' });
+  expect(s.host.instances.has(s.inst.id)).toBe(false);
+  expect(s.lease.row).toBeUndefined();
+
+  const nowhere = setup({ task: 'delete', status: 'deleting', hostId: null });
+  await runTask(TASKS.delete, nowhere.ctx, nowhere.lease, nowhere.inst, OWNER);
+  expect(nowhere.host.calls).toEqual([]);
+  expect(nowhere.lease.row).toBeUndefined();
+});

@@ -1,0 +1,55 @@
+// The rebuild task of rebuildInstance: the image on the host, then a new root disk and seed for
+// the stopped domain; the instance then records the image, keys and password it was rebuilt with.
+import type { TaskDefinition, TaskRun } from '../steps.js';
+import { buildSpec, imageOf, onHost } from '../instance-spec.js';
+
+/** The arguments rebuildInstance stores with the claim. */
+export interface RebuildArgs {
+  imageId: string;
+  keyNames: string[];
+  passwordHash: string;
+}
+
+const argsOf = (run: TaskRun) => run.inst.taskArgs as unknown as RebuildArgs;
+
+async function specOf(ctx: Parameters<TaskDefinition['steps'][number]['run']>[0], run: TaskRun) {
+  const a = argsOf(run);
+  const image = await imageOf(ctx, a.imageId);
+  return {
+    image,
+    ...(await buildSpec(ctx, run.inst, image, { keyNames: a.keyNames, passwordHash: a.passwordHash })),
+  };
+}
+
+export const rebuildInstance: TaskDefinition = {
+  task: 'rebuild',
+  steps: [
+    {
+      name: 'image',
+      async run(ctx, run) {
+        const { image, spec, files } = await specOf(ctx, run);
+        await onHost(ctx, run.inst, (h) =>
+          ctx.locks.locked(`${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files)),
+        );
+      },
+    },
+    {
+      // Not skippable by a check: a half-done rebuild looks like a finished one from outside, and
+      // the hypervisor's rebuild converges when re-run.
+      name: 'rebuild-domain',
+      async run(ctx, run) {
+        const { spec } = await specOf(ctx, run);
+        await onHost(ctx, run.inst, (h) => h.rebuild(run.inst.id, spec));
+      },
+    },
+  ],
+  done: (run) => {
+    const a = argsOf(run);
+    return {
+      imageId: a.imageId,
+      keyNames: a.keyNames,
+      passwordHash: a.passwordHash,
+      pendingPasswordHash: null,
+    };
+  },
+};

@@ -1,0 +1,138 @@
+// An in-memory HostDriver for unit tests of server logic: instances, images and networks are
+// records in maps, every call is logged, and a test can make any method fail once or always.
+// Used only by *.test.ts files; production code never imports testing/.
+import { HypervisorError, type InstanceEvent, type InstanceType, type PowerState } from '@kumo/hypervisor';
+import type { HostDriver, HostEventFeed, HostInstance } from '../drivers/host-driver.js';
+
+type Method = Exclude<keyof HostDriver, 'profile'>;
+
+/** One host's worth of fake state. */
+export class FakeHostDriver implements HostDriver {
+  readonly profile = { accelerator: 'kvm' as const };
+  /** Power state of every instance the host knows. */
+  readonly instances = new Map<string, PowerState>();
+  readonly images = new Set<string>();
+  readonly networks = new Set<string>();
+  /** Every call, in order, as `method:firstArgument`. */
+  readonly calls: string[] = [];
+  private readonly failures = new Map<Method, { error: Error; times: number }>();
+  private readonly listeners = new Set<(ev: InstanceEvent) => void>();
+
+  constructor(readonly name = 'fake') {}
+
+  /** Makes `method` throw `error` for the next `times` calls (Infinity: always). */
+  failNext(
+    method: Method,
+    error: Error = new HypervisorError('START_FAILED', `${method} failed`, method),
+    times = 1,
+  ) {
+    this.failures.set(method, { error, times });
+  }
+
+  private async call(method: Method, arg?: unknown): Promise<void> {
+    this.calls.push(arg === undefined ? method : `${method}:${String(arg)}`);
+    const f = this.failures.get(method);
+    if (f && f.times > 0) {
+      f.times--;
+      throw f.error;
+    }
+  }
+
+  private emit(id: string, kind: InstanceEvent['kind']): void {
+    for (const l of this.listeners) l({ id, kind } as InstanceEvent);
+  }
+
+  async close(): Promise<void> {
+    await this.call('close');
+  }
+  async ensureDirPool(path: string): Promise<void> {
+    await this.call('ensureDirPool', path);
+  }
+  async capacity() {
+    await this.call('capacity');
+    return {
+      vcpus: 8,
+      memoryMiB: 16384,
+      poolCapacityBytes: 100 * 2 ** 30,
+      poolAvailableBytes: 90 * 2 ** 30,
+      accelerator: 'kvm' as const,
+    };
+  }
+  async ensureImage(manifest: { name: string }): Promise<void> {
+    await this.call('ensureImage', manifest.name);
+    this.images.add(manifest.name);
+  }
+  async ensureNetwork(spec: { name: string }): Promise<void> {
+    await this.call('ensureNetwork', spec.name);
+    this.networks.add(spec.name);
+  }
+  async spawn(spec: { id: string }): Promise<void> {
+    await this.call('spawn', spec.id);
+    this.instances.set(spec.id, 'running');
+    this.emit(spec.id, 'started');
+  }
+  async powerOn(id: string): Promise<void> {
+    await this.call('powerOn', id);
+    this.must(id);
+    this.instances.set(id, 'running');
+  }
+  async powerOff(id: string): Promise<{ forced: boolean }> {
+    await this.call('powerOff', id);
+    this.must(id);
+    this.instances.set(id, 'stopped');
+    return { forced: false };
+  }
+  async reboot(id: string): Promise<void> {
+    await this.call('reboot', id);
+    this.must(id);
+  }
+  async resize(id: string, _type: InstanceType): Promise<void> {
+    await this.call('resize', id);
+    this.must(id);
+  }
+  async rebuild(id: string): Promise<void> {
+    await this.call('rebuild', id);
+    this.must(id);
+  }
+  async destroy(id: string): Promise<void> {
+    await this.call('destroy', id);
+    this.instances.delete(id);
+  }
+  async state(id: string): Promise<PowerState> {
+    await this.call('state', id);
+    return this.instances.get(id) ?? 'absent';
+  }
+  async list(): Promise<HostInstance[]> {
+    await this.call('list');
+    return [...this.instances].map(([id, state]) => ({ id, state }));
+  }
+  async events(): Promise<HostEventFeed> {
+    await this.call('events');
+    const queue: InstanceEvent[] = [];
+    let wake: (() => void) | undefined;
+    let closed = false;
+    const listener = (ev: InstanceEvent) => {
+      queue.push(ev);
+      wake?.();
+    };
+    this.listeners.add(listener);
+    const listeners = this.listeners;
+    return {
+      async close() {
+        closed = true;
+        listeners.delete(listener);
+        wake?.();
+      },
+      async *[Symbol.asyncIterator]() {
+        while (!closed) {
+          if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+          while (queue.length > 0) yield queue.shift()!;
+        }
+      },
+    };
+  }
+
+  private must(id: string): void {
+    if (!this.instances.has(id)) throw new HypervisorError('NOT_FOUND', `instance ${id} not found`, 'lookup');
+  }
+}

@@ -1,0 +1,219 @@
+// In-memory stand-ins for what task steps run against: a lease over one instance record (fenced
+// like the store's), hosts of FakeHostDrivers, inventory and placement. For unit tests only.
+import type { ImageManifest } from '@kumo/hypervisor';
+import type { ImageRecord, InstancePatch, InstanceRecord, SubnetRecord, TaskName } from '@kumo/store';
+import type { HostAccess } from '../compute/host-registry.js';
+import type { ComputeConfig } from '../config.js';
+import type { HostDriver } from '../drivers/host-driver.js';
+import type { LeaseRef } from '../compute/placement.js';
+import type { TaskContext } from '../jobs/context.js';
+import type { TaskLease } from '../jobs/steps.js';
+import { createLogger } from '../logger.js';
+import { FakeHostDriver } from './fake-host-driver.js';
+
+/** An instance record with test defaults. */
+export function sampleInstance(over: Partial<InstanceRecord> = {}): InstanceRecord {
+  return {
+    id: 'i-aaaaaaaaaaaa',
+    accountId: 'acc-1',
+    regionId: 'cn-north-1',
+    az: 'cn-north-1a',
+    name: 'web',
+    description: '',
+    hostname: 'web',
+    instanceType: 'g.n2.medium',
+    vcpus: 2,
+    memoryMB: 4096,
+    nestedVirt: false,
+    imageId: 'img-aaaaaaaaaaaa',
+    hostId: 'host-a',
+    status: 'pending',
+    task: 'spawn',
+    taskStep: null,
+    taskOwner: null,
+    taskArgs: null,
+    powerState: 'absent',
+    subnetId: 'subnet-aaaaaaaaaa',
+    vpcId: 'vpc-1',
+    networkInterfaceId: 'port-1',
+    privateIp: '10.240.0.10',
+    mac: '52:54:00:00:00:01',
+    keyNames: [],
+    passwordHash: null,
+    pendingPasswordHash: null,
+    userdata: null,
+    systemDiskCategory: 'local',
+    systemDiskGB: 40,
+    errorReason: null,
+    spawnAttempts: 0,
+    launchTime: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    ...over,
+  };
+}
+
+const manifest: ImageManifest = {
+  name: 'debian-12',
+  os: 'debian',
+  version: '12',
+  arch: 'x86_64',
+  rootDevice: 'virtio-blk',
+  minDiskBytes: 2 ** 30,
+  boot: { mode: 'firmware' },
+  defaultUser: 'debian',
+  sshPasswordAuth: false,
+  files: { root: { path: 'root.qcow2', bytes: 1, sha256: 'x' } as ImageManifest['files']['root'] },
+};
+
+/** An image record with test defaults. */
+export const sampleImage = (over: Partial<ImageRecord> = {}): ImageRecord => ({
+  id: 'img-aaaaaaaaaaaa',
+  regionId: 'cn-north-1',
+  ownerAccountId: null,
+  name: 'debian-12',
+  description: '',
+  imageSource: 'public',
+  platform: 'Debian',
+  osType: 'linux',
+  osVersion: '12',
+  architecture: 'x86_64',
+  status: 'ready',
+  minDiskGB: 1,
+  sizeBytes: 1,
+  filesDir: '/images/debian-12',
+  manifest,
+  constraint: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  ...over,
+});
+
+/** A subnet record with test defaults. */
+export const sampleSubnet = (): SubnetRecord => ({
+  id: 'subnet-aaaaaaaaaa',
+  vpcId: 'vpc-1',
+  regionId: 'cn-north-1',
+  az: 'cn-north-1a',
+  cidr: '10.240.0.0/24',
+  gateway: '10.240.0.1',
+  prefix: 24,
+});
+
+/**
+ * One instance row and its task lease, fenced like InstanceTasksModel: every write checks the
+ * task and owner. `preempt` does what a delete's claim does to a spawn in flight.
+ */
+export class FakeLease implements TaskLease {
+  /** The row; undefined once deleted. */
+  row: InstanceRecord | undefined;
+  /** Every step recorded, in order. */
+  readonly steps: string[] = [];
+
+  constructor(inst: InstanceRecord, owner: string) {
+    this.row = { ...inst, taskOwner: owner };
+  }
+
+  private holds(id: string, task: TaskName, owner: string): boolean {
+    return this.row?.id === id && this.row.task === task && this.row.taskOwner === owner;
+  }
+
+  /** Another task takes the instance and clears the lease (as the store's claim does). */
+  preempt(task: TaskName, status: InstanceRecord['status']): void {
+    if (this.row) this.row = { ...this.row, task, status, taskOwner: null, taskStep: null };
+  }
+
+  async recordStep(id: string, task: TaskName, owner: string, step: string): Promise<boolean> {
+    if (!this.holds(id, task, owner)) return false;
+    this.steps.push(step);
+    this.row = { ...this.row!, taskStep: step };
+    return true;
+  }
+  async update(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean> {
+    if (!this.holds(id, task, owner)) return false;
+    this.row = { ...this.row!, ...patch };
+    return true;
+  }
+  async finish(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean> {
+    if (!this.holds(id, task, owner)) return false;
+    this.row = { ...this.row!, ...patch, task: null, taskStep: null, taskOwner: null, taskArgs: null };
+    return true;
+  }
+  async finishDelete(id: string, owner: string): Promise<boolean> {
+    if (!this.holds(id, 'delete', owner)) return false;
+    this.row = undefined;
+    return true;
+  }
+}
+
+/** Hosts by id, each a FakeHostDriver. */
+export class FakeHosts implements HostAccess {
+  readonly byId = new Map<string, FakeHostDriver>();
+
+  constructor(ids: string[]) {
+    for (const id of ids) this.byId.set(id, new FakeHostDriver(id));
+  }
+
+  host(id: string): FakeHostDriver {
+    const h = this.byId.get(id);
+    if (!h) throw new Error(`no fake host ${id}`);
+    return h;
+  }
+
+  with<T>(hostId: string, fn: (h: HostDriver) => Promise<T>): Promise<T> {
+    return fn(this.host(hostId));
+  }
+}
+
+const compute: ComputeConfig = {
+  libvirtPrefix: 'kumo-',
+  subnetBlock: '10.240',
+  localHostUri: '',
+  localHostAccelerator: 'qemu',
+  localPoolDir: '/tmp/pool',
+  weigher: 'spread',
+  jobWorkers: 1,
+  stopTimeoutSeconds: 1,
+  reconcileIntervalSeconds: 60,
+  taskStaleSeconds: 30,
+  vncListen: '127.0.0.1',
+  crashAtStep: '',
+};
+
+/**
+ * A task context over fake hosts and one lease. Placement hands out the hosts in `order` that
+ * the instance has not failed on, like the scheduler with `avoidHostIds`, bounded by `maxAttempts`.
+ */
+export function fakeContext(opts: {
+  hosts: FakeHosts;
+  lease: FakeLease;
+  order?: string[];
+  maxAttempts?: number;
+}) {
+  const moves: { from: string | null; to: string | null }[] = [];
+  const ctx: TaskContext = {
+    hosts: opts.hosts,
+    inventory: {
+      image: async (id) => (id === sampleImage().id ? sampleImage() : undefined),
+      subnet: async (_regionId, id) => (id === sampleSubnet().id ? sampleSubnet() : undefined),
+      publicKeys: async () => [],
+      instance: async () => opts.lease.row,
+    },
+    placement: {
+      async moveToAnotherHost(inst: InstanceRecord, avoid: readonly string[], lease: LeaseRef) {
+        const spawnAttempts = inst.spawnAttempts + 1;
+        const next =
+          spawnAttempts >= (opts.maxAttempts ?? 3)
+            ? undefined
+            : (opts.order ?? [...opts.hosts.byId.keys()]).find((h) => !avoid.includes(h));
+        const hostId = next ?? null;
+        if (!(await opts.lease.update(inst.id, lease.task, lease.owner, { hostId, spawnAttempts })))
+          return 'fenced';
+        moves.push({ from: inst.hostId, to: hostId });
+        return hostId ? { ...inst, hostId, spawnAttempts } : 'exhausted';
+      },
+    },
+    locks: { locked: (_key, fn) => fn() },
+    compute,
+    log: createLogger('silent'),
+  };
+  return { ctx, moves };
+}
