@@ -35,8 +35,12 @@ export interface KumodProcess {
   dataDir: string;
   credentials: CredentialsFile;
   child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
+  /** Everything it wrote to stdout and stderr so far, interleaved as it arrived. */
   output(): string;
+  /** Only what it wrote to stdout (its JSON log stream). */
+  stdout(): string;
+  /** Only what it wrote to stderr. */
+  stderr(): string;
   /** SIGTERM and wait; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** An admin client. */
@@ -46,7 +50,11 @@ export interface KumodProcess {
 /** Starts kumod with the given extra environment and waits until it serves. */
 export async function startKumod(
   env: Record<string, string>,
-  opts: { dataDir?: string } = {},
+  opts: {
+    dataDir?: string;
+    /** A second kumod on the same database writes no credentials file: pass the first one's. */
+    adminCredentials?: CredentialsFile;
+  } = {},
 ): Promise<KumodProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kumod-'));
   chmodSync(dataDir, 0o755);
@@ -64,8 +72,16 @@ export async function startKumod(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    stderr += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kumod did not start in 30 s:\n${out}`)), 30_000);
@@ -87,14 +103,16 @@ export async function startKumod(
   });
   // Only the process that created the admin account writes credentials; others share its database.
   const credsFile = join(dataDir, 'credentials.json');
-  const credentials = (opts.adminCredentials ??
-    JSON.parse(readFileSync(credsFile, 'utf8'))) as CredentialsFile;
+  const credentials =
+    opts.adminCredentials ?? (JSON.parse(readFileSync(credsFile, 'utf8')) as CredentialsFile);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
     credentials,
     child,
     output: () => out,
+    stdout: () => stdout,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;

@@ -71,7 +71,7 @@ const create = (c: KumoClient, name: string) =>
       primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
       systemDisk: { diskCategory: 'local' },
     },
-  } as never);
+  });
 
 test.each(['create-overlay', 'define', 'start'])(
   'a create killed at step %s converges to running',
@@ -133,7 +133,7 @@ test('a resize killed at its libvirt step, then a delete killed while destroying
 test('after all the crashes: claims equal usage and only live instances have domains', async () => {
   const last = await kumod();
   try {
-    const { instances } = await last.c.describeInstances({ pageSize: 100 } as never);
+    const { instances } = await last.c.describeInstances({ pageSize: 100 });
     const live = new Set(instances.map((i: { instanceId: string }) => i.instanceId));
     const domains = virsh('list', '--all', '--name')
       .split('\n')

@@ -75,7 +75,7 @@ async function createIn(az: string, name: string, keyNames: string[] = []) {
       primaryNetworkInterface: { networkInterface: { subnetId: await subnetOf(az) } },
       systemDisk: { diskCategory: 'local' },
     },
-  } as never);
+  });
 }
 
 async function domainsOn(h: TestHost): Promise<string[]> {
@@ -147,13 +147,13 @@ test('placement across hosts and AZs', async () => {
   const e = (await createIn('local-1b', 'east-e')).instanceIds[0]!;
   await waitStatus(user, e, 'running', 300_000);
   expect(await domainsOn(h3)).toEqual([e]);
-  const before = (await user.describeInstances({ pageSize: 100 } as never)).totalCount;
+  const before = (await user.describeInstances({ pageSize: 100 })).totalCount;
   await expect(createIn('local-1b', 'east-f')).rejects.toMatchObject({
     httpStatus: 400,
     status: 'FAILED_PRECONDITION',
     message: "No host in 'local-1b' has capacity for instanceType 't.n1.nano'",
   });
-  expect((await user.describeInstances({ pageSize: 100 } as never)).totalCount).toBe(before);
+  expect((await user.describeInstances({ pageSize: 100 })).totalCount).toBe(before);
   expect(await domainsOn(h3)).toEqual([e]);
 
   // A drained host takes nothing new, even with room: free mh2's slot, drain it, and ask again.

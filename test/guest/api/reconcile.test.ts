@@ -59,7 +59,7 @@ async function create(az: string, name: string, keyNames: string[] = []): Promis
       },
       systemDisk: { diskCategory: 'local' },
     },
-  } as never);
+  });
   return r.instanceIds[0]!;
 }
 
