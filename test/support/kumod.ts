@@ -74,11 +74,11 @@ export async function startKumod(
   let out = '';
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     stdout += d.toString();
   });
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     out += d.toString();
     stderr += d.toString();
   });
