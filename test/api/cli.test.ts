@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ok, runKumo, type Run } from '../support/cli.js';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { freePort, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { freePort } from '../support/ports.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kumo-cli-'));
 // An empty home: neither ~/.kumo/config nor anything else of the person running the tests is read.

@@ -5,7 +5,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUMOD_MAIN, freePort, removeDataDir, startKumod } from '../support/kumod.js';
+import { KUMOD_MAIN, removeDataDir, startKumod } from '../support/kumod.js';
+import { freePort } from '../support/ports.js';
 
 function runKumod(env: Record<string, string>) {
   return spawnSync(process.execPath, [KUMOD_MAIN], {

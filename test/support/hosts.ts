@@ -31,6 +31,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sshdConfig } from './sshd.js';
 
 /** One running test host. */
 export interface TestHost {
@@ -337,23 +338,15 @@ async function prepareSsh(dir: string, ip: string): Promise<string> {
   writeFileSync(join(ssh, 'known_hosts'), `${ip} ${pub('host_key')}\n`);
   writeFileSync(
     join(ssh, 'sshd_config'),
-    [
-      `ListenAddress ${ip}:22`,
-      `HostKey ${join(ssh, 'host_key')}`,
-      `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
+    sshdConfig({
+      listen: `${ip}:22`,
+      hostKey: join(ssh, 'host_key'),
+      authorizedKeys: join(ssh, 'authorized_keys'),
       // Inside the private mount: this host's run directory, not the machine's /run/sshd.pid.
-      'PidFile /run/libvirt/sshd.pid',
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      // The keys live under /tmp, whose mode StrictModes would reject.
-      'StrictModes no',
+      pidFile: '/run/libvirt/sshd.pid',
       // TCP forwarding stays allowed: `AllowTcpForwarding no` also denies streamlocal channels.
-      'AllowStreamLocalForwarding yes',
-      'X11Forwarding no',
-      '',
-    ].join('\n'),
+      extra: ['AllowStreamLocalForwarding yes'],
+    }),
   );
   const q = new URLSearchParams({ keyfile: join(ssh, 'client_key'), known_hosts: join(ssh, 'known_hosts') });
   return `qemu+ssh://root@${ip}/system?${q}`;

@@ -1,6 +1,5 @@
 // Shared setup for guest API tests: a kumod managing the test namespace's libvirtd with its own
 // libvirt prefix and subnet block, the tiny images imported, and SSH helpers for guests.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +8,9 @@ import { KumoApiError, type KumoClient } from '@kumo/client';
 import { buildImage, tinyVariant, sshExec, waitSsh } from '../../../packages/hypervisor/test/support.js';
 import { createTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { startKumod, type KumodProcess } from '../../support/kumod.js';
+import { removeLibvirtObjects, virsh } from '../../support/virsh.js';
 
-export { sshExec, waitSsh };
+export { sshExec, virsh, waitSsh };
 
 /** A running control plane for guest tests, and how to clean it up. */
 export interface GuestCloud {
@@ -32,11 +32,6 @@ export interface GuestCloudOptions {
   hostRatios?: { cpuRatio: number; memoryRatio: number; diskRatio: number };
   /** Register no host at all (the test registers its own). */
   noLocalHost?: boolean;
-}
-
-/** `virsh -c qemu:///system …` output. */
-export function virsh(...args: string[]): string {
-  return execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
 }
 
 /** Starts kumod on the local libvirtd with the tiny images imported. */
@@ -112,36 +107,7 @@ export async function startGuestCloud(
       if (errors.length > 0)
         console.warn(`kumod logged warnings and errors:\n${errors.join('\n').slice(0, 8000)}`);
       // Whatever a failed test left behind goes: domains, volumes, networks, the pool.
-      for (const line of virsh('list', '--all', '--name').split('\n')) {
-        const d = line.trim();
-        if (!d.startsWith(prefix)) continue;
-        try {
-          virsh('destroy', d);
-        } catch {
-          /* not running */
-        }
-        virsh('undefine', d);
-      }
-      for (const line of virsh('net-list', '--all', '--name').split('\n')) {
-        const n = line.trim();
-        if (!n.startsWith(prefix)) continue;
-        try {
-          virsh('net-destroy', n);
-        } catch {
-          /* inactive */
-        }
-        virsh('net-undefine', n);
-      }
-      try {
-        virsh('pool-destroy', `${prefix}pool`);
-      } catch {
-        /* inactive */
-      }
-      try {
-        virsh('pool-undefine', `${prefix}pool`);
-      } catch {
-        /* gone */
-      }
+      removeLibvirtObjects(prefix);
       rmSync(poolDir, { recursive: true, force: true });
       await dropTestDatabase(dbUrl);
     },
