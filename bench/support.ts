@@ -51,10 +51,28 @@ export function createAccount(kumod: KumodProcess, name: string): Promise<Keys> 
   return kumod.admin().adminRequest<Keys>('POST', '/accounts', { body: { name } });
 }
 
-/**
- * An autocannon GET whose path comes from `pathAndQuery()` and which is signed just before it is
- * sent, with a fresh nonce, as an SDK would.
- */
+/** A GET of `pathAndQuery` signed now, with a fresh nonce, as an SDK would sign it. */
+export function signedGetHeaders(
+  endpoint: string,
+  keys: Keys,
+  regionId: string,
+  pathAndQuery: string,
+): { url: URL; headers: Record<string, string> } {
+  const url = new URL(`${endpoint}${pathAndQuery}`);
+  const headers = signRequest({
+    method: 'GET',
+    url,
+    headers: {},
+    body: '',
+    accessKey: keys.accessKey,
+    secretKey: keys.secretKey,
+    regionId,
+    nonce: randomUUID(),
+  });
+  return { url, headers };
+}
+
+/** An autocannon GET whose path comes from `pathAndQuery()`, signed just before each send. */
 export function signedGet(
   endpoint: string,
   keys: Keys,
@@ -64,17 +82,7 @@ export function signedGet(
   return {
     method: 'GET',
     setupRequest: (req) => {
-      const url = new URL(`${endpoint}${pathAndQuery()}`);
-      const headers = signRequest({
-        method: 'GET',
-        url,
-        headers: {},
-        body: '',
-        accessKey: keys.accessKey,
-        secretKey: keys.secretKey,
-        regionId,
-        nonce: randomUUID(),
-      });
+      const { url, headers } = signedGetHeaders(endpoint, keys, regionId, pathAndQuery());
       return { ...req, path: url.pathname + url.search, headers };
     },
   };
