@@ -12,4 +12,4 @@ if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/k
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
 debian=$(bash images/build.sh debian)
-KUMO_QUIET_PROBE=1 ip netns exec "$ns" node bench/guest-boot/bench.mjs "$tiny" "$debian"
+KUMO_QUIET_PROBE=1 ip netns exec "$ns" node --import ./bench/run-ts.mjs bench/guest-boot/bench.ts "$tiny" "$debian"
