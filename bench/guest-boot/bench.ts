@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import ssh2 from 'ssh2';
 import { Host, domainFromXml, domainToXml, type InstanceSpec } from '@kumo/hypervisor';
 import { LibvirtClient } from '@kumo/libvirt';
-import { loadImage, type BuiltImage } from '../../packages/hypervisor/test/support.js';
+import { loadImage, type BuiltImage } from '../../test/support/images.js';
 import { pollSsh } from '../../test/support/ssh.js';
 import { virshAt } from '../../test/support/virsh.js';
 import { median } from '../support.js';
