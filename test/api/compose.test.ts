@@ -11,8 +11,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, parseConfig } from '@kumo/server';
 import { importsOf } from '../../scripts/import-rules.mjs';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { removeDataDir, startKumod } from '../support/kumod.js';
+import { startKumodOnTestDatabase } from '../support/kumod.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const root = (p: string) => join(ROOT, p);
@@ -154,17 +153,14 @@ describe('the compose file', () => {
 
 describe('the healthcheck command', () => {
   test('passes against a serving kumod and fails once it has stopped', async () => {
-    const dbUrl = await createTestDatabase();
-    const k = await startKumod({ DATABASE_URL: dbUrl });
+    const k = await startKumodOnTestDatabase();
     try {
       const port = Number(new URL(k.endpoint).port);
       expect(runHealthcheck(port)).toBe(0);
       await k.stop();
       expect(runHealthcheck(port)).toBe(1);
     } finally {
-      await k.stop();
-      removeDataDir(k.dataDir);
-      await dropTestDatabase(dbUrl);
+      await k.cleanup();
     }
   }, 60_000);
 });

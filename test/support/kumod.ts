@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KumoClient } from '@kumo/client';
+import { createTestDatabase, dropTestDatabase } from './database.js';
 import { freePort } from './ports.js';
 import { startServer, type ServerProcess } from './process.js';
 
@@ -70,6 +71,34 @@ export async function startKumod(
     opts.adminCredentials ?? (JSON.parse(readFileSync(credsFile, 'utf8')) as CredentialsFile);
   const endpoint = `http://127.0.0.1:${port}`;
   return { ...server, endpoint, dataDir, credentials, admin: () => clientFor(endpoint, credentials) };
+}
+
+/** A kumod alone on a fresh database of the run's PostgreSQL. */
+export interface TestKumod extends KumodProcess {
+  dbUrl: string;
+  /** Stops kumod, then removes its data directory and drops its database. */
+  cleanup(): Promise<void>;
+}
+
+/** Starts kumod on a new test database (for a test file's beforeAll; cleanup() in afterAll). */
+export async function startKumodOnTestDatabase(
+  env: Record<string, string> = {},
+  opts: KumodOptions = {},
+): Promise<TestKumod> {
+  const dbUrl = await createTestDatabase();
+  const kumod = await startKumod({ DATABASE_URL: dbUrl, ...env }, opts).catch(async (err: unknown) => {
+    await dropTestDatabase(dbUrl);
+    throw err;
+  });
+  return {
+    ...kumod,
+    dbUrl,
+    cleanup: async () => {
+      await kumod.stop();
+      removeDataDir(kumod.dataDir);
+      await dropTestDatabase(dbUrl);
+    },
+  };
 }
 
 /** A client for an endpoint and an access key. */

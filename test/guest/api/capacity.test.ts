@@ -6,7 +6,7 @@ import pg from 'pg';
 import { KumoApiError, type KumoClient } from '@kumo/client';
 import type { CreateInstancesRequest } from '@kumo/contract';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
-import { startGuestCloud, virsh, waitStatus, type GuestCloud } from './support.js';
+import { startGuestCloud, tinyInstance, virsh, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(15 * 60_000);
 
@@ -33,20 +33,8 @@ afterAll(async () => {
   await cloud?.cleanup();
 });
 
-const spec = (
-  name: string,
-  extra: Omit<CreateInstancesRequest, 'instanceSpec'> = {},
-): CreateInstancesRequest => ({
-  instanceSpec: {
-    name,
-    az: 'local-1a',
-    instanceType: 't.n1.nano',
-    imageId: cloud.images.tiny,
-    primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
-    systemDisk: { diskCategory: 'local' },
-  },
-  ...extra,
-});
+const spec = (name: string, extra: Omit<CreateInstancesRequest, 'instanceSpec'> = {}) =>
+  tinyInstance(cloud, name, {}, extra);
 
 async function claimsMatchUsage(): Promise<{ used: number; claimed: number; instances: number }> {
   const c = new pg.Client({ connectionString: cloud.env.DATABASE_URL });

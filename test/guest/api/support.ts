@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sshpk from 'sshpk';
 import { KumoApiError, type KumoClient } from '@kumo/client';
+import type { CreateInstancesRequest, InstanceSpec } from '@kumo/contract';
 import { buildImage, tinyVariant, sshExec, waitSsh } from '../../../packages/hypervisor/test/support.js';
 import { createTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { startKumod, type KumodProcess } from '../../support/kumod.js';
@@ -112,6 +113,41 @@ export async function startGuestCloud(
       await dropTestDatabase(dbUrl);
     },
   };
+}
+
+/**
+ * A createInstances body for one t.n1.nano on the tiny image with a local root disk, in local-1a on
+ * the cloud's subnet unless `spec` says otherwise (then name the AZ's subnet too, see subnetOf).
+ */
+export function tinyInstance(
+  cloud: GuestCloud,
+  name: string,
+  spec: Partial<InstanceSpec> = {},
+  extra: Omit<CreateInstancesRequest, 'instanceSpec'> = {},
+): CreateInstancesRequest {
+  return {
+    instanceSpec: {
+      name,
+      az: 'local-1a',
+      instanceType: 't.n1.nano',
+      imageId: cloud.images.tiny,
+      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      systemDisk: { diskCategory: 'local' },
+      ...spec,
+    },
+    ...extra,
+  };
+}
+
+/** The id of the default subnet kumod made in `az`. */
+export async function subnetOf(client: KumoClient, az: string): Promise<string> {
+  const r = await client.request<{ subnets: { subnetId: string; az: string }[] }>(
+    'GET',
+    `/v1/regions/${client.regionId}/subnets`,
+  );
+  const subnet = r.subnets.find((s) => s.az === az);
+  if (!subnet) throw new Error(`no subnet in ${az}`);
+  return subnet.subnetId;
 }
 
 /** Converts the PKCS#8 PEM that createKeypair returns into the OpenSSH form ssh2 reads. */
