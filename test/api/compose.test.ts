@@ -189,7 +189,7 @@ describe('the image', () => {
     expect(runtime).toMatch(/^RUN npm ci --omit=dev/m);
   });
 
-  test('every package kumod loads at runtime is a production dependency of the workspace importing it', () => {
+  test('every package a shipped workspace imports at runtime is one of its production dependencies', () => {
     // `npm ci --omit=dev` installs only `dependencies`: a runtime import of anything else crashes the image.
     const builtins = new Set(builtinModules);
     const missing: string[] = [];
