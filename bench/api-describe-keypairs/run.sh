@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npx tsc -b packages/server packages/client
-exec node bench/api-describe-keypairs/bench.mjs "$@"
+exec node --import ./bench/run-ts.mjs bench/api-describe-keypairs/bench.ts "$@"

@@ -10,4 +10,4 @@ npx tsc -b packages/server packages/client
 if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/kvm && chmod 660 /dev/kvm; fi
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
-exec timeout 600 bash scripts/in-test-env.sh node bench/create-to-ssh/bench.mjs "$tiny"
+exec timeout 600 bash scripts/in-test-env.sh node --import ./bench/run-ts.mjs bench/create-to-ssh/bench.ts "$tiny"

@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npx tsc -b packages/server packages/client
-exec node bench/describe-instances/bench.mjs "$@"
+exec node --import ./bench/run-ts.mjs bench/describe-instances/bench.ts "$@"

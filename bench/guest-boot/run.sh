@@ -11,4 +11,4 @@ if [ -e /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ]; then chgrp kvm /dev/k
 bash scripts/libvirtd-up.sh
 tiny=$(bash images/build.sh tiny)
 debian=$(bash images/build.sh debian)
-bash scripts/in-test-env.sh node bench/guest-boot/bench.mjs "$tiny" "$debian"
+bash scripts/in-test-env.sh node --import ./bench/run-ts.mjs bench/guest-boot/bench.ts "$tiny" "$debian"

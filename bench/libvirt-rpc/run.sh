@@ -12,4 +12,4 @@ fi
 npm_config_build_from_source=true npm ci --prefix "$here" --no-audit --no-fund
 (cd "$root" && npx tsc -b packages/libvirt)
 cd "$here"
-node bench.mjs
+node --import ../run-ts.mjs bench.ts

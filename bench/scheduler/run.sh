@@ -8,4 +8,4 @@ root=$(cd "$here/../.." && pwd)
 (cd "$root" && npx tsc -b packages/scheduler packages/store)
 cd "$here"
 # Bounded: the bench does a fixed number of placements; this only stops a wedged database.
-timeout 900 node bench.mjs
+timeout 900 node --import ../run-ts.mjs bench.ts

@@ -2,26 +2,21 @@
 // good signatures pass in every SDK dialect; every kind of tampering, expiry and replay gets 401.
 import { randomUUID } from 'node:crypto';
 import { independentSign, type IndependentSignInput } from './support/independent-signer.js';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { clientFor, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { clientFor, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { sendRaw, type RawResponse } from '../support/raw-request.js';
 
-let kumod: KumodProcess;
-let dbUrl: string;
+let kumod: TestKumod;
 let keys: { accessKey: string; secretKey: string };
 
 beforeAll(async () => {
-  dbUrl = await createTestDatabase();
-  kumod = await startKumod({ DATABASE_URL: dbUrl, KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
+  kumod = await startKumodOnTestDatabase({ KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
   keys = await kumod.admin().adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
     body: { name: 'signer' },
   });
 }, 60_000);
 
 afterAll(async () => {
-  await kumod?.stop();
-  removeDataDir(kumod.dataDir);
-  await dropTestDatabase(dbUrl);
+  await kumod?.cleanup();
 });
 
 type Req = Omit<IndependentSignInput, 'accessKey' | 'secretKey' | 'regionId' | 'url'> & {

@@ -1,17 +1,14 @@
 // A table of bad requests: each gets the right 4xx JD envelope, none leaks internals, and the
 // inventory is byte-for-byte unchanged afterwards.
 import pg from 'pg';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { clientFor, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { clientFor, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { signedRaw } from '../support/raw-request.js';
 
-let kumod: KumodProcess;
-let dbUrl: string;
+let kumod: TestKumod;
 let user: { accessKey: string; secretKey: string };
 
 beforeAll(async () => {
-  dbUrl = await createTestDatabase();
-  kumod = await startKumod({ DATABASE_URL: dbUrl, KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
+  kumod = await startKumodOnTestDatabase({ KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
   const created = await kumod
     .admin()
     .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', { body: { name: 'table' } });
@@ -20,14 +17,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await kumod?.stop();
-  removeDataDir(kumod.dataDir);
-  await dropTestDatabase(dbUrl);
+  await kumod?.cleanup();
 });
 
 /** Every inventory table as canonical JSON (the request bookkeeping tables change by design). */
 async function inventory(): Promise<string> {
-  const c = new pg.Client({ connectionString: dbUrl });
+  const c = new pg.Client({ connectionString: kumod.dbUrl });
   await c.connect();
   try {
     const out: Record<string, unknown> = {};

@@ -5,22 +5,18 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUMO, ok, runKumo, type Run } from '../support/cli.js';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { KUMO, kumoIn, ok } from '../support/cli.js';
+import { startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kumo-cli-compute-'));
 // An empty home: nothing of the person running the tests is read or written (~/.kumo).
 const home = mkdtempSync(join(work, 'home-'));
 
-let kumod: KumodProcess;
-let dbUrl: string;
+let kumod: TestKumod;
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  dbUrl = await createTestDatabase();
-  kumod = await startKumod({
-    DATABASE_URL: dbUrl,
+  kumod = await startKumodOnTestDatabase({
     KUMO_LOCAL_HOST: 'none',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
   });
@@ -32,16 +28,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await kumod?.stop();
-  removeDataDir(kumod.dataDir);
-  await dropTestDatabase(dbUrl);
+  await kumod?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** Runs `kumo args…` with only PATH, HOME and the given variables in its environment. */
-function kumo(env: Record<string, string>, ...args: string[]): Run {
-  return runKumo(home, env, args);
-}
+const kumo = kumoIn(home);
 
 /** A fake image directory: import checks only the manifest and the files' sizes and sha256. */
 function fakeImage(name: string): string {
@@ -214,50 +206,18 @@ test('account create (printed and --out config) and list; a duplicate exits 1', 
   expect(dup.stderr).toMatch(/^Error: ALREADY_EXISTS: /);
 });
 
+// `instance create` with every required flag, then the flags under test.
+const create = (...flags: string[]) => [
+  ...['instance', 'create', '--name', 'a', '--az', 'z', '--type', 't', '--image', 'i'],
+  ...flags,
+];
+
 test.each([
   ['create without --image', ['instance', 'create', '--name', 'a', '--az', 'z', '--type', 't']],
-  [
-    'a bad --count',
-    ['instance', 'create', '--name', 'a', '--az', 'z', '--type', 't', '--image', 'i', '--count', '0'],
-  ],
-  [
-    'a bad --disk-category',
-    [
-      'instance',
-      'create',
-      '--name',
-      'a',
-      '--az',
-      'z',
-      '--type',
-      't',
-      '--image',
-      'i',
-      '--disk-category',
-      'tape',
-    ],
-  ],
-  [
-    '--disk-size on a local disk',
-    ['instance', 'create', '--name', 'a', '--az', 'z', '--type', 't', '--image', 'i', '--disk-size', '40'],
-  ],
-  [
-    'an unreadable --userdata-file',
-    [
-      'instance',
-      'create',
-      '--name',
-      'a',
-      '--az',
-      'z',
-      '--type',
-      't',
-      '--image',
-      'i',
-      '--userdata-file',
-      '/nonexistent',
-    ],
-  ],
+  ['a bad --count', create('--count', '0')],
+  ['a bad --disk-category', create('--disk-category', 'tape')],
+  ['--disk-size on a local disk', create('--disk-size', '40')],
+  ['an unreadable --userdata-file', create('--userdata-file', '/nonexistent')],
   ['a bad --timeout', ['instance', 'start', 'i-x', '--wait', '--timeout', 'soon']],
   ['resize without --type', ['instance', 'resize', 'i-x']],
   ['stop without ids', ['instance', 'stop']],

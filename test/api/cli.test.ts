@@ -4,23 +4,21 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ok, runKumo, type Run } from '../support/cli.js';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { freePort, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { kumoIn, ok } from '../support/cli.js';
+import { startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
+import { freePort } from '../support/ports.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kumo-cli-'));
 // An empty home: neither ~/.kumo/config nor anything else of the person running the tests is read.
 const home = mkdtempSync(join(work, 'home-'));
 
-let kumod: KumodProcess;
-let dbUrl: string;
+let kumod: TestKumod;
 let user: { accessKey: string; secretKey: string };
 let envCreds: Record<string, string>;
 let fileCreds: Record<string, string>;
 
 beforeAll(async () => {
-  dbUrl = await createTestDatabase();
-  kumod = await startKumod({ DATABASE_URL: dbUrl, KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
+  kumod = await startKumodOnTestDatabase({ KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000' });
   user = await kumod
     .admin()
     .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', { body: { name: 'shell' } });
@@ -37,16 +35,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await kumod?.stop();
-  removeDataDir(kumod.dataDir);
-  await dropTestDatabase(dbUrl);
+  await kumod?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** Runs `kumo args…` with only PATH, HOME and the given variables in its environment. */
-function kumo(env: Record<string, string>, ...args: string[]): Run {
-  return runKumo(home, env, args);
-}
+const kumo = kumoIn(home);
 
 test('keypair create --out writes a 0600 private key that ssh-keygen loads (env credentials)', () => {
   const out = join(work, 'id_made');

@@ -4,19 +4,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KumoApiError, type KumoClient } from '@kumo/client';
-import { createTestDatabase, dropTestDatabase } from '../support/database.js';
-import { newAccount, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
+import { newAccount, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 
-let kumod: KumodProcess;
-let dbUrl: string;
+let kumod: TestKumod;
 let alice: KumoClient;
 let bob: KumoClient;
 const work = mkdtempSync(join(tmpdir(), 'kumo-keys-'));
 
 beforeAll(async () => {
-  dbUrl = await createTestDatabase();
-  kumod = await startKumod({
-    DATABASE_URL: dbUrl,
+  kumod = await startKumodOnTestDatabase({
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
     KUMO_QUOTA_KEYPAIR: '25',
   });
@@ -25,9 +21,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await kumod?.stop();
-  removeDataDir(kumod.dataDir);
-  await dropTestDatabase(dbUrl);
+  await kumod?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -24,6 +24,11 @@ export function runKumo(home: string, env: Record<string, string>, args: string[
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `kumo` runs sharing one HOME: `kumo(env, ...args)`. */
+export function kumoIn(home: string): (env: Record<string, string>, ...args: string[]) => Run {
+  return (env, ...args) => runKumo(home, env, args);
+}
+
 /** Asserts a run succeeded quietly and returns its stdout. */
 export function ok(r: Run): string {
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });

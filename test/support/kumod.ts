@@ -1,25 +1,15 @@
-// Starts real kumod processes (the built daemon, as an operator would) for API tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Starts real kumod processes (the built daemon, as an operator would) for API and guest tests and
+// benches, and gives clients for them. It never starts a hypervisor of its own.
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KumoClient } from '@kumo/client';
+import { createTestDatabase, dropTestDatabase } from './database.js';
+import { freePort } from './ports.js';
+import { startServer, type ServerProcess } from './process.js';
 
 export const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** The credentials file kumod writes on first start. */
 export interface CredentialsFile {
@@ -30,30 +20,40 @@ export interface CredentialsFile {
 }
 
 /** A kumod child process. */
-export interface KumodProcess {
+export interface KumodProcess extends ServerProcess {
   endpoint: string;
   dataDir: string;
   credentials: CredentialsFile;
-  child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
-  /** SIGTERM and wait; resolves with the exit code. */
-  stop(): Promise<number | null>;
   /** An admin client. */
   admin(): KumoClient;
+}
+
+/** Options of {@link startKumod}. */
+export interface KumodOptions {
+  dataDir?: string;
+  /** A second kumod on the same database writes no credentials file: pass the first one's. */
+  adminCredentials?: CredentialsFile;
+  /** node flags before the script (a bench's profiler, say). */
+  nodeArgs?: string[];
+  /** Output to this file instead of memory (see ServerOptions.logFile). */
+  logFile?: string;
+  /** The environment kumod starts from; by default only PATH (tests must not inherit KUMO_*). */
+  baseEnv?: Record<string, string | undefined>;
+  timeoutMs?: number;
 }
 
 /** Starts kumod with the given extra environment and waits until it serves. */
 export async function startKumod(
   env: Record<string, string>,
-  opts: { dataDir?: string } = {},
+  opts: KumodOptions = {},
 ): Promise<KumodProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kumod-'));
   chmodSync(dataDir, 0o755);
   const port = await freePort();
-  const child = spawn(process.execPath, [KUMOD_MAIN], {
+  const server = await startServer({
+    args: [...(opts.nodeArgs ?? []), KUMOD_MAIN],
     env: {
-      PATH: process.env.PATH,
+      ...(opts.baseEnv ?? { PATH: process.env.PATH }),
       KUMO_DATA_DIR: dataDir,
       KUMO_LISTEN: `127.0.0.1:${port}`,
       KUMO_LOG_LEVEL: 'info',
@@ -63,45 +63,43 @@ export async function startKumod(
       KUMO_TLS: 'off',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kumod did not start in 30 s:\n${out}`)), 30_000);
-    const check = setInterval(() => {
-      if (out.includes('kumod is serving')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`kumod exited with ${code}:\n${out}`));
-    });
-  }).catch((err: unknown) => {
-    child.kill('SIGKILL');
-    throw err;
+    ready: (out) => out.includes('kumod is serving'),
+    logFile: opts.logFile,
+    timeoutMs: opts.timeoutMs,
   });
   // Only the process that created the admin account writes credentials; others share its database.
   const credsFile = join(dataDir, 'credentials.json');
-  const credentials = (opts.adminCredentials ??
-    JSON.parse(readFileSync(credsFile, 'utf8'))) as CredentialsFile;
+  const credentials =
+    opts.adminCredentials ?? (JSON.parse(readFileSync(credsFile, 'utf8')) as CredentialsFile);
+  const endpoint = `http://127.0.0.1:${port}`;
+  return { ...server, endpoint, dataDir, credentials, admin: () => clientFor(endpoint, credentials) };
+}
+
+/** A kumod alone on a fresh database of the run's PostgreSQL. */
+export interface TestKumod extends KumodProcess {
+  dbUrl: string;
+  /** Stops kumod, then removes its data directory and drops its database. */
+  cleanup(): Promise<void>;
+}
+
+/** Starts kumod on a new test database (for a test file's beforeAll; cleanup() in afterAll). */
+export async function startKumodOnTestDatabase(
+  env: Record<string, string> = {},
+  opts: KumodOptions = {},
+): Promise<TestKumod> {
+  const dbUrl = await createTestDatabase();
+  const kumod = await startKumod({ DATABASE_URL: dbUrl, ...env }, opts).catch(async (err: unknown) => {
+    await dropTestDatabase(dbUrl);
+    throw err;
+  });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    dataDir,
-    credentials,
-    child,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+    ...kumod,
+    dbUrl,
+    cleanup: async () => {
+      await kumod.stop();
+      removeDataDir(kumod.dataDir);
+      await dropTestDatabase(dbUrl);
     },
-    admin: () => clientFor(`http://127.0.0.1:${port}`, credentials),
   };
 }
 

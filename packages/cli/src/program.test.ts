@@ -178,9 +178,9 @@ describe('kumo instance-type, quota and globals', () => {
           regionId: 'x',
           accessKey: 'a',
           secretKey: 's',
-          fetch: (async () => {
+          fetch: async () => {
             throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-          }) as typeof fetch,
+          },
         }),
     };
     expect(await runCli(['quota', 'list'], refused)).toBe(4);

@@ -4,8 +4,9 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { KumoApiError, type KumoClient } from '@kumo/client';
+import type { CreateInstancesRequest } from '@kumo/contract';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
-import { startGuestCloud, virsh, waitStatus, type GuestCloud } from './support.js';
+import { startGuestCloud, tinyInstance, virsh, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(15 * 60_000);
 
@@ -32,17 +33,8 @@ afterAll(async () => {
   await cloud?.cleanup();
 });
 
-const spec = (name: string, extra: Record<string, unknown> = {}) => ({
-  instanceSpec: {
-    name,
-    az: 'local-1a',
-    instanceType: 't.n1.nano',
-    imageId: cloud.images.tiny,
-    primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
-    systemDisk: { diskCategory: 'local' },
-  },
-  ...extra,
-});
+const spec = (name: string, extra: Omit<CreateInstancesRequest, 'instanceSpec'> = {}) =>
+  tinyInstance(cloud, name, {}, extra);
 
 async function claimsMatchUsage(): Promise<{ used: number; claimed: number; instances: number }> {
   const c = new pg.Client({ connectionString: cloud.env.DATABASE_URL });
@@ -59,7 +51,7 @@ async function claimsMatchUsage(): Promise<{ used: number; claimed: number; inst
 
 test('20 concurrent creates through two kumods on a host that fits 12: exactly 12 succeed', async () => {
   const results = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => (i % 2 ? viaA : viaB).createInstances(spec(`crowd-${i}`) as never)),
+    Array.from({ length: 20 }, (_, i) => (i % 2 ? viaA : viaB).createInstances(spec(`crowd-${i}`))),
   );
   const ok = results.filter((r) => r.status === 'fulfilled');
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -72,7 +64,7 @@ test('20 concurrent creates through two kumods on a host that fits 12: exactly 1
   expect(await claimsMatchUsage()).toEqual({ used: 12, claimed: 12, instances: 12 });
   const ids = ok.map((r) => (r as PromiseFulfilledResult<{ instanceIds: string[] }>).value.instanceIds[0]!);
   for (const id of ids) await waitStatus(viaA, id, 'running', 300_000);
-  expect((await viaB.describeInstances({ pageSize: 100 } as never)).totalCount).toBe(12);
+  expect((await viaB.describeInstances({ pageSize: 100 })).totalCount).toBe(12);
   const running = virsh('list', '--name')
     .split('\n')
     .filter((d) => d.startsWith(cloud.prefix));
@@ -98,11 +90,11 @@ test('20 concurrent creates through two kumods on a host that fits 12: exactly 1
 
 test('clientToken: the same createInstances twice returns the same ids and creates one set', async () => {
   const body = spec('tokened', { maxCount: 2, clientToken: 'token-123' });
-  const first = await viaA.createInstances(body as never);
-  const again = await viaB.createInstances(body as never);
+  const first = await viaA.createInstances(body);
+  const again = await viaB.createInstances(body);
   expect(first.instanceIds).toHaveLength(2);
   expect(again.instanceIds).toEqual(first.instanceIds);
-  const listed = await viaA.describeInstances({ filters: [{ name: 'name', values: ['tokened'] }] } as never);
+  const listed = await viaA.describeInstances({ filters: [{ name: 'name', values: ['tokened'] }] });
   expect(listed.instances.map((i: { instanceName: string }) => i.instanceName).sort()).toEqual([
     'tokened-1',
     'tokened-2',
@@ -118,13 +110,13 @@ test('an AZ without capacity or without hosts fails with the JD error and leaves
     viaA.createInstances({
       ...spec('too-big'),
       instanceSpec: { ...spec('x').instanceSpec, instanceType: 'g.n2.2xlarge' },
-    } as never),
+    }),
   ).rejects.toMatchObject({ httpStatus: 400, status: 'FAILED_PRECONDITION' });
   await expect(
     viaA.createInstances({
       ...spec('nowhere'),
       instanceSpec: { ...spec('x').instanceSpec, az: 'local-1z' },
-    } as never),
+    }),
   ).rejects.toMatchObject({ httpStatus: 400, status: 'INVALID_ARGUMENT', message: "Invalid az 'local-1z'" });
   expect(await claimsMatchUsage()).toEqual(before);
 });

@@ -5,7 +5,7 @@ import { jest } from '@jest/globals';
 import pg from 'pg';
 import type { KumoClient } from '@kumo/client';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
-import { startGuestCloud, virsh, waitStatus, type GuestCloud } from './support.js';
+import { startGuestCloud, tinyInstance, virsh, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(20 * 60_000);
 
@@ -61,17 +61,7 @@ const volumesOf = (id: string) =>
     .split('\n')
     .filter((l) => l.includes(id)).length;
 
-const create = (c: KumoClient, name: string) =>
-  c.createInstances({
-    instanceSpec: {
-      name,
-      az: 'local-1a',
-      instanceType: 't.n1.nano',
-      imageId: cloud.images.tiny,
-      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
-      systemDisk: { diskCategory: 'local' },
-    },
-  } as never);
+const create = (c: KumoClient, name: string) => c.createInstances(tinyInstance(cloud, name));
 
 test.each(['create-overlay', 'define', 'start'])(
   'a create killed at step %s converges to running',
@@ -133,7 +123,7 @@ test('a resize killed at its libvirt step, then a delete killed while destroying
 test('after all the crashes: claims equal usage and only live instances have domains', async () => {
   const last = await kumod();
   try {
-    const { instances } = await last.c.describeInstances({ pageSize: 100 } as never);
+    const { instances } = await last.c.describeInstances({ pageSize: 100 });
     const live = new Set(instances.map((i: { instanceId: string }) => i.instanceId));
     const domains = virsh('list', '--all', '--name')
       .split('\n')

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 test('createInstances with the Debian image: cloud-init applies key, hostname, address and user data', async () => {
-  const images = await user.describeImages({ platform: 'Debian' } as never);
+  const images = await user.describeImages({ platform: 'Debian' });
   expect(images.images.map((i: { name: string }) => i.name)).toEqual(['debian-12']);
   const imageId = images.images[0]!.imageId;
   const kp = await user.createKeypair('deb-key');
@@ -53,7 +53,7 @@ test('createInstances with the Debian image: cloud-init applies key, hostname, a
       systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 40 } },
       userdata: [{ key: 'launch-script', value: Buffer.from(cloudConfig).toString('base64') }],
     },
-  } as never);
+  });
   const id = instanceIds[0]!;
   await waitStatus(user, id, 'running', 300_000);
   const { instance } = await user.describeInstance(id);

@@ -42,7 +42,7 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
       primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
       systemDisk: { diskCategory: 'local' },
     },
-  } as never);
+  });
   expect(created.instanceIds).toHaveLength(1);
   const id = created.instanceIds[0]!;
   const first = await user.describeInstance(id);
@@ -139,7 +139,7 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   // rebuild to the other image: new root filesystem, same IP and key.
   await user.stopInstance(id);
   await waitStatus(user, id, 'stopped', 120_000);
-  await user.rebuildInstance(id, { password: 'Rebuilt-Pass1', imageId: cloud.images.variant } as never);
+  await user.rebuildInstance(id, { password: 'Rebuilt-Pass1', imageId: cloud.images.variant });
   await waitStatus(user, id, 'stopped', 60_000);
   expect((await user.describeInstance(id)).instance.imageId).toBe(cloud.images.variant);
   await user.startInstance(id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { KumoClient } from '@kumo/client';
 import { startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
 import { newAccount } from '../../support/kumod.js';
-import { startGuestCloud, waitStatus, type GuestCloud } from './support.js';
+import { startGuestCloud, subnetOf, tinyInstance, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(20 * 60_000);
 
@@ -56,26 +56,11 @@ afterAll(async () => {
   await stopAllTestHosts();
 });
 
-async function subnetOf(az: string): Promise<string> {
-  const r = await user.request<{ subnets: { subnetId: string; az: string }[] }>(
-    'GET',
-    '/v1/regions/local-1/subnets',
-  );
-  return r.subnets.find((s) => s.az === az)!.subnetId;
-}
-
 async function createIn(az: string, name: string, keyNames: string[] = []) {
-  return user.createInstances({
-    instanceSpec: {
-      name,
-      az,
-      instanceType: 't.n1.nano',
-      imageId: cloud.images.tiny,
-      keyNames,
-      primaryNetworkInterface: { networkInterface: { subnetId: await subnetOf(az) } },
-      systemDisk: { diskCategory: 'local' },
-    },
-  } as never);
+  const subnetId = await subnetOf(user, az);
+  return user.createInstances(
+    tinyInstance(cloud, name, { az, keyNames, primaryNetworkInterface: { networkInterface: { subnetId } } }),
+  );
 }
 
 async function domainsOn(h: TestHost): Promise<string[]> {
@@ -147,13 +132,13 @@ test('placement across hosts and AZs', async () => {
   const e = (await createIn('local-1b', 'east-e')).instanceIds[0]!;
   await waitStatus(user, e, 'running', 300_000);
   expect(await domainsOn(h3)).toEqual([e]);
-  const before = (await user.describeInstances({ pageSize: 100 } as never)).totalCount;
+  const before = (await user.describeInstances({ pageSize: 100 })).totalCount;
   await expect(createIn('local-1b', 'east-f')).rejects.toMatchObject({
     httpStatus: 400,
     status: 'FAILED_PRECONDITION',
     message: "No host in 'local-1b' has capacity for instanceType 't.n1.nano'",
   });
-  expect((await user.describeInstances({ pageSize: 100 } as never)).totalCount).toBe(before);
+  expect((await user.describeInstances({ pageSize: 100 })).totalCount).toBe(before);
   expect(await domainsOn(h3)).toEqual([e]);
 
   // A drained host takes nothing new, even with room: free mh2's slot, drain it, and ask again.

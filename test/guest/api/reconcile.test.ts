@@ -13,6 +13,8 @@ import {
   waitSsh,
   waitStatus,
   type GuestCloud,
+  subnetOf,
+  tinyInstance,
 } from './support.js';
 
 jest.setTimeout(15 * 60_000);
@@ -43,23 +45,10 @@ afterAll(async () => {
 });
 
 async function create(az: string, name: string, keyNames: string[] = []): Promise<string> {
-  const subnets = await user.request<{ subnets: { subnetId: string; az: string }[] }>(
-    'GET',
-    '/v1/regions/local-1/subnets',
+  const subnetId = await subnetOf(user, az);
+  const r = await user.createInstances(
+    tinyInstance(cloud, name, { az, keyNames, primaryNetworkInterface: { networkInterface: { subnetId } } }),
   );
-  const r = await user.createInstances({
-    instanceSpec: {
-      name,
-      az,
-      instanceType: 't.n1.nano',
-      imageId: cloud.images.tiny,
-      keyNames,
-      primaryNetworkInterface: {
-        networkInterface: { subnetId: subnets.subnets.find((s) => s.az === az)!.subnetId },
-      },
-      systemDisk: { diskCategory: 'local' },
-    },
-  } as never);
   return r.instanceIds[0]!;
 }
 

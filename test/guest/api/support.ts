@@ -1,16 +1,17 @@
 // Shared setup for guest API tests: a kumod managing the test namespace's libvirtd with its own
 // libvirt prefix and subnet block, the tiny images imported, and SSH helpers for guests.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sshpk from 'sshpk';
 import { KumoApiError, type KumoClient } from '@kumo/client';
+import type { CreateInstancesRequest, InstanceSpec } from '@kumo/contract';
 import { buildImage, tinyVariant, sshExec, waitSsh } from '../../../packages/hypervisor/test/support.js';
 import { createTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { startKumod, type KumodProcess } from '../../support/kumod.js';
+import { removeLibvirtObjects, virsh } from '../../support/virsh.js';
 
-export { sshExec, waitSsh };
+export { sshExec, virsh, waitSsh };
 
 /** A running control plane for guest tests, and how to clean it up. */
 export interface GuestCloud {
@@ -32,11 +33,6 @@ export interface GuestCloudOptions {
   hostRatios?: { cpuRatio: number; memoryRatio: number; diskRatio: number };
   /** Register no host at all (the test registers its own). */
   noLocalHost?: boolean;
-}
-
-/** `virsh -c qemu:///system …` output. */
-export function virsh(...args: string[]): string {
-  return execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
 }
 
 /** Starts kumod on the local libvirtd with the tiny images imported. */
@@ -112,40 +108,46 @@ export async function startGuestCloud(
       if (errors.length > 0)
         console.warn(`kumod logged warnings and errors:\n${errors.join('\n').slice(0, 8000)}`);
       // Whatever a failed test left behind goes: domains, volumes, networks, the pool.
-      for (const line of virsh('list', '--all', '--name').split('\n')) {
-        const d = line.trim();
-        if (!d.startsWith(prefix)) continue;
-        try {
-          virsh('destroy', d);
-        } catch {
-          /* not running */
-        }
-        virsh('undefine', d);
-      }
-      for (const line of virsh('net-list', '--all', '--name').split('\n')) {
-        const n = line.trim();
-        if (!n.startsWith(prefix)) continue;
-        try {
-          virsh('net-destroy', n);
-        } catch {
-          /* inactive */
-        }
-        virsh('net-undefine', n);
-      }
-      try {
-        virsh('pool-destroy', `${prefix}pool`);
-      } catch {
-        /* inactive */
-      }
-      try {
-        virsh('pool-undefine', `${prefix}pool`);
-      } catch {
-        /* gone */
-      }
+      removeLibvirtObjects(prefix);
       rmSync(poolDir, { recursive: true, force: true });
       await dropTestDatabase(dbUrl);
     },
   };
+}
+
+/**
+ * A createInstances body for one t.n1.nano on the tiny image with a local root disk, in local-1a on
+ * the cloud's subnet unless `spec` says otherwise (then name the AZ's subnet too, see subnetOf).
+ */
+export function tinyInstance(
+  cloud: GuestCloud,
+  name: string,
+  spec: Partial<InstanceSpec> = {},
+  extra: Omit<CreateInstancesRequest, 'instanceSpec'> = {},
+): CreateInstancesRequest {
+  return {
+    instanceSpec: {
+      name,
+      az: 'local-1a',
+      instanceType: 't.n1.nano',
+      imageId: cloud.images.tiny,
+      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      systemDisk: { diskCategory: 'local' },
+      ...spec,
+    },
+    ...extra,
+  };
+}
+
+/** The id of the default subnet kumod made in `az`. */
+export async function subnetOf(client: KumoClient, az: string): Promise<string> {
+  const r = await client.request<{ subnets: { subnetId: string; az: string }[] }>(
+    'GET',
+    `/v1/regions/${client.regionId}/subnets`,
+  );
+  const subnet = r.subnets.find((s) => s.az === az);
+  if (!subnet) throw new Error(`no subnet in ${az}`);
+  return subnet.subnetId;
 }
 
 /** Converts the PKCS#8 PEM that createKeypair returns into the OpenSSH form ssh2 reads. */

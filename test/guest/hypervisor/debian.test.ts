@@ -2,37 +2,16 @@
 // keypair made here, SSHes in with that key and checks what cloud-init applied from Kumo's seed.
 import { jest } from '@jest/globals';
 import type { InstanceSpec } from '@kumo/hypervisor';
-import {
-  buildImage,
-  fixture,
-  keypair,
-  subnet,
-  virsh,
-  waitSsh,
-  sshRetry,
-  type Fixture,
-} from '../../../packages/hypervisor/test/support.js';
+import { buildImage, keypair, virsh, waitSsh, sshRetry } from '../../../packages/hypervisor/test/support.js';
+import { guestSuite } from './support.js';
 
 jest.setTimeout(15 * 60_000);
 
-const net = subnet(62, 'deb');
-let fx: Fixture;
-
-beforeAll(async () => {
-  fx = await fixture('deb');
-  await fx.host.ensureNetwork(net.spec);
-});
-
-afterAll(async () => {
-  if (!fx) return;
-  for (const i of await fx.host.list()) await fx.host.destroy(i.id);
-  await fx.host.removeNetwork('deb');
-  await fx.cleanup();
-});
+const suite = guestSuite('deb', 62);
 
 test('Debian 12 guest: hostname, key, static IP, disk size, vCPUs and memory as specified', async () => {
   const debian = await buildImage('debian');
-  await fx.host.ensureImage(debian.manifest, debian.files);
+  await suite.fx.host.ensureImage(debian.manifest, debian.files);
   const key = keypair('kumo-hvtest-debian');
   const rootDiskBytes = 5 * 1024 ** 3;
   const spec: InstanceSpec = {
@@ -41,18 +20,11 @@ test('Debian 12 guest: hostname, key, static IP, disk size, vCPUs and memory as 
     image: debian.manifest,
     type: { vcpus: 2, memoryMiB: 1024 },
     rootDiskBytes,
-    nic: {
-      network: 'deb',
-      mac: net.mac(10),
-      ip: net.ip(10),
-      prefix: 24,
-      gateway: net.gateway,
-      dns: [net.gateway],
-    },
+    nic: suite.nic(10),
     login: { authorizedKeys: [key.publicKey] },
   };
   const t0 = Date.now();
-  await fx.host.spawn(spec);
+  await suite.fx.host.spawn(spec);
   const spawned = (Date.now() - t0) / 1000;
   const { seconds } = await waitSsh(spec.nic.ip, 'debian', key.privateKey, 10 * 60_000);
   console.log(`debian: spawn ${spawned.toFixed(2)} s, SSH ready after ${(spawned + seconds).toFixed(1)} s`);
@@ -67,6 +39,6 @@ test('Debian 12 guest: hostname, key, static IP, disk size, vCPUs and memory as 
   expect(memKiB).toBeLessThanOrEqual(1024 * 1024);
   // No baked-in host keys: the guest made its own at first boot.
   expect(await sh('ls /etc/ssh/ssh_host_ed25519_key.pub')).toBe('/etc/ssh/ssh_host_ed25519_key.pub');
-  await fx.host.destroy('debian1');
+  await suite.fx.host.destroy('debian1');
   expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-deb-debian1');
 });

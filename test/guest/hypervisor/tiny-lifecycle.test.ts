@@ -4,38 +4,24 @@ import { jest } from '@jest/globals';
 import type { InstanceSpec } from '@kumo/hypervisor';
 import {
   buildImage,
-  fixture,
   keypair,
   sshExec,
-  subnet,
   tinyVariant,
   virsh,
   waitSsh,
-  type Fixture,
 } from '../../../packages/hypervisor/test/support.js';
+import { guestSuite } from './support.js';
 
 jest.setTimeout(10 * 60_000);
 
-const net = subnet(63, 'tiny');
-let fx: Fixture;
-
-beforeAll(async () => {
-  fx = await fixture('tiny');
-  await fx.host.ensureNetwork(net.spec);
-});
-
-afterAll(async () => {
-  if (!fx) return;
-  for (const i of await fx.host.list()) await fx.host.destroy(i.id);
-  await fx.host.removeNetwork('tiny');
-  await fx.cleanup();
-});
+const suite = guestSuite('tiny', 63);
+const net = suite.net;
 
 test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async () => {
   const tiny = await buildImage('tiny');
   const variant = tinyVariant(tiny, 'tiny-variant');
-  await fx.host.ensureImage(tiny.manifest, tiny.files);
-  await fx.host.ensureImage(variant.manifest, variant.files);
+  await suite.fx.host.ensureImage(tiny.manifest, tiny.files);
+  await suite.fx.host.ensureImage(variant.manifest, variant.files);
   const key = keypair('kumo-hvtest-tiny');
   const spec: InstanceSpec = {
     id: 'tiny1',
@@ -43,14 +29,7 @@ test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async 
     image: tiny.manifest,
     type: { vcpus: 1, memoryMiB: 256 },
     rootDiskBytes: 1024 ** 3,
-    nic: {
-      network: 'tiny',
-      mac: net.mac(10),
-      ip: net.ip(10),
-      prefix: 24,
-      gateway: net.gateway,
-      dns: [net.gateway],
-    },
+    nic: suite.nic(10),
     login: { authorizedKeys: [key.publicKey] },
   };
   const ip = spec.nic.ip;
@@ -60,7 +39,7 @@ test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async 
   const memMiB = async () => Number(await sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024;
 
   const t0 = Date.now();
-  await fx.host.spawn(spec);
+  await suite.fx.host.spawn(spec);
   const { seconds } = await ready();
   console.log(
     `tiny: SSH ready ${((Date.now() - t0) / 1000).toFixed(1)} s after spawn (${seconds.toFixed(1)} s polling)`,
@@ -76,18 +55,18 @@ test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async 
   expect(await sh('cat /mnt/root/etc/os-release')).toContain('KUMO_IMAGE=tiny');
 
   // Graceful power off: the guest handles the ACPI button itself, nothing is forced.
-  expect(await fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 })).toEqual({ forced: false });
-  expect(await fx.host.state('tiny1')).toBe('stopped');
+  expect(await suite.fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 })).toEqual({ forced: false });
+  expect(await suite.fx.host.state('tiny1')).toBe('stopped');
   await expect(sshExec(ip, 'root', key.privateKey, 'true', 3000)).rejects.toBeDefined();
 
-  await fx.host.powerOn('tiny1');
-  expect(await fx.host.state('tiny1')).toBe('running');
+  await suite.fx.host.powerOn('tiny1');
+  expect(await suite.fx.host.state('tiny1')).toBe('running');
   await ready();
   const bootBefore = await sh('cat /proc/sys/kernel/random/boot_id');
 
   // Reboot: a new boot (new boot_id) whose uptime is shorter than the time since we asked.
   const tReboot = Date.now();
-  await fx.host.reboot('tiny1');
+  await suite.fx.host.reboot('tiny1');
   let bootAfter = bootBefore;
   while (bootAfter === bootBefore) {
     await new Promise((r) => setTimeout(r, 500));
@@ -96,24 +75,24 @@ test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async 
   }
   const uptime = Number((await sh('cat /proc/uptime')).split(' ')[0]);
   expect(uptime).toBeLessThan((Date.now() - tReboot) / 1000);
-  expect(await fx.host.state('tiny1')).toBe('running');
+  expect(await suite.fx.host.state('tiny1')).toBe('running');
 
   // Resize needs the instance stopped.
-  await expect(fx.host.resize('tiny1', { vcpus: 2, memoryMiB: 512 })).rejects.toMatchObject({
+  await expect(suite.fx.host.resize('tiny1', { vcpus: 2, memoryMiB: 512 })).rejects.toMatchObject({
     code: 'INVALID_STATE',
   });
-  await fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 });
-  await fx.host.resize('tiny1', { vcpus: 2, memoryMiB: 512 });
-  await fx.host.powerOn('tiny1');
+  await suite.fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 });
+  await suite.fx.host.resize('tiny1', { vcpus: 2, memoryMiB: 512 });
+  await suite.fx.host.powerOn('tiny1');
   await ready();
   expect(await cpus()).toBe(2);
   expect(await memMiB()).toBeGreaterThan(400);
   await sh('echo old > /mnt/root/marker && sync');
 
   // Rebuild to another image: new root filesystem, same address and key.
-  await fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 });
-  await fx.host.rebuild('tiny1', { ...spec, image: variant.manifest });
-  await fx.host.powerOn('tiny1');
+  await suite.fx.host.powerOff('tiny1', { gracefulTimeoutMs: 60_000 });
+  await suite.fx.host.rebuild('tiny1', { ...spec, image: variant.manifest });
+  await suite.fx.host.powerOn('tiny1');
   await ready();
   expect(await sh('cat /mnt/root/etc/os-release')).toContain('KUMO_IMAGE=tiny-variant');
   expect(await sh('ls /mnt/root/marker 2>/dev/null || echo gone')).toBe('gone');
@@ -122,9 +101,9 @@ test('tiny guest: power off, power on, reboot, resize, rebuild, destroy', async 
   expect(Number(await sh('cat /sys/block/vda/size')) * 512).toBe(spec.rootDiskBytes);
 
   // Destroy: no domain, volume, seed or reservation left.
-  await fx.host.destroy('tiny1');
+  await suite.fx.host.destroy('tiny1');
   expect(virsh('list', '--all', '--name')).not.toContain('kumo-hvtest-tiny-tiny1');
-  expect(virsh('vol-list', fx.poolName)).not.toContain('tiny-tiny1-');
+  expect(virsh('vol-list', suite.fx.poolName)).not.toContain('tiny-tiny1-');
   expect(virsh('net-dumpxml', 'kumo-hvtest-tiny-net-tiny')).not.toContain(net.mac(10));
-  expect(await fx.host.state('tiny1')).toBe('absent');
+  expect(await suite.fx.host.state('tiny1')).toBe('absent');
 });

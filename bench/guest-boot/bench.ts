@@ -2,79 +2,60 @@
 // of the same domain XML with the same SSH poll, rounds interleaved; then overlay creation times.
 // It creates only kumo-hvtest-bench-* objects and removes them at the end.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ssh2 from 'ssh2';
-import { Host, domainFromXml, domainToXml } from '../../packages/hypervisor/dist/index.js';
-import { LibvirtClient } from '../../packages/libvirt/dist/index.js';
+import { Host, domainFromXml, domainToXml, type InstanceSpec } from '@kumo/hypervisor';
+import { LibvirtClient } from '@kumo/libvirt';
+import { loadImage, type BuiltImage } from '../../test/support/images.js';
+import { pollSsh } from '../../test/support/ssh.js';
+import { virshAt } from '../../test/support/virsh.js';
+import { median } from '../support.js';
 
-const { Client, utils } = ssh2;
+const { utils } = ssh2;
 const uri = 'qemu:///system';
 const prefix = 'kumo-hvtest-bench-';
 const pool = `${prefix}pool`;
-const [tinyDir, debianDir] = process.argv.slice(2);
+const [tinyDir = '', debianDir = ''] = process.argv.slice(2);
 const tinyRounds = Number(process.env.TINY_ROUNDS ?? 3);
 const debianRounds = Number(process.env.DEBIAN_ROUNDS ?? 1);
 
-const virsh = (...a) => execFileSync('virsh', ['-q', '-c', uri, ...a], { encoding: 'utf8' });
+const virsh = virshAt(uri);
 const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function loadImage(dir) {
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  const files = { root: join(dir, manifest.files.root.path) };
-  if (manifest.files.kernel) files.kernel = join(dir, manifest.files.kernel.path);
-  if (manifest.files.initrd) files.initrd = join(dir, manifest.files.initrd.path);
-  return { manifest, files };
-}
-
-function trySsh(host, user, privateKey) {
-  return new Promise((resolve) => {
-    const c = new Client();
-    const done = (ok) => {
-      c.end();
-      resolve(ok);
-    };
-    c.on('ready', () =>
-      c.exec('true', (err, s) => (err ? done(false) : s.on('close', () => done(true)).resume())),
-    );
-    c.on('error', () => done(false));
-    c.connect({ host, username: user, privateKey, readyTimeout: 4000, hostVerifier: () => true });
-  });
-}
-
 // The same poll for both paths: try an SSH login every 100 ms until it works.
-async function waitSsh(ip, user, key, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await trySsh(ip, user, key)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no SSH on ${ip}`);
-}
+const waitSsh = (ip: string, user: string, key: string, timeoutMs: number) =>
+  pollSsh(ip, user, key, timeoutMs);
 
 const poolDir = mkdtempSync(join(tmpdir(), 'kumo-hvtest-bench-'));
 chmodSync(poolDir, 0o755);
 const setup = await Host.connect({ uri, pool, namePrefix: prefix, accelerator: 'qemu' });
 await setup.ensureDirPool(poolDir);
 await setup.close();
-let steps = null; // step → durations (ms) while a timed spawn runs
+let steps: Record<string, number[]> | null = null; // step → durations (ms) while a timed spawn runs
 const host = await Host.connect({
   uri,
   pool,
   namePrefix: prefix,
   accelerator: 'qemu',
-  onStep: (name, ms) => steps && (steps[name] ??= []).push(ms),
+  onStep: (name, ms) => void (steps && (steps[name] ??= []).push(ms)),
 });
 await host.ensureNetwork({ name: 'b', mode: 'nat', gateway: '10.77.64.1', prefix: 24 });
 const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
 
-async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
+async function bench(
+  label: string,
+  image: BuiltImage,
+  type: InstanceSpec['type'],
+  user: string,
+  rounds: number,
+  diskBytes: number,
+  sshTimeout: number,
+): Promise<void> {
   await host.ensureImage(image.manifest, image.files);
   const ip = '10.77.64.10';
-  const spec = (id) => ({
+  const spec = (id: string): InstanceSpec => ({
     id,
     hostname: 'bench',
     image: image.manifest,
@@ -90,11 +71,11 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
     },
     login: { authorizedKeys: [key.public.trim()] },
   });
-  const kumo = [];
-  const kumoSpawn = [];
-  const plain = [];
-  const plainStart = [];
-  const stepTimes = {};
+  const kumo: number[] = [];
+  const kumoSpawn: number[] = [];
+  const plain: number[] = [];
+  const plainStart: number[] = [];
+  const stepTimes: Record<string, number[]> = {};
   for (let i = 0; i < rounds; i++) {
     // Kumo: spawn (reservation, overlay, seed build + upload, define, start) then SSH.
     const id = `${label}k${i}`;
@@ -130,6 +111,7 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
     cfg.name = `${prefix}${id}-plain`;
     delete cfg.uuid;
     const root = cfg.disks.find((d) => d.target === 'vda');
+    if (!root) throw new Error(`${id}: no vda disk in the domain XML`);
     root.path = join(poolDir, overlay);
     writeFileSync(xmlPath, domainToXml(cfg));
     // Plain virsh: define + start the same XML, same SSH poll.
@@ -144,7 +126,7 @@ async function bench(label, image, type, user, rounds, diskBytes, sshTimeout) {
     virsh('vol-delete', '--pool', pool, overlay);
     await host.destroy(id);
   }
-  const s = (xs) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
+  const s = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
   const overhead = median(kumo) - median(plain);
   console.log(`\n${label}: ${rounds} round(s)`);
   console.log(`  kumo  spawn→SSH  s: ${s(kumo)}   (spawn() alone: ${s(kumoSpawn)})`);
@@ -171,7 +153,7 @@ async function overlayBench() {
     // time must not depend on how big it is.
     virsh('vol-create-as', pool, base, `${gib}G`, '--allocation', `${gib}G`, '--format', 'raw');
     const basePath = join(poolDir, base);
-    const times = [];
+    const times: number[] = [];
     for (let i = 0; i < 10; i++) {
       const name = `${prefix}ov-${gib}-${i}.qcow2`;
       const xml = `<volume><name>${name}</name><capacity unit='bytes'>${(gib + 10) * 1024 ** 3}</capacity><target><format type='qcow2'/></target><backingStore><path>${basePath}</path><format type='raw'/></backingStore></volume>`;

@@ -1,9 +1,10 @@
 // The minimal instance row a claim points at (claims.instance_id references instances.id).
 // Synthetic: a unique id, IP and MAC from a counter; no subnet allocator, no other tables.
-import { REGION } from './seed.mjs';
+import type { PlacementRequest } from '@kumo/scheduler';
+import { REGION } from './seed.js';
 
 /** Row for the `n`th bench instance in `az` with `req`'s size. */
-export function instanceRow(n, az, req) {
+export function instanceRow(n: number, az: string, req: PlacementRequest) {
   const b = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   return {
     id: `i-bench${String(n).padStart(6, '0')}`,

@@ -1,6 +1,8 @@
 // Reads one AZ's host snapshots (only the columns place() needs) and converts rows to HostSnapshot.
 // Read-only: never writes.
-import { REGION } from './seed.mjs';
+import type { Knex } from 'knex';
+import type { HostSnapshot } from '@kumo/scheduler';
+import { REGION, type HostRow } from './seed.js';
 
 const COLUMNS = [
   'id',
@@ -20,8 +22,29 @@ const COLUMNS = [
   'disk_ratio',
 ];
 
+/** The columns place() needs of one `hosts` row. */
+export type SnapshotRow = Pick<
+  HostRow,
+  | 'id'
+  | 'az'
+  | 'enabled'
+  | 'health'
+  | 'arch'
+  | 'nested_virt'
+  | 'total_vcpus'
+  | 'total_memory_mb'
+  | 'total_disk_gb'
+> & {
+  cpu_ratio: string;
+  memory_ratio: string;
+  disk_ratio: string;
+  used_vcpus: number;
+  used_memory_mb: number;
+  used_disk_gb: number;
+};
+
 /** HostSnapshot for one `hosts` row; `instances` is not needed by any filter or weigher, so 0. */
-export const toSnapshot = (r) => ({
+export const toSnapshot = (r: SnapshotRow): HostSnapshot => ({
   id: r.id,
   az: r.az,
   enabled: r.enabled,
@@ -35,7 +58,7 @@ export const toSnapshot = (r) => ({
 });
 
 /** Every host of the AZ, as snapshots, read through `q` (a knex instance or transaction). */
-export async function readSnapshots(q, az) {
-  const rows = await q('hosts').select(COLUMNS).where({ region_id: REGION, az });
+export async function readSnapshots(q: Knex | Knex.Transaction, az: string): Promise<HostSnapshot[]> {
+  const rows: SnapshotRow[] = await q('hosts').select(COLUMNS).where({ region_id: REGION, az });
   return rows.map(toSnapshot);
 }

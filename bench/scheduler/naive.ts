@@ -1,17 +1,20 @@
 // One naive placement, the baseline: read snapshots, place(), then write the chosen host's new usage
 // computed from the snapshot (read-then-update) with no CHECK constraint on the table. Lost updates
 // and oversubscription are possible by design; the bench measures how many happen.
-import { place } from '../../packages/scheduler/dist/index.js';
-import { instanceRow } from './instance.mjs';
-import { readSnapshots } from './snapshots.mjs';
+import type { Knex } from 'knex';
+import { place, type PlacementRequest } from '@kumo/scheduler';
+import type { Outcome } from './drive.js';
+import { instanceRow } from './instance.js';
+import { readSnapshots } from './snapshots.js';
 
 /** Places request `n` trusting the snapshot; resolves to 'placed' or 'no-room'. */
-export async function placeNaive(db, n, req) {
-  return db.transaction(async (trx) => {
+export async function placeNaive(db: Knex, n: number, req: PlacementRequest): Promise<Outcome> {
+  return db.transaction(async (trx): Promise<Outcome> => {
     const snapshots = await readSnapshots(trx, req.az);
     const p = place(req, snapshots);
     if (p.hostId === undefined) return 'no-room';
     const h = snapshots.find((s) => s.id === p.hostId);
+    if (!h) throw new Error(`place() chose ${p.hostId}, which is not among the snapshots`);
     const inst = instanceRow(n, req.az, req);
     await trx('instances').insert(inst);
     await trx('hosts')

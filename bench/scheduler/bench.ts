@@ -1,18 +1,20 @@
 // Scheduler benchmark: N placements over H synthetic hosts in PostgreSQL at C in flight, guarded
 // (store's CHECK-constrained HostsModel.claim) against a naive read-then-update without constraints,
 // then an SQL audit of oversubscription. Uses only its own two databases; prints a markdown summary.
-import { loadavg } from 'node:os';
-import { migrateLatest, openDatabase, HostsModel } from '../../packages/store/dist/index.js';
-import { place } from '../../packages/scheduler/dist/index.js';
-import { audit } from './audit.mjs';
-import { drive } from './drive.mjs';
-import { placeGuarded } from './guarded.mjs';
-import { placeNaive } from './naive.mjs';
-import { roundTrip } from './rtt.mjs';
-import { placeSkipLocked } from './skiplocked.mjs';
-import { dropDatabase, freshDatabase, startServer } from './postgres.mjs';
-import { azNames, hostRows, requests, seed } from './seed.mjs';
-import { toSnapshot } from './snapshots.mjs';
+import type { Knex } from 'knex';
+import type { PlacementRequest } from '@kumo/scheduler';
+import { migrateLatest, openDatabase, HostsModel } from '@kumo/store';
+import { place } from '@kumo/scheduler';
+import { audit } from './audit.js';
+import { drive, type DriveResult, type Outcome } from './drive.js';
+import { placeGuarded } from './guarded.js';
+import { placeNaive } from './naive.js';
+import { roundTrip } from './rtt.js';
+import { placeSkipLocked } from './skiplocked.js';
+import { dropDatabase, freshDatabase, startServer } from './postgres.js';
+import { azNames, hostRows, requests, seed, type HostRow } from './seed.js';
+import { load } from '../support.js';
+import { toSnapshot } from './snapshots.js';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000);
 const PLACEMENTS = Number(process.env.BENCH_PLACEMENTS ?? 10_000);
@@ -21,7 +23,13 @@ const POOL = Number(process.env.BENCH_POOL ?? INFLIGHT);
 const AZS = Number(process.env.BENCH_AZS ?? 4);
 
 /** A fresh migrated and seeded database; `guarded` false drops the capacity CHECKs (the baseline). */
-async function prepare(adminUrl, name, guarded, fleet, azs) {
+async function prepare(
+  adminUrl: string,
+  name: string,
+  guarded: boolean,
+  fleet: HostRow[],
+  azs: string[],
+): Promise<Knex> {
   const db = openDatabase({ url: await freshDatabase(adminUrl, name), poolMax: Math.max(POOL, 4) });
   await migrateLatest(db);
   if (!guarded)
@@ -32,7 +40,10 @@ async function prepare(adminUrl, name, guarded, fleet, azs) {
   return db;
 }
 
-const ms = (x) => `${x.toFixed(2)} ms`;
+const VARIANTS = ['naive', 'guarded', 'guarded-skip-locked'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function main() {
   const azs = azNames(AZS);
@@ -40,25 +51,27 @@ async function main() {
   const reqs = requests(PLACEMENTS, azs);
   // Warm place() up in-process first so JIT compilation is not billed to whichever run goes first.
   const snaps = fleet.map((r) => toSnapshot({ ...r, used_vcpus: 0, used_memory_mb: 0, used_disk_gb: 0 }));
-  for (let i = 0; i < 500; i++) place(reqs[i % reqs.length], snaps);
+  for (let i = 0; i < 500; i++) place(reqs[i % reqs.length]!, snaps);
 
   const server = await startServer();
-  const dbName = (kind) => `kumo_bench_sched_${kind.replaceAll('-', '_')}_${process.pid}`;
-  const results = {};
-  let rtt;
+  const dbName = (kind: Variant) => `kumo_bench_sched_${kind.replaceAll('-', '_')}_${process.pid}`;
+  const results: Partial<
+    Record<Variant, DriveResult & { retries: number; audit: Awaited<ReturnType<typeof audit>> }>
+  > = {};
+  let rtt: { p50: number; p99: number } | undefined;
   try {
     rtt = await roundTrip(server.url);
-    for (const kind of ['naive', 'guarded', 'guarded-skip-locked']) {
+    for (const kind of VARIANTS) {
       const db = await prepare(server.url, dbName(kind), kind !== 'naive', fleet, azs);
       try {
         const stats = { retries: 0 };
         const hosts = new HostsModel(db);
-        const fn = {
+        const fn: Record<Variant, (n: number, req: PlacementRequest) => Promise<Outcome>> = {
           naive: (n, req) => placeNaive(db, n, req),
           guarded: (n, req) => placeGuarded(db, hosts, n, req, stats),
           'guarded-skip-locked': (n, req) => placeSkipLocked(db, hosts, n, req, stats),
-        }[kind];
-        const run = await drive(reqs, INFLIGHT, fn);
+        };
+        const run = await drive(reqs, INFLIGHT, fn[kind]);
         results[kind] = { ...run, retries: stats.retries, audit: await audit(db) };
       } finally {
         await db.destroy();
@@ -70,16 +83,14 @@ async function main() {
   }
 
   const { naive, guarded, 'guarded-skip-locked': skip } = results;
+  if (!naive || !guarded || !skip || !rtt) throw new Error('a variant did not run');
   console.log(
     `${PLACEMENTS} placements, ${HOSTS} hosts in ${AZS} AZs, ${INFLIGHT} in flight, pool ${POOL}, ` +
       `node ${process.version}, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   );
   // Shared or loaded machines distort every number below; these two say how loaded this one was.
   console.log(
-    `SELECT 1 round trip: p50 ${ms(rtt.p50)}, p99 ${ms(rtt.p99)}; load average at the end ` +
-      `${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' ')}\n`,
+    `SELECT 1 round trip: p50 ${ms(rtt.p50)}, p99 ${ms(rtt.p99)}; load average at the end ` + `${load()}\n`,
   );
   console.log(
     '| variant | placements/s | p50 | p99 | max | placed / no room / conflict | claim retries | oversubscribed hosts (worst MiB over) | hosts with used ≠ Σ claims | memory fill |',
@@ -97,7 +108,7 @@ async function main() {
   for (const [k, r] of [
     ['guarded', guarded],
     ['guarded-skip-locked', skip],
-  ])
+  ] as const)
     console.log(
       `${k}/naive: throughput ${(r.perSecond / naive.perSecond).toFixed(2)}×, p99 ${(r.p99 / naive.p99).toFixed(2)}×`,
     );

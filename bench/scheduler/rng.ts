@@ -1,7 +1,7 @@
 // Seeded PRNG (mulberry32) so every run places the same hosts and requests; no I/O.
 
 /** Returns a function giving uniform numbers in [0, 1) from a 32-bit seed. */
-export function rng(seed) {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -13,4 +13,4 @@ export function rng(seed) {
 }
 
 /** Picks one element of `xs` with `r`. */
-export const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
