@@ -14,7 +14,12 @@ if (!dir) {
   process.exit(2);
 }
 
-/** Go type → our notation: string | bool | number | any | map | []T | service.Name. */
+/**
+ * Go type → our notation: string | bool | number | any | map | []T | service.Name.
+ * @param {string} goType
+ * @param {string} service
+ * @returns {string}
+ */
 function jsonType(goType, service) {
   const t = goType.replace(/^\*/, '');
   if (t.startsWith('[]')) return `[]${jsonType(t.slice(2), service)}`;
@@ -27,6 +32,7 @@ function jsonType(goType, service) {
   return `${service}.${t}`;
 }
 
+/** @type {Record<string, Record<string, string>>} */
 const models = {};
 for (const service of SERVICES) {
   for (const file of readdirSync(join(dir, service))
@@ -34,12 +40,14 @@ for (const service of SERVICES) {
     .sort()) {
     const text = readFileSync(join(dir, service, file), 'utf8');
     for (const m of text.matchAll(/^type (\w+) struct \{([\s\S]*?)^\}/gm)) {
+      /** @type {Record<string, string>} */
       const fields = {};
-      for (const f of m[2].matchAll(/^\s+\w+ (\S+) `json:"([^",]+)[^"]*"`/gm)) {
-        fields[f[2]] = jsonType(f[1], service);
+      const [, name = '', body = ''] = m;
+      for (const [, goType = '', jsonName = ''] of body.matchAll(/^\s+\w+ (\S+) `json:"([^",]+)[^"]*"`/gm)) {
+        fields[jsonName] = jsonType(goType, service);
       }
       // Requests and response wrappers are not what a client decodes results into.
-      if (!/(Request|Response)$/.test(m[1])) models[`${service}.${m[1]}`] = fields;
+      if (!/(Request|Response)$/.test(name)) models[`${service}.${name}`] = fields;
     }
   }
 }

@@ -209,9 +209,7 @@ describe('the image', () => {
         }
       }
     }
-    // hypervisor's YAML import resolves in the image only because server depends on yaml too (npm
-    // hoists it): pending hypervisor/package.json declaring it (another branch of issue 8).
-    expect(missing).toEqual(['packages/hypervisor/src/seed/cloudinit.ts: yaml']);
+    expect(missing).toEqual([]);
   });
 });
 

@@ -7,7 +7,8 @@ import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KumoClient, KumoUnreachableError } from '@kumo/client';
-import { freePort, removeDataDir, startKumod } from '../support/kumod.js';
+import { removeDataDir, startKumod } from '../support/kumod.js';
+import { freePort } from '../support/ports.js';
 
 interface TlsCredentials {
   accessKey: string;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { freePort } from '../support/kumod.js';
+import { freePort } from '../support/ports.js';
 
 jest.setTimeout(30 * 60_000);
 

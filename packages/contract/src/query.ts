@@ -87,14 +87,14 @@ function child(
     if (n > MAX_QUERY_INDEX) throw new QueryEncodingError(key, `Index ${seg} out of range in ${key}`);
     if (node.named) throw new QueryEncodingError(key, `Mixed indexes and names in ${key}`);
     node.indexed ??= new Map();
-    return { map: node.indexed as Map<string | number, Node | string | string[]>, id: n };
+    return { map: node.indexed, id: n };
   }
   if (/^[0-9]+$/.test(seg)) throw new QueryEncodingError(key, `Index ${seg} out of range in ${key}`);
   if (!NAME.test(seg) || FORBIDDEN.has(seg))
     throw new QueryEncodingError(key, `Invalid parameter name ${key}`);
   if (node.indexed) throw new QueryEncodingError(key, `Mixed indexes and names in ${key}`);
   node.named ??= new Map();
-  return { map: node.named as Map<string | number, Node | string | string[]>, id: seg };
+  return { map: node.named, id: seg };
 }
 
 function build(node: Node | string | string[]): DecodedQueryValue {
@@ -151,7 +151,7 @@ export function decodeQueryString(raw: string): { [key: string]: DecodedQueryVal
   for (const [k, v] of new URLSearchParams(raw)) {
     const prev = flat[k];
     flat[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    if (Array.isArray(flat[k]) && (flat[k] as string[]).length > MAX_QUERY_INDEX) {
+    if (Array.isArray(flat[k]) && flat[k].length > MAX_QUERY_INDEX) {
       throw new QueryEncodingError(k, `Too many values for ${k}`);
     }
   }

@@ -66,7 +66,7 @@ function outsideNamespace(): string[] {
 /** Builds (or finds in the cache) an image with images/build.sh. */
 export async function buildImage(name: 'tiny' | 'debian'): Promise<BuiltImage> {
   const [cmd, ...args] = [...outsideNamespace(), 'bash', join(repoRoot, 'images/build.sh'), name];
-  const { stdout } = await run(cmd as string, args, { maxBuffer: 1 << 20 });
+  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 20 });
   return loadImage(stdout.trim().split('\n').pop() as string);
 }
 

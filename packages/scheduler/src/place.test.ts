@@ -48,7 +48,7 @@ const requestArb = (ids: readonly string[]): fc.Arbitrary<PlacementRequest> =>
 
 const scenarioArb = hostsArb.chain((hosts) =>
   fc.tuple(
-    fc.constant(hosts as HostSnapshot[]),
+    fc.constant(hosts),
     requestArb(hosts.map((h) => h.id)),
     fc.constantFrom('spread' as const, 'pack' as const),
     fc.shuffledSubarray(hosts, { minLength: hosts.length, maxLength: hosts.length }),

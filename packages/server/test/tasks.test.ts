@@ -113,7 +113,7 @@ beforeAll(async () => {
     defaultUser: 'root',
     sshPasswordAuth: false,
     files: {
-      root: { path: 'root.qcow2', bytes: 1, sha256: '0'.repeat(64) } as ImageManifest['files']['root'],
+      root: { path: 'root.qcow2', bytes: 1, sha256: '0'.repeat(64) },
     },
   };
   imageId = (

@@ -60,7 +60,7 @@ export function buildCreateRequest(
     },
     maxCount: f.count,
     ...(f.clientToken !== undefined && { clientToken: f.clientToken }),
-  } as CreateInstancesRequest;
+  };
 }
 
 /** Registers `instance create` on the instance group. */

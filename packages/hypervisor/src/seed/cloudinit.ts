@@ -85,7 +85,7 @@ function userData(spec: InstanceSpec): string {
     const theirs: unknown = parse(extra);
     if (theirs !== null && !isObj(theirs))
       throw new Error('invalid user-data: #cloud-config must be a mapping');
-    return `#cloud-config\n${yaml(merge((theirs ?? {}) as Obj, ours))}`;
+    return `#cloud-config\n${yaml(merge(theirs ?? {}, ours))}`;
   }
   // Scripts and other formats go beside Kumo's config in a MIME multipart, which cloud-init splits.
   const boundary = `kumo-${spec.id}-boundary`;

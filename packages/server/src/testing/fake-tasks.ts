@@ -62,7 +62,7 @@ const manifest: ImageManifest = {
   boot: { mode: 'firmware' },
   defaultUser: 'debian',
   sshPasswordAuth: false,
-  files: { root: { path: 'root.qcow2', bytes: 1, sha256: 'x' } as ImageManifest['files']['root'] },
+  files: { root: { path: 'root.qcow2', bytes: 1, sha256: 'x' } },
 };
 
 /** An image record with test defaults. */

@@ -115,7 +115,9 @@ export class ImagesModel {
   private visible(regionId: string, accountId: string) {
     return this.db<ImageRow>(IMAGES)
       .where({ region_id: regionId })
-      .andWhere((q) => q.whereNull('owner_account_id').orWhere({ owner_account_id: accountId }));
+      .andWhere((q) => {
+        q.whereNull('owner_account_id').orWhere({ owner_account_id: accountId });
+      });
   }
 
   /** One image the account may see. */

@@ -51,7 +51,9 @@ export class InstanceTasksModel {
     const [row] = await this.db<InstanceRow>(INSTANCES)
       .where(where)
       .andWhere((w) => {
-        w.where((x) => x.whereNull('task').whereIn('status', c.from as InstanceStatus[]));
+        w.where((x) => {
+          x.whereNull('task').whereIn('status', c.from as InstanceStatus[]);
+        });
         if (preempts.length > 0) w.orWhereIn('task', preempts as TaskName[]);
       })
       .update({
@@ -64,7 +66,7 @@ export class InstanceTasksModel {
         updated_at: this.db.fn.now() as never,
       })
       .returning('*');
-    if (row) return toInstance(row as InstanceRow);
+    if (row) return toInstance(row);
     const now = await this.db<InstanceRow>(INSTANCES).where(where).first();
     if (!now) return { reason: 'missing' };
     if (now.task) return { reason: 'busy', task: now.task };
@@ -95,15 +97,14 @@ export class InstanceTasksModel {
   ): Promise<InstanceRecord | undefined> {
     const [row] = await this.db<InstanceRow>(INSTANCES)
       .where({ id, task })
-      .andWhere((w) =>
-        w
-          .whereNull('task_owner')
+      .andWhere((w) => {
+        w.whereNull('task_owner')
           .orWhere({ task_owner: owner })
-          .orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]),
-      )
+          .orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]);
+      })
       .update({ task_owner: owner, task_heartbeat_at: this.db.fn.now() as never })
       .returning('*');
-    return row && toInstance(row as InstanceRow);
+    return row && toInstance(row);
   }
 
   /** Renews a lease; false when the worker lost it. */
@@ -192,11 +193,11 @@ export class InstanceTasksModel {
   async orphaned(staleSeconds: number): Promise<InstanceRecord[]> {
     const rows = await this.db<InstanceRow>(INSTANCES)
       .whereNotNull('task')
-      .andWhere((w) =>
-        w
-          .whereRaw('task_owner IS NULL AND updated_at < now() - make_interval(secs => ?)', [staleSeconds])
-          .orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]),
-      )
+      .andWhere((w) => {
+        w.whereRaw('task_owner IS NULL AND updated_at < now() - make_interval(secs => ?)', [
+          staleSeconds,
+        ]).orWhereRaw('task_heartbeat_at < now() - make_interval(secs => ?)', [staleSeconds]);
+      })
       .limit(500);
     return rows.map(toInstance);
   }
