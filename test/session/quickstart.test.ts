@@ -58,7 +58,14 @@ function removeLibvirtObjects(): void {
 }
 
 afterAll(() => {
-  if (quickstart?.exitCode === null) quickstart.kill('SIGKILL');
+  // A quickstart that did not stop by itself takes its whole process group (kumod, PostgreSQL).
+  if (quickstart?.pid && quickstart.exitCode === null) {
+    try {
+      process.kill(-quickstart.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   removeLibvirtObjects();
   // The libvirtd this run started (none was running before) goes with it, and so do its guests'
   // namespace, veth and route.
@@ -112,6 +119,8 @@ test('the quickstart’s printed commands work exactly as printed, and kill stop
       KUMO_LIBVIRT_PREFIX: PREFIX,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a failed run can be cleaned up whole.
+    detached: true,
   });
   quickstart.stdout!.setEncoding('utf8').on('data', (d: string) => (printed += d));
   quickstart.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));

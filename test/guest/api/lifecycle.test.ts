@@ -100,8 +100,8 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   const bootBefore = await sh('cat /proc/sys/kernel/random/boot_id');
 
   await user.rebootInstance(id);
-  await waitStatus(user, id, 'running', 60_000);
-  await new Promise((r) => setTimeout(r, 2000));
+  // `running` again means the guest went down and came back: the first SSH answer is the new boot.
+  expect((await waitStatus(user, id, 'running', 120_000))[0]).toBe('rebooting');
   await waitSsh(ip, 'root', key, 120_000);
   // A new kernel boot: the boot id changes and uptime starts again from zero.
   expect(await sh('cat /proc/sys/kernel/random/boot_id')).not.toBe(bootBefore);

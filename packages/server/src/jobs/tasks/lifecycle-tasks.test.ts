@@ -35,10 +35,22 @@ test('start powers on and ends running', async () => {
   expect(s.lease.row).toMatchObject({ status: 'running', powerState: 'running' });
 });
 
-test('reboot applies a pending password', async () => {
+test('reboot power-cycles the guest (off, then on) and applies a pending password', async () => {
   const s = setup({ task: 'reboot', status: 'rebooting', pendingPasswordHash: 'new', passwordHash: 'old' });
   await runTask(TASKS.reboot, s.ctx, s.lease, s.inst, OWNER);
+  const cycle = s.host.calls.filter((c) => /^power(Off|On):/.test(c));
+  expect(cycle).toEqual([`powerOff:${s.inst.id}`, `powerOn:${s.inst.id}`]);
+  expect(s.host.instances.get(s.inst.id)).toBe('running');
   expect(s.lease.row).toMatchObject({ status: 'running', passwordHash: 'new', pendingPasswordHash: null });
+});
+
+test('a reboot taken over at its power-on step resumes there and never powers off again', async () => {
+  // The previous worker's power-on already happened; a restart from the first step would cycle again.
+  const s = setup({ task: 'reboot', status: 'rebooting', taskStep: 'power-on' });
+  await runTask(TASKS.reboot, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.host.calls).not.toContain(`powerOff:${s.inst.id}`);
+  expect(s.host.instances.get(s.inst.id)).toBe('running');
+  expect(s.lease.row?.status).toBe('running');
 });
 
 test('resize ends stopped with the new type, and passes memory to the host in MiB', async () => {

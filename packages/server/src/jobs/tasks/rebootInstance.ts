@@ -1,6 +1,9 @@
-// The reboot task of rebootInstance. A reboot leaves nothing to check afterwards, so a re-run
-// after a takeover reboots once more, which is harmless. A password set with
-// modifyInstancePassword takes effect now, as JD documents.
+// The reboot task of rebootInstance: a soft reboot as a power cycle — ACPI shutdown (forced after
+// the configured grace period), then power on — so the task ends only once the guest really went
+// down and came back, and a poller (or `kumo instance reboot --wait`) never sees "running" from
+// before the restart. An ACPI reboot request would return at once, with the guest still up.
+// Each step re-checks its end state, so a task taken over at either step finishes the cycle once.
+// A password set with modifyInstancePassword takes effect now, as JD documents.
 import type { TaskDefinition } from '../steps.js';
 import { onHost } from '../instance-spec.js';
 
@@ -8,9 +11,21 @@ export const rebootInstance: TaskDefinition = {
   task: 'reboot',
   steps: [
     {
-      name: 'reboot',
+      name: 'power-off',
       async run(ctx, run) {
-        await onHost(ctx, run.inst, (h) => h.reboot(run.inst.id));
+        await onHost(ctx, run.inst, async (h) => {
+          if ((await h.state(run.inst.id)) === 'stopped') return;
+          await h.powerOff(run.inst.id, { gracefulTimeoutMs: ctx.compute.stopTimeoutSeconds * 1000 });
+        });
+      },
+    },
+    {
+      name: 'power-on',
+      async run(ctx, run) {
+        await onHost(ctx, run.inst, async (h) => {
+          if ((await h.state(run.inst.id)) === 'running') return;
+          await h.powerOn(run.inst.id);
+        });
       },
     },
   ],
