@@ -56,10 +56,15 @@ const instruction = (name: string) =>
   [...runtime.matchAll(new RegExp(`^${name} (.+)$`, 'gm'))].flatMap((m) => m[1]!.trim().split(/\s+/));
 
 /** The node -e healthcheck program, run as Docker would (with the port pointed elsewhere). */
-function runHealthcheck(port: number): number | null {
+/** Runs the healthcheck against a kumod on `port` whose data directory is `dataDir`. */
+function runHealthcheck(port: number, dataDir: string): number | null {
   const [cmd, ...argv] = kumod.healthcheck!.test;
   expect(cmd).toBe('CMD');
-  const args = argv.slice(1).map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`));
+  const args = argv
+    .slice(1)
+    .map((a) =>
+      a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`).replaceAll('/var/lib/kumo/', `${dataDir}/`),
+    );
   return spawnSync(process.execPath, args, { timeout: 15_000 }).status;
 }
 
@@ -119,7 +124,11 @@ describe('the compose file', () => {
     const { port } = parseConfig(environment(kumod)).listen;
     expect(kumod.ports?.map((p) => interpolate(p, {}).split(':').at(-1))).toEqual([String(port)]);
     expect(instruction('EXPOSE')).toContain(String(port));
-    expect(kumod.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+    // kumod serves HTTPS in the container (KUMO_TLS on): the check speaks it, trusting kumod's certificate.
+    const config = parseConfig(environment(kumod));
+    expect(config.tls.mode).toBe('on');
+    expect(kumod.healthcheck!.test.join(' ')).toContain(`https://127.0.0.1:${port}/healthz`);
+    expect(kumod.healthcheck!.test.join(' ')).toContain(`${config.dataDir}/tls/kumod.crt`);
   });
 
   test("kumod's data directory is a named volume, the image's VOLUME, owned by the image's user", () => {
@@ -153,12 +162,13 @@ describe('the compose file', () => {
 
 describe('the healthcheck command', () => {
   test('passes against a serving kumod and fails once it has stopped', async () => {
-    const k = await startKumodOnTestDatabase();
+    // As in the container: HTTPS with the certificate kumod made in its data directory.
+    const k = await startKumodOnTestDatabase({ KUMO_TLS: 'on' });
     try {
       const port = Number(new URL(k.endpoint).port);
-      expect(runHealthcheck(port)).toBe(0);
+      expect(runHealthcheck(port, k.dataDir)).toBe(0);
       await k.stop();
-      expect(runHealthcheck(port)).toBe(1);
+      expect(runHealthcheck(port, k.dataDir)).toBe(1);
     } finally {
       await k.cleanup();
     }

@@ -85,10 +85,15 @@ async function timedStart(name: string, ssh: boolean): Promise<{ host: TestHost;
 let a: TestHost;
 let b: TestHost;
 let mainPid: string;
+// The test environment's libvirtd (scripts/libvirtd-up.sh) keeps its pid file in its private
+// /run/libvirt; a machine-wide libvirtd keeps it in /run.
+const MAIN_PIDFILE = existsSync('/run/libvirt/libvirtd.pid')
+  ? '/run/libvirt/libvirtd.pid'
+  : '/run/libvirtd.pid';
 let mainBefore: { domains: string[]; networks: string[] };
 
 beforeAll(async () => {
-  mainPid = readFileSync('/run/libvirtd.pid', 'utf8').trim();
+  mainPid = readFileSync(MAIN_PIDFILE, 'utf8').trim();
   mainBefore = {
     domains: names(await mainVirsh(['list', '--all', '--name'])),
     networks: names(await mainVirsh(['net-list', '--all', '--name'])),
@@ -210,7 +215,7 @@ test('stop() removes namespaces, veths, processes and files; the main libvirtd i
   await expect(a.virsh(['version'])).rejects.toThrow();
   // The main libvirtd is the same process, still answers, and never saw our domain or network.
   // (Other engineers' tests share it, so its lists may legitimately change meanwhile.)
-  expect(readFileSync('/run/libvirtd.pid', 'utf8').trim()).toBe(mainPid);
+  expect(readFileSync(MAIN_PIDFILE, 'utf8').trim()).toBe(mainPid);
   const domains = names(await mainVirsh(['list', '--all', '--name']));
   const networks = names(await mainVirsh(['net-list', '--all', '--name']));
   expect(domains).not.toContain(domName);
