@@ -5,30 +5,11 @@
 // Each step re-checks its end state, so a task taken over at either step finishes the cycle once.
 // A password set with modifyInstancePassword takes effect now, as JD documents.
 import type { TaskDefinition } from '../steps.js';
-import { onHost } from '../instance-spec.js';
+import { powerOffStep, powerOnStep } from './power-steps.js';
 
 export const rebootInstance: TaskDefinition = {
   task: 'reboot',
-  steps: [
-    {
-      name: 'power-off',
-      async run(ctx, run) {
-        await onHost(ctx, run.inst, async (h) => {
-          if ((await h.state(run.inst.id)) === 'stopped') return;
-          await h.powerOff(run.inst.id, { gracefulTimeoutMs: ctx.compute.stopTimeoutSeconds * 1000 });
-        });
-      },
-    },
-    {
-      name: 'power-on',
-      async run(ctx, run) {
-        await onHost(ctx, run.inst, async (h) => {
-          if ((await h.state(run.inst.id)) === 'running') return;
-          await h.powerOn(run.inst.id);
-        });
-      },
-    },
-  ],
+  steps: [powerOffStep, powerOnStep],
   done: (run) => {
     const pending = run.inst.pendingPasswordHash;
     return {
