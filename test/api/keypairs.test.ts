@@ -167,3 +167,20 @@ test('describeQuotas counts keypairs and the limit stops creation with QUOTA_EXC
     used: 25,
   });
 });
+
+test('a create refused for a taken name is answered before any key is generated', async () => {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const made: number[] = [];
+  const refused: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    await bob.createKeypair(`cheap-${i}`);
+    made.push(performance.now() - t);
+    t = performance.now();
+    await expect(bob.createKeypair(`cheap-${i}`)).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
+    refused.push(performance.now() - t);
+  }
+  // RSA-2048 generation dominates a create; a refusal that skips it is several times faster.
+  expect(median(refused) * 3).toBeLessThan(median(made));
+  for (let i = 0; i < 5; i++) await bob.deleteKeypair(`cheap-${i}`);
+});

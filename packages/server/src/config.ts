@@ -41,6 +41,8 @@ export interface Config {
     bodyTimeoutMs: number;
   };
   maxBodyBytes: number;
+  /** Directories admin importImage may read manifests and image files from. */
+  imageImportDirs: string[];
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
@@ -85,6 +87,7 @@ export interface QuotaLimits {
 export const CONFIG_VARIABLES = {
   KUMO_LISTEN: '127.0.0.1:8080',
   KUMO_TLS: 'on',
+  KUMO_IMAGE_IMPORT_DIRS: '',
   KUMO_TLS_CERT: '',
   KUMO_TLS_KEY: '',
   KUMO_DATA_DIR: '/var/lib/kumo',
@@ -171,6 +174,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     compute,
     tls: parseTls(get),
+    imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
     dataDir,
     databaseUrl,
@@ -239,6 +243,21 @@ function publicHosts(raw: string, listenHost: string, port: number): ReadonlySet
     for (const h of ['127.0.0.1', 'localhost', '[::1]']) add(h);
   }
   return out;
+}
+
+/**
+ * KUMO_IMAGE_IMPORT_DIRS: colon-separated absolute directories; by default the image build cache
+ * (images/build.sh) and the data directory's `images`.
+ */
+function importDirs(raw: string, dataDir: string): string[] {
+  if (raw === '') return ['/var/cache/kumo/images', join(dataDir, 'images')];
+  const dirs = raw.split(':').filter((d) => d !== '');
+  for (const d of dirs) {
+    if (!d.startsWith('/') || d === '/') {
+      throw new ConfigError(`KUMO_IMAGE_IMPORT_DIRS must list absolute directories other than /, got "${d}"`);
+    }
+  }
+  return dirs;
 }
 
 function parseTls(get: (name: VariableName) => string): Config['tls'] {

@@ -100,7 +100,7 @@ export function createWiring(
   };
   const runner = new TaskRunner({ databaseUrl, leases, actions, ctx });
   const enqueue = (id: string, task: Parameters<TaskRunner['enqueue']>[1]) => runner.enqueue(id, task);
-  const imageService = new ImageService(imagesModel, hostsModel, registry);
+  const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
   const services: Services = {
     accounts: new AccountService(accountsModel),
     keypairs: new KeypairService(keypairsModel, () => quotas.limit('keypair')),

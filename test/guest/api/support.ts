@@ -2,7 +2,7 @@
 // libvirt prefix and subnet block, the tiny images imported, and SSH helpers for guests.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sshpk from 'sshpk';
 import { KumoApiError, type KumoClient } from '@kumo/client';
 import type { CreateInstancesRequest, InstanceSpec } from '@kumo/contract';
@@ -55,6 +55,8 @@ export async function startGuestCloud(
     KUMO_LIBVIRT_PREFIX: prefix,
     KUMO_SUBNET_BLOCK: subnetBlock,
     KUMO_POOL_DIR: poolDir,
+    // The image cache (tiny and Debian builds side by side) and the variant's directory.
+    KUMO_IMAGE_IMPORT_DIRS: [dirname(tiny.dir), variant.dir].join(':'),
     KUMO_RECONCILE_INTERVAL_SECONDS: '2',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
     KUMO_RATE_LIMIT_PER_MINUTE: '100000',

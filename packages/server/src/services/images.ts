@@ -1,7 +1,8 @@
 // The image registry: operators import images built by images/ (or their own qcow2 cloud images);
 // users see public images of the region and their own, and the JD image operations act on them.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { importableFile, MAX_MANIFEST_BYTES, within } from './import-files.js';
+import { dirname, join } from 'node:path';
 import { Errors, ID_PATTERNS, IMAGE_NAME } from '@kumo/contract';
 import { sha256File, validateManifest, type ImageManifest } from '@kumo/hypervisor';
 import type { Account, HostsModel, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
@@ -21,6 +22,8 @@ export class ImageService {
     private readonly images: ImagesModel,
     private readonly hosts: HostsModel,
     private readonly registry: HostAccess,
+    /** Directories admin imports may read from (Config.imageImportDirs). */
+    private readonly importDirs: readonly string[],
   ) {}
 
   /**
@@ -57,28 +60,37 @@ export class ImageService {
     description?: string;
     constraint?: { kind: 'includes' | 'excludes'; instanceTypes: string[] };
   }): Promise<ImageRecord> {
-    if (!isAbsolute(opts.manifestPath) || !existsSync(opts.manifestPath)) {
-      throw Errors.invalidParameter(
-        'manifestPath',
-        'must be an absolute path to a manifest.json on the kumod machine',
-      );
+    const manifestFile = importableFile(opts.manifestPath, this.importDirs, MAX_MANIFEST_BYTES);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    } catch {
+      // Never the parser's message: it quotes the file.
+      throw Errors.invalidParameter('manifest', 'not valid JSON');
     }
     let manifest: ImageManifest;
     try {
-      manifest = validateManifest(JSON.parse(readFileSync(opts.manifestPath, 'utf8')) as ImageManifest);
+      manifest = validateManifest(parsed as ImageManifest);
     } catch (err) {
       throw Errors.invalidParameter('manifest', (err as Error).message.slice(0, 200));
     }
-    const dir = dirname(resolve(opts.manifestPath));
+    const dir = dirname(manifestFile);
     let size = 0;
     for (const [key, f] of Object.entries(manifest.files)) {
       if (!f) continue;
       const path = join(dir, f.path);
-      if (!path.startsWith(dir + '/') || !existsSync(path))
+      // Beside the manifest, also once symlinks are resolved, and a regular file.
+      let real: string | undefined;
+      try {
+        real = realpathSync(path);
+      } catch {
+        real = undefined;
+      }
+      if (!real || !within(real, dir) || !statSync(real).isFile())
         throw Errors.invalidParameter(`files.${key}`, 'missing');
-      if (statSync(path).size !== f.bytes)
+      if (statSync(real).size !== f.bytes)
         throw Errors.invalidParameter(`files.${key}`, 'size differs from manifest');
-      if ((await sha256File(path)) !== f.sha256)
+      if ((await sha256File(real)) !== f.sha256)
         throw Errors.invalidParameter(`files.${key}`, 'sha256 mismatch');
       size += f.bytes;
     }

@@ -131,6 +131,11 @@ export class InstanceService {
     }
     if (diskGB < image.minDiskGB) throw Errors.imageDiskTooSmall(image.minDiskGB);
     if (req.password !== undefined) checkPassword(req.password);
+    // A cheap quota check before the (CPU-costly) password hash; the locked count below decides.
+    // Not for a clientToken retry: that one returns the earlier instances even at a full quota.
+    if (!req.clientToken && (await d.instances.count(scope)) + req.maxCount > d.quotas.limit('instance')) {
+      throw Errors.quotaExceeded('instance');
+    }
     const passwordHash = req.password !== undefined ? await hashPassword(req.password) : null;
 
     // Serialises this account's creates so the quota count and token lookup cannot interleave.

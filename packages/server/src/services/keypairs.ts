@@ -16,6 +16,10 @@ export class KeypairService {
     keyName: string,
   ): Promise<{ keyName: string; privateKey: string; keyFingerprint: string }> {
     checkName(keyName);
+    // RSA generation costs 100–300 ms of CPU: refuse a taken name or a full quota first, cheaply.
+    // The insert below stays the race-free authority; these only spare the work.
+    if (await this.keypairs.find(scope, keyName)) throw Errors.keyNameInUse(keyName);
+    if ((await this.keypairs.count(scope)) >= this.limit()) throw Errors.quotaExceeded('keypair');
     const generated = await generateRsaKeypair(keyName);
     await this.insert(scope, keyName, generated);
     return { keyName, privateKey: generated.privateKeyPem, keyFingerprint: generated.fingerprint };
