@@ -19,6 +19,8 @@ beforeAll(async () => {
   kumod = await startKumodOnTestDatabase({
     KUMO_LOCAL_HOST: 'none',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
+    // The fake images this suite builds live under its work directory.
+    KUMO_IMAGE_IMPORT_DIRS: work,
   });
   admin = {
     KUMO_ACCESS_KEY: kumod.credentials.accessKey,

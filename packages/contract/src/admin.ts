@@ -44,6 +44,8 @@ export interface Host {
   nestedVirt: boolean;
   capacity: { vcpus: HostCapacity; memoryMB: HostCapacity; diskGB: HostCapacity };
   createTime: string;
+  /** What is weak about how kumod reaches the host (plaintext TCP, no_verify); empty when nothing. */
+  warnings: string[];
 }
 
 /** createAccount body. */

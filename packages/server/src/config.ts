@@ -41,6 +41,8 @@ export interface Config {
     bodyTimeoutMs: number;
   };
   maxBodyBytes: number;
+  /** What host URIs may name (services/host-uri.ts). */
+  hostUris: { keyDir: string; allowInsecure: boolean };
   /** Directories admin importImage may read manifests and image files from. */
   imageImportDirs: string[];
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
@@ -88,6 +90,8 @@ export const CONFIG_VARIABLES = {
   KUMO_LISTEN: '127.0.0.1:8080',
   KUMO_TLS: 'on',
   KUMO_IMAGE_IMPORT_DIRS: '',
+  KUMO_HOST_KEY_DIR: '',
+  KUMO_ALLOW_INSECURE_HOSTS: '0',
   KUMO_TLS_CERT: '',
   KUMO_TLS_KEY: '',
   KUMO_DATA_DIR: '/var/lib/kumo',
@@ -175,6 +179,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     compute,
     tls: parseTls(get),
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
+    hostUris: {
+      keyDir: get('KUMO_HOST_KEY_DIR') || join(dataDir, 'keys'),
+      allowInsecure: int('KUMO_ALLOW_INSECURE_HOSTS', 0, 1) === 1,
+    },
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
     dataDir,
     databaseUrl,

@@ -106,7 +106,7 @@ export function createWiring(
     keypairs: new KeypairService(keypairsModel, () => quotas.limit('keypair')),
     instanceTypes,
     quotas,
-    hosts: new HostService(hostsModel, registry),
+    hosts: new HostService(hostsModel, registry, config.hostUris),
     images: imageService,
     instances: new InstanceService({
       tx,

@@ -57,6 +57,10 @@ export async function startGuestCloud(
     KUMO_POOL_DIR: poolDir,
     // The image cache (tiny and Debian builds side by side) and the variant's directory.
     KUMO_IMAGE_IMPORT_DIRS: [dirname(tiny.dir), variant.dir].join(':'),
+    // Test hosts answer on plaintext TCP inside their namespaces and keep their SSH keys in their
+    // state directories: the operator's flag and key directory for exactly that.
+    KUMO_ALLOW_INSECURE_HOSTS: '1',
+    KUMO_HOST_KEY_DIR: '/tmp/kumo-test-hosts',
     KUMO_RECONCILE_INTERVAL_SECONDS: '2',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
     KUMO_RATE_LIMIT_PER_MINUTE: '100000',

@@ -1,32 +1,9 @@
 // `kumo host add|list|show|drain|enable|remove`: libvirt hosts on the admin API.
 import type { Command } from 'commander';
+import type { Host, HostCapacity as Resource } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
 import { renderFields, renderJson, renderTable, type Column } from '../format.js';
 import { oneOf, positiveNumber } from '../options.js';
-
-interface Resource {
-  total: number;
-  used: number;
-  ratio: number;
-  usable: number;
-}
-
-/** A host as the admin API shows it. */
-interface Host {
-  hostId: string;
-  name: string;
-  uri: string;
-  regionId: string;
-  az: string;
-  accelerator: string;
-  enabled: boolean;
-  health: string;
-  healthReason: string;
-  lastSeenTime: string;
-  nestedVirt: boolean;
-  capacity: { vcpus: Resource; memoryMB: Resource; diskGB: Resource };
-  createTime: string;
-}
 
 const use = (r: Resource | undefined) => (r ? `${r.used}/${r.usable}` : '-');
 
@@ -58,6 +35,7 @@ function hostFields(h: Host): string {
     ['Memory(MB) used/usable', use(h.capacity?.memoryMB)],
     ['Disk(GB) used/usable', use(h.capacity?.diskGB)],
     ['Created', h.createTime],
+    ...h.warnings.map((w): [string, string] => ['Warning', w]),
   ]);
 }
 

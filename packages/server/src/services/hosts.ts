@@ -3,16 +3,20 @@
 import { Errors, type AddHostParams } from '@kumo/contract';
 import { UniqueViolation, type HostRecord, type HostsModel } from '@kumo/store';
 import type { HostRegistry } from '../compute/host-registry.js';
+import { checkHostUri, type HostUriPolicy } from './host-uri.js';
 
 /** Host operations. */
 export class HostService {
   constructor(
     private readonly hosts: HostsModel,
     private readonly registry: HostRegistry,
+    private readonly uriPolicy: HostUriPolicy,
   ) {}
 
   /** Registers a host after proving Kumo can reach it and use its pool; reads its capacity. */
   async add(req: AddHostParams): Promise<HostRecord> {
+    // Before any connection: the URI decides which sockets and files kumod opens.
+    checkHostUri(req.uri, this.uriPolicy);
     if (!req.az.startsWith(req.regionId) || !/^[a-z]$/.test(req.az.slice(req.regionId.length))) {
       throw Errors.invalidParameter('az', 'must be the region id plus one letter, e.g. cn-north-1a');
     }

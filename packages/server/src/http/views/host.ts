@@ -1,6 +1,7 @@
 // Renders host records for the admin API. Presentation only.
 import type { Host } from '@kumo/contract';
 import type { HostRecord } from '@kumo/store';
+import { hostUriWarnings } from '../../services/host-uri.js';
 import { formatJdTime } from './time.js';
 
 /** A host on the admin API, with usable = floor(total × ratio) per resource. */
@@ -24,5 +25,6 @@ export function hostView(h: HostRecord): Host {
       diskGB: { ...h.diskGB, usable: usable(h.diskGB) },
     },
     createTime: formatJdTime(h.createdAt),
+    warnings: hostUriWarnings(h.uri),
   };
 }
