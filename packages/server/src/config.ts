@@ -41,6 +41,8 @@ export interface Config {
     bodyTimeoutMs: number;
   };
   maxBodyBytes: number;
+  /** KUMO_MASTER_KEY (base64, 32 bytes), or undefined for the data directory's master.key. */
+  masterKey: string | undefined;
   /** What host URIs may name (services/host-uri.ts). */
   hostUris: { keyDir: string; allowInsecure: boolean };
   /** Directories admin importImage may read manifests and image files from. */
@@ -91,6 +93,7 @@ export const CONFIG_VARIABLES = {
   KUMO_TLS: 'on',
   KUMO_IMAGE_IMPORT_DIRS: '',
   KUMO_HOST_KEY_DIR: '',
+  KUMO_MASTER_KEY: '',
   KUMO_ALLOW_INSECURE_HOSTS: '0',
   KUMO_TLS_CERT: '',
   KUMO_TLS_KEY: '',
@@ -178,6 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     compute,
     tls: parseTls(get),
+    masterKey: get('KUMO_MASTER_KEY') || undefined,
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
     hostUris: {
       keyDir: get('KUMO_HOST_KEY_DIR') || join(dataDir, 'keys'),

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '@kumo/store';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
@@ -37,6 +37,15 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
     const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
+    // Every secret at rest sealed under the master key (older rows once), and the key proven right.
+    try {
+      const sealed = await wiring.sealSecrets();
+      if (sealed > 0) log.info({ sealed }, 'sealed access key secrets stored in plaintext');
+    } catch (err) {
+      throw new ConfigError(
+        `the master key (KUMO_MASTER_KEY or ${config.dataDir}/master.key) does not open the secrets in this database: ${(err as Error).message}`,
+      );
+    }
     const tls = tlsIdentity(config);
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const endpoint = `${tls ? 'https' : 'http'}://${host}:${config.listen.port}`;

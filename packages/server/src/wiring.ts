@@ -16,6 +16,7 @@ import {
   type Database,
 } from '@kumo/store';
 import { Authenticator } from './auth/authenticate.js';
+import { aesGcmCodec, loadMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
@@ -43,6 +44,8 @@ export interface Wiring {
   runner: TaskRunner;
   reconciler: Reconciler;
   hostsModel: HostsModel;
+  /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
+  sealSecrets(): Promise<number>;
 }
 
 /** Builds everything for one kumod process. */
@@ -55,7 +58,7 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
-  const accountsModel = new AccountsModel(db);
+  const accountsModel = new AccountsModel(db, aesGcmCodec(loadMasterKey(config.masterKey, config.dataDir)));
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
@@ -137,7 +140,14 @@ export function createWiring(
     compute: config.compute,
     log,
   });
-  return { services, registry, runner, reconciler, hostsModel };
+  return {
+    services,
+    registry,
+    runner,
+    reconciler,
+    hostsModel,
+    sealSecrets: () => accountsModel.sealSecrets(),
+  };
 }
 
 /** Per AZ, the most room any one usable host has (a type is in stock where one host fits it). */

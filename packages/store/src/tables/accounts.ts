@@ -38,6 +38,18 @@ export interface AccessKey {
   account: Account;
 }
 
+/**
+ * How secret keys are kept at rest: sealed with a key the database never sees (the server's
+ * AES-GCM codec), bound to their access key. Without one (store tests) they are stored as given.
+ */
+export interface SecretCodec {
+  seal(accessKey: string, secret: string): string;
+  open(accessKey: string, stored: string): string;
+  isSealed(stored: string): boolean;
+}
+
+const PLAIN: SecretCodec = { seal: (_k, s) => s, open: (_k, s) => s, isSealed: () => false };
+
 const toAccount = (r: AccountRow): Account => ({
   id: r.id,
   name: r.name,
@@ -47,7 +59,10 @@ const toAccount = (r: AccountRow): Account => ({
 
 /** Queries over accounts and their access keys. */
 export class AccountsModel {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly codec: SecretCodec = PLAIN,
+  ) {}
 
   /** Creates an account and its first access key in one transaction. */
   async create(name: string, isAdmin: boolean): Promise<AccessKey> {
@@ -56,9 +71,14 @@ export class AccountsModel {
         const [row] = await trx<AccountRow>(ACCOUNTS)
           .insert({ id: newId('acc'), name, is_admin: isAdmin })
           .returning('*');
-        const key = { access_key: `AK${randomAlnum(30).toUpperCase()}`, secret_key: randomAlnum(40) };
-        await trx<AccessKeyRow>(ACCESS_KEYS).insert({ ...key, account_id: row!.id });
-        return { accessKey: key.access_key, secretKey: key.secret_key, account: toAccount(row!) };
+        const accessKey = `AK${randomAlnum(30).toUpperCase()}`;
+        const secretKey = randomAlnum(40);
+        await trx<AccessKeyRow>(ACCESS_KEYS).insert({
+          access_key: accessKey,
+          secret_key: this.codec.seal(accessKey, secretKey),
+          account_id: row!.id,
+        });
+        return { accessKey, secretKey, account: toAccount(row!) };
       }),
     );
   }
@@ -70,7 +90,30 @@ export class AccountsModel {
       .where({ 'access_keys.access_key': accessKey, 'access_keys.enabled': true })
       .first('access_keys.access_key', 'access_keys.secret_key', 'accounts.*');
     if (!row) return undefined;
-    return { accessKey: row.access_key, secretKey: row.secret_key, account: toAccount(row) };
+    const secretKey = this.codec.isSealed(row.secret_key)
+      ? this.codec.open(row.access_key, row.secret_key)
+      : row.secret_key;
+    return { accessKey: row.access_key, secretKey, account: toAccount(row) };
+  }
+
+  /**
+   * Seals every secret still stored in plaintext (rows from before sealing existed) and proves the
+   * codec opens the sealed ones; throws if it cannot (another master key). Returns how many it sealed.
+   */
+  async sealSecrets(): Promise<number> {
+    const rows = await this.db<AccessKeyRow>(ACCESS_KEYS).select('access_key', 'secret_key');
+    let sealed = 0;
+    for (const r of rows) {
+      if (this.codec.isSealed(r.secret_key)) {
+        this.codec.open(r.access_key, r.secret_key);
+        continue;
+      }
+      const n = await this.db<AccessKeyRow>(ACCESS_KEYS)
+        .where({ access_key: r.access_key, secret_key: r.secret_key })
+        .update({ secret_key: this.codec.seal(r.access_key, r.secret_key) });
+      sealed += n;
+    }
+    return sealed;
   }
 
   /** The admin account, if one was created. */

@@ -1,0 +1,82 @@
+// Secret keys at rest are sealed under a master key the database never sees: the access_keys table
+// holds no secret in the clear, a row written before sealing existed is sealed at the next start
+// and keeps working, and a kumod with another master key refuses to start, saying why.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { clientFor, KUMOD_MAIN, removeDataDir, startKumod } from '../support/kumod.js';
+import { createTestDatabase, dropTestDatabase } from '../support/database.js';
+
+let dbUrl: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'kumod-secrets-'));
+chmodSync(dataDir, 0o755);
+
+beforeAll(async () => {
+  dbUrl = await createTestDatabase();
+});
+afterAll(async () => {
+  removeDataDir(dataDir);
+  await dropTestDatabase(dbUrl);
+});
+
+async function secretsInTable(): Promise<{ access_key: string; secret_key: string }[]> {
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  try {
+    return (await c.query('SELECT access_key, secret_key FROM access_keys ORDER BY access_key')).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+test('sealed at rest, old plaintext rows sealed at start, a wrong master key refused', async () => {
+  const first = await startKumod({ DATABASE_URL: dbUrl }, { dataDir });
+  const user = await first
+    .admin()
+    .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', { body: { name: 'sealy' } });
+  await first.stop();
+  let rows = await secretsInTable();
+  expect(rows).toHaveLength(2);
+  for (const r of rows) expect(r.secret_key).toMatch(/^v1:/);
+  expect(JSON.stringify(rows)).not.toContain(user.secretKey);
+  expect(JSON.stringify(rows)).not.toContain(first.credentials.secretKey);
+
+  // A row as kumod wrote it before sealing existed: plaintext.
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  await c.query('UPDATE access_keys SET secret_key = $1 WHERE access_key = $2', [
+    user.secretKey,
+    user.accessKey,
+  ]);
+  await c.end();
+
+  const second = await startKumod({ DATABASE_URL: dbUrl }, { dataDir, adminCredentials: first.credentials });
+  try {
+    expect(second.output()).toContain('sealed access key secrets stored in plaintext');
+    rows = await secretsInTable();
+    for (const r of rows) expect(r.secret_key).toMatch(/^v1:/);
+    // Both keys still sign requests that verify.
+    expect((await clientFor(second.endpoint, user).describeKeypairs()).totalCount).toBe(0);
+    expect((await second.admin().describeKeypairs()).totalCount).toBe(0);
+  } finally {
+    await second.stop();
+  }
+
+  const wrong = spawnSync(process.execPath, [KUMOD_MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: dbUrl,
+      KUMO_DATA_DIR: dataDir,
+      KUMO_LOCAL_HOST: 'none',
+      KUMO_TLS: 'off',
+      KUMO_MASTER_KEY: randomBytes(32).toString('base64'),
+    },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(wrong.status).toBe(2);
+  expect(wrong.stderr).toContain('master key');
+});
