@@ -43,6 +43,8 @@ export const ID_PATTERNS = {
 
 /** JD's instance name rule: 1-32 Chinese characters, letters, digits, `_` or `-`. */
 export const INSTANCE_NAME = /^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u;
+/** A guest hostname: one DNS label, lower case, '-' not at either end, 1–63 characters. */
+export const HOSTNAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** What {@link INSTANCE_NAME} means, for error messages. */
 export const INSTANCE_NAME_RULE = 'use 1-32 Chinese characters, letters, digits, "_" or "-"';
 /** JD's image name rule: like an instance name, and `.` is allowed. */

@@ -97,7 +97,7 @@ const instanceSpec = z.object({
   /** Optional: JD's default is a local system disk. */
   systemDisk: diskAttachmentSpec.optional(),
   /** JD sends `[{key: 'launch-script', value: base64}]`; a plain string is taken as is. */
-  userdata: z.union([z.string().max(16384), z.array(keyValue).max(4)]).optional(),
+  userdata: z.union([z.string().max(65536), z.array(keyValue).max(4)]).optional(),
   metadata: z.array(keyValue).max(40).optional(),
 });
 

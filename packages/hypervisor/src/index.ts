@@ -43,7 +43,7 @@ export {
   type DomainPaths,
   type DomainNames,
 } from './designer.js';
-export { buildSeedFiles, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
+export { buildSeedFiles, checkUserData, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
 export { buildSeedIso } from './seed/iso.js';
 export { domainToXml, domainFromXml, KUMO_NS, type DomainConfig } from './xml/domain.js';
 export { networkToXml, networkFromXml, type NetworkConfig } from './xml/network.js';

@@ -4,6 +4,7 @@ import { jest } from '@jest/globals';
 import { expectJdShape } from '../../support/jd-shapes.js';
 import { newAccount } from '../../support/kumod.js';
 import type { KumoClient } from '@kumo/client';
+import type { CreateInstancesRequest } from '@kumo/contract';
 import {
   opensshPrivateKey,
   sshExec,
@@ -26,6 +27,33 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.cleanup();
+});
+
+test('what the seed builder would refuse is refused at the request, before anything is placed', async () => {
+  const base = {
+    name: 'refused',
+    az: 'local-1a',
+    instanceType: 't.n1.nano',
+    imageId: cloud.images.tiny,
+    primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+  };
+  const refusal = (body: CreateInstancesRequest) =>
+    user.createInstances(body).then(
+      () => undefined,
+      (e: { httpStatus: number; status: string; message: string }) => e,
+    );
+  // 63 characters, then "-2": 65.
+  const long = await refusal({ instanceSpec: { ...base, hostname: 'a'.repeat(63) }, maxCount: 2 });
+  expect(long).toMatchObject({
+    httpStatus: 400,
+    message: expect.stringMatching(/InstanceSpec\.Hostname.*63/),
+  });
+  const yaml = await refusal({
+    instanceSpec: { ...base, userdata: '#cloud-config\npassword: hunter2\nruncmd: [unclosed\n' },
+  });
+  expect(yaml).toMatchObject({ httpStatus: 400, message: expect.stringMatching(/Userdata.*not valid YAML/) });
+  expect(yaml?.message).not.toContain('hunter2');
+  expect((await user.describeInstances({})).totalCount).toBe(0);
 });
 
 test('create → SSH → stop → start → reboot → resize → rebuild → delete', async () => {

@@ -35,7 +35,8 @@ function hostFields(h: Host): string {
     ['Memory(MB) used/usable', use(h.capacity?.memoryMB)],
     ['Disk(GB) used/usable', use(h.capacity?.diskGB)],
     ['Created', h.createTime],
-    ...h.warnings.map((w): [string, string] => ['Warning', w]),
+    // A kumod from before warnings existed sends none.
+    ...(h.warnings ?? []).map((w): [string, string] => ['Warning', w]),
   ]);
 }
 

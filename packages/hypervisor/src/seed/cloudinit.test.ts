@@ -4,7 +4,7 @@ import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { testSpec } from '../testing.js';
-import { buildSeedFiles } from './cloudinit.js';
+import { buildSeedFiles, checkUserData } from './cloudinit.js';
 
 test('rejects hostnames, keys and hashes that could break out of their value', () => {
   const bad = [
@@ -64,4 +64,24 @@ test('root login is refused unless asked for', () => {
   const off = parse(buildSeedFiles(testSpec)['user-data']);
   expect(on.disable_root).toBe(false);
   expect(off.disable_root).toBe(true);
+});
+
+test('user data holding the MIME boundary gets another boundary, and stays whole', () => {
+  const sneaky = '#!/bin/sh\necho --kumo-i-0abc123-boundary\n';
+  const ud = buildSeedFiles({ ...testSpec, userData: sneaky })['user-data'];
+  expect(ud).toMatch(/^Content-Type: multipart\/mixed; boundary="kumo-i-0abc123-boundary-1"/);
+  expect(ud).toContain(sneaky);
+});
+
+test('invalid #cloud-config is refused with where, never with what it says', () => {
+  const secret = '#cloud-config\npassword: hunter2\nruncmd: [unclosed\n';
+  expect(() => checkUserData(secret)).toThrow('invalid user-data: #cloud-config is not valid YAML at line');
+  try {
+    checkUserData(secret);
+  } catch (err) {
+    expect((err as Error).message).not.toContain('hunter2');
+    expect((err as Error).message).not.toContain('unclosed');
+  }
+  expect(() => checkUserData('#cloud-config\n- a list\n')).toThrow('must be a mapping');
+  expect(() => checkUserData('#!/bin/sh\nanything: [\n')).not.toThrow();
 });

@@ -1,6 +1,7 @@
 // Builds the three NoCloud seed files (meta-data, user-data, network-config) from an instance spec.
 // Pure: YAML is emitted by the yaml package with every string quoted, so no input can add keys.
-import { parse, stringify } from 'yaml';
+import { parse, stringify, YAMLParseError } from 'yaml';
+import { HypervisorError } from '../errors.js';
 import type { InstanceSpec } from '../spec.js';
 
 /** The seed's files, as text. */
@@ -19,7 +20,8 @@ const SSH_KEY =
 /** Rejects values that could not be valid in the seed; the message names the field. */
 export function validateSeedInputs(spec: InstanceSpec): void {
   const bad = (field: string): never => {
-    throw new Error(`invalid ${field}`);
+    // Not a host fault: another host would refuse it the same way.
+    throw new HypervisorError('INVALID_ARGUMENT', `invalid ${field}`);
   };
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(spec.id)) bad('instance id');
   if (!HOSTNAME.test(spec.hostname)) bad('hostname');
@@ -77,19 +79,40 @@ function cloudConfig(spec: InstanceSpec): Obj {
   return cfg;
 }
 
+/**
+ * Checks user data as the seed builder will read it, so a request can be refused before anything
+ * is placed; the message says where, never what (user data may hold secrets).
+ */
+export function checkUserData(userData: string | undefined): void {
+  const extra = userData?.replace(/\r\n/g, '\n');
+  if (extra?.startsWith('#cloud-config')) parseCloudConfig(extra);
+}
+
+function parseCloudConfig(text: string): Obj | null {
+  let theirs: unknown;
+  try {
+    theirs = parse(text);
+  } catch (err) {
+    const at = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    throw new HypervisorError('INVALID_ARGUMENT', `invalid user-data: #cloud-config is not valid YAML${at}`);
+  }
+  if (theirs !== null && !isObj(theirs))
+    throw new HypervisorError('INVALID_ARGUMENT', 'invalid user-data: #cloud-config must be a mapping');
+  return theirs;
+}
+
 function userData(spec: InstanceSpec): string {
   const ours = cloudConfig(spec);
   const extra = spec.userData?.replace(/\r\n/g, '\n');
   if (extra === undefined || extra.trim() === '') return `#cloud-config\n${yaml(ours)}`;
   if (extra.startsWith('#cloud-config')) {
-    const theirs: unknown = parse(extra);
-    if (theirs !== null && !isObj(theirs))
-      throw new Error('invalid user-data: #cloud-config must be a mapping');
+    const theirs = parseCloudConfig(extra);
     return `#cloud-config\n${yaml(merge(theirs ?? {}, ours))}`;
   }
   // Scripts and other formats go beside Kumo's config in a MIME multipart, which cloud-init splits.
-  const boundary = `kumo-${spec.id}-boundary`;
-  if (extra.includes(boundary)) throw new Error('invalid user-data: contains the MIME boundary');
+  // The boundary is one the data does not contain (deterministic, so a rebuilt seed is the same).
+  let boundary = `kumo-${spec.id}-boundary`;
+  for (let n = 1; extra.includes(boundary); n++) boundary = `kumo-${spec.id}-boundary-${n}`;
   const type = extra.startsWith('#!') ? 'text/x-shellscript' : 'text/plain';
   return [
     `Content-Type: multipart/mixed; boundary="${boundary}"`,

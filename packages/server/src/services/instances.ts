@@ -27,6 +27,8 @@ import {
 } from '@kumo/store';
 import type { InstanceTypeSpec } from '../catalogue.js';
 import { imageSupports } from '../compute/image-files.js';
+import { checkUserData } from '@kumo/hypervisor';
+import { checkRequestedHostname, hostnameFor } from '../compute/hostnames.js';
 import { checkPassword, hashPassword } from '../compute/passwords.js';
 import { placeAndClaim } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
@@ -131,6 +133,17 @@ export class InstanceService {
     }
     if (diskGB < image.minDiskGB) throw Errors.imageDiskTooSmall(image.minDiskGB);
     if (req.password !== undefined) checkPassword(req.password);
+    // Everything the seed builder checks, checked now: a request it would refuse is refused here,
+    // before any placement, and never retried on other hosts.
+    if (req.hostname !== undefined) checkRequestedHostname(req.hostname, req.maxCount);
+    try {
+      checkUserData(req.userdata);
+    } catch (err) {
+      throw Errors.invalidParameter(
+        'InstanceSpec.Userdata',
+        (err as Error).message.replace(/^invalid user-data: /, ''),
+      );
+    }
     // A cheap quota check before the (CPU-costly) password hash; the locked count below decides.
     // Not for a clientToken retry: that one returns the earlier instances even at a full quota.
     if (!req.clientToken && (await d.instances.count(scope)) + req.maxCount > d.quotas.limit('instance')) {
@@ -205,13 +218,7 @@ export class InstanceService {
       d.compute.weigher,
     );
     if (!placed.hostId) throw Errors.noCapacity(req.az, type.instanceType);
-    const hostname = req.hostname
-      ? req.maxCount > 1
-        ? `${req.hostname}-${index}`
-        : req.hostname
-      : /^[a-z0-9-]{1,63}$/i.test(name)
-        ? name.toLowerCase()
-        : id;
+    const hostname = hostnameFor({ requested: req.hostname, name, id, index, count: req.maxCount });
     const inserted = await d.instances.insert(
       trx,
       {

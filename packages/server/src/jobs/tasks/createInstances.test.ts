@@ -54,6 +54,15 @@ test('a spawn that fails on one host is placed on another and runs there', async
   expect(hosts.host('host-b').images.has('debian-12')).toBe(true);
 });
 
+test('a spec every host would refuse fails at once, on its host, without trying another', async () => {
+  const { hosts, inst, lease, ctx, moves } = setup();
+  hosts.host('host-a').failNext('spawn', new HypervisorError('INVALID_ARGUMENT', 'invalid hostname', 'seed'));
+  expect((await runTask(spawn, ctx, lease, inst, OWNER)).kind).not.toBe('done');
+  expect(moves).toEqual([]);
+  expect(lease.row).toMatchObject({ status: 'error', hostId: 'host-a', task: null });
+  expect(lease.row?.errorReason).toContain('invalid hostname');
+});
+
 test('when every host fails, the spawn ends in error with no host and no claim', async () => {
   const { hosts, inst, lease, ctx, moves } = setup();
   hosts.host('host-a').failNext('spawn', undefined, Infinity);

@@ -47,6 +47,9 @@ export const createInstances: TaskDefinition = {
   async recover(ctx, run, err) {
     const hostId = run.inst.hostId;
     ctx.log.warn({ instanceId: run.inst.id, hostId, err }, 'spawn failed on host');
+    // A spec the host refused as invalid would be refused by every host: fail now, no retries
+    // (the claim stays with the instance until it is deleted, like any failed task's).
+    if (isHypervisorError(err, 'INVALID_ARGUMENT')) return { fail: err.message };
     if (hostId) tried(run.scratch).push(hostId);
     const moved = await ctx.placement.moveToAnotherHost(run.inst, tried(run.scratch), run);
     if (moved === 'fenced') return { fail: err.message };

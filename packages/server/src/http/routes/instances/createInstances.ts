@@ -4,6 +4,7 @@ import {
   CLOUD_DISK_TYPES,
   createInstancesBody,
   Errors,
+  HOSTNAME_LABEL,
   INSTANCE_NAME,
   INSTANCE_NAME_RULE,
   IPV4,
@@ -13,18 +14,24 @@ import type { z } from 'zod';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
 
-const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 type Spec = z.output<typeof createInstancesBody>['instanceSpec'];
 
 /** JD sends user data as [{key: 'launch-script', value: base64}]; a plain string is taken as is. */
 function userdataOf(u: InstanceSpec['userdata']): string | undefined {
-  if (u === undefined || typeof u === 'string') return u;
-  const script = u.find((e) => e.key === 'launch-script') ?? u[0];
-  if (!script) return undefined;
-  const text = Buffer.from(script.value, 'base64').toString('utf8');
-  if (Buffer.byteLength(text) > 16384) throw Errors.outOfRange('InstanceSpec.Userdata');
+  if (u === undefined) return undefined;
+  let text: string;
+  if (typeof u === 'string') text = u;
+  else {
+    const script = u.find((e) => e.key === 'launch-script') ?? u[0];
+    if (!script) return undefined;
+    text = Buffer.from(script.value, 'base64').toString('utf8');
+  }
+  // One limit for both forms, in bytes (what the seed holds), not characters.
+  if (Buffer.byteLength(text) > USERDATA_MAX_BYTES) throw Errors.outOfRange('InstanceSpec.Userdata');
   return text;
 }
+
+const USERDATA_MAX_BYTES = 16384;
 
 /**
  * The system disk: local by default (JD's spec). For a local disk the cloud-disk fields do not
@@ -76,7 +83,7 @@ export default defineRoute({
     const maxCount = ctx.body.maxCount ?? 1;
     if (maxCount < 1 || maxCount > 100) throw Errors.outOfRange('Maxcount');
     if (!INSTANCE_NAME.test(s.name)) throw Errors.invalidParameter('InstanceSpec.Name', INSTANCE_NAME_RULE);
-    if (s.hostname !== undefined && !HOSTNAME.test(s.hostname))
+    if (s.hostname !== undefined && !HOSTNAME_LABEL.test(s.hostname))
       throw Errors.invalidParameter('InstanceSpec.Hostname');
     if (s.agId || s.instanceTemplateId)
       throw Errors.unsupported('Availability groups and instance templates');
