@@ -84,7 +84,11 @@ test('create --wait → ssh -- hostname → events → stop --wait → delete --
   // Progress: the first sighting, then transitions, ending in running, each with elapsed seconds.
   const progress = created.stderr.trim().split('\n');
   expect(progress[0]).toMatch(new RegExp(`^${id}: pending \\(\\d+\\.\\d s\\)$`));
-  expect(progress[progress.length - 1]).toMatch(new RegExp(`^${id}: \\w+ → running \\(\\d+\\.\\d s\\)$`));
+  // …then `running`, then the guest's SSH server answering.
+  expect(progress[progress.length - 2]).toMatch(new RegExp(`^${id}: \\w+ → running \\(\\d+\\.\\d s\\)$`));
+  expect(progress[progress.length - 1]).toMatch(
+    new RegExp(`^${id}: ssh answers on [\\d.]+:22 \\(\\d+\\.\\d s\\)$`),
+  );
 
   const shown = ok(kumo(user, 'instance', 'show', id));
   expect(shown).toMatch(/^Status:\s+running$/m);
