@@ -92,6 +92,8 @@ beforeAll(async () => {
     KUMO_REGION: REGION,
     KUMO_LOG_LEVEL: 'silent',
     KUMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'kumo-tasks-')),
+    // The fake hosts are named by qemu+tcp URIs (nothing is dialled).
+    KUMO_ALLOW_INSECURE_HOSTS: '1',
   });
   const drivers = new DriverRegistry();
   drivers.host.register('libvirt', async (opts) => {
