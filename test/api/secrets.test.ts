@@ -33,7 +33,8 @@ async function secretsInTable(): Promise<{ access_key: string; secret_key: strin
 }
 
 test('sealed at rest, old plaintext rows sealed at start, a wrong master key refused', async () => {
-  const first = await startKumod({ DATABASE_URL: dbUrl }, { dataDir });
+  // This kumod keeps its master key in its data directory (no KUMO_MASTER_KEY).
+  const first = await startKumod({ DATABASE_URL: dbUrl, KUMO_MASTER_KEY: '' }, { dataDir });
   const user = await first
     .admin()
     .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', { body: { name: 'sealy' } });
@@ -53,7 +54,10 @@ test('sealed at rest, old plaintext rows sealed at start, a wrong master key ref
   ]);
   await c.end();
 
-  const second = await startKumod({ DATABASE_URL: dbUrl }, { dataDir, adminCredentials: first.credentials });
+  const second = await startKumod(
+    { DATABASE_URL: dbUrl, KUMO_MASTER_KEY: '' },
+    { dataDir, adminCredentials: first.credentials },
+  );
   try {
     expect(second.output()).toContain('sealed access key secrets stored in plaintext');
     rows = await secretsInTable();
@@ -79,4 +83,29 @@ test('sealed at rest, old plaintext rows sealed at start, a wrong master key ref
   });
   expect(wrong.status).toBe(2);
   expect(wrong.stderr).toContain('master key');
+});
+
+test('a second replica with another master key is refused at start, whatever its data directory holds', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    const a = await startKumod({ DATABASE_URL: fresh, KUMO_MASTER_KEY: randomBytes(32).toString('base64') });
+    await a.stop();
+    removeDataDir(a.dataDir);
+    const b = spawnSync(process.execPath, [KUMOD_MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: fresh,
+        KUMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'kumod-replica-')),
+        KUMO_LOCAL_HOST: 'none',
+        KUMO_TLS: 'off',
+        KUMO_MASTER_KEY: randomBytes(32).toString('base64'),
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(b.status).toBe(2);
+    expect(b.stderr).toContain('master key');
+  } finally {
+    await dropTestDatabase(fresh);
+  }
 });

@@ -9,6 +9,9 @@ import { createTestDatabase, dropTestDatabase } from './database.js';
 import { freePort } from './ports.js';
 import { startServer, type ServerProcess } from './process.js';
 
+/** The master key every test kumod shares (32 bytes, base64): test data only. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export const KUMOD_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
 
 /** The credentials file kumod writes on first start. */
@@ -61,6 +64,9 @@ export async function startKumod(
       KUMO_LOCAL_HOST: 'none',
       // Plain HTTP unless a test asks for TLS (test/api/tls.test.ts covers the default, HTTPS).
       KUMO_TLS: 'off',
+      // Tests run several kumods on one database, each with its own data dir: like production
+      // replicas they share one master key (test/api/secrets.test.ts covers a mismatched one).
+      KUMO_MASTER_KEY: TEST_MASTER_KEY,
       ...env,
     },
     ready: (out) => out.includes('kumod is serving'),

@@ -48,6 +48,9 @@ export interface SecretCodec {
   isSealed(stored: string): boolean;
 }
 
+/** What the master_key_check row seals (and is bound to). */
+const MASTER_KEY_CHECK = 'kumo-master-key-check';
+
 const PLAIN: SecretCodec = { seal: (_k, s) => s, open: (_k, s) => s, isSealed: () => false };
 
 const toAccount = (r: AccountRow): Account => ({
@@ -101,6 +104,19 @@ export class AccountsModel {
    * codec opens the sealed ones; throws if it cannot (another master key). Returns how many it sealed.
    */
   async sealSecrets(): Promise<number> {
+    // The first kumod seals the check row; every later one (and a racing one) must open it.
+    await this.db('master_key_check')
+      .insert({ id: 1, sealed: this.codec.seal(MASTER_KEY_CHECK, MASTER_KEY_CHECK) })
+      .onConflict('id')
+      .ignore();
+    const check = await this.db<{ id: number; sealed: string }>('master_key_check')
+      .where({ id: 1 })
+      .first('sealed');
+    if (
+      this.codec.isSealed(check!.sealed) &&
+      this.codec.open(MASTER_KEY_CHECK, check!.sealed) !== MASTER_KEY_CHECK
+    )
+      throw new Error('the master key check does not match');
     const rows = await this.db<AccessKeyRow>(ACCESS_KEYS).select('access_key', 'secret_key');
     let sealed = 0;
     for (const r of rows) {
