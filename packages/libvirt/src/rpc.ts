@@ -15,7 +15,16 @@ import {
   type PacketHeader,
 } from './framing.js';
 import { Outbound } from './outbound.js';
-import { XdrError, XdrReader, type XdrWriter } from './xdr.js';
+import {
+  DEFAULT_CALL_TIMEOUT_MS,
+  type Decoder,
+  type Encoder,
+  type RpcOptions,
+  type StreamHandler,
+} from './rpc-types.js';
+
+export { DEFAULT_CALL_TIMEOUT_MS, type Decoder, type Encoder, type RpcOptions, type StreamHandler };
+import { XdrError, XdrReader } from './xdr.js';
 
 /** Program numbers. */
 export const Program = {
@@ -28,42 +37,12 @@ export const Program = {
 const KEEPALIVE_PING = 1;
 const KEEPALIVE_PONG = 2;
 
-/** Receives the packets of one open stream (routed by the serial of the call that opened it). */
-export interface StreamHandler {
-  /** Called for every STREAM / STREAM_HOLE packet with this stream's serial. */
-  onPacket(pkt: Packet): void;
-  /** Called once if the connection dies while the stream is registered. */
-  onConnectionClosed(err: LibvirtError): void;
-}
-
-/** Keepalive and limits for one connection. */
-export interface RpcOptions {
-  /** Send a PING after this much silence from the peer (ms); 0 disables keepalive. Default 5000. */
-  keepaliveIntervalMs?: number;
-  /** Declare the peer dead after this many intervals of silence. Default 5. */
-  keepaliveCount?: number;
-  /** Largest frame accepted from the peer. */
-  maxFrame?: number;
-  /** Calls sent before their predecessors' replies arrive; more wait client-side. Default unlimited. */
-  maxInFlight?: number;
-  /**
-   * Never let the transport merge two frames into one write. Needed for TLS: libvirtd 9.0 handles
-   * one RPC message per socket read event, so messages sharing a TLS record wait in gnutls's
-   * buffer until more bytes arrive (calls stalled until the next keepalive).
-   */
-  oneFramePerWrite?: boolean;
-}
-
-/** Encodes a call's arguments. */
-export type Encoder = (w: XdrWriter) => void;
-/** Decodes a reply payload. */
-export type Decoder<T> = (r: XdrReader) => T;
-
 interface Pending {
   proc: number;
   decode: Decoder<unknown> | undefined;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -78,6 +57,7 @@ export class RpcConnection extends EventEmitter {
   private nextSerial = 1;
   private readonly outbound: Outbound;
   private readonly maxInFlight: number;
+  private readonly callTimeoutMs: number;
   private queued: Array<{ serial: number; frame: Buffer }> = [];
   private lastReceived = Date.now();
   private timer: NodeJS.Timeout | undefined;
@@ -90,6 +70,7 @@ export class RpcConnection extends EventEmitter {
     super();
     this.decoder = new FrameDecoder(opts.maxFrame ?? MAX_FRAME);
     this.maxInFlight = opts.maxInFlight ?? Infinity;
+    this.callTimeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.outbound = new Outbound(sock, opts.oneFramePerWrite ?? false);
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     // A transport may have been read in paused mode before (the TLS check byte); make it flow.
@@ -151,7 +132,11 @@ export class RpcConnection extends EventEmitter {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(serial, { proc, decode, resolve: resolve as (v: unknown) => void, reject });
+      const timer =
+        this.callTimeoutMs > 0
+          ? setTimeout(() => this.expire(serial), this.callTimeoutMs).unref()
+          : undefined;
+      this.pending.set(serial, { proc, decode, resolve: resolve as (v: unknown) => void, reject, timer });
       if (stream) this.streams.set(serial, stream(serial));
       this.write(frame, serial);
     });
@@ -289,9 +274,28 @@ export class RpcConnection extends EventEmitter {
     }
   }
 
+  /** A call's deadline passed: it fails, its stream (if any) is forgotten, a late reply is dropped. */
+  private expire(serial: number): void {
+    const call = this.pending.get(serial);
+    if (!call) return;
+    this.pending.delete(serial);
+    this.streams.delete(serial);
+    if (this.queued.length > 0) this.sendQueued();
+    call.reject(
+      new LibvirtError(
+        {
+          code: ClientErrorCode.TIMEOUT,
+          message: `call ${call.proc} did not complete within ${this.callTimeoutMs / 1000} s`,
+        },
+        call.proc,
+      ),
+    );
+  }
+
   private onReply(h: PacketHeader, payload: Buffer): void {
     const call = this.pending.get(h.serial);
     if (!call) return;
+    clearTimeout(call.timer);
     this.pending.delete(h.serial);
     if (this.queued.length > 0) this.sendQueued();
     try {
@@ -361,7 +365,10 @@ export class RpcConnection extends EventEmitter {
     const pending = [...this.pending.values()];
     this.pending.clear();
     this.queued = [];
-    for (const p of pending) p.reject(err);
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
     const streams = [...this.streams.values()];
     this.streams.clear();
     for (const s of streams) s.onConnectionClosed(err);
