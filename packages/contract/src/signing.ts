@@ -1,17 +1,14 @@
 // JD Cloud request signing and verification (JDCLOUD2- and JDCLOUD3-HMAC-SHA256); pure (node:crypto only), no I/O, no clock-skew or nonce policy.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  JDCLOUD3_SCOPE_TERMINATOR,
+  JDCLOUD3_SIGNING_ALGORITHM,
+  JDCLOUD_SCOPE_TERMINATOR,
+  JDCLOUD_SIGNING_ALGORITHM,
+  type SigningAlgorithm,
+} from './authorization.js';
 
-/** The algorithm name that prefixes the Authorization header and the string to sign (Go, Node and older Python SDKs). */
-export const JDCLOUD_SIGNING_ALGORITHM = 'JDCLOUD2-HMAC-SHA256';
-
-/** The newer algorithm the Python SDK signs with since 2026 (jdcloud_sdk/core/signer.py signV3). */
-export const JDCLOUD3_SIGNING_ALGORITHM = 'JDCLOUD3-HMAC-SHA256';
-
-/** A signing algorithm Kumo verifies. */
-export type SigningAlgorithm = typeof JDCLOUD_SIGNING_ALGORITHM | typeof JDCLOUD3_SIGNING_ALGORITHM;
-
-/** The last element of every JDCLOUD2 credential scope. */
-export const JDCLOUD_SCOPE_TERMINATOR = 'jdcloud2_request';
+export * from './authorization.js';
 
 /** Hex sha256 of the empty string: the payload hash of every GET and DELETE the SDKs send. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -53,17 +50,6 @@ export interface SignatureInput {
    * verifier that passes the received headers handles both versions; JDCLOUD2 if that is absent too.
    */
   algorithm?: SigningAlgorithm;
-}
-
-/** The fields of a JDCLOUD2/JDCLOUD3-HMAC-SHA256 Authorization header. */
-export interface ParsedAuthorization {
-  algorithm: SigningAlgorithm;
-  accessKey: string;
-  credentialDate: string;
-  regionId: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
 }
 
 /** Hex sha256 of a string (UTF-8) or of raw bytes. */
@@ -220,7 +206,7 @@ const VERSIONS = {
   },
   [JDCLOUD3_SIGNING_ALGORITHM]: {
     keyPrefix: 'JDCLOUD3',
-    terminator: 'jdcloud3_request',
+    terminator: JDCLOUD3_SCOPE_TERMINATOR,
     uri: canonicalUriV3,
     query: canonicalQueryV3,
     headerValue: canonicalHeaderValueV3,
@@ -285,57 +271,6 @@ export function signaturesEqual(a: string, b: string): boolean {
   const x = Buffer.from(a.toLowerCase(), 'utf8');
   const y = Buffer.from(b.toLowerCase(), 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-const MAX_AUTHORIZATION_LENGTH = 4096;
-
-/**
- * Parses `JDCLOUD2-HMAC-SHA256 Credential=AK/yyyymmdd/region/service/jdcloud2_request,
- * SignedHeaders=a;b, Signature=hex` (or the JDCLOUD3 form ending in jdcloud3_request); returns null for
- * anything malformed (never throws).
- */
-export function parseAuthorization(header: string): ParsedAuthorization | null {
-  if (header.length > MAX_AUTHORIZATION_LENGTH) return null;
-  const trimmed = header.trim();
-  const algorithm = ([JDCLOUD_SIGNING_ALGORITHM, JDCLOUD3_SIGNING_ALGORITHM] as const).find((a) =>
-    trimmed.startsWith(a + ' '),
-  );
-  if (algorithm === undefined) return null;
-  const fields = new Map<string, string>();
-  for (const part of trimmed.slice(algorithm.length).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return null;
-    const name = part.slice(0, eq).trim();
-    if (fields.has(name)) return null;
-    fields.set(name, part.slice(eq + 1).trim());
-  }
-  const credential = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
-  if (credential === undefined || signedHeaders === undefined || signature === undefined) return null;
-  const scope = credential.split('/');
-  if (scope.length !== 5) return null;
-  const [accessKey, credentialDate, regionId, service, terminator] = scope as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  if (!accessKey || !regionId || !service || terminator !== VERSIONS[algorithm].terminator) return null;
-  if (!/^\d{8}$/.test(credentialDate)) return null;
-  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return null;
-  const names = signedHeaders.split(';').map((h) => h.trim().toLowerCase());
-  if (names.some((h) => !/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(h))) return null;
-  return {
-    algorithm,
-    accessKey,
-    credentialDate,
-    regionId,
-    service,
-    signedHeaders: names,
-    signature: signature.toLowerCase(),
-  };
 }
 
 /** Formats a Date as x-jdcloud-date (`YYYYMMDDTHHmmssZ`, UTC). */
