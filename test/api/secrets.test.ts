@@ -22,6 +22,22 @@ afterAll(async () => {
   await dropTestDatabase(dbUrl);
 });
 
+/** Runs kumod to its first exit with a master key no one has used. */
+function startWithRandomMasterKey(databaseUrl: string, dir: string) {
+  return spawnSync(process.execPath, [KUMOD_MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      KUMO_DATA_DIR: dir,
+      KUMO_LOCAL_HOST: 'none',
+      KUMO_TLS: 'off',
+      KUMO_MASTER_KEY: randomBytes(32).toString('base64'),
+    },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
 async function secretsInTable(): Promise<{ access_key: string; secret_key: string }[]> {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
@@ -69,18 +85,7 @@ test('sealed at rest, old plaintext rows sealed at start, a wrong master key ref
     await second.stop();
   }
 
-  const wrong = spawnSync(process.execPath, [KUMOD_MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: dbUrl,
-      KUMO_DATA_DIR: dataDir,
-      KUMO_LOCAL_HOST: 'none',
-      KUMO_TLS: 'off',
-      KUMO_MASTER_KEY: randomBytes(32).toString('base64'),
-    },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const wrong = startWithRandomMasterKey(dbUrl, dataDir);
   expect(wrong.status).toBe(2);
   expect(wrong.stderr).toContain('master key');
 });
@@ -91,18 +96,7 @@ test('a second replica with another master key is refused at start, whatever its
     const a = await startKumod({ DATABASE_URL: fresh, KUMO_MASTER_KEY: randomBytes(32).toString('base64') });
     await a.stop();
     removeDataDir(a.dataDir);
-    const b = spawnSync(process.execPath, [KUMOD_MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: fresh,
-        KUMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'kumod-replica-')),
-        KUMO_LOCAL_HOST: 'none',
-        KUMO_TLS: 'off',
-        KUMO_MASTER_KEY: randomBytes(32).toString('base64'),
-      },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const b = startWithRandomMasterKey(fresh, mkdtempSync(join(tmpdir(), 'kumod-replica-')));
     expect(b.status).toBe(2);
     expect(b.stderr).toContain('master key');
   } finally {
