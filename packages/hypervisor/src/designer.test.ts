@@ -16,7 +16,7 @@ import {
   type DomainPaths,
 } from './designer.js';
 import { isHypervisorError } from './errors.js';
-import { domainToXml } from './xml/domain.js';
+import { domainFromXml, domainToXml } from './xml/domain.js';
 import type { InstanceSpec } from './spec.js';
 import { testProfile, testSpec } from './testing.js';
 
@@ -76,6 +76,32 @@ describe('designDomain', () => {
       { kind: 'network', source: 'kumo-net-subnet-1', mac: testSpec.nic.mac, model: 'virtio' },
     ]);
     expect(created.metadata?.network).toBe('subnet-1');
+  });
+
+  it('plugs an OVN NIC into the integration bridge as its logical port, with no libvirt network', () => {
+    const ovn = { bridge: 'br-int', interfaceId: '3f2a1c4e-9b7d-4e21-8a6f-0c5d2e1b7a90' };
+    const d = designDomain({ ...testSpec, nic: { ...testSpec.nic, ovn } }, testProfile, names, paths);
+    expect(d.interfaces).toEqual([
+      {
+        kind: 'bridge',
+        source: 'br-int',
+        mac: testSpec.nic.mac,
+        model: 'virtio',
+        openvswitchInterfaceId: ovn.interfaceId,
+      },
+    ]);
+    const xml = domainToXml(d);
+    expect(xml.replace(/\s+</g, '<')).toContain(
+      `<virtualport type="openvswitch"><parameters interfaceid="${ovn.interfaceId}"/></virtualport>`,
+    );
+    expect(domainFromXml(xml).interfaces).toEqual(d.interfaces);
+  });
+
+  it('refuses an OVN interface id that is not a UUID (it reaches ovs-vsctl)', () => {
+    const ovn = { bridge: 'br-int', interfaceId: 'x" -- destroy Bridge br-int' };
+    expect(
+      thrown(() => designDomain({ ...testSpec, nic: { ...testSpec.nic, ovn } }, testProfile, names, paths)),
+    ).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('refuses direct boot without a kernel', () => {

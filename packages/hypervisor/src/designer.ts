@@ -4,8 +4,8 @@
 // it performs no I/O, and Host code only applies what it returns.
 import { HypervisorError } from './errors.js';
 import type { ImageBoot } from './image.js';
-import type { InstanceSpec, InstanceType, NetworkSpec } from './spec.js';
-import type { CpuConfig, DomainConfig, KumoMetadata, OsConfig } from './xml/domain.js';
+import type { InstanceSpec, InstanceType, NetworkSpec, OvnAttachment } from './spec.js';
+import type { CpuConfig, DomainConfig, InterfaceConfig, KumoMetadata, OsConfig } from './xml/domain.js';
 import type { NetworkConfig } from './xml/network.js';
 import type { VolumeConfig } from './xml/volume.js';
 
@@ -148,7 +148,7 @@ export function designDomain(
         readOnly: true,
       },
     ],
-    interfaces: [{ kind: 'network', source: names.libvirtNetwork, mac: spec.nic.mac, model: 'virtio' }],
+    interfaces: [designNic(spec.nic, names.libvirtNetwork)],
     serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.console.log` }],
     graphics: [
       spec.vncPassword !== undefined
@@ -162,6 +162,29 @@ export function designDomain(
   if (cpu) d.cpu = cpu;
   return d;
 }
+
+/** A NIC on OVN's integration bridge when the spec says so, else on the subnet's libvirt network. */
+export function designNic(
+  nic: { mac: string; ovn?: OvnAttachment | undefined },
+  libvirtNetwork: string,
+): InterfaceConfig {
+  if (nic.ovn) {
+    if (!UUID.test(nic.ovn.interfaceId) || !BRIDGE.test(nic.ovn.bridge))
+      throw new HypervisorError('INVALID_ARGUMENT', 'OVN interface id must be a UUID on a valid bridge name');
+    return {
+      kind: 'bridge',
+      source: nic.ovn.bridge,
+      mac: nic.mac,
+      model: 'virtio',
+      openvswitchInterfaceId: nic.ovn.interfaceId,
+    };
+  }
+  return { kind: 'network', source: libvirtNetwork, mac: nic.mac, model: 'virtio' };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Linux interface names: at most 15 characters, no slash or whitespace.
+const BRIDGE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 /** Refuses a spec whose root disk is smaller than its image needs. */
 export function checkRootDisk(spec: InstanceSpec): void {

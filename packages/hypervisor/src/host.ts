@@ -7,6 +7,7 @@ import { HostContext, type StepHooks } from './context.js';
 import { designProfile, type HostProfile, type ProfileSettings } from './designer.js';
 import { Domains } from './domains/domains.js';
 import { Lifecycle, type InstanceSummary, type PowerOffOptions } from './domains/lifecycle.js';
+import { Nics } from './domains/nics.js';
 import { Provisioner } from './domains/provision.js';
 import { translate } from './errors.js';
 import { openEventFeed, type EventFeed } from './events.js';
@@ -16,7 +17,7 @@ import { silentLogger, type Logger } from './log.js';
 import { Naming } from './naming.js';
 import { Networks } from './networks.js';
 import { probeAccelerator } from './probe.js';
-import type { HostCapacity, InstanceSpec, InstanceType, NetworkSpec, PowerState } from './spec.js';
+import type { ExtraNic, HostCapacity, InstanceSpec, InstanceType, NetworkSpec, PowerState } from './spec.js';
 import { Pool } from './storage/pool.js';
 import { Volumes } from './storage/volumes.js';
 
@@ -47,6 +48,7 @@ export class Host {
   private readonly networks: Networks;
   private readonly lifecycle: Lifecycle;
   private readonly provisioner: Provisioner;
+  private readonly nics: Nics;
 
   private constructor(
     private readonly ctx: HostContext,
@@ -59,6 +61,7 @@ export class Host {
     const domains = new Domains(ctx);
     this.images = new ImageCache(ctx, this.pool, volumes);
     this.networks = new Networks(ctx);
+    this.nics = new Nics(ctx, domains);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
     this.provisioner = new Provisioner(
       ctx,
@@ -196,6 +199,19 @@ export class Host {
    */
   destroy(id: string, opts: { keepVolumes?: boolean } = {}): Promise<void> {
     return this.lifecycle.destroy(id, opts);
+  }
+
+  /**
+   * Plugs a secondary NIC into an instance: into the running guest (hot-plug) and its definition;
+   * idempotent by MAC.
+   */
+  plugNic(id: string, nic: ExtraNic): Promise<void> {
+    return this.nics.plug(id, nic);
+  }
+
+  /** Unplugs the NIC with `mac` from the running guest and the definition; idempotent. */
+  unplugNic(id: string, mac: string): Promise<void> {
+    return this.nics.unplug(id, mac);
   }
 
   /** The power state of an instance, `absent` when the host has no such domain. */

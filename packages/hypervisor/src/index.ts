@@ -22,6 +22,8 @@ export type {
   InstanceSpec,
   InstanceType,
   InstanceNic,
+  OvnAttachment,
+  ExtraNic,
   InstanceLogin,
   PowerState,
   InstanceEvent,

@@ -18,6 +18,26 @@ export interface InstanceNic {
   prefix: number;
   gateway: string;
   dns: string[];
+  /**
+   * Set when the NIC is an OVN logical switch port: the domain plugs it into this Open vSwitch
+   * bridge (br-int) with this interface id instead of a libvirt network, and no libvirt network or
+   * DHCP reservation is made on the host (OVN serves DHCP).
+   */
+  ovn?: OvnAttachment;
+}
+
+/** Where an OVN-backed NIC plugs in. */
+export interface OvnAttachment {
+  /** The integration bridge, normally `br-int`. */
+  bridge: string;
+  /** The logical switch port's name: a UUID. */
+  interfaceId: string;
+}
+
+/** A secondary NIC (an elastic network interface), hot-plugged or cold-plugged. */
+export interface ExtraNic {
+  mac: string;
+  ovn: OvnAttachment;
 }
 
 /** Who may log in and how. */

@@ -84,9 +84,12 @@ export class Provisioner {
       // which a domain start also needs. The guest uses its static network-config and needs the
       // reservation only as a DHCP fallback, so the address is checked first and reserved right after
       // the start, while the guest boots; spawn returns once it is in place.
-      await ctx.step('check-address', () =>
-        networks.checkAddress(spec.nic.network, spec.nic.mac, spec.nic.ip),
-      );
+      // On OVN the control plane owns the address (port security) and OVN serves DHCP.
+      const libvirtNetwork = spec.nic.ovn === undefined;
+      if (libvirtNetwork)
+        await ctx.step('check-address', () =>
+          networks.checkAddress(spec.nic.network, spec.nic.mac, spec.nic.ip),
+        );
       try {
         const rootPath = await ctx.step('create-overlay', () =>
           volumes.ensure(pool, r, designRootVolume(rootName, image.root, spec.rootDiskBytes)),
@@ -110,10 +113,11 @@ export class Provisioner {
         r.add(() => ctx.lv.domainUndefine(dom));
         await ctx.step('start', () => ctx.lv.domainCreate(dom), 'START_FAILED');
         r.add(() => ctx.lv.domainDestroy(dom).catch(() => undefined));
-        await ctx.step('reserve-address', async () => {
-          if (await networks.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
-            r.add(() => networks.unreserveAll(spec.id));
-        });
+        if (libvirtNetwork)
+          await ctx.step('reserve-address', async () => {
+            if (await networks.reserve(spec.nic.network, spec.id, spec.nic.mac, spec.nic.ip))
+              r.add(() => networks.unreserveAll(spec.id));
+          });
         r.success();
       } finally {
         await ctx.settle(r, 'spawn', { instanceId: spec.id });

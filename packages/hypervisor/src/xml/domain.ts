@@ -23,6 +23,11 @@ export interface InterfaceConfig {
   source: string;
   mac: string;
   model: string;
+  /**
+   * On an Open vSwitch bridge (OVN's br-int): libvirt adds the tap to the bridge with this
+   * `iface-id`, which is the OVN logical switch port the NIC binds to.
+   */
+  openvswitchInterfaceId?: string;
 }
 
 /** A serial port writing to a log file, a PTY, or both (log + pty). */
@@ -156,6 +161,13 @@ function interfaceToXml(n: InterfaceConfig): XmlElement {
   return el('interface', { type: n.kind }, [
     el('mac', { address: n.mac }),
     el('source', n.kind === 'network' ? { network: n.source } : { bridge: n.source }),
+    ...(n.openvswitchInterfaceId !== undefined
+      ? [
+          el('virtualport', { type: 'openvswitch' }, [
+            el('parameters', { interfaceid: n.openvswitchInterfaceId }),
+          ]),
+        ]
+      : []),
     el('model', { type: n.model }),
   ]);
 }
@@ -168,7 +180,13 @@ function interfaceFromXml(e: XmlElement): InterfaceConfig {
     source: (kind === 'network' ? source?.attrs.network : source?.attrs.bridge) ?? '',
     mac: child(e, 'mac')?.attrs.address ?? '',
     model: child(e, 'model')?.attrs.type ?? 'virtio',
+    ...openvswitchPort(child(e, 'virtualport')),
   };
+}
+
+function openvswitchPort(vp: XmlElement | undefined): { openvswitchInterfaceId?: string } {
+  const id = vp?.attrs.type === 'openvswitch' ? child(vp, 'parameters')?.attrs.interfaceid : undefined;
+  return id !== undefined ? { openvswitchInterfaceId: id } : {};
 }
 
 function serialToXml(s: SerialConfig, index: number): XmlElement {
@@ -252,6 +270,11 @@ function cpuFromXml(e: XmlElement): CpuConfig {
   const model = childText(e, 'model');
   if (model !== undefined) c.model = model;
   return c;
+}
+
+/** One NIC as the device XML of a hot-plug (virDomainAttachDeviceFlags/DetachDeviceFlags). */
+export function interfaceDeviceXml(n: InterfaceConfig): string {
+  return toXmlString(interfaceToXml(n));
 }
 
 /** Renders a domain definition as libvirt domain XML. */
