@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CommandContext, type CliIo, type GlobalOptions } from './context.js';
 import { describeFailure, ExitCode } from './errors.js';
+import { registerAccessKeyCommands } from './commands/access-key.js';
 import { registerAccountCommands } from './commands/account.js';
 import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerSubnetCommands(program, contextFor);
   registerHostCommands(program, contextFor);
   registerAccountCommands(program, contextFor);
+  registerAccessKeyCommands(program, contextFor);
   // Exit codes are decided in runCli, so no subcommand may exit the process on its own.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();

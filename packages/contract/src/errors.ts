@@ -116,6 +116,13 @@ export const Errors = {
   accountNotFound: (id: string) => notFound(`Account '${id}' not found`),
   accountNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Account '${name}' already exists`),
 
+  // Access keys (self-service and admin)
+  accessKeyNotFound: (key: string) => notFound(`Access key '${key}' not found`),
+  accessKeyLimit: (limit: number) =>
+    new ApiError(429, 'QUOTA_EXCEEDED', `Access key quota limit exceeded (at most ${limit} per account)`),
+  lastAccessKey: () =>
+    precondition("This is the account's last enabled access key; create another one first"),
+
   // Server side
   internal: () => new ApiError(500, 'INTERNAL', 'Internal error; the request id identifies it in the logs'),
   unavailable: (what: string) => new ApiError(503, 'UNAVAILABLE', `${what} is unavailable; retry later`),

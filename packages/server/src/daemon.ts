@@ -3,7 +3,14 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
-import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '@kumo/store';
+import {
+  migrateLatest,
+  openDatabase,
+  RequestGuardsModel,
+  type AccessKeyListener,
+  type Database,
+} from '@kumo/store';
+import { startKeyFeed } from './auth/key-feed.js';
 import { ConfigError, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
@@ -25,6 +32,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
   let embedded: EmbeddedDatabase | undefined;
   let db: Database | undefined;
   let guardsDb: Database | undefined;
+  let keyFeed: AccessKeyListener | undefined;
   try {
     if (!config.databaseUrl)
       embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
@@ -37,6 +45,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
     const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
     const { services } = wiring;
+    keyFeed = await startKeyFeed(databaseUrl, services.authenticator, log);
     // Every secret at rest sealed under the master key (older rows once), and the key proven right.
     try {
       const sealed = await wiring.sealSecrets();
@@ -92,6 +101,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
 
     const database = db;
     const guardsDatabase = guardsDb;
+    const feed = keyFeed;
     return {
       endpoint,
       stop: async () => {
@@ -102,12 +112,14 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         server.closeAllConnections();
         await wiring.runner.stop();
         await wiring.registry.close();
+        await feed.close();
         await guardsDatabase.destroy();
         await database.destroy();
         await embedded?.stop();
       },
     };
   } catch (err) {
+    await keyFeed?.close().catch(() => {});
     await guardsDb?.destroy().catch(() => {});
     await db?.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});

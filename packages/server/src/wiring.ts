@@ -2,6 +2,7 @@
 // the services, the task runner and the reconciler for one kumod process. The only place that
 // knows every layer; nothing else constructs these, and there are no module singletons.
 import {
+  AccessKeysModel,
   AccountsModel,
   ClientTokensModel,
   HostsModel,
@@ -25,6 +26,7 @@ import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { Reconciler } from './reconcile/reconciler.js';
+import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
@@ -58,7 +60,8 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
-  const accountsModel = new AccountsModel(db, aesGcmCodec(loadMasterKey(config.masterKey, config.dataDir)));
+  const codec = aesGcmCodec(loadMasterKey(config.masterKey, config.dataDir));
+  const accountsModel = new AccountsModel(db, codec);
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
@@ -104,8 +107,12 @@ export function createWiring(
   const runner = new TaskRunner({ databaseUrl, leases, actions, ctx });
   const enqueue = (id: string, task: Parameters<TaskRunner['enqueue']>[1]) => runner.enqueue(id, task);
   const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
+  const authenticator = new Authenticator(accountsModel, guards, config);
   const services: Services = {
     accounts: new AccountService(accountsModel),
+    accessKeys: new AccessKeyService(new AccessKeysModel(db, codec), accountsModel, (k) =>
+      authenticator.evict(k),
+    ),
     keypairs: new KeypairService(keypairsModel, () => quotas.limit('keypair')),
     instanceTypes,
     quotas,
@@ -127,7 +134,7 @@ export function createWiring(
       enqueue,
       compute: config.compute,
     }),
-    authenticator: new Authenticator(accountsModel, guards, config),
+    authenticator,
     guards,
   };
   const reconciler = new Reconciler({

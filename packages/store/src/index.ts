@@ -14,3 +14,5 @@ export * from './tables/subnets.js';
 export * from './tables/instances.js';
 export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';
+export * from './tables/access-keys.js';
+export * from './notify.js';

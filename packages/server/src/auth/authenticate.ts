@@ -46,7 +46,8 @@ export interface SignedRequest {
 export const AUTH_FAILED = 'Signature does not match, or the access key is unknown or disabled';
 
 const DATE_SHAPE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const KEY_CACHE_MS = 10_000;
+// Only while the change feed is live (see setFeedLive): a change evicts a key at once.
+const KEY_CACHE_MS = 60_000;
 const UNKNOWN_KEY_CACHE_MS = 2_000;
 const KEY_CACHE_MAX = 10_000;
 
@@ -57,6 +58,9 @@ export class Authenticator {
   // Unknown keys are remembered only briefly: a key created a moment ago must not stay refused.
   private readonly unknownKeys = new Map<string, number>();
   private readonly failures: FailureThrottle;
+  // Cached keys are trusted only while the change feed is live: a disabled key is then evicted
+  // the moment its change commits. Without the feed every lookup reads the database.
+  private feedLive = false;
 
   constructor(
     private readonly accounts: AccountsModel,
@@ -153,9 +157,24 @@ export class Authenticator {
     if (admission.exceededBucket) throw Errors.rateLimited(operation);
   }
 
+  /** Forgets what is cached about a key (it was disabled, enabled or deleted). */
+  evict(accessKey: string): void {
+    this.keyCache.delete(accessKey);
+    this.unknownKeys.delete(accessKey);
+  }
+
+  /** Tells whether key changes reach this process; a lost feed drops everything cached. */
+  setFeedLive(live: boolean): void {
+    this.feedLive = live;
+    if (!live) {
+      this.keyCache.clear();
+      this.unknownKeys.clear();
+    }
+  }
+
   private async lookup(accessKey: string): Promise<AccessKey | undefined> {
     const t = this.now();
-    const hit = this.keyCache.get(accessKey);
+    const hit = this.feedLive ? this.keyCache.get(accessKey) : undefined;
     if (hit && hit.until > t) return hit.key;
     const unknownUntil = this.unknownKeys.get(accessKey);
     if (unknownUntil !== undefined && unknownUntil > t) return undefined;
@@ -166,6 +185,7 @@ export class Authenticator {
       return undefined;
     }
     this.unknownKeys.delete(accessKey);
+    if (!this.feedLive) return key;
     if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
     this.keyCache.set(accessKey, { key, until: t + KEY_CACHE_MS });
     return key;

@@ -2,6 +2,7 @@
 // (../wiring.ts); this module builds nothing.
 import type { RequestGuardsModel } from '@kumo/store';
 import type { Authenticator } from '../auth/authenticate.js';
+import type { AccessKeyService } from './access-keys.js';
 import type { AccountService } from './accounts.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
@@ -13,6 +14,7 @@ import type { QuotaService } from './quotas.js';
 /** Every service a route may call. */
 export interface Services {
   accounts: AccountService;
+  accessKeys: AccessKeyService;
   keypairs: KeypairService;
   instanceTypes: InstanceTypeService;
   quotas: QuotaService;

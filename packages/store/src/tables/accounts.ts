@@ -138,6 +138,11 @@ export class AccountsModel {
     return row && toAccount(row);
   }
 
+  /** Whether the account exists. */
+  async exists(id: string): Promise<boolean> {
+    return (await this.db(ACCOUNTS).where({ id }).first('id')) !== undefined;
+  }
+
   /** Every account, oldest first. */
   async list(): Promise<Account[]> {
     return (await this.db<AccountRow>(ACCOUNTS).orderBy('created_at')).map(toAccount);

@@ -26,6 +26,16 @@ import describeImageConstraintsBatch from './images/describeImageConstraintsBatc
 import describeImages from './images/describeImages.js';
 import modifyImageAttribute from './images/modifyImageAttribute.js';
 import describeSubnets from './network/describeSubnets.js';
+import createAccessKey from './access-keys/createAccessKey.js';
+import describeAccessKeys from './access-keys/describeAccessKeys.js';
+import disableAccessKey from './access-keys/disableAccessKey.js';
+import enableAccessKey from './access-keys/enableAccessKey.js';
+import deleteAccessKey from './access-keys/deleteAccessKey.js';
+import adminCreateAccessKey from './access-keys/adminCreateAccessKey.js';
+import adminDescribeAccessKeys from './access-keys/adminDescribeAccessKeys.js';
+import adminDisableAccessKey from './access-keys/adminDisableAccessKey.js';
+import adminEnableAccessKey from './access-keys/adminEnableAccessKey.js';
+import adminDeleteAccessKey from './access-keys/adminDeleteAccessKey.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
@@ -40,6 +50,16 @@ import removeHost from './admin/removeHost.js';
 
 /** The route table. */
 export const routes: readonly Route[] = [
+  createAccessKey,
+  describeAccessKeys,
+  disableAccessKey,
+  enableAccessKey,
+  deleteAccessKey,
+  adminCreateAccessKey,
+  adminDescribeAccessKeys,
+  adminDisableAccessKey,
+  adminEnableAccessKey,
+  adminDeleteAccessKey,
   createKeypair,
   deleteKeypair,
   describeKeypairs,
