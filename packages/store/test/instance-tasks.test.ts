@@ -137,16 +137,6 @@ describe('claim', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => tasks.claim(scope(), inst.id, stop)));
     expect(results.filter((r) => !('reason' in r))).toHaveLength(1);
   });
-
-  test('abandon gives an untaken claim back, but not one a worker holds', async () => {
-    const inst = await instance('stopped', null);
-    await tasks.claim(scope(), inst.id, { task: 'resize', from: ['stopped'], transient: 'resizing' });
-    expect(await tasks.abandon(inst.id, 'resize', 'stopped')).toBe(true);
-    expect(await instances.get(inst.id)).toMatchObject({ status: 'stopped', task: null });
-    await tasks.claim(scope(), inst.id, { task: 'resize', from: ['stopped'], transient: 'resizing' });
-    await tasks.takeLease(inst.id, 'resize', 'w1', 30);
-    expect(await tasks.abandon(inst.id, 'resize', 'stopped')).toBe(false);
-  });
 });
 
 describe('lease', () => {
@@ -230,5 +220,44 @@ describe('delete', () => {
     const inst = await instance('running', null);
     await tasks.claim(scope(), inst.id, stop);
     expect(await tasks.claim(scope(), inst.id, del)).toEqual({ reason: 'busy', task: 'stop' });
+  });
+});
+
+describe('resize', () => {
+  const resize = { task: 'resize', from: ['stopped'], transient: 'resizing' } as const;
+  const claimOf = async (id: string) =>
+    db('claims').where({ instance_id: id }).first('vcpus', 'memory_mb', 'disk_gb');
+
+  test('the task claim and the new size commit together', async () => {
+    const inst = await instance('stopped', null);
+    await new Transactions(db).run(async (trx) => {
+      expect(await tasks.claim(scope(), inst.id, resize, trx)).toMatchObject({ task: 'resize' });
+      expect(await hosts.resizeClaim(inst.id, { vcpus: 2, memoryMB: 1024, diskGB: 1 }, trx)).toBe(true);
+    });
+    expect(await instances.get(inst.id)).toMatchObject({ task: 'resize', status: 'resizing' });
+    expect(await claimOf(inst.id)).toEqual({ vcpus: 2, memory_mb: 1024, disk_gb: 1 });
+  });
+
+  test('a host without room, or a crash between the two, leaves neither the task nor a new size', async () => {
+    const inst = await instance('stopped', null);
+    const tx = new Transactions(db);
+    // More than the host has: the check constraint refuses it inside the transaction (a savepoint).
+    await expect(
+      tx.run(async (trx) => {
+        await tasks.claim(scope(), inst.id, resize, trx);
+        if (!(await hosts.resizeClaim(inst.id, { vcpus: 999, memoryMB: 512, diskGB: 1 }, trx)))
+          throw new Error('no room');
+      }),
+    ).rejects.toThrow('no room');
+    // A process dying after the claim is a transaction that never commits.
+    await expect(
+      tx.run(async (trx) => {
+        await tasks.claim(scope(), inst.id, resize, trx);
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+    expect(await instances.get(inst.id)).toMatchObject({ task: null, status: 'stopped' });
+    expect(await claimOf(inst.id)).toEqual({ vcpus: 1, memory_mb: 512, disk_gb: 1 });
+    expect(await hosts.claimDrift()).toEqual([]);
   });
 });

@@ -288,9 +288,15 @@ export class InstanceService {
     await this.queue(scope, caller, id, task);
   }
 
-  private async claim(scope: Scope, id: string, task: Exclude<TaskName, 'spawn'>, args?: object) {
+  private async claim(
+    scope: Scope,
+    id: string,
+    task: Exclude<TaskName, 'spawn'>,
+    args?: object,
+    trx?: Transaction,
+  ) {
     if (!ID_PATTERNS.instance.test(id)) throw Errors.instanceNotFound(id.slice(0, 64));
-    const r = await this.deps.leases.claim(scope, id, claimFor(task, args as Record<string, unknown>));
+    const r = await this.deps.leases.claim(scope, id, claimFor(task, args as Record<string, unknown>), trx);
     if ('reason' in r) {
       if (r.reason === 'missing') throw Errors.instanceNotFound(id);
       if (r.reason === 'busy') throw Errors.conflictWithTask(r.task);
@@ -311,8 +317,8 @@ export class InstanceService {
   }
 
   /**
-   * resizeInstance: the claim (lifecycle table: stopped only) comes first, then the new size is
-   * claimed on the same host; no room undoes the claim before any task could take it.
+   * resizeInstance: the task claim (lifecycle table: stopped only) and the new size's claim on the
+   * same host commit together, or neither does.
    */
   async resize(scope: Scope, caller: Caller, id: string, instanceType: string) {
     const inst = await this.get(scope, id);
@@ -328,13 +334,14 @@ export class InstanceService {
       memoryMB: type.memoryMB,
       nestedVirt: type.nestedVirt,
     };
-    const claimed = await this.claim(scope, id, 'resize', args);
-    const size = { vcpus: type.cpu, memoryMB: type.memoryMB, diskGB: claimed.systemDiskGB };
-    if (!(await this.deps.hosts.resizeClaim(id, size))) {
-      // Back to stopped: the only status the lifecycle table lets a resize start from.
-      await this.deps.leases.abandon(id, 'resize', 'stopped');
-      throw Errors.noCapacity(inst.az, type.instanceType);
-    }
+    // The task and the new size's capacity are claimed in one transaction: a crash or a full host
+    // can never leave a resize task holding the old size's claim, or a new-size claim without a task.
+    await this.deps.tx.run(async (trx) => {
+      const claimed = await this.claim(scope, id, 'resize', args, trx);
+      const size = { vcpus: type.cpu, memoryMB: type.memoryMB, diskGB: claimed.systemDiskGB };
+      if (!(await this.deps.hosts.resizeClaim(id, size, trx)))
+        throw Errors.noCapacity(inst.az, type.instanceType);
+    });
     await this.queue(scope, caller, id, 'resize');
   }
 

@@ -239,10 +239,12 @@ export class HostsModel {
   }
 
   /** Changes an instance's claim to a new size on the same host (resize); false when it does not fit. */
-  async resizeClaim(instanceId: string, size: ClaimSize): Promise<boolean> {
+  async resizeClaim(instanceId: string, size: ClaimSize, outer?: Transaction): Promise<boolean> {
     try {
       return await translatePgErrors(() =>
-        this.db.transaction(async (trx) => {
+        // Inside the caller's transaction this is a savepoint: a refusal (check violation: the
+        // host is full) undoes only this, and the caller decides what else to roll back.
+        (outer ?? this.db).transaction(async (trx) => {
           const claim = await trx(CLAIMS).where({ instance_id: instanceId }).forUpdate().first();
           if (!claim) return false;
           await trx(HOSTS)

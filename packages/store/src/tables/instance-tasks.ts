@@ -44,11 +44,18 @@ export class InstanceTasksModel {
    * of `from` (or the task in flight is one `preempts` names); sets the transient status at once
    * so pollers see it, and clears any lease so the previous worker is fenced out.
    */
-  async claim(scope: Scope | undefined, id: string, c: ClaimRequest): Promise<InstanceRecord | ClaimRefusal> {
+  async claim(
+    scope: Scope | undefined,
+    id: string,
+    c: ClaimRequest,
+    /** Claim inside the caller's transaction (e.g. with the capacity change a resize needs). */
+    trx?: Transaction,
+  ): Promise<InstanceRecord | ClaimRefusal> {
+    const db: Database = trx ?? this.db;
     const where: Record<string, string> = { id };
     if (scope) Object.assign(where, { account_id: scope.accountId, region_id: scope.regionId });
     const preempts = c.preempts ?? [];
-    const [row] = await this.db<InstanceRow>(INSTANCES)
+    const [row] = await db<InstanceRow>(INSTANCES)
       .where(where)
       .andWhere((w) => {
         w.where((x) => {
@@ -63,26 +70,14 @@ export class InstanceTasksModel {
         task_owner: null,
         task_heartbeat_at: null,
         task_args: (c.args ? JSON.stringify(c.args) : null) as never,
-        updated_at: this.db.fn.now() as never,
+        updated_at: db.fn.now() as never,
       })
       .returning('*');
     if (row) return toInstance(row);
-    const now = await this.db<InstanceRow>(INSTANCES).where(where).first();
+    const now = await db<InstanceRow>(INSTANCES).where(where).first();
     if (!now) return { reason: 'missing' };
     if (now.task) return { reason: 'busy', task: now.task };
     return { reason: 'status', status: now.status };
-  }
-
-  /**
-   * Undoes a claim no worker has taken yet (the caller found it cannot go ahead, e.g. no room to
-   * resize): the task goes and the status returns to `status`. False when a worker already has it.
-   */
-  async abandon(id: string, task: TaskName, status: InstanceStatus): Promise<boolean> {
-    const n = await this.db(INSTANCES)
-      .where({ id, task })
-      .whereNull('task_owner')
-      .update({ task: null, task_step: null, task_args: null, status, updated_at: this.db.fn.now() });
-    return n > 0;
   }
 
   /**
