@@ -71,9 +71,28 @@ export interface TestHost {
   virsh(args: string[]): Promise<string>;
   /** Runs a command inside the host's network namespace (not its mount namespace), e.g. ssh to a NAT guest. */
   exec(argv: string[]): Promise<string>;
+  /**
+   * Partitions the host from the control plane: its libvirt port answers every packet (open
+   * connections included) with a TCP reset, as a host that is down or cut off looks to kumod.
+   */
+  cutOff(): Promise<void>;
+  /** Ends the partition of cutOff(). */
+  reconnect(): Promise<void>;
   /** Kills everything the host started and removes its namespace, veth and files. Idempotent. */
   stop(): Promise<void>;
 }
+
+const PARTITION_RULE = [
+  'INPUT',
+  '-p',
+  'tcp',
+  '--dport',
+  '16509',
+  '-j',
+  'REJECT',
+  '--reject-with',
+  'tcp-reset',
+];
 
 const STATE_DIR = '/tmp/kumo-test-hosts';
 const HOSTS_DIR = join(STATE_DIR, 'hosts');
@@ -339,6 +358,12 @@ function makeHost(name: string, dir: string, slot: number, memoryMiB?: number): 
     stateDir: dir,
     virsh: (args) => run('virsh', ['-c', uri, ...args], 60_000),
     exec: (argv) => run('ip', ['netns', 'exec', netnsName(name), ...argv], 60_000),
+    cutOff: async () => {
+      await run('ip', ['netns', 'exec', netnsName(name), 'iptables', '-I', ...PARTITION_RULE]);
+    },
+    reconnect: async () => {
+      await run('ip', ['netns', 'exec', netnsName(name), 'iptables', '-D', ...PARTITION_RULE]);
+    },
     stop: () => {
       stopping ??= teardown(name).finally(() => live.delete(name));
       return stopping;

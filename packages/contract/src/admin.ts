@@ -89,3 +89,9 @@ export interface InstanceEvent {
   detail: string;
   finishTime: string;
 }
+
+/** Admin resetInstanceState: the status to set (the reconciler corrects it from the host later). */
+export const resetInstanceStateBody = z.object({
+  status: z.enum(['error', 'stopped', 'running']).optional(),
+});
+export type ResetInstanceStateRequest = z.input<typeof resetInstanceStateBody>;

@@ -70,6 +70,11 @@ export interface ComputeConfig {
   reconcileIntervalSeconds: number;
   /** A task whose worker has not renewed its lease for this long is taken over. */
   taskStaleSeconds: number;
+  /**
+   * A task (other than a delete) not finished this long after its claim, with no live worker (its
+   * host does not answer), fails: the instance goes to `error` and can be deleted or reset.
+   */
+  taskDeadlineSeconds: number;
   vncListen: string;
   /**
    * Test hook: kumod kills itself with SIGKILL when a host operation reaches this named step
@@ -129,6 +134,7 @@ export const CONFIG_VARIABLES = {
   KUMO_STOP_TIMEOUT_SECONDS: '60',
   KUMO_RECONCILE_INTERVAL_SECONDS: '10',
   KUMO_TASK_STALE_SECONDS: '30',
+  KUMO_TASK_DEADLINE_SECONDS: '1800',
   KUMO_VNC_LISTEN: '127.0.0.1',
   KUMO_TEST_CRASH_AT: '',
 } as const;
@@ -332,6 +338,7 @@ function parseCompute(
     stopTimeoutSeconds: int('KUMO_STOP_TIMEOUT_SECONDS', 0, 3600),
     reconcileIntervalSeconds: int('KUMO_RECONCILE_INTERVAL_SECONDS', 1, 3600),
     taskStaleSeconds: int('KUMO_TASK_STALE_SECONDS', 10, 3600),
+    taskDeadlineSeconds: int('KUMO_TASK_DEADLINE_SECONDS', 10, 7 * 86400),
     vncListen,
     crashAtStep: get('KUMO_TEST_CRASH_AT'),
   };

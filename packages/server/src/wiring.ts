@@ -4,6 +4,7 @@
 import {
   AccessKeysModel,
   AccountsModel,
+  InstanceAdminModel,
   ClientTokensModel,
   HostsModel,
   ImagesModel,
@@ -28,6 +29,7 @@ import type { Logger } from './logger.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
+import { InstanceAdminService } from './services/instance-admin.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import type { Services } from './services/index.js';
@@ -70,6 +72,7 @@ export function createWiring(
   const leases = new InstanceTasksModel(db);
   const subnetsModel = new SubnetsModel(db);
   const actions = new InstanceActionsModel(db);
+  const instanceAdmin = new InstanceAdminModel(db);
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
 
   const quotas = new QuotaService(config.quotas, {
@@ -135,6 +138,7 @@ export function createWiring(
       compute: config.compute,
     }),
     authenticator,
+    instanceAdmin: new InstanceAdminService(instanceAdmin, log),
     guards,
   };
   const reconciler = new Reconciler({
@@ -142,6 +146,8 @@ export function createWiring(
     hosts: hostsModel,
     instances: instancesModel,
     leases,
+    admin: instanceAdmin,
+    actions,
     registry,
     enqueue,
     compute: config.compute,

@@ -16,3 +16,4 @@ export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';
 export * from './tables/access-keys.js';
 export * from './notify.js';
+export * from './tables/instance-admin.js';

@@ -1,5 +1,7 @@
 // The reconciler with real guests: a guest that powers itself off becomes stopped, a domain removed
-// behind Kumo's back becomes error, and a host that stops answering is reflected and then healed.
+// behind Kumo's back becomes error, a host that stops answering is reflected and then healed, and a
+// host that is gone fails its tasks by their deadline, holds deletes until it answers, and lets the
+// admin force-delete (its leftovers removed when it is back).
 import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { KumoClient } from '@kumo/client';
@@ -19,12 +21,17 @@ import {
 
 jest.setTimeout(15 * 60_000);
 
+const DEADLINE_S = 20;
+
 let cloud: GuestCloud;
 let user: KumoClient;
 let remote: TestHost;
 
 beforeAll(async () => {
-  cloud = await startGuestCloud('apirec', '10.245');
+  // Short task deadlines, so a task on a cut-off host fails within the test.
+  cloud = await startGuestCloud('apirec', '10.245', {
+    env: { KUMO_TASK_DEADLINE_SECONDS: String(DEADLINE_S) },
+  });
   user = await newAccount(cloud.kumod, 'observer');
   remote = await startTestHost('rec1');
   await cloud.admin.adminRequest('POST', '/hosts', {
@@ -97,4 +104,47 @@ test('an unreachable host turns its instances to error and heals them when it an
   expect(hosts.hosts.find((h) => h.name === 'rec1')?.health).toBe('up');
   await user.deleteInstance(id);
   await waitStatus(user, id, 'deleted', 120_000);
+});
+
+test('a host that is gone: a task fails by its deadline, a delete waits for it, force-delete frees quota now', async () => {
+  const stuck = await create('local-1b', 'gone-stuck');
+  const forced = await create('local-1b', 'gone-forced');
+  await waitStatus(user, stuck, 'running', 300_000);
+  await waitStatus(user, forced, 'running', 300_000);
+  const counted = async () =>
+    (await user.describeQuotas({ filters: [{ name: 'resourceTypes', values: ['instance'] }] })).quotas[0]!
+      .used;
+  const usedBefore = await counted();
+  await remote.cutOff();
+  try {
+    // Asked while the host is already gone: the stop can never run, and fails by its deadline.
+    await user.stopInstance(stuck);
+    const t0 = Date.now();
+    await waitStatus(user, stuck, 'error', (DEADLINE_S + 60) * 1000, [], { tolerateError: true });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual((DEADLINE_S - 2) * 1000);
+    const { instance } = await user.describeInstance(stuck);
+    expect(instance.status).toBe('error');
+    // A delete is accepted and waits for the host (a delete has no deadline).
+    await user.deleteInstance(stuck);
+    await new Promise((r) => setTimeout(r, (DEADLINE_S + 5) * 1000));
+    expect((await user.describeInstance(stuck)).instance.status).toBe('deleting');
+
+    // The admin's way out: gone at once, its quota free.
+    await cloud.admin.adminRequest('POST', `/instances/${forced}:forceDelete`, { body: {} });
+    await waitStatus(user, forced, 'deleted', 5_000);
+    expect(await counted()).toBe(usedBefore - 1);
+  } finally {
+    await remote.reconnect();
+  }
+  // Back: the delete completes, and the force-deleted instance's domain is removed by the reconciler.
+  await waitStatus(user, stuck, 'deleted', 180_000);
+  const deadline = Date.now() + 120_000;
+  let domains = '';
+  while (Date.now() < deadline) {
+    domains = await remote.virsh(['list', '--all', '--name']);
+    if (!domains.includes(stuck) && !domains.includes(forced)) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  expect(domains).not.toContain(forced);
+  expect(domains).not.toContain(stuck);
 });

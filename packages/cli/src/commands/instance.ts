@@ -6,6 +6,7 @@ import type { ContextFor } from '../program.js';
 import { renderFields, renderJson, renderTable, type Column } from '../format.js';
 import { collectPages } from '../paging.js';
 import { registerInstanceActions } from './instance-actions.js';
+import { registerInstanceAdmin } from './instance-admin.js';
 import { registerInstanceCreate } from './instance-create.js';
 import { registerInstanceSsh } from './instance-ssh.js';
 
@@ -34,6 +35,7 @@ const EVENT_COLUMNS: Column<InstanceEvent>[] = [
 export function registerInstanceCommands(program: Command, contextFor: ContextFor): void {
   const group = program.command('instance').description('Manage instances');
   registerInstanceCreate(group, contextFor);
+  registerInstanceAdmin(group, contextFor);
 
   group
     .command('list')

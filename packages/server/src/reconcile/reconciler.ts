@@ -7,6 +7,8 @@ import type { PowerState } from '@kumo/hypervisor';
 import type {
   HostRecord,
   HostsModel,
+  InstanceActionsModel,
+  InstanceAdminModel,
   InstanceRecord,
   InstancesModel,
   InstanceTasksModel,
@@ -18,7 +20,11 @@ import type { ComputeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { decide, decideUnreachable, isOrphan } from './decide.js';
 
-const SWEEP_LOCK = 'reconcile:sweep';
+// One sweeper per host and one for tasks across all kumods; a hung host holds only its own lock.
+const hostLock = (hostId: string) => `reconcile:host:${hostId}`;
+const TASKS_LOCK = 'reconcile:tasks';
+/** Hosts swept at once: enough to keep a slow host from delaying the rest, few database connections. */
+const HOST_SWEEP_CONCURRENCY = 4;
 
 /** What the reconciler reads, writes and re-queues through. */
 export interface ReconcilerDeps {
@@ -26,6 +32,8 @@ export interface ReconcilerDeps {
   hosts: HostsModel;
   instances: InstancesModel;
   leases: InstanceTasksModel;
+  admin: InstanceAdminModel;
+  actions: InstanceActionsModel;
   registry: HostRegistry;
   enqueue: (instanceId: string, task: TaskName) => Promise<void>;
   compute: ComputeConfig;
@@ -59,21 +67,43 @@ export class Reconciler {
     this.timer = undefined;
   }
 
-  /** One sweep over every host, unless another process is sweeping now. Returns whether it ran. */
+  /**
+   * One sweep: tasks first (deadlines, orphans), then every host, each under its own lock so that
+   * another kumod sweeping a host, or a host that hangs, never holds up the others. Returns whether
+   * the task part ran here (false when another process holds it or this one is still sweeping).
+   */
   async sweep(): Promise<boolean> {
     if (this.sweeping) return false;
     this.sweeping = true;
     try {
-      const r = await this.d.tx.tryLocked(SWEEP_LOCK, async () => {
-        for (const host of await this.d.hosts.list()) await this.sweepHost(host);
+      const r = await this.d.tx.tryLocked(TASKS_LOCK, async () => {
+        await this.expireTasks();
         await this.requeueOrphans();
       });
+      const hosts = [...(await this.d.hosts.list())];
+      const next = async (): Promise<void> => {
+        for (let host = hosts.shift(); host; host = hosts.shift()) {
+          await this.d.tx
+            .tryLocked(hostLock(host.id), () => this.sweepHost(host))
+            .catch((err: unknown) => this.d.log.warn({ err, hostId: host.id }, 'host sweep failed'));
+        }
+      };
+      await Promise.all(Array.from({ length: HOST_SWEEP_CONCURRENCY }, next));
       return r.ran;
     } catch (err) {
       this.d.log.warn({ err }, 'reconcile sweep failed');
       return false;
     } finally {
       this.sweeping = false;
+    }
+  }
+
+  /** Tasks that could not finish by their deadline fail, so the instance can be deleted or reset. */
+  private async expireTasks(): Promise<void> {
+    const { admin, actions, compute, log } = this.d;
+    for (const t of await admin.expireTasks(compute.taskDeadlineSeconds, compute.taskStaleSeconds)) {
+      log.warn({ instanceId: t.id, task: t.task, reason: t.reason }, 'task failed by its deadline');
+      await actions.finish(t.id, t.task, 'failed', t.reason);
     }
   }
 

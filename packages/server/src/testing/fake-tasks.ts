@@ -174,6 +174,7 @@ const compute: ComputeConfig = {
   stopTimeoutSeconds: 1,
   reconcileIntervalSeconds: 60,
   taskStaleSeconds: 30,
+  taskDeadlineSeconds: 1800,
   vncListen: '127.0.0.1',
   crashAtStep: '',
 };

@@ -70,6 +70,7 @@ export class InstanceTasksModel {
         task_owner: null,
         task_heartbeat_at: null,
         task_args: (c.args ? JSON.stringify(c.args) : null) as never,
+        task_claimed_at: db.fn.now() as never,
         updated_at: db.fn.now() as never,
       })
       .returning('*');

@@ -38,6 +38,7 @@ export interface InstanceRow {
   task_owner: string | null;
   task_heartbeat_at: Date | null;
   task_args: Record<string, unknown> | null;
+  task_claimed_at?: Date | null;
   power_state: string;
   subnet_id: string;
   vpc_id: string;

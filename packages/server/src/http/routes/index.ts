@@ -44,6 +44,8 @@ import describeHosts from './admin/describeHosts.js';
 import describeInstanceEvents from './admin/describeInstanceEvents.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
+import forceDeleteInstance from './admin/forceDeleteInstance.js';
+import resetInstanceState from './admin/resetInstanceState.js';
 import importImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
@@ -94,6 +96,8 @@ export const routes: readonly Route[] = [
   describeInstanceEvents,
   drainHost,
   enableHost,
+  forceDeleteInstance,
+  resetInstanceState,
   importImage,
   prepullImage,
   removeHost,

@@ -1,0 +1,43 @@
+// `kumo instance force-delete|reset-state` (admin): the way out for instances a dead host holds.
+import type { Command } from 'commander';
+import type { ContextFor } from '../program.js';
+import { UsageError } from '../errors.js';
+import { renderJson } from '../format.js';
+
+const STATUSES = ['error', 'stopped', 'running'];
+
+/** Registers the admin-only instance commands on the instance group. */
+export function registerInstanceAdmin(group: Command, contextFor: ContextFor): void {
+  group
+    .command('force-delete <instanceId>')
+    .description(
+      'Delete an instance from the inventory now, whatever its host (admin); the host is cleaned when it answers',
+    )
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      await ctx
+        .getClient()
+        .adminRequest('POST', `/instances/${encodeURIComponent(id)}:forceDelete`, { body: {} });
+      ctx.print(
+        ctx.output === 'json' ? renderJson({ instanceId: id, deleted: true }) : `force-deleted ${id}`,
+      );
+    });
+
+  group
+    .command('reset-state <instanceId>')
+    .description('Set an instance status and drop a stuck task (admin)')
+    .option('--status <status>', `one of ${STATUSES.join(', ')}`, 'error')
+    .action(async (id: string, o: { status: string }, cmd: Command) => {
+      if (!STATUSES.includes(o.status))
+        throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+      const ctx = contextFor(cmd);
+      await ctx
+        .getClient()
+        .adminRequest('POST', `/instances/${encodeURIComponent(id)}:resetState`, {
+          body: { status: o.status },
+        });
+      ctx.print(
+        ctx.output === 'json' ? renderJson({ instanceId: id, status: o.status }) : `${id} is ${o.status}`,
+      );
+    });
+}
