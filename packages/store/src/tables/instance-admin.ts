@@ -4,7 +4,7 @@
 import type { Database } from '../db.js';
 import type { Transaction } from '../locks.js';
 import { releaseClaim } from './hosts.js';
-import { INSTANCES, type InstanceStatus, type TaskName } from './instances.js';
+import { INSTANCES, type TaskName } from './instances.js';
 
 /** A task failed by its deadline. */
 export interface ExpiredTask {
