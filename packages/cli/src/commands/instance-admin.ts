@@ -31,11 +31,9 @@ export function registerInstanceAdmin(group: Command, contextFor: ContextFor): v
       if (!STATUSES.includes(o.status))
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
       const ctx = contextFor(cmd);
-      await ctx
-        .getClient()
-        .adminRequest('POST', `/instances/${encodeURIComponent(id)}:resetState`, {
-          body: { status: o.status },
-        });
+      await ctx.getClient().adminRequest('POST', `/instances/${encodeURIComponent(id)}:resetState`, {
+        body: { status: o.status },
+      });
       ctx.print(
         ctx.output === 'json' ? renderJson({ instanceId: id, status: o.status }) : `${id} is ${o.status}`,
       );
