@@ -224,6 +224,11 @@ export class Host {
     return this.lifecycle.list();
   }
 
+  /** Instance ids that own volumes in this host's pool (see the reconciler's orphan sweep). */
+  volumeOwners(): Promise<string[]> {
+    return this.lifecycle.volumeOwners();
+  }
+
   /** A feed of lifecycle events of this host's Kumo instances. */
   events(): Promise<EventFeed> {
     return openEventFeed(this.ctx);

@@ -25,6 +25,15 @@ export class Naming {
     return `${this.prefix}${id}-seed${generation ? `-${generation}` : ''}.iso`;
   }
 
+  /** The instance id of one of an instance's volumes (root or seed, any generation), or undefined. */
+  volumeInstanceId(volumeName: string): string | undefined {
+    if (!volumeName.startsWith(this.prefix)) return undefined;
+    const m = /^([a-z]+-[a-z0-9]+)-(root|seed)(-[a-z0-9]+)?\.(qcow2|iso)$/.exec(
+      volumeName.slice(this.prefix.length),
+    );
+    return m?.[1];
+  }
+
   /** Prefix shared by every volume of an instance. */
   instanceVolumePrefix(id: string): string {
     return `${this.prefix}${id}-`;

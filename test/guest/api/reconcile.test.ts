@@ -148,3 +148,21 @@ test('a host that is gone: a task fails by its deadline, a delete waits for it, 
   expect(domains).not.toContain(forced);
   expect(domains).not.toContain(stuck);
 });
+
+test('volumes no instance owns (a spawn that died before defining its domain) are removed', async () => {
+  const pool = `${cloud.prefix}pool`;
+  const stray = `${cloud.prefix}i-zz0rphanv0l1-root.qcow2`;
+  const kept = `${cloud.prefix}unrelated-file.qcow2`; // not an instance volume: never touched
+  virsh('vol-create-as', pool, stray, '1M', '--format', 'qcow2');
+  virsh('vol-create-as', pool, kept, '1M', '--format', 'qcow2');
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && virsh('vol-list', pool).includes(stray))
+      await new Promise((r) => setTimeout(r, 500));
+    const left = virsh('vol-list', pool);
+    expect(left).not.toContain(stray);
+    expect(left).toContain(kept);
+  } finally {
+    virsh('vol-delete', kept, '--pool', pool);
+  }
+});

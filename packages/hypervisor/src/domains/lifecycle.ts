@@ -138,6 +138,21 @@ export class Lifecycle {
     });
   }
 
+  /**
+   * Instance ids that own volumes in the pool (root overlays and seeds, any generation), sorted:
+   * the reconciler compares them with the inventory to find what crashed attempts left behind.
+   */
+  async volumeOwners(): Promise<string[]> {
+    return this.ctx.step('volume-owners', async () => {
+      const owners = new Set<string>();
+      for (const v of await this.ctx.lv.storagePoolListAllVolumes(await this.pool.require())) {
+        const id = this.ctx.names.volumeInstanceId(v.name);
+        if (id !== undefined) owners.add(id);
+      }
+      return [...owners].sort();
+    });
+  }
+
   /** Every Kumo instance defined on this host with its power state, sorted by id. */
   async list(): Promise<InstanceSummary[]> {
     return this.ctx.step('list', async () => {

@@ -60,6 +60,8 @@ export interface HostDriver {
   state(id: string): Promise<PowerState>;
   /** Every Kumo instance the host knows. */
   list(): Promise<HostInstance[]>;
+  /** Instance ids owning volumes in the host's pool (a domain may be gone, e.g. after a crash). */
+  volumeOwners(): Promise<string[]>;
   /** Subscribes to lifecycle events. */
   events(): Promise<HostEventFeed>;
 }

@@ -117,11 +117,17 @@ export class Reconciler {
     }
     const domains = new Map((await registry.with(host.id, (h) => h.list())).map((d) => [d.id, d.state]));
     for (const inst of mine) await this.settle(inst, domains.get(inst.id) ?? 'absent');
-    // Domains of this installation that no instance row owns are leftovers of a crash: remove them.
-    const rows = new Map((await instances.getMany([...domains.keys()])).map((i) => [i.id, i]));
-    for (const id of domains.keys()) {
+    // Domains, and volumes without a domain (a spawn that crashed before defining it, a force-
+    // deleted instance), that no instance row owns are leftovers: remove them with their volumes.
+    const volumeOwners = await registry.with(host.id, (h) => h.volumeOwners());
+    const candidates = [...new Set([...domains.keys(), ...volumeOwners])];
+    const rows = new Map((await instances.getMany(candidates)).map((i) => [i.id, i]));
+    for (const id of candidates) {
       if (isOrphan(id, host.id, rows.get(id), ID_PATTERNS.instance)) {
-        log.warn({ hostId: host.id, instanceId: id }, 'removing orphan domain');
+        log.warn(
+          { hostId: host.id, instanceId: id, domain: domains.has(id) },
+          'removing orphan instance leftovers',
+        );
         await registry.with(host.id, (h) => h.destroy(id));
       }
     }

@@ -13,6 +13,8 @@ export class FakeHostDriver implements HostDriver {
   readonly instances = new Map<string, PowerState>();
   readonly images = new Set<string>();
   readonly networks = new Set<string>();
+  /** Instances whose volumes are in the pool (spawn adds, destroy removes). */
+  readonly volumes = new Set<string>();
   /** Every call, in order, as `method:firstArgument`. */
   readonly calls: string[] = [];
   private readonly failures = new Map<Method, { error: Error; times: number }>();
@@ -68,6 +70,7 @@ export class FakeHostDriver implements HostDriver {
   }
   async spawn(spec: { id: string }): Promise<void> {
     await this.call('spawn', spec.id);
+    this.volumes.add(spec.id);
     this.instances.set(spec.id, 'running');
     this.emit(spec.id, 'started');
   }
@@ -97,6 +100,7 @@ export class FakeHostDriver implements HostDriver {
   async destroy(id: string): Promise<void> {
     await this.call('destroy', id);
     this.instances.delete(id);
+    this.volumes.delete(id);
   }
   async state(id: string): Promise<PowerState> {
     await this.call('state', id);
@@ -105,6 +109,10 @@ export class FakeHostDriver implements HostDriver {
   async list(): Promise<HostInstance[]> {
     await this.call('list');
     return [...this.instances].map(([id, state]) => ({ id, state }));
+  }
+  async volumeOwners(): Promise<string[]> {
+    await this.call('volumeOwners');
+    return [...this.volumes].sort();
   }
   async events(): Promise<HostEventFeed> {
     await this.call('events');
