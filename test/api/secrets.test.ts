@@ -38,14 +38,8 @@ function startWithRandomMasterKey(databaseUrl: string, dir: string) {
   });
 }
 
-async function secretsInTable(): Promise<{ access_key: string; secret_key: string }[]> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query('SELECT access_key, secret_key FROM access_keys ORDER BY access_key')).rows;
-  } finally {
-    await c.end();
-  }
+function secretsInTable(): Promise<{ access_key: string; secret_key: string }[]> {
+  return secretsOf(dbUrl);
 }
 
 test('sealed at rest, old plaintext rows sealed at start, a wrong master key refused', async () => {
@@ -103,3 +97,67 @@ test('a second replica with another master key is refused at start, whatever its
     await dropTestDatabase(fresh);
   }
 });
+
+test('rotation: the new key with the previous one re-seals everything, after which the old key is refused', async () => {
+  const fresh = await createTestDatabase();
+  const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+  const dirs: string[] = [];
+  const start = async (env: Record<string, string>, creds?: Parameters<typeof startKumod>[1]) => {
+    const k = await startKumod({ DATABASE_URL: fresh, ...env }, creds);
+    dirs.push(k.dataDir);
+    return k;
+  };
+  try {
+    const a = await start({ KUMO_MASTER_KEY: oldKey });
+    const user = await a
+      .admin()
+      .adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', { body: { name: 'rot' } });
+    await a.stop();
+    const before = await secretsOf(fresh);
+
+    const rotating = await start(
+      { KUMO_MASTER_KEY: newKey, KUMO_MASTER_KEY_PREVIOUS: oldKey },
+      { adminCredentials: a.credentials },
+    );
+    expect(rotating.output()).toContain('under the previous master key');
+    expect((await clientFor(rotating.endpoint, user).describeKeypairs()).totalCount).toBe(0);
+    await rotating.stop();
+    const after = await secretsOf(fresh);
+    expect(after.map((r) => r.access_key)).toEqual(before.map((r) => r.access_key));
+    for (let i = 0; i < after.length; i++) expect(after[i]!.secret_key).not.toBe(before[i]!.secret_key);
+    expect(rotating.output()).not.toContain(newKey);
+    expect(rotating.output()).not.toContain(oldKey);
+
+    // The new key alone now opens everything; the old key alone is refused.
+    const done = await start({ KUMO_MASTER_KEY: newKey }, { adminCredentials: a.credentials });
+    expect((await clientFor(done.endpoint, user).describeKeypairs()).totalCount).toBe(0);
+    await done.stop();
+    const old = spawnSync(process.execPath, [KUMOD_MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: fresh,
+        KUMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'kumod-oldkey-')),
+        KUMO_LOCAL_HOST: 'none',
+        KUMO_TLS: 'off',
+        KUMO_MASTER_KEY: oldKey,
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(old.status).toBe(2);
+    expect(old.stderr).toContain('master key');
+  } finally {
+    for (const d of dirs) removeDataDir(d);
+    await dropTestDatabase(fresh);
+  }
+});
+
+async function secretsOf(url: string): Promise<{ access_key: string; secret_key: string }[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query('SELECT access_key, secret_key FROM access_keys ORDER BY access_key')).rows;
+  } finally {
+    await c.end();
+  }
+}

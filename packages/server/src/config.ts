@@ -43,6 +43,8 @@ export interface Config {
   maxBodyBytes: number;
   /** KUMO_MASTER_KEY (base64, 32 bytes), or undefined for the data directory's master.key. */
   masterKey: string | undefined;
+  /** The master key being rotated away from (KUMO_MASTER_KEY_PREVIOUS), during a rotation. */
+  masterKeyPrevious: string | undefined;
   /** What host URIs may name (services/host-uri.ts). */
   hostUris: { keyDir: string; allowInsecure: boolean };
   /** Directories admin importImage may read manifests and image files from. */
@@ -99,6 +101,7 @@ export const CONFIG_VARIABLES = {
   KUMO_IMAGE_IMPORT_DIRS: '',
   KUMO_HOST_KEY_DIR: '',
   KUMO_MASTER_KEY: '',
+  KUMO_MASTER_KEY_PREVIOUS: '',
   KUMO_ALLOW_INSECURE_HOSTS: '0',
   KUMO_TLS_CERT: '',
   KUMO_TLS_KEY: '',
@@ -188,6 +191,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     compute,
     tls: parseTls(get),
     masterKey: get('KUMO_MASTER_KEY') || undefined,
+    masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
     hostUris: {
       keyDir: get('KUMO_HOST_KEY_DIR') || join(dataDir, 'keys'),

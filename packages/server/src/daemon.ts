@@ -49,7 +49,11 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     // Every secret at rest sealed under the master key (older rows once), and the key proven right.
     try {
       const sealed = await wiring.sealSecrets();
-      if (sealed > 0) log.info({ sealed }, 'sealed access key secrets stored in plaintext');
+      if (sealed > 0)
+        log.info(
+          { sealed },
+          'sealed access key secrets stored in plaintext or under the previous master key',
+        );
     } catch (err) {
       throw new ConfigError(
         `the master key (KUMO_MASTER_KEY or ${config.dataDir}/master.key) does not open the secrets in this database: ${(err as Error).message}`,

@@ -2,7 +2,9 @@
 // that never enters the database — KUMO_MASTER_KEY (base64 of 32 bytes; every replica on one
 // database needs the same), else a file made once in the data directory (0600). Sealed values read
 // `v1:<iv>:<ciphertext>:<tag>` (base64url); the access key is the additional data, so a sealed
-// secret cannot be moved to another key's row. Rotation: `rotate` re-seals under a new key.
+// secret cannot be moved to another key's row. Rotation: start every replica with the new key as
+// KUMO_MASTER_KEY and the old one as KUMO_MASTER_KEY_PREVIOUS; values open under either, the first
+// start re-seals everything under the new one, then the previous key can be dropped.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +29,38 @@ export function loadMasterKey(fromEnv: string | undefined, dataDir: string): Buf
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new ConfigError(`${file} must hold 32 bytes, base64-encoded`);
   return key;
+}
+
+/** The previous master key during a rotation (KUMO_MASTER_KEY_PREVIOUS), if any. */
+export function loadPreviousMasterKey(fromEnv: string | undefined): Buffer | undefined {
+  if (!fromEnv) return undefined;
+  const key = Buffer.from(fromEnv, 'base64');
+  if (key.length !== 32) throw new ConfigError('KUMO_MASTER_KEY_PREVIOUS must be 32 bytes, base64-encoded');
+  return key;
+}
+
+/**
+ * Seals under `current`; opens under `current` or, during a rotation, `previous` (and then says the
+ * value needs re-sealing).
+ */
+export function keyringCodec(current: Buffer, previous?: Buffer): SecretCodec {
+  const now = aesGcmCodec(current);
+  if (!previous) return now;
+  const old = aesGcmCodec(previous);
+  const opensNow = (id: string, stored: string) => {
+    try {
+      now.open(id, stored);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    seal: now.seal,
+    open: (id, stored) => (opensNow(id, stored) ? now.open(id, stored) : old.open(id, stored)),
+    isSealed: now.isSealed,
+    needsReseal: (id, stored) => now.isSealed(stored) && !opensNow(id, stored),
+  };
 }
 
 /** An AES-256-GCM codec under `key`. */

@@ -18,7 +18,7 @@ import {
   type Database,
 } from '@kumo/store';
 import { Authenticator } from './auth/authenticate.js';
-import { aesGcmCodec, loadMasterKey } from './secrets.js';
+import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
@@ -62,7 +62,10 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
-  const codec = aesGcmCodec(loadMasterKey(config.masterKey, config.dataDir));
+  const codec = keyringCodec(
+    loadMasterKey(config.masterKey, config.dataDir),
+    loadPreviousMasterKey(config.masterKeyPrevious),
+  );
   const accountsModel = new AccountsModel(db, codec);
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);

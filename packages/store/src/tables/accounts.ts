@@ -46,6 +46,8 @@ export interface SecretCodec {
   seal(accessKey: string, secret: string): string;
   open(accessKey: string, stored: string): string;
   isSealed(stored: string): boolean;
+  /** True for a value sealed under a previous master key (a rotation in progress). */
+  needsReseal?(accessKey: string, stored: string): boolean;
 }
 
 /** What the master_key_check row seals (and is bound to). */
@@ -117,18 +119,29 @@ export class AccountsModel {
       this.codec.open(MASTER_KEY_CHECK, check!.sealed) !== MASTER_KEY_CHECK
     )
       throw new Error('the master key check does not match');
+    const stale = (id: string, stored: string) =>
+      !this.codec.isSealed(stored) || (this.codec.needsReseal?.(id, stored) ?? false);
     const rows = await this.db<AccessKeyRow>(ACCESS_KEYS).select('access_key', 'secret_key');
     let sealed = 0;
     for (const r of rows) {
-      if (this.codec.isSealed(r.secret_key)) {
+      if (!stale(r.access_key, r.secret_key)) {
         this.codec.open(r.access_key, r.secret_key);
         continue;
       }
-      const n = await this.db<AccessKeyRow>(ACCESS_KEYS)
+      const plain = this.codec.isSealed(r.secret_key)
+        ? this.codec.open(r.access_key, r.secret_key)
+        : r.secret_key;
+      // Conditional on the stored value, so two replicas re-sealing at once cannot clobber a change.
+      sealed += await this.db<AccessKeyRow>(ACCESS_KEYS)
         .where({ access_key: r.access_key, secret_key: r.secret_key })
-        .update({ secret_key: this.codec.seal(r.access_key, r.secret_key) });
-      sealed += n;
+        .update({ secret_key: this.codec.seal(r.access_key, plain) });
     }
+    // The check row last: a crash before this leaves the rotation visibly unfinished, and the
+    // next start (still given the previous key) completes it.
+    if (stale(MASTER_KEY_CHECK, check!.sealed))
+      await this.db('master_key_check')
+        .where({ id: 1, sealed: check!.sealed })
+        .update({ sealed: this.codec.seal(MASTER_KEY_CHECK, MASTER_KEY_CHECK) });
     return sealed;
   }
 
