@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import {
+  isSqlAscii,
   migrateLatest,
   openDatabase,
   RequestGuardsModel,
@@ -12,6 +13,7 @@ import {
 } from '@kumo/store';
 import { startKeyFeed } from './auth/key-feed.js';
 import { ConfigError, type Config } from './config.js';
+import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
@@ -34,11 +36,24 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
   let guardsDb: Database | undefined;
   let keyFeed: AccessKeyListener | undefined;
   try {
-    if (!config.databaseUrl)
+    if (!config.databaseUrl) {
+      finishInterruptedSwap(config.dataDir);
       embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
+    }
     db = openDatabase({ url: config.databaseUrl ?? embedded!.url });
     const { applied } = await migrateLatest(db);
     log.info({ applied }, 'database schema is current');
+    if (embedded && (await isSqlAscii(embedded.url))) {
+      // A cluster from before UTF-8 (see embedded-encoding.ts): moved once, then used as usual.
+      await db.destroy();
+      try {
+        embedded = await upgradeToUtf8(config.dataDir, embedded, config.embeddedPostgresPort, log);
+      } catch (err) {
+        // Nothing was changed: keep serving from the old cluster and say what stands in the way.
+        log.error({ err: (err as Error).message }, 'embedded database stays SQL_ASCII');
+      }
+      db = openDatabase({ url: embedded.url });
+    }
 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).

@@ -16,6 +16,9 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** The cluster's directory in the data directory. */
+export const CLUSTER_DIR = 'postgres';
+
 /** How many of the cluster's last log lines a start failure reports. */
 const FAILURE_CONTEXT_LINES = 12;
 
@@ -27,9 +30,11 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
   log: Logger,
+  /** The cluster's directory under dataDir (the encoding upgrade builds its new one beside it). */
+  clusterDir = CLUSTER_DIR,
 ): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  const databaseDir = join(dataDir, 'postgres');
+  const databaseDir = join(dataDir, clusterDir);
   const passwordFile = join(dataDir, 'postgres.password');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   if (!existsSync(passwordFile))

@@ -17,3 +17,4 @@ export * from './tables/instance-actions.js';
 export * from './tables/access-keys.js';
 export * from './notify.js';
 export * from './tables/instance-admin.js';
+export * from './copy-tables.js';
