@@ -5,6 +5,7 @@ import { CommandContext, type CliIo, type GlobalOptions } from './context.js';
 import { describeFailure, ExitCode } from './errors.js';
 import { registerAccessKeyCommands } from './commands/access-key.js';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInstanceCommands } from './commands/instance.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   registerHostCommands(program, contextFor);
   registerAccountCommands(program, contextFor);
   registerAccessKeyCommands(program, contextFor);
+  registerAuditCommands(program, contextFor);
   // Exit codes are decided in runCli, so no subcommand may exit the process on its own.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();

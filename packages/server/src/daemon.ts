@@ -106,6 +106,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       db,
       body: { maxBytes: config.maxBodyBytes, timeoutMs: config.frontDoor.bodyTimeoutMs },
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
+      onFinished: (r) => services.audit.observe(r),
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = tls

@@ -4,6 +4,7 @@
 import {
   AccessKeysModel,
   AccountsModel,
+  AuditLogModel,
   InstanceAdminModel,
   ClientTokensModel,
   HostsModel,
@@ -29,6 +30,7 @@ import type { Logger } from './logger.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
+import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
@@ -142,6 +144,8 @@ export function createWiring(
     }),
     authenticator,
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
+    // The trail is written through the guards pool: asynchronous commit, off the request path.
+    audit: new AuditService(new AuditLogModel(guardsDb), log),
     guards,
   };
   const reconciler = new Reconciler({

@@ -18,3 +18,4 @@ export * from './tables/access-keys.js';
 export * from './notify.js';
 export * from './tables/instance-admin.js';
 export * from './copy-tables.js';
+export * from './tables/audit-log.js';

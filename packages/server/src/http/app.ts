@@ -21,6 +21,24 @@ export interface AppOptions {
   body: BodyLimits;
   /** Whether a region id is served by this control plane. */
   knownRegion(regionId: string): boolean;
+  /** Called once per finished request (metrics, the audit trail); must not throw. */
+  onFinished?(r: FinishedRequest): void;
+}
+
+/** What is known about a request once its response went out. */
+export interface FinishedRequest {
+  requestId: string;
+  method: string;
+  path: string;
+  /** Set once the route matched (authenticated callers only). */
+  operation?: string;
+  accountId?: string;
+  accessKey?: string;
+  params?: Record<string, string>;
+  sourceIp: string;
+  httpStatus: number;
+  errorStatus?: string;
+  seconds: number;
 }
 
 /** Builds the express application. */
@@ -41,6 +59,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       opts.log.info(
         {
           requestId: res.locals.requestId,
@@ -49,10 +68,23 @@ export function createApp(opts: AppOptions): express.Express {
           operation: res.locals.operation,
           account: res.locals.accountId,
           status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms: seconds * 1000,
         },
         'request',
       );
+      opts.onFinished?.({
+        requestId: res.locals.requestId as string,
+        method: req.method,
+        path: req.path.slice(0, 300),
+        operation: res.locals.operation as string | undefined,
+        accountId: res.locals.accountId as string | undefined,
+        accessKey: res.locals.accessKey as string | undefined,
+        params: res.locals.params as Record<string, string> | undefined,
+        sourceIp: req.socket.remoteAddress ?? 'unknown',
+        httpStatus: res.statusCode,
+        errorStatus: res.locals.errorStatus as string | undefined,
+        seconds,
+      });
     });
     next();
   });
@@ -92,6 +124,8 @@ export function createApp(opts: AppOptions): express.Express {
     const { route, params } = router.match(req.method, rawPath);
     res.locals.operation = route.operation;
     res.locals.accountId = pre.key.account.id;
+    res.locals.accessKey = pre.key.accessKey;
+    res.locals.params = params;
     await auth.admit(pre, route.operation, serviceOfPath(route.path));
     if (route.admin && !pre.key.account.isAdmin) throw Errors.adminOnly();
     if (params.regionId !== undefined && !opts.knownRegion(params.regionId)) {
@@ -122,6 +156,7 @@ export function createApp(opts: AppOptions): express.Express {
       res.on('finish', () => req.socket.destroy());
     }
     const apiError = toApiError(err, opts.body.maxBytes);
+    res.locals.errorStatus = apiError.status;
     if (apiError.status === 'INTERNAL') opts.log.error({ err, requestId }, 'request failed');
     res.status(apiError.code).json({ requestId, error: apiError.toBody() });
   });

@@ -4,6 +4,7 @@ import type { RequestGuardsModel } from '@kumo/store';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AccessKeyService } from './access-keys.js';
 import type { AccountService } from './accounts.js';
+import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
@@ -16,6 +17,7 @@ import type { QuotaService } from './quotas.js';
 export interface Services {
   accounts: AccountService;
   accessKeys: AccessKeyService;
+  audit: AuditService;
   instanceAdmin: InstanceAdminService;
   keypairs: KeypairService;
   instanceTypes: InstanceTypeService;

@@ -36,6 +36,8 @@ import adminDescribeAccessKeys from './access-keys/adminDescribeAccessKeys.js';
 import adminDisableAccessKey from './access-keys/adminDisableAccessKey.js';
 import adminEnableAccessKey from './access-keys/adminEnableAccessKey.js';
 import adminDeleteAccessKey from './access-keys/adminDeleteAccessKey.js';
+import describeAuditLog from './audit/describeAuditLog.js';
+import adminDescribeAuditLog from './admin/describeAuditLog.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
@@ -52,6 +54,8 @@ import removeHost from './admin/removeHost.js';
 
 /** The route table. */
 export const routes: readonly Route[] = [
+  describeAuditLog,
+  adminDescribeAuditLog,
   createAccessKey,
   describeAccessKeys,
   disableAccessKey,
