@@ -12,6 +12,8 @@ export { ConfigError };
 /** kumod's whole configuration. */
 export interface Config {
   listen: { host: string; port: number };
+  /** The operator's listener (/metrics, /openapi.json, /healthz; unauthenticated): off when unset. */
+  opsListen: { host: string; port: number } | undefined;
   dataDir: string;
   /** External PostgreSQL; undefined means "start the embedded one in dataDir". */
   databaseUrl: string | undefined;
@@ -97,6 +99,7 @@ export interface QuotaLimits {
 /** Every environment variable kumod understands, with its default (docs and compose checks use it). */
 export const CONFIG_VARIABLES = {
   KUMO_LISTEN: '127.0.0.1:8080',
+  KUMO_OPS_LISTEN: '',
   KUMO_TLS: 'on',
   KUMO_IMAGE_IMPORT_DIRS: '',
   KUMO_HOST_KEY_DIR: '',
@@ -164,6 +167,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(listenRaw);
   if (!m || Number(m[3]) > 65535) throw new ConfigError(`KUMO_LISTEN must be host:port, got "${listenRaw}"`);
 
+  const opsRaw = get('KUMO_OPS_LISTEN');
+  const ops = opsRaw ? /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(opsRaw) : undefined;
+  if (opsRaw && (!ops || Number(ops[3]) > 65535))
+    throw new ConfigError(`KUMO_OPS_LISTEN must be host:port, got "${opsRaw}"`);
+
   const databaseUrl = get('DATABASE_URL') || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
@@ -198,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowInsecure: int('KUMO_ALLOW_INSECURE_HOSTS', 0, 1) === 1,
     },
     listen: { host: m[1] ?? m[2]!, port: Number(m[3]) },
+    opsListen: ops ? { host: ops[1] ?? ops[2]!, port: Number(ops[3]) } : undefined,
     dataDir,
     databaseUrl,
     embeddedPostgresPort: int('KUMO_EMBEDDED_PG_PORT', 0, 65535),

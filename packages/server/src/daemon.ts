@@ -17,7 +17,14 @@ import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
+import { openApiDocument } from './http/openapi.js';
 import { routes } from './http/routes/index.js';
+import { startOpsServer } from './ops-server.js';
+
+// The API document's version: the server package's.
+const KUMO_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 import type { Logger } from './logger.js';
 import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
 import { createWiring, type Wiring } from './wiring.js';
@@ -106,7 +113,10 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       db,
       body: { maxBytes: config.maxBodyBytes, timeoutMs: config.frontDoor.bodyTimeoutMs },
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
-      onFinished: (r) => services.audit.observe(r),
+      onFinished: (r) => {
+        services.audit.observe(r);
+        wiring.metrics.observeRequest(r);
+      },
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = tls
@@ -117,6 +127,18 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       s.listen(config.listen.port, config.listen.host, () => resolve(s));
     });
     const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
+    const database0 = db;
+    const ops = config.opsListen
+      ? await startOpsServer(
+          config.opsListen,
+          wiring.metrics,
+          openApiDocument(routes, KUMO_VERSION),
+          async () => {
+            await database0.raw('SELECT 1');
+          },
+        )
+      : undefined;
+    if (config.opsListen) log.info({ opsListen: config.opsListen }, 'serving /metrics and /openapi.json');
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 
     const database = db;
@@ -128,6 +150,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
+        ops?.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await wiring.runner.stop();

@@ -28,6 +28,7 @@ import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { Reconciler } from './reconcile/reconciler.js';
+import { Metrics } from './metrics.js';
 import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
 import { AuditService } from './services/audit.js';
@@ -50,6 +51,7 @@ export interface Wiring {
   runner: TaskRunner;
   reconciler: Reconciler;
   hostsModel: HostsModel;
+  metrics: Metrics;
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -112,7 +114,17 @@ export function createWiring(
     compute: config.compute,
     log,
   };
-  const runner = new TaskRunner({ databaseUrl, leases, actions, ctx });
+  const metrics = new Metrics({
+    instancesByStatus: () => instancesModel.countByStatus(),
+    hostsByHealth: () => hostsModel.countByHealth(),
+  });
+  const runner = new TaskRunner({
+    databaseUrl,
+    leases,
+    actions,
+    ctx,
+    observe: (task, outcome, seconds) => metrics.observeTask(task, outcome, seconds),
+  });
   const enqueue = (id: string, task: Parameters<TaskRunner['enqueue']>[1]) => runner.enqueue(id, task);
   const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
   const authenticator = new Authenticator(accountsModel, guards, config);
@@ -166,6 +178,7 @@ export function createWiring(
     runner,
     reconciler,
     hostsModel,
+    metrics,
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

@@ -26,6 +26,8 @@ export interface RunnerDeps {
   leases: InstanceTasksModel;
   actions: InstanceActionsModel;
   ctx: TaskContext;
+  /** Told how each run ended (metrics); `retry` = given back because the host did not answer. */
+  observe?(task: TaskName, outcome: 'done' | 'failed' | 'fenced' | 'retry', seconds: number): void;
 }
 
 /** Queues and runs instance tasks. */
@@ -100,8 +102,12 @@ export class TaskRunner {
       },
       Math.max(1000, (compute.taskStaleSeconds * 1000) / 4),
     );
+    const started = Date.now();
+    const observe = (o: 'done' | 'failed' | 'fenced' | 'retry') =>
+      this.deps.observe?.(queued.task, o, (Date.now() - started) / 1000);
     try {
       const outcome = await runTask(TASKS[queued.task], ctx, leases, inst, this.owner);
+      observe(outcome.kind);
       if (outcome.kind === 'done') await actions.finish(inst.id, queued.task, 'succeeded');
       if (outcome.kind === 'fenced') {
         // Another task took the instance (a delete of a pending instance): this one's action
@@ -120,9 +126,11 @@ export class TaskRunner {
         // Give the lease back; the reconciler re-queues the task once the host answers again,
         // and the run resumes at the step recorded on the row.
         log.warn({ instanceId: inst.id, task: queued.task, err }, 'host unavailable; task will be retried');
+        observe('retry');
         await leases.giveBack(inst.id, queued.task, this.owner);
       } else {
         log.error({ instanceId: inst.id, task: queued.task, err }, 'task failed');
+        observe('failed');
         const reason = `${queued.task} failed: ${(err as Error).message}`.slice(0, 500);
         if (
           await leases.finish(inst.id, queued.task, this.owner, {

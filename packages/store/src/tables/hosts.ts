@@ -233,6 +233,15 @@ export class HostsModel {
     }
   }
 
+  /** Hosts by health (the metrics gauge). */
+  async countByHealth(): Promise<{ health: string; count: number }[]> {
+    const rows = (await this.db(HOSTS).select('health').count({ n: '*' }).groupBy('health')) as {
+      health: string;
+      n: number | string;
+    }[];
+    return rows.map((r) => ({ health: r.health, count: Number(r.n) }));
+  }
+
   /** Releases an instance's claim (idempotent); returns the host it was on. */
   async release(instanceId: string, trx?: Transaction): Promise<string | undefined> {
     return trx ? releaseClaim(trx, instanceId) : this.db.transaction((t) => releaseClaim(t, instanceId));

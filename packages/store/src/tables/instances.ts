@@ -350,6 +350,15 @@ export class InstancesModel {
     return { items: rows.map(toInstance), total };
   }
 
+  /** Instances of every account by status (the metrics gauge). */
+  async countByStatus(): Promise<{ status: string; count: number }[]> {
+    const rows = (await this.db(INSTANCES).select('status').count({ n: '*' }).groupBy('status')) as {
+      status: string;
+      n: number | string;
+    }[];
+    return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
+  }
+
   /** How many instances an account has in a region (quota). */
   async count(scope: Scope, trx?: Transaction): Promise<number> {
     const [{ n }] = (await (trx ?? this.db)(INSTANCES)
