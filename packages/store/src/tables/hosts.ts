@@ -235,11 +235,10 @@ export class HostsModel {
 
   /** Hosts by health (the metrics gauge). */
   async countByHealth(): Promise<{ health: string; count: number }[]> {
-    const rows = (await this.db(HOSTS).select('health').count({ n: '*' }).groupBy('health')) as {
-      health: string;
-      n: number | string;
-    }[];
-    return rows.map((r) => ({ health: r.health, count: Number(r.n) }));
+    const r = await this.db.raw<{ rows: { health: string; n: number }[] }>(
+      `SELECT health, count(*)::int AS n FROM ${HOSTS} GROUP BY health`,
+    );
+    return r.rows.map((x) => ({ health: x.health, count: x.n }));
   }
 
   /** Releases an instance's claim (idempotent); returns the host it was on. */

@@ -352,11 +352,10 @@ export class InstancesModel {
 
   /** Instances of every account by status (the metrics gauge). */
   async countByStatus(): Promise<{ status: string; count: number }[]> {
-    const rows = (await this.db(INSTANCES).select('status').count({ n: '*' }).groupBy('status')) as {
-      status: string;
-      n: number | string;
-    }[];
-    return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
+    const r = await this.db.raw<{ rows: { status: string; n: number }[] }>(
+      `SELECT status, count(*)::int AS n FROM ${INSTANCES} GROUP BY status`,
+    );
+    return r.rows.map((x) => ({ status: x.status, count: x.n }));
   }
 
   /** How many instances an account has in a region (quota). */
