@@ -31,7 +31,10 @@ vsctl() { ovs-vsctl --db="$db" --timeout=10 "$@"; }
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 if [ $bind = 1 ]; then
-  if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
+  # kthreadd (pid 2) is always in the machine's mount namespace (pid 1 may be unreadable here);
+  # when it cannot be read, refuse rather than guess.
+  machine_mnt=$(readlink /proc/2/ns/mnt 2>/dev/null || true)
+  if [ -z "$machine_mnt" ] || [ "$(readlink /proc/self/ns/mnt)" = "$machine_mnt" ]; then
     echo "ovn-chassis-up: --bind-default-run outside a private mount namespace would hide the machine's OVS" >&2
     exit 1
   fi
