@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { sh, startCentral, type Central } from './central.js';
 
 const SCRIPTS = resolve(import.meta.dirname, '../../../scripts');
@@ -255,6 +256,33 @@ export class Lab {
       (s) => s.trim() || undefined,
       () => undefined,
     );
+  }
+
+  /**
+   * Seconds to move `bytes` over TCP from `fromNs` to a receiver in `toNs` reached as ip:port,
+   * timed until the receiver has read the last byte (node on both ends: busybox nc stops early).
+   */
+  async tcpTransfer(fromNs: string, toNs: string, ip: string, port: number, bytes: number): Promise<number> {
+    const recv = this.spawnIn(toNs, [
+      'node',
+      '-e',
+      `let n=0;const s=require('net').createServer((c)=>{c.on('data',(d)=>{n+=d.length});c.on('end',()=>{console.log(n);s.close()})}).listen(${port})`,
+    ]);
+    let got = '';
+    recv.stdout!.on('data', (d: Buffer) => (got += d.toString()));
+    const done = new Promise((r) => recv.once('exit', r));
+    await sleep(600);
+    const t = performance.now();
+    await this.inNs(
+      fromNs,
+      'node',
+      '-e',
+      `const c=require('net').connect(${port},'${ip}',()=>{c.end(Buffer.alloc(${bytes}))})`,
+    );
+    await Promise.race([done, sleep(60_000)]);
+    if (Number(got.trim()) !== bytes)
+      throw new Error(`transfer to ${ip}:${port}: received ${got.trim() || 'nothing'} of ${bytes} bytes`);
+    return (performance.now() - t) / 1000;
   }
 
   async stop(): Promise<void> {
