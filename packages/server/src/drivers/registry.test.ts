@@ -3,10 +3,10 @@ import { expect, test } from '@jest/globals';
 import { FakeHostDriver } from '../testing/fake-host-driver.js';
 import { builtinDrivers, DriverRegistry } from './registry.js';
 
-test('the built-in registry has the libvirt host driver and no planes yet', () => {
+test('the built-in registry has the libvirt host driver and the ovn network plane', () => {
   const r = builtinDrivers();
   expect(r.host.names()).toEqual(['libvirt']);
-  expect(r.network.names()).toEqual([]);
+  expect(r.network.names()).toEqual(['ovn']);
   expect(r.storage.names()).toEqual([]);
 });
 

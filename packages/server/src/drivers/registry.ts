@@ -3,6 +3,7 @@
 // constructs a driver. It holds factories only, never connections.
 import type { HostDriverFactory } from './host-driver.js';
 import { connectLibvirtHost } from './libvirt.js';
+import { ovn } from '@kumo/network';
 import type { NetworkPlaneFactory } from './network-plane.js';
 import type { StorageBackendFactory } from './storage-backend.js';
 
@@ -41,9 +42,10 @@ export class DriverRegistry {
   readonly storage = new Slot<StorageBackendFactory>('storage');
 }
 
-/** A registry with Kumo's built-in drivers: `libvirt` for hosts (the planes come later). */
+/** A registry with Kumo's built-in drivers: `libvirt` for hosts, `ovn` for the network plane. */
 export function builtinDrivers(): DriverRegistry {
   const r = new DriverRegistry();
   r.host.register('libvirt', connectLibvirtHost);
+  r.network.register('ovn', ovn);
   return r;
 }
