@@ -18,4 +18,7 @@ exec ip netns exec "$ns" unshare --mount --propagation private bash -c '
   mount --bind "$root/cache" /var/cache/libvirt
   mount --bind "$root/log" /var/log/libvirt
   mount --bind "$root/etc" /etc/libvirt
+  # The environment'"'"'s OVN chassis, as libvirtd sees it (scripts/libvirtd-up.sh).
+  ovs=$(dirname "$root")/ovn/chassis/run
+  if [ -S "$ovs/db.sock" ]; then mkdir -p /run/openvswitch && mount --bind "$ovs" /run/openvswitch; fi
   exec "$@"' in-test-env "$root" "$@"

@@ -16,10 +16,20 @@ ip netns exec "$ns" ip link set lo up
 # re-probes QEMU on every domain start (80–90 s each). The kvm group is what udev would give it.
 if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
 
-answers() { bash "$here/in-test-env.sh" virsh -c qemu:///system version >/dev/null 2>&1; }
-if answers; then exit 0; fi
+# The environment's OVN: a central (NB, SB, northd) in NS, and one chassis (OVS on the userspace
+# datapath, br-int, ovn-controller, a provider bridge br-ex) in libvirtd's own mount namespace,
+# where /run/openvswitch is the chassis' so libvirt's ovs-vsctl plugs guests into its br-int.
+ovn_root=${KUMO_TEST_OVN_ROOT:-/var/lib/$ns/ovn}
+mkdir -p "$ovn_root"
+ip netns exec "$ns" bash "$here/ovn-up.sh" "$ovn_root/central" >/dev/null 2>>"$ovn_root/up.log"
+chassis_up() { [ -f "$ovn_root/chassis/run/ovn-controller.pid" ] && kill -0 "$(cat "$ovn_root/chassis/run/ovn-controller.pid")" 2>/dev/null; }
 
-# A daemon of ours that no longer answers is stopped before a new one starts.
+answers() { bash "$here/in-test-env.sh" virsh -c qemu:///system version >/dev/null 2>&1; }
+if answers && chassis_up; then exit 0; fi
+
+# A daemon of ours that no longer answers is stopped before a new one starts (the chassis with
+# it: it lives in the same mount namespace).
+bash "$here/ovn-down.sh" "$ovn_root/chassis" >/dev/null 2>&1 || true
 for pidfile in "$root/run/libvirtd.pid" "$root/run/virtlogd.pid"; do
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then kill "$(cat "$pidfile")"; sleep 1; fi
 done
@@ -46,7 +56,8 @@ CONF
 fi
 # Owner pid 1: this environment lives until it is stopped, not until this script exits.
 ip netns exec "$ns" unshare --mount --propagation private \
-  bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
+  env KUMO_OVN_CHASSIS_ROOT="$ovn_root/chassis" KUMO_OVN_SB="unix:$ovn_root/central/run/sb.sock" \
+  KUMO_OVN_PROVIDER_CIDR=10.246.0.1/24 bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
 for _ in $(seq 1 100); do
   answers && exit 0
   sleep 0.2

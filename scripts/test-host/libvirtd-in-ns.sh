@@ -21,6 +21,20 @@ bind_dir "$root/cache" /var/cache/libvirt
 bind_dir "$root/log" /var/log/libvirt
 bind_dir "$root/etc" /etc/libvirt
 
+# Optional OVN chassis of this host (KUMO_OVN_CHASSIS_ROOT, KUMO_OVN_SB): its OVS becomes this mount
+# namespace's /run/openvswitch, so libvirt plugs guest NICs into its br-int. A provider bridge br-ex
+# (bridge mapping `provider`) carries KUMO_OVN_PROVIDER_CIDR, this host's address on the external
+# network that elastic IPs and VPC gateways live on.
+if [ -n "${KUMO_OVN_CHASSIS_ROOT:-}" ]; then
+  here_ns=$(ip netns identify $$)
+  bash "$(dirname "$0")/../ovn-chassis-up.sh" --bind-default-run --bridge-mappings provider:br-ex \
+    "$here_ns" "$KUMO_OVN_CHASSIS_ROOT" "$KUMO_OVN_SB" "${KUMO_OVN_ENCAP_IP:-127.0.0.1}" >/dev/null 2>>"$KUMO_OVN_CHASSIS_ROOT.log"
+  if [ -n "${KUMO_OVN_PROVIDER_CIDR:-}" ]; then
+    ip addr replace "$KUMO_OVN_PROVIDER_CIDR" dev br-ex
+    ip link set br-ex up
+  fi
+fi
+
 # Detached, with no stdio of ours, so the caller's exec returns and the watchdog outlives this shell.
 setsid "$(dirname "$0")/watchdog.sh" "$owner" </dev/null >/dev/null 2>&1 &
 
