@@ -95,6 +95,24 @@ export const Errors = {
   azNotFound: (az: string) => invalid(`Invalid az '${az}'`),
   subnetNotFound: (id: string) => notFound(`Subnet '${id}' not found`),
 
+  // The vpc service (VPCs, subnets, security groups, network interfaces)
+  vpcNotFound: (id: string) => notFound(`Vpc '${id}' not found`),
+  securityGroupNotFound: (id: string) => notFound(`NetworkSecurityGroup '${id}' not found`),
+  ruleNotFound: (id: string) => notFound(`SecurityGroupRule '${id}' not found`),
+  invalidAddressPrefix: (name: string, why: string) => invalid(`Invalid parameter ${name}: ${why}`),
+  subnetOverlaps: (cidr: string, other: string) =>
+    invalid(`Invalid parameter addressPrefix: '${cidr}' overlaps subnet '${other}'`),
+  vpcHasSubnets: (id: string) => precondition(`Vpc '${id}' still has subnets; delete them first`),
+  vpcHasSecurityGroups: (id: string) =>
+    precondition(`Vpc '${id}' still has security groups; delete them first`),
+  subnetInUse: (id: string) => precondition(`Subnet '${id}' still has network interfaces or instances`),
+  securityGroupInUse: (id: string) =>
+    precondition(`NetworkSecurityGroup '${id}' is in use by network interfaces`),
+  defaultSecurityGroup: (id: string) =>
+    precondition(`NetworkSecurityGroup '${id}' is the VPC's default group; it goes with the VPC`),
+  defaultVpcPoolExhausted: () =>
+    new ApiError(429, 'QUOTA_EXCEEDED', 'No default VPC prefix left in the operator pool'),
+
   // Images
   imageNotFound: (id: string) => notFound(`Image '${id}' not found`),
   imageNotReady: (id: string) => precondition(`Image '${id}' not ready`),

@@ -11,6 +11,7 @@ import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
 import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
+import type { DriverRegistry } from './drivers/registry.js';
 import { createWiring, type Wiring } from './wiring.js';
 
 /** A running daemon. */
@@ -21,7 +22,7 @@ export interface Daemon {
 }
 
 /** Brings kumod up; resolves once it accepts requests. */
-export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
+export async function startDaemon(config: Config, log: Logger, drivers?: DriverRegistry): Promise<Daemon> {
   let embedded: EmbeddedDatabase | undefined;
   let db: Database | undefined;
   let guardsDb: Database | undefined;
@@ -35,7 +36,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
-    const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
+    const wiring = createWiring(db, guardsDb, databaseUrl, config, log, drivers);
     const { services } = wiring;
     // Every secret at rest sealed under the master key (older rows once), and the key proven right.
     try {
@@ -62,6 +63,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     await registerLocalHost(wiring, config, log);
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
+    await wiring.network.start();
 
     // Regions exist where hosts are registered; the configured one always does.
     const knownRegions = new Set((await wiring.hostsModel.zones()).map((z) => z.regionId));
@@ -98,6 +100,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
+        await wiring.network.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await wiring.runner.stop();

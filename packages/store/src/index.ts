@@ -14,3 +14,7 @@ export * from './tables/subnets.js';
 export * from './tables/instances.js';
 export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';
+export * from './network/cidr.js';
+export * from './tables/vpcs.js';
+export * from './tables/security-groups.js';
+export * from './tables/plane-sync.js';

@@ -99,7 +99,7 @@ export function createApp(opts: AppOptions): express.Express {
     }
 
     const query = decodeRequestQuery(rawQuery);
-    const parsedBody = req.method === 'POST' ? parseJsonBody(raw) : {};
+    const parsedBody = req.method === 'POST' || req.method === 'PATCH' ? parseJsonBody(raw) : {};
     const body = route.body ? validateBody(route.body, parsedBody) : parsedBody;
     const result = await route.handle({
       requestId,

@@ -25,7 +25,7 @@ export interface RequestContext<B> {
 export interface Route<S extends z.ZodType = z.ZodType> {
   /** JD operation name, also the rate-limit bucket. */
   operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** `/v1/regions/{regionId}/keypairs:import` style template; `{x}` matches one path segment. */
   path: string;
   /** Only the admin account may call it. */

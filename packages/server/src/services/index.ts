@@ -8,7 +8,10 @@ import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { KeypairService } from './keypairs.js';
+import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
+import type { SecurityGroupService } from './security-groups.js';
+import type { VpcService } from './vpcs.js';
 
 /** Every service a route may call. */
 export interface Services {
@@ -19,6 +22,9 @@ export interface Services {
   hosts: HostService;
   images: ImageService;
   instances: InstanceService;
+  vpcs: VpcService;
+  securityGroups: SecurityGroupService;
+  networkPlane: NetworkPlaneService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

@@ -25,13 +25,31 @@ import describeImageConstraints from './images/describeImageConstraints.js';
 import describeImageConstraintsBatch from './images/describeImageConstraintsBatch.js';
 import describeImages from './images/describeImages.js';
 import modifyImageAttribute from './images/modifyImageAttribute.js';
-import describeSubnets from './network/describeSubnets.js';
+import createVpc from './vpc/createVpc.js';
+import describeVpcs from './vpc/describeVpcs.js';
+import describeVpc from './vpc/describeVpc.js';
+import modifyVpc from './vpc/modifyVpc.js';
+import deleteVpc from './vpc/deleteVpc.js';
+import createSubnet from './vpc/createSubnet.js';
+import describeSubnets from './vpc/describeSubnets.js';
+import describeSubnet from './vpc/describeSubnet.js';
+import modifySubnet from './vpc/modifySubnet.js';
+import deleteSubnet from './vpc/deleteSubnet.js';
+import createNetworkSecurityGroup from './vpc/createNetworkSecurityGroup.js';
+import describeNetworkSecurityGroups from './vpc/describeNetworkSecurityGroups.js';
+import describeNetworkSecurityGroup from './vpc/describeNetworkSecurityGroup.js';
+import modifyNetworkSecurityGroup from './vpc/modifyNetworkSecurityGroup.js';
+import deleteNetworkSecurityGroup from './vpc/deleteNetworkSecurityGroup.js';
+import addNetworkSecurityGroupRules from './vpc/addNetworkSecurityGroupRules.js';
+import removeNetworkSecurityGroupRules from './vpc/removeNetworkSecurityGroupRules.js';
+import modifyNetworkSecurityGroupRules from './vpc/modifyNetworkSecurityGroupRules.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
 import describeHost from './admin/describeHost.js';
 import describeHosts from './admin/describeHosts.js';
 import describeInstanceEvents from './admin/describeInstanceEvents.js';
+import describeNetworkPlane from './admin/describeNetworkPlane.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import importImage from './admin/importImage.js';
@@ -65,13 +83,31 @@ export const routes: readonly Route[] = [
   describeImageConstraintsBatch,
   describeImages,
   modifyImageAttribute,
+  createVpc,
+  describeVpcs,
+  describeVpc,
+  modifyVpc,
+  deleteVpc,
+  createSubnet,
   describeSubnets,
+  describeSubnet,
+  modifySubnet,
+  deleteSubnet,
+  createNetworkSecurityGroup,
+  describeNetworkSecurityGroups,
+  describeNetworkSecurityGroup,
+  modifyNetworkSecurityGroup,
+  deleteNetworkSecurityGroup,
+  addNetworkSecurityGroupRules,
+  removeNetworkSecurityGroupRules,
+  modifyNetworkSecurityGroupRules,
   addHost,
   createAccount,
   describeAccounts,
   describeHost,
   describeHosts,
   describeInstanceEvents,
+  describeNetworkPlane,
   drainHost,
   enableHost,
   importImage,

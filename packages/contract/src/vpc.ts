@@ -1,0 +1,163 @@
+// Wire shapes and request schemas of JD's vpc service (VPCs, subnets, security groups), from
+// jdcloud-sdk-js `src/repo/vpc/v1/vpc.js`. Field names and types are JD's; no behaviour.
+import { z } from 'zod';
+
+const name = z.string().max(256);
+const description = z.string().max(1024);
+
+/** JD's rule for vpc, subnet and group names: 1-32 Chinese characters, letters, digits, `_`, `-`. */
+export const NETWORK_NAME = /^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u;
+/** What {@link NETWORK_NAME} means, for error messages. */
+export const NETWORK_NAME_RULE = 'use 1-32 Chinese characters, letters, digits, "_" or "-"';
+
+/** Id shapes of vpc objects (prefix + lowercase alphanumerics). */
+export const VPC_ID_PATTERNS = {
+  vpc: /^vpc-[a-z0-9]{10}$/,
+  subnet: /^subnet-[a-z0-9]{10}$/,
+  securityGroup: /^sg-[a-z0-9]{10}$/,
+  rule: /^rule-[a-z0-9]{10}$/,
+  networkInterface: /^port-[a-z0-9]{10}$/,
+} as const;
+
+/** createVpc body. */
+export const createVpcBody = z.object({
+  vpcName: name,
+  addressPrefix: z.string().max(64).optional(),
+  description: description.optional(),
+  azType: z.string().max(32).optional(),
+  az: z.string().max(64).optional(),
+});
+/** modifyVpc body. */
+export const modifyVpcBody = z.object({ vpcName: name.optional(), description: description.optional() });
+
+/** createSubnet body. */
+export const createSubnetBody = z.object({
+  vpcId: z.string().max(64),
+  subnetName: name,
+  addressPrefix: z.string().max(64),
+  routeTableId: z.string().max(64).optional(),
+  description: description.optional(),
+  ipMaskLen: z.number().int().optional(),
+  az: z.string().max(64).optional(),
+});
+/** modifySubnet body. */
+export const modifySubnetBody = z.object({
+  subnetName: name.optional(),
+  description: description.optional(),
+  ipMaskLen: z.number().int().optional(),
+});
+
+/** One rule of addNetworkSecurityGroupRules: protocol 300 all, 6 TCP, 17 UDP, 1 ICMP; direction 0 in, 1 out. */
+export const securityGroupRuleSpec = z.object({
+  protocol: z.number().int(),
+  direction: z.number().int(),
+  addressPrefix: z.string().max(64),
+  ruleAction: z.string().max(16).optional(),
+  priority: z.number().int().optional(),
+  addressPrefixType: z.string().max(16).optional(),
+  ipVersion: z.number().int().optional(),
+  fromPort: z.number().int().optional(),
+  toPort: z.number().int().optional(),
+  description: description.optional(),
+});
+/** One rule change of modifyNetworkSecurityGroupRules. */
+export const modifySecurityGroupRuleSpec = z.object({
+  ruleId: z.string().max(64),
+  protocol: z.number().int().optional(),
+  fromPort: z.number().int().optional(),
+  toPort: z.number().int().optional(),
+  addressPrefix: z.string().max(64).optional(),
+  ruleAction: z.string().max(16).optional(),
+  priority: z.number().int().optional(),
+  description: description.optional(),
+});
+
+/** createNetworkSecurityGroup body. */
+export const createNetworkSecurityGroupBody = z.object({
+  vpcId: z.string().max(64),
+  networkSecurityGroupName: name,
+  description: description.optional(),
+  networkSecurityGroupRuleSpecs: z.array(securityGroupRuleSpec).max(100).optional(),
+});
+/** modifyNetworkSecurityGroup body. */
+export const modifyNetworkSecurityGroupBody = z.object({
+  networkSecurityGroupName: name.optional(),
+  description: description.optional(),
+});
+/** addNetworkSecurityGroupRules body. */
+export const addNetworkSecurityGroupRulesBody = z.object({
+  networkSecurityGroupRuleSpecs: z.array(securityGroupRuleSpec).min(1).max(100),
+});
+/** removeNetworkSecurityGroupRules body. */
+export const removeNetworkSecurityGroupRulesBody = z.object({
+  ruleIds: z.array(z.string().max(64)).min(1).max(100),
+});
+/** modifyNetworkSecurityGroupRules body. */
+export const modifyNetworkSecurityGroupRulesBody = z.object({
+  modifySecurityGroupRuleSpecs: z.array(modifySecurityGroupRuleSpec).min(1).max(100),
+});
+
+/** A VPC as describeVpc(s) shows it. */
+export interface Vpc {
+  vpcId: string;
+  vpcName: string;
+  addressPrefix: string;
+  description: string;
+  aclIds: string[];
+  routeTableIds: string[];
+  subnets: Subnet[];
+  createdTime: string;
+}
+
+/** A subnet as describeSubnet(s) shows it. */
+export interface Subnet {
+  subnetId: string;
+  subnetName: string;
+  vpcId: string;
+  addressPrefix: string;
+  availableIpCount: number;
+  ipMaskLen: number;
+  description: string;
+  routeTableId: string;
+  aclId: string;
+  startIp: string;
+  endIp: string;
+  createdTime: string;
+  subnetType: string;
+  az: string;
+}
+
+/** A security group rule. */
+export interface SecurityGroupRule {
+  ruleId: string;
+  direction: number;
+  ruleAction: string;
+  priority: number;
+  protocol: number;
+  addressPrefixType: string;
+  addressPrefix: string;
+  ipVersion: number;
+  fromPort: number;
+  toPort: number;
+  createdTime: string;
+  description: string;
+  ruleType: string;
+}
+
+/** A security group. */
+export interface NetworkSecurityGroup {
+  networkSecurityGroupId: string;
+  networkSecurityGroupName: string;
+  description: string;
+  vpcId: string;
+  securityGroupRules: SecurityGroupRule[];
+  createdTime: string;
+  networkSecurityGroupType: string;
+  networkInterfaceIds: string[];
+}
+
+/** describeSubnets result. */
+export interface DescribeSubnetsResult {
+  subnets: Subnet[];
+  totalCount: number;
+}
