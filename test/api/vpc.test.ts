@@ -1,16 +1,16 @@
 // JD's vpc service through the HTTP API: account defaults, VPCs, subnets and security groups,
-// tenant isolation between two accounts, bad input (JD envelope, right status, nothing created)
-// and the network plane converging to exactly the inventory.
-import { KumoApiError, type KumoClient } from '@kumo/client';
+// tenant isolation between two accounts, and the network plane converging to exactly the
+// inventory. Bad input is vpc-bad-input.test.ts's, interfaces vpc-interfaces.test.ts's.
+import type { KumoClient } from '@kumo/client';
 import { newAccount, type KumodProcess } from '../support/kumod.js';
 import { converged, inventoryOf, startNetworkKumodOnTestDatabase } from '../support/network.js';
 import { expectJdShape } from '../support/jd-shapes.js';
+import { apiError, createVpc, del, filter, get, patch, post, type Any } from '../support/vpc-api.js';
 
 let env: Awaited<ReturnType<typeof startNetworkKumodOnTestDatabase>>;
 let kumod: KumodProcess;
 let alice: KumoClient;
 let bob: KumoClient;
-const R = '/v1/regions/local-1';
 
 beforeAll(async () => {
   env = await startNetworkKumodOnTestDatabase();
@@ -22,31 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.cleanup();
 });
-
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const get = (c: KumoClient, path: string, query?: object) => c.request<Any>('GET', `${R}${path}`, { query });
-const post = (c: KumoClient, path: string, body: object) => c.request<Any>('POST', `${R}${path}`, { body });
-const patch = (c: KumoClient, path: string, body: object) => c.request<Any>('PATCH', `${R}${path}`, { body });
-const del = (c: KumoClient, path: string) => c.request<Any>('DELETE', `${R}${path}`);
-
-async function apiError(
-  p: Promise<unknown>,
-): Promise<{ httpStatus: number; status: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(KumoApiError);
-  const e = err as KumoApiError;
-  return { httpStatus: e.httpStatus, status: e.status, message: e.message };
-}
-
-const filter = (name: string, ...values: string[]) => ({ filters: [{ name, values }] });
-
-async function createVpc(c: KumoClient, name: string, addressPrefix?: string): Promise<string> {
-  return (await post(c, '/vpcs/', { vpcName: name, ...(addressPrefix ? { addressPrefix } : {}) })).vpcId;
-}
 
 test('an account gets one default VPC, subnet and security group on first use, even under concurrent first requests', async () => {
   const carol = await newAccount(kumod, 'carol');
@@ -244,221 +219,6 @@ test("tenant isolation: another account's ids are 404 everywhere and never liste
   const bobs = await inventoryOf(bob);
   expect(bobs.vpcs).not.toContain(vpcId);
   expect((await get(alice, `/vpcs/${vpcId}`)).vpc.vpcName).toBe('private');
-});
-
-describe('bad input gets the JD envelope, the right status, and creates nothing', () => {
-  let vpcId: string;
-  let sg: string;
-  beforeAll(async () => {
-    vpcId = await createVpc(alice, 'strict', '192.168.0.0/16');
-    await post(alice, '/subnets/', { vpcId, subnetName: 'a', addressPrefix: '192.168.1.0/24' });
-    sg = (await post(alice, '/networkSecurityGroups/', { vpcId, networkSecurityGroupName: 'strict' }))
-      .networkSecurityGroupId;
-  });
-
-  const rule = (r: object) => ({ protocol: 6, direction: 0, addressPrefix: '0.0.0.0/0', ...r });
-  const cases: [string, () => [string, string, object], number, string, RegExp][] = [
-    ['a VPC name with spaces', () => ['/vpcs/', '', { vpcName: 'a b' }], 400, 'INVALID_ARGUMENT', /vpcName/],
-    [
-      'a VPC prefix shorter than /16',
-      () => ['/vpcs/', '', { vpcName: 'v', addressPrefix: '10.0.0.0/15' }],
-      400,
-      'INVALID_ARGUMENT',
-      /16-28/,
-    ],
-    [
-      'a VPC prefix longer than /28',
-      () => ['/vpcs/', '', { vpcName: 'v', addressPrefix: '10.0.0.0/29' }],
-      400,
-      'INVALID_ARGUMENT',
-      /16-28/,
-    ],
-    [
-      'a public VPC prefix',
-      () => ['/vpcs/', '', { vpcName: 'v', addressPrefix: '8.8.0.0/16' }],
-      400,
-      'INVALID_ARGUMENT',
-      /10\.0\.0\.0\/8/,
-    ],
-    [
-      'a prefix with host bits',
-      () => ['/vpcs/', '', { vpcName: 'v', addressPrefix: '10.0.0.1/16' }],
-      400,
-      'INVALID_ARGUMENT',
-      /host bits/,
-    ],
-    [
-      'a subnet outside its VPC',
-      () => ['/subnets/', '', { vpcId, subnetName: 's', addressPrefix: '10.1.0.0/24' }],
-      400,
-      'INVALID_ARGUMENT',
-      /inside the VPC/,
-    ],
-    [
-      'an overlapping subnet',
-      () => ['/subnets/', '', { vpcId, subnetName: 's', addressPrefix: '192.168.1.128/25' }],
-      400,
-      'INVALID_ARGUMENT',
-      /overlaps/,
-    ],
-    [
-      'a subnet longer than /28',
-      () => ['/subnets/', '', { vpcId, subnetName: 's', addressPrefix: '192.168.2.0/29' }],
-      400,
-      'INVALID_ARGUMENT',
-      /16-28/,
-    ],
-    [
-      'a subnet in an unknown AZ',
-      () => ['/subnets/', '', { vpcId, subnetName: 's', addressPrefix: '192.168.2.0/24', az: 'local-1z' }],
-      400,
-      'INVALID_ARGUMENT',
-      /az/,
-    ],
-    [
-      'a subnet of a missing VPC',
-      () => ['/subnets/', '', { vpcId: 'vpc-0000000000', subnetName: 's', addressPrefix: '10.0.0.0/24' }],
-      404,
-      'NOT_FOUND',
-      /Vpc/,
-    ],
-    [
-      'a group of a missing VPC',
-      () => ['/networkSecurityGroups/', '', { vpcId: 'vpc-0000000000', networkSecurityGroupName: 'g' }],
-      404,
-      'NOT_FOUND',
-      /Vpc/,
-    ],
-    [
-      'a rule port above 65535',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ fromPort: 1, toPort: 70000 })] },
-      ],
-      400,
-      'OUT_OF_RANGE',
-      /out of range/,
-    ],
-    [
-      'a rule port 0',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ fromPort: 0, toPort: 10 })] },
-      ],
-      400,
-      'OUT_OF_RANGE',
-      /out of range/,
-    ],
-    [
-      'ports on ICMP',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ protocol: 1, fromPort: 1, toPort: 2 })] },
-      ],
-      400,
-      'INVALID_ARGUMENT',
-      /no ports/,
-    ],
-    [
-      'ports on "all"',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ protocol: 300, fromPort: 22 })] },
-      ],
-      400,
-      'INVALID_ARGUMENT',
-      /no ports/,
-    ],
-    [
-      'an unknown protocol',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ protocol: 99 })] },
-      ],
-      400,
-      'INVALID_ARGUMENT',
-      /protocol/,
-    ],
-    [
-      'a priority of 0',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ priority: 0 })] },
-      ],
-      400,
-      'OUT_OF_RANGE',
-      /priority/,
-    ],
-    [
-      'fromPort above toPort',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ fromPort: 90, toPort: 80 })] },
-      ],
-      400,
-      'INVALID_ARGUMENT',
-      /fromPort/,
-    ],
-    [
-      'a bad rule prefix',
-      () => [
-        `/networkSecurityGroups/${sg}:addNetworkSecurityGroupRules`,
-        '',
-        { networkSecurityGroupRuleSpecs: [rule({ addressPrefix: 'anywhere' })] },
-      ],
-      400,
-      'INVALID_ARGUMENT',
-      /addressPrefix/,
-    ],
-    [
-      'removing a missing rule',
-      () => [
-        `/networkSecurityGroups/${sg}:removeNetworkSecurityGroupRules`,
-        '',
-        { ruleIds: ['rule-0000000000'] },
-      ],
-      404,
-      'NOT_FOUND',
-      /rule/i,
-    ],
-  ];
-
-  test.each(cases)('%s', async (_what, make, httpStatus, status, message) => {
-    const before = await inventoryOf(alice);
-    const rulesBefore = (await get(alice, `/networkSecurityGroups/${sg}`)).networkSecurityGroup
-      .securityGroupRules;
-    const [path, , body] = make();
-    const e = await apiError(post(alice, path, body));
-    expect(e).toMatchObject({ httpStatus, status });
-    expect(e.message).toMatch(message);
-    expect(await inventoryOf(alice)).toEqual(before);
-    expect(
-      (await get(alice, `/networkSecurityGroups/${sg}`)).networkSecurityGroup.securityGroupRules,
-    ).toEqual(rulesBefore);
-  });
-
-  test('deleting a VPC that has subnets is refused and deletes nothing', async () => {
-    expect(await apiError(del(alice, `/vpcs/${vpcId}`))).toMatchObject({
-      httpStatus: 400,
-      status: 'FAILED_PRECONDITION',
-      message: expect.stringMatching(/subnets/),
-    });
-    expect((await get(alice, `/vpcs/${vpcId}`)).vpc.subnets).toHaveLength(1);
-  });
-
-  test('unknown filters and bad paging are refused', async () => {
-    expect(await apiError(get(alice, '/vpcs/', filter('color', 'red')))).toMatchObject({ httpStatus: 400 });
-    expect(await apiError(get(alice, '/subnets/', { pageSize: 5 }))).toMatchObject({
-      status: 'OUT_OF_RANGE',
-    });
-  });
 });
 
 test('the plane holds exactly the inventory of every account', async () => {

@@ -110,6 +110,14 @@ export const Errors = {
     precondition(`NetworkSecurityGroup '${id}' is in use by network interfaces`),
   defaultSecurityGroup: (id: string) =>
     precondition(`NetworkSecurityGroup '${id}' is the VPC's default group; it goes with the VPC`),
+  networkInterfaceNotFound: (id: string) => notFound(`NetworkInterface '${id}' not found`),
+  networkInterfaceAttached: (id: string, instanceId: string) =>
+    precondition(`NetworkInterface '${id}' is attached to instance '${instanceId}'; detach it first`),
+  tooManySecurityGroups: (max: number) => invalid(`Invalid parameter securityGroups: at most ${max} groups`),
+  securityGroupOfOtherVpc: (id: string, vpcId: string) =>
+    invalid(`Invalid parameter securityGroups: group '${id}' is not in VPC '${vpcId}'`),
+  ipOutsideSubnet: (field: string, ip: string, cidr: string) =>
+    invalid(`Invalid parameter ${field}: '${ip}' is not a usable address of ${cidr}`),
   defaultVpcPoolExhausted: () =>
     new ApiError(429, 'QUOTA_EXCEEDED', 'No default VPC prefix left in the operator pool'),
 

@@ -1,6 +1,7 @@
 // Wire shapes and request schemas of JD's vpc service (VPCs, subnets, security groups), from
 // jdcloud-sdk-js `src/repo/vpc/v1/vpc.js`. Field names and types are JD's; no behaviour.
 import { z } from 'zod';
+import type { NetworkInterfacePrivateIp } from './instances.js';
 
 const name = z.string().max(256);
 const description = z.string().max(1024);
@@ -160,4 +161,59 @@ export interface NetworkSecurityGroup {
 export interface DescribeSubnetsResult {
   subnets: Subnet[];
   totalCount: number;
+}
+
+/** createNetworkInterface body. */
+export const createNetworkInterfaceBody = z.object({
+  subnetId: z.string().max(64),
+  az: z.string().max(64).optional(),
+  networkInterfaceName: name.optional(),
+  primaryIpAddress: z.string().max(64).optional(),
+  secondaryIpAddresses: z.array(z.string().max(64)).max(50).optional(),
+  secondaryIpCount: z.number().int().optional(),
+  securityGroups: z.array(z.string().max(64)).max(50).optional(),
+  sanityCheck: z.number().int().optional(),
+  description: description.optional(),
+});
+/** modifyNetworkInterface body. */
+export const modifyNetworkInterfaceBody = z.object({
+  networkInterfaceName: name.optional(),
+  description: description.optional(),
+  securityGroups: z.array(z.string().max(64)).max(50).optional(),
+});
+/** assignSecondaryIps body. */
+export const assignSecondaryIpsBody = z.object({
+  force: z.boolean().optional(),
+  secondaryIps: z.array(z.string().max(64)).max(50).optional(),
+  secondaryIpCount: z.number().int().optional(),
+  secondaryIpMaskLen: z.number().int().optional(),
+  secondaryIpAddress: z.string().max(64).optional(),
+});
+/** unassignSecondaryIps body. */
+export const unassignSecondaryIpsBody = z.object({
+  secondaryIps: z.array(z.string().max(64)).max(50).optional(),
+  secondaryCidrs: z.array(z.string().max(64)).max(50).optional(),
+});
+
+/** A network interface as describeNetworkInterface(s) shows it. */
+export interface NetworkInterface {
+  networkInterfaceName: string;
+  networkInterfaceId: string;
+  az: string;
+  role: string;
+  macAddress: string;
+  vpcId: string;
+  subnetId: string;
+  networkSecurityGroupIds: string[];
+  sanityCheck: number;
+  primaryIp: NetworkInterfacePrivateIp;
+  secondaryIps: NetworkInterfacePrivateIp[];
+  instanceType: string;
+  instanceId: string;
+  instanceOwnerId: string;
+  deviceIndex: number;
+  description: string;
+  attachmentStatus: string;
+  networkInterfaceStatus: string;
+  createdTime: string;
 }

@@ -18,7 +18,13 @@ export interface NetworkConfig {
   syncLeaseSeconds: number;
   /** The converger's polling period (it is also kicked after every change). */
   syncIntervalMs: number;
-  quotas: { vpc: number; subnet: number; securityGroup: number; securityGroupRule: number };
+  quotas: {
+    vpc: number;
+    subnet: number;
+    securityGroup: number;
+    securityGroupRule: number;
+    networkInterface: number;
+  };
 }
 
 /** The variables of this section and their defaults (merged into CONFIG_VARIABLES). */
@@ -33,6 +39,7 @@ export const NETWORK_VARIABLES = {
   KUMO_QUOTA_SUBNET: '50',
   KUMO_QUOTA_SECURITY_GROUP: '50',
   KUMO_QUOTA_SECURITY_GROUP_RULE: '100',
+  KUMO_QUOTA_NETWORK_INTERFACE: '100',
 } as const;
 
 type Name = keyof typeof NETWORK_VARIABLES;
@@ -77,6 +84,7 @@ export function parseNetwork(
       subnet: int('KUMO_QUOTA_SUBNET', 0, 100_000),
       securityGroup: int('KUMO_QUOTA_SECURITY_GROUP', 0, 100_000),
       securityGroupRule: int('KUMO_QUOTA_SECURITY_GROUP_RULE', 1, 100_000),
+      networkInterface: int('KUMO_QUOTA_NETWORK_INTERFACE', 0, 100_000),
     },
   };
 }

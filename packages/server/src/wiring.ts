@@ -10,6 +10,7 @@ import {
   InstancesModel,
   InstanceTasksModel,
   KeypairsModel,
+  NetworkInterfacesModel,
   PlaneSyncModel,
   RequestGuardsModel,
   SecurityGroupsModel,
@@ -39,6 +40,7 @@ import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
 import { KeypairService } from './services/keypairs.js';
 import { NetworkDefaults } from './services/network-defaults.js';
+import { NetworkInterfaceService } from './services/network-interfaces.js';
 import { NetworkPlaneService } from './services/network-plane.js';
 import { QuotaService } from './services/quotas.js';
 import { SecurityGroupService } from './services/security-groups.js';
@@ -81,6 +83,7 @@ export function createWiring(
   const actions = new InstanceActionsModel(db);
   const vpcsModel = new VpcsModel(db);
   const groupsModel = new SecurityGroupsModel(db);
+  const interfacesModel = new NetworkInterfacesModel(db);
   const sync = new PlaneSyncModel(db);
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
@@ -167,7 +170,8 @@ export function createWiring(
       compute: config.compute,
     }),
     vpcs: vpcService,
-    securityGroups: new SecurityGroupService(netDeps),
+    securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
+    networkInterfaces: new NetworkInterfaceService({ ...netDeps, interfaces: interfacesModel }),
     networkPlane: new NetworkPlaneService({
       sync,
       plane: () => network.plane,

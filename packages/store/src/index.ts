@@ -18,3 +18,4 @@ export * from './network/cidr.js';
 export * from './tables/vpcs.js';
 export * from './tables/security-groups.js';
 export * from './tables/plane-sync.js';
+export * from './tables/network-interfaces.js';

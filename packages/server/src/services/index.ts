@@ -8,6 +8,7 @@ import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { KeypairService } from './keypairs.js';
+import type { NetworkInterfaceService } from './network-interfaces.js';
 import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
 import type { SecurityGroupService } from './security-groups.js';
@@ -24,6 +25,7 @@ export interface Services {
   instances: InstanceService;
   vpcs: VpcService;
   securityGroups: SecurityGroupService;
+  networkInterfaces: NetworkInterfaceService;
   networkPlane: NetworkPlaneService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;

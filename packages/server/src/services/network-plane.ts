@@ -15,11 +15,13 @@ export class NetworkPlaneService {
   async inventory(): Promise<PlaneInventory & { driver: string; pending: number }> {
     const plane = this.d.plane();
     if (!plane) throw Errors.unavailable(`The network plane (driver ${this.d.driver})`);
+    // Pending first: a caller that sees 0 then gets a plane at least as new as that moment.
+    const pending = await this.d.sync.pending();
     const inv = await plane.inventory();
     const sort = (a: string[]) => [...a].sort();
     return {
       driver: this.d.driver,
-      pending: await this.d.sync.pending(),
+      pending,
       vpcs: sort(inv.vpcs),
       subnets: sort(inv.subnets),
       ports: sort(inv.ports),

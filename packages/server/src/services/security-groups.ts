@@ -7,6 +7,7 @@ import {
   parseCidr,
   SECURITY_GROUPS,
   type GroupFilter,
+  type NetworkInterfacesModel,
   type NewRule,
   type RuleRecord,
   type Scope,
@@ -118,6 +119,7 @@ export class SecurityGroupService {
       tx: Transactions;
       vpcs: VpcsModel;
       groups: SecurityGroupsModel;
+      interfaces: NetworkInterfacesModel;
       defaults: NetworkDefaults;
       quotas: NetworkConfig['quotas'];
       changed: () => void;
@@ -161,13 +163,15 @@ export class SecurityGroupService {
     await this.d.defaults.ensure(scope);
     const g = VPC_ID_PATTERNS.securityGroup.test(id) ? await this.d.groups.find(scope, id) : undefined;
     if (!g) throw Errors.securityGroupNotFound(id.slice(0, 64));
-    return g;
+    return { ...g, networkInterfaceIds: (await this.d.interfaces.usingGroups([id])).get(id) ?? [] };
   }
 
   /** describeNetworkSecurityGroups. */
   async describe(scope: Scope, f: GroupFilter, offset: number, limit: number) {
     await this.d.defaults.ensure(scope);
-    return this.d.groups.page(scope, f, offset, limit);
+    const page = await this.d.groups.page(scope, f, offset, limit);
+    const users = await this.d.interfaces.usingGroups(page.items.map((g) => g.id));
+    return { ...page, items: page.items.map((g) => ({ ...g, networkInterfaceIds: users.get(g.id) ?? [] })) };
   }
 
   /** modifyNetworkSecurityGroup: name and description. */

@@ -43,6 +43,13 @@ import deleteNetworkSecurityGroup from './vpc/deleteNetworkSecurityGroup.js';
 import addNetworkSecurityGroupRules from './vpc/addNetworkSecurityGroupRules.js';
 import removeNetworkSecurityGroupRules from './vpc/removeNetworkSecurityGroupRules.js';
 import modifyNetworkSecurityGroupRules from './vpc/modifyNetworkSecurityGroupRules.js';
+import createNetworkInterface from './vpc/createNetworkInterface.js';
+import describeNetworkInterfaces from './vpc/describeNetworkInterfaces.js';
+import describeNetworkInterface from './vpc/describeNetworkInterface.js';
+import modifyNetworkInterface from './vpc/modifyNetworkInterface.js';
+import deleteNetworkInterface from './vpc/deleteNetworkInterface.js';
+import assignSecondaryIps from './vpc/assignSecondaryIps.js';
+import unassignSecondaryIps from './vpc/unassignSecondaryIps.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
@@ -101,6 +108,13 @@ export const routes: readonly Route[] = [
   addNetworkSecurityGroupRules,
   removeNetworkSecurityGroupRules,
   modifyNetworkSecurityGroupRules,
+  createNetworkInterface,
+  describeNetworkInterfaces,
+  describeNetworkInterface,
+  modifyNetworkInterface,
+  deleteNetworkInterface,
+  assignSecondaryIps,
+  unassignSecondaryIps,
   addHost,
   createAccount,
   describeAccounts,

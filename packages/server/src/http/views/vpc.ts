@@ -1,6 +1,6 @@
-// Renders VPCs, subnets and security groups in JD's vpc model shapes. Presentation only.
-import type { NetworkSecurityGroup, SecurityGroupRule, Subnet, Vpc } from '@kumo/contract';
-import type { RuleRecord, SecurityGroupRecord, VpcRecord } from '@kumo/store';
+// Renders VPCs, subnets, security groups and network interfaces in JD's vpc model shapes. Presentation only.
+import type { NetworkInterface, NetworkSecurityGroup, SecurityGroupRule, Subnet, Vpc } from '@kumo/contract';
+import type { NetworkInterfaceRecord, RuleRecord, SecurityGroupRecord, VpcRecord } from '@kumo/store';
 import type { SubnetDetail } from '../../services/vpcs.js';
 import { formatJdTime } from './time.js';
 
@@ -64,4 +64,27 @@ export const securityGroupView = (
   createdTime: formatJdTime(g.createdAt),
   networkSecurityGroupType: g.isDefault ? 'default' : 'custom',
   networkInterfaceIds: g.networkInterfaceIds ?? [],
+});
+
+/** A network interface. */
+export const networkInterfaceView = (n: NetworkInterfaceRecord): NetworkInterface => ({
+  networkInterfaceName: n.name,
+  networkInterfaceId: n.id,
+  az: n.az,
+  role: n.role,
+  macAddress: n.mac,
+  vpcId: n.vpcId,
+  subnetId: n.subnetId,
+  networkSecurityGroupIds: n.securityGroupIds,
+  sanityCheck: 1,
+  primaryIp: { privateIpAddress: n.primaryIp, elasticIpId: '', elasticIpAddress: '' },
+  secondaryIps: n.secondaryIps.map((ip) => ({ privateIpAddress: ip, elasticIpId: '', elasticIpAddress: '' })),
+  instanceType: n.instanceId ? 'vm' : '',
+  instanceId: n.instanceId ?? '',
+  instanceOwnerId: n.instanceId ? n.accountId : '',
+  deviceIndex: n.deviceIndex ?? 0,
+  description: n.description,
+  attachmentStatus: n.instanceId ? 'attached' : 'detached',
+  networkInterfaceStatus: 'enabled',
+  createdTime: formatJdTime(n.createdAt),
 });
