@@ -15,6 +15,9 @@ export interface PlaneView {
   subnets: string[];
   ports: string[];
   securityGroups: string[];
+  elasticIps: string[];
+  externalNetworks: string[];
+  vpcGateways: string[];
 }
 
 /** The environment that selects the network plane for a kumod whose data dir is `dataDir`. */

@@ -118,6 +118,17 @@ export const Errors = {
     invalid(`Invalid parameter securityGroups: group '${id}' is not in VPC '${vpcId}'`),
   ipOutsideSubnet: (field: string, ip: string, cidr: string) =>
     invalid(`Invalid parameter ${field}: '${ip}' is not a usable address of ${cidr}`),
+  elasticIpNotFound: (id: string) => notFound(`ElasticIp '${id}' not found`),
+  elasticIpAssociated: (id: string) => precondition(`ElasticIp '${id}' is associated; disassociate it first`),
+  elasticIpNotAssociated: (id: string, nic: string) =>
+    precondition(`ElasticIp '${id}' is not associated with network interface '${nic}'`),
+  interfaceHasElasticIp: (id: string) =>
+    precondition(`NetworkInterface '${id}' has elastic IPs associated; disassociate them first`),
+  eipPoolExhausted: (provider: string) =>
+    new ApiError(429, 'QUOTA_EXCEEDED', `No free elastic IP address for provider '${provider}'`),
+  externalNetworkNotFound: (id: string) => notFound(`ExternalNetwork '${id}' not found`),
+  eipPoolNotFound: (id: string) => notFound(`EipPool '${id}' not found`),
+  inUse: (what: string) => precondition(`${what} is in use`),
   defaultVpcPoolExhausted: () =>
     new ApiError(429, 'QUOTA_EXCEEDED', 'No default VPC prefix left in the operator pool'),
 

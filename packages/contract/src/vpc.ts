@@ -18,6 +18,9 @@ export const VPC_ID_PATTERNS = {
   securityGroup: /^sg-[a-z0-9]{10}$/,
   rule: /^rule-[a-z0-9]{10}$/,
   networkInterface: /^port-[a-z0-9]{10}$/,
+  elasticIp: /^fip-[a-z0-9]{10}$/,
+  externalNetwork: /^extnet-[a-z0-9]{10}$/,
+  eipPool: /^eippool-[a-z0-9]{10}$/,
 } as const;
 
 /** createVpc body. */
@@ -216,4 +219,66 @@ export interface NetworkInterface {
   attachmentStatus: string;
   networkInterfaceStatus: string;
   createdTime: string;
+}
+
+/** createElasticIps body. */
+export const createElasticIpsBody = z.object({
+  maxCount: z.number().int(),
+  elasticIpAddress: z.string().max(64).optional(),
+  elasticIpSpec: z.object({
+    bandwidthMbps: z.number().int(),
+    provider: z.string().max(32),
+    chargeSpec: z.object({}).passthrough().optional(),
+  }),
+  userTags: z.array(z.object({}).passthrough()).optional(),
+  ipType: z.string().max(32).optional(),
+  resourceGroupId: z.string().max(64).optional(),
+  dryRun: z.boolean().optional(),
+});
+/** modifyElasticIp body. */
+export const modifyElasticIpBody = z.object({ bandwidthMbps: z.number().int() });
+/** associateElasticIp (on a network interface) body. */
+export const associateElasticIpBody = z.object({
+  elasticIpId: z.string().max(64).optional(),
+  privateIpAddress: z.string().max(64).optional(),
+  elasticIpAddress: z.string().max(64).optional(),
+});
+/** disassociateElasticIp (on a network interface) body. */
+export const disassociateElasticIpBody = z.object({
+  elasticIpId: z.string().max(64).optional(),
+  elasticIpAddress: z.string().max(64).optional(),
+});
+/** Admin createExternalNetwork body. */
+export const createExternalNetworkBody = z.object({
+  regionId: z.string().max(32).optional(),
+  cidr: z.string().max(64),
+  gateway: z.string().max(64),
+  physicalNetwork: z.string().max(64),
+  vlan: z.number().int().optional(),
+  gatewayChassis: z.array(z.string().max(128)).max(16).optional(),
+});
+/** Admin createEipPool body. */
+export const createEipPoolBody = z.object({
+  regionId: z.string().max(32).optional(),
+  externalNetworkId: z.string().max(64),
+  cidr: z.string().max(64),
+  provider: z.string().max(32).optional(),
+});
+
+/** An elastic IP as describeElasticIp(s) shows it. */
+export interface ElasticIp {
+  elasticIpId: string;
+  elasticIpName: string;
+  elasticIpAddress: string;
+  bandwidthMbps: number;
+  provider: string;
+  privateIpAddress: string;
+  networkInterfaceId: string;
+  instanceId: string;
+  instanceType: string;
+  createdTime: string;
+  az: string;
+  ipType: string;
+  status: string;
+  state: string;
 }

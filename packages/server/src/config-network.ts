@@ -24,6 +24,7 @@ export interface NetworkConfig {
     securityGroup: number;
     securityGroupRule: number;
     networkInterface: number;
+    elasticIp: number;
   };
 }
 
@@ -40,6 +41,7 @@ export const NETWORK_VARIABLES = {
   KUMO_QUOTA_SECURITY_GROUP: '50',
   KUMO_QUOTA_SECURITY_GROUP_RULE: '100',
   KUMO_QUOTA_NETWORK_INTERFACE: '100',
+  KUMO_QUOTA_ELASTIC_IP: '20',
 } as const;
 
 type Name = keyof typeof NETWORK_VARIABLES;
@@ -85,6 +87,7 @@ export function parseNetwork(
       securityGroup: int('KUMO_QUOTA_SECURITY_GROUP', 0, 100_000),
       securityGroupRule: int('KUMO_QUOTA_SECURITY_GROUP_RULE', 1, 100_000),
       networkInterface: int('KUMO_QUOTA_NETWORK_INTERFACE', 0, 100_000),
+      elasticIp: int('KUMO_QUOTA_ELASTIC_IP', 0, 100_000),
     },
   };
 }

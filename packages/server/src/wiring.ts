@@ -4,6 +4,7 @@
 import {
   AccountsModel,
   ClientTokensModel,
+  ElasticIpsModel,
   HostsModel,
   ImagesModel,
   InstanceActionsModel,
@@ -39,6 +40,8 @@ import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
 import { KeypairService } from './services/keypairs.js';
+import { ElasticIpService } from './services/elastic-ips.js';
+import { ExternalNetworkService } from './services/external-networks.js';
 import { NetworkDefaults } from './services/network-defaults.js';
 import { NetworkInterfaceService } from './services/network-interfaces.js';
 import { NetworkPlaneService } from './services/network-plane.js';
@@ -84,6 +87,7 @@ export function createWiring(
   const vpcsModel = new VpcsModel(db);
   const groupsModel = new SecurityGroupsModel(db);
   const interfacesModel = new NetworkInterfacesModel(db);
+  const eipsModel = new ElasticIpsModel(db);
   const sync = new PlaneSyncModel(db);
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
@@ -172,6 +176,21 @@ export function createWiring(
     vpcs: vpcService,
     securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
     networkInterfaces: new NetworkInterfaceService({ ...netDeps, interfaces: interfacesModel }),
+    elasticIps: new ElasticIpService({
+      tx,
+      vpcs: vpcsModel,
+      eips: eipsModel,
+      interfaces: interfacesModel,
+      quota: config.network.quotas.elasticIp,
+      changed,
+    }),
+    externalNetworks: new ExternalNetworkService({
+      tx,
+      eips: eipsModel,
+      vpcs: vpcsModel,
+      defaultRegion: config.regionId,
+      changed,
+    }),
     networkPlane: new NetworkPlaneService({
       sync,
       plane: () => network.plane,

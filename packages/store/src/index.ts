@@ -19,3 +19,4 @@ export * from './tables/vpcs.js';
 export * from './tables/security-groups.js';
 export * from './tables/plane-sync.js';
 export * from './tables/network-interfaces.js';
+export * from './tables/elastic-ips.js';

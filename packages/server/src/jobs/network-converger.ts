@@ -96,7 +96,11 @@ export class NetworkConverger {
 
   private async remove(table: PlaneTable, id: string): Promise<void> {
     const p = this.d.plane;
-    if (table === 'vpcs') await p.removeVpc(id);
+    if (table === 'vpcs') {
+      await p.removeVpcGateway(id);
+      await p.removeVpc(id);
+    } else if (table === 'external_networks') await p.removeExternalNetwork(id);
+    else if (table === 'elastic_ips') await p.removeElasticIp(id);
     else if (table === 'subnets') await p.removeSubnet(id);
     else if (table === 'security_groups') await p.removeSecurityGroup(id);
     else await p.removePort(id);
@@ -105,7 +109,41 @@ export class NetworkConverger {
   private async ensure(table: PlaneTable, r: Record<string, unknown>): Promise<void> {
     const p = this.d.plane;
     const id = r.id as string;
-    if (table === 'vpcs') return p.ensureVpc({ id, cidr: r.cidr as string });
+    if (table === 'vpcs') {
+      await p.ensureVpc({ id, cidr: r.cidr as string });
+      if (!r.gateway_ip) return p.removeVpcGateway(id);
+      return p.ensureVpcGateway({
+        vpcId: id,
+        externalNetworkId: r.gateway_network_id as string,
+        ip: r.gateway_ip as string,
+        mac: r.gateway_mac as string,
+      });
+    }
+    if (table === 'external_networks') {
+      return p.ensureExternalNetwork({
+        id,
+        cidr: r.cidr as string,
+        gateway: r.gateway as string,
+        physicalNetwork: r.physical_network as string,
+        ...(r.vlan != null ? { vlan: r.vlan as number } : {}),
+        gatewayChassis: r.gateway_chassis as string[],
+      });
+    }
+    if (table === 'elastic_ips') {
+      // An EIP bound to nothing is not in the plane at all.
+      const port = r.interface_id
+        ? await this.d.sync.row('network_interfaces', r.interface_id as string)
+        : undefined;
+      if (!port) return p.removeElasticIp(id);
+      return p.ensureElasticIp({
+        id,
+        vpcId: port.vpc_id as string,
+        ip: r.ip as string,
+        portId: port.id as string,
+        logicalIp: r.private_ip as string,
+        bandwidthMbps: r.bandwidth_mbps as number,
+      });
+    }
     if (table === 'subnets') {
       return p.ensureSubnet({
         id,

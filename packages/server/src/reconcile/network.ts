@@ -16,10 +16,19 @@ const KINDS: {
   key: keyof PlaneInventory;
   remove: (p: NetworkPlane, id: string) => Promise<void>;
 }[] = [
+  { table: 'elastic_ips', key: 'elasticIps', remove: (p, id) => p.removeElasticIp(id) },
   { table: 'network_interfaces', key: 'ports', remove: (p, id) => p.removePort(id) },
   { table: 'security_groups', key: 'securityGroups', remove: (p, id) => p.removeSecurityGroup(id) },
   { table: 'subnets', key: 'subnets', remove: (p, id) => p.removeSubnet(id) },
-  { table: 'vpcs', key: 'vpcs', remove: (p, id) => p.removeVpc(id) },
+  {
+    table: 'vpcs',
+    key: 'vpcs',
+    remove: async (p, id) => {
+      await p.removeVpcGateway(id);
+      await p.removeVpc(id);
+    },
+  },
+  { table: 'external_networks', key: 'externalNetworks', remove: (p, id) => p.removeExternalNetwork(id) },
 ];
 
 /** What one sweep did. */

@@ -8,6 +8,8 @@ import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { KeypairService } from './keypairs.js';
+import type { ElasticIpService } from './elastic-ips.js';
+import type { ExternalNetworkService } from './external-networks.js';
 import type { NetworkInterfaceService } from './network-interfaces.js';
 import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
@@ -27,6 +29,8 @@ export interface Services {
   securityGroups: SecurityGroupService;
   networkInterfaces: NetworkInterfaceService;
   networkPlane: NetworkPlaneService;
+  elasticIps: ElasticIpService;
+  externalNetworks: ExternalNetworkService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

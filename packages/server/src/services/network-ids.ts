@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { randomAlnum, type NewRule } from '@kumo/store';
 
 /** A new id of a vpc object, e.g. `vpc-3kq8m2x9p0`. */
-export const networkId = (prefix: 'vpc' | 'subnet' | 'sg' | 'rule' | 'port') =>
+export const networkId = (prefix: 'vpc' | 'subnet' | 'sg' | 'rule' | 'port' | 'fip' | 'extnet' | 'eippool') =>
   `${prefix}-${randomAlnum(10)}`;
 
 /**

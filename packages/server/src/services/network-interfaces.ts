@@ -158,6 +158,7 @@ export class NetworkInterfaceService {
   async delete(scope: Scope, id: string) {
     await this.locked(scope, id, async (trx, nic) => {
       if (nic.instanceId) throw Errors.networkInterfaceAttached(id, nic.instanceId);
+      if ((await this.d.interfaces.elasticIps(trx, id)) > 0) throw Errors.interfaceHasElasticIp(id);
       await this.d.vpcs.tombstone(trx, NETWORK_INTERFACES, id);
     });
     this.d.changed();

@@ -32,6 +32,10 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('is_default').notNullable().defaultTo(false);
     // Which block of the operator's default-VPC pool this default VPC holds (unique per region).
     t.integer('default_slot');
+    // The VPC router's port on an external network, made when its first EIP is associated.
+    t.text('gateway_network_id');
+    t.text('gateway_ip');
+    t.text('gateway_mac');
     convergence(t, knex);
     t.index(['account_id', 'region_id', 'created_at']);
   });
@@ -136,6 +140,9 @@ export async function up(knex: Knex): Promise<void> {
     t.specificType('gateway_chassis', 'text[]').notNullable().defaultTo('{}');
     convergence(t, knex);
   });
+  await knex.raw(
+    `CREATE UNIQUE INDEX vpcs_gateway_ip ON vpcs (gateway_network_id, gateway_ip) WHERE gateway_ip IS NOT NULL`,
+  );
   await knex.schema.createTable('eip_pools', (t) => {
     t.text('id').primary();
     t.text('region_id').notNullable();

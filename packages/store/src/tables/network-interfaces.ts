@@ -253,6 +253,14 @@ export class NetworkInterfacesModel {
       .update({ generation: trx.raw('generation + 1') });
   }
 
+  /** Elastic IPs bound to an interface (what blocks deleting it). */
+  async elasticIps(trx: Transaction, id: string): Promise<number> {
+    const [{ n }] = (await trx('elastic_ips')
+      .where({ interface_id: id, deleting: false })
+      .count({ n: '*' })) as [{ n: number }];
+    return n;
+  }
+
   /** How many live interfaces the account holds in the region. */
   async count(scope: Scope, trx?: Transaction): Promise<number> {
     const [{ n }] = (await this.live(trx ?? this.db, scope).count({ n: '*' })) as [{ n: number }];

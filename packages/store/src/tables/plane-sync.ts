@@ -5,7 +5,14 @@
 import type { Database } from '../db.js';
 
 /** The inventory tables the converger drives, in creation order. */
-export const PLANE_TABLES = ['vpcs', 'subnets', 'security_groups', 'network_interfaces'] as const;
+export const PLANE_TABLES = [
+  'external_networks',
+  'vpcs',
+  'subnets',
+  'security_groups',
+  'network_interfaces',
+  'elastic_ips',
+] as const;
 /** One of {@link PLANE_TABLES}. */
 export type PlaneTable = (typeof PLANE_TABLES)[number];
 
@@ -19,11 +26,14 @@ export interface PlaneWork {
 
 // A tombstone is removed only after what hangs off it is gone from the plane and the database.
 const BLOCKERS: Record<PlaneTable, string> = {
+  external_networks: `NOT EXISTS (SELECT 1 FROM eip_pools p WHERE p.external_network_id = t.id)
+         AND NOT EXISTS (SELECT 1 FROM vpcs v WHERE v.gateway_network_id = t.id)`,
+  elastic_ips: 'TRUE',
   vpcs: `NOT EXISTS (SELECT 1 FROM subnets s WHERE s.vpc_id = t.id)
          AND NOT EXISTS (SELECT 1 FROM security_groups g WHERE g.vpc_id = t.id)`,
   subnets: `NOT EXISTS (SELECT 1 FROM network_interfaces p WHERE p.subnet_id = t.id)`,
   security_groups: `NOT EXISTS (SELECT 1 FROM network_interfaces p WHERE t.id = ANY(p.security_group_ids))`,
-  network_interfaces: 'TRUE',
+  network_interfaces: `NOT EXISTS (SELECT 1 FROM elastic_ips e WHERE e.interface_id = t.id)`,
 };
 
 /** Claims, completes and re-marks convergence work. */

@@ -50,6 +50,19 @@ import modifyNetworkInterface from './vpc/modifyNetworkInterface.js';
 import deleteNetworkInterface from './vpc/deleteNetworkInterface.js';
 import assignSecondaryIps from './vpc/assignSecondaryIps.js';
 import unassignSecondaryIps from './vpc/unassignSecondaryIps.js';
+import createElasticIps from './vpc/createElasticIps.js';
+import describeElasticIps from './vpc/describeElasticIps.js';
+import describeElasticIp from './vpc/describeElasticIp.js';
+import modifyElasticIp from './vpc/modifyElasticIp.js';
+import deleteElasticIp from './vpc/deleteElasticIp.js';
+import associateElasticIp from './vpc/associateElasticIp.js';
+import disassociateElasticIp from './vpc/disassociateElasticIp.js';
+import createExternalNetwork from './admin/createExternalNetwork.js';
+import describeExternalNetworks from './admin/describeExternalNetworks.js';
+import deleteExternalNetwork from './admin/deleteExternalNetwork.js';
+import createEipPool from './admin/createEipPool.js';
+import describeEipPools from './admin/describeEipPools.js';
+import deleteEipPool from './admin/deleteEipPool.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
@@ -115,6 +128,19 @@ export const routes: readonly Route[] = [
   deleteNetworkInterface,
   assignSecondaryIps,
   unassignSecondaryIps,
+  createElasticIps,
+  describeElasticIps,
+  describeElasticIp,
+  modifyElasticIp,
+  deleteElasticIp,
+  associateElasticIp,
+  disassociateElasticIp,
+  createExternalNetwork,
+  describeExternalNetworks,
+  deleteExternalNetwork,
+  createEipPool,
+  describeEipPools,
+  deleteEipPool,
   addHost,
   createAccount,
   describeAccounts,

@@ -1,6 +1,19 @@
 // Renders VPCs, subnets, security groups and network interfaces in JD's vpc model shapes. Presentation only.
-import type { NetworkInterface, NetworkSecurityGroup, SecurityGroupRule, Subnet, Vpc } from '@kumo/contract';
-import type { NetworkInterfaceRecord, RuleRecord, SecurityGroupRecord, VpcRecord } from '@kumo/store';
+import type {
+  ElasticIp,
+  NetworkInterface,
+  NetworkSecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  Vpc,
+} from '@kumo/contract';
+import type {
+  ElasticIpRecord,
+  NetworkInterfaceRecord,
+  RuleRecord,
+  SecurityGroupRecord,
+  VpcRecord,
+} from '@kumo/store';
 import type { SubnetDetail } from '../../services/vpcs.js';
 import { formatJdTime } from './time.js';
 
@@ -87,4 +100,22 @@ export const networkInterfaceView = (n: NetworkInterfaceRecord): NetworkInterfac
   attachmentStatus: n.instanceId ? 'attached' : 'detached',
   networkInterfaceStatus: 'enabled',
   createdTime: formatJdTime(n.createdAt),
+});
+
+/** An elastic IP. */
+export const elasticIpView = (e: ElasticIpRecord): ElasticIp => ({
+  elasticIpId: e.id,
+  elasticIpName: '',
+  elasticIpAddress: e.ip,
+  bandwidthMbps: e.bandwidthMbps,
+  provider: e.provider,
+  privateIpAddress: e.privateIp ?? '',
+  networkInterfaceId: e.interfaceId ?? '',
+  instanceId: e.instanceId ?? '',
+  instanceType: e.instanceId ? 'compute' : '',
+  createdTime: formatJdTime(e.createdAt),
+  az: '',
+  ipType: 'standard',
+  status: e.interfaceId ? 'ASSOCIATED' : 'NOT_ASSOCIATED',
+  state: 'normal',
 });
