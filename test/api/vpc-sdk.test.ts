@@ -76,6 +76,13 @@ test('the JD SDK creates, lists, modifies and deletes a VPC, a subnet and a secu
   expect((await converged(env.kumod)).vpcs).not.toContain(vpcId);
 });
 
+test("vpc describeQuota shares vm describeQuotas' path; the signed service picks it", async () => {
+  const { result } = await vpc.describeQuota!({ type: 'vpc' });
+  expect(result.quota).toMatchObject({ type: 'vpc', maxLimit: 10, count: 1 });
+  const { result: eni } = await vpc.describeQuota!({ type: 'network_interface' });
+  expect(eni.quota).toMatchObject({ type: 'network_interface', count: 0 });
+});
+
 test("the JD SDK gets JD's error envelope for bad input and unknown ids", async () => {
   const bad = await vpc.createSubnet!({
     vpcId: 'vpc-0000000000',

@@ -47,6 +47,7 @@ import { NetworkInterfaceService } from './services/network-interfaces.js';
 import { NetworkPlaneService } from './services/network-plane.js';
 import { QuotaService } from './services/quotas.js';
 import { SecurityGroupService } from './services/security-groups.js';
+import { VpcQuotaService } from './services/vpc-quota.js';
 import { VpcService } from './services/vpcs.js';
 
 /** The host driver kumod uses; the only one today. */
@@ -183,6 +184,13 @@ export function createWiring(
       interfaces: interfacesModel,
       quota: config.network.quotas.elasticIp,
       changed,
+    }),
+    vpcQuota: new VpcQuotaService({
+      vpcs: vpcsModel,
+      groups: groupsModel,
+      interfaces: interfacesModel,
+      eips: eipsModel,
+      quotas: config.network.quotas,
     }),
     externalNetworks: new ExternalNetworkService({
       tx,

@@ -14,6 +14,7 @@ import type { NetworkInterfaceService } from './network-interfaces.js';
 import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
 import type { SecurityGroupService } from './security-groups.js';
+import type { VpcQuotaService } from './vpc-quota.js';
 import type { VpcService } from './vpcs.js';
 
 /** Every service a route may call. */
@@ -31,6 +32,7 @@ export interface Services {
   networkPlane: NetworkPlaneService;
   elasticIps: ElasticIpService;
   externalNetworks: ExternalNetworkService;
+  vpcQuota: VpcQuotaService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

@@ -63,6 +63,7 @@ import deleteExternalNetwork from './admin/deleteExternalNetwork.js';
 import createEipPool from './admin/createEipPool.js';
 import describeEipPools from './admin/describeEipPools.js';
 import deleteEipPool from './admin/deleteEipPool.js';
+import describeVpcQuota from './vpc/describeVpcQuota.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
@@ -141,6 +142,7 @@ export const routes: readonly Route[] = [
   createEipPool,
   describeEipPools,
   deleteEipPool,
+  describeVpcQuota,
   addHost,
   createAccount,
   describeAccounts,
