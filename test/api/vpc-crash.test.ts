@@ -1,4 +1,4 @@
-// kumod SIGKILLed while VPCs, subnets and security groups are being created and deleted (each
+// kumod SIGKILLed while VPCs, subnets, security groups and interfaces are created and deleted (each
 // network plane call slowed to 40 ms so kills land mid-convergence): after a restart on the same
 // database and plane, every acknowledged create exists, every acknowledged delete is gone, nothing
 // waits to converge, and the plane holds exactly the inventory — no orphan, nothing missing.
@@ -22,6 +22,7 @@ const slow = () => ({
   KUMO_QUOTA_VPC: '1000',
   KUMO_QUOTA_SUBNET: '1000',
   KUMO_QUOTA_SECURITY_GROUP: '1000',
+  KUMO_QUOTA_NETWORK_INTERFACE: '1000',
 });
 
 beforeAll(async () => {
@@ -61,7 +62,23 @@ function churn(acked: { created: Set<string>; deleted: Set<string> }, deleteOld:
           body: { vpcId, subnetName: 's', addressPrefix: `10.${i % 200}.1.0/24` },
         });
         acked.created.add(subnetId);
+        const { networkSecurityGroupId: sg } = await c.request<{ networkSecurityGroupId: string }>(
+          'POST',
+          `${R}/networkSecurityGroups/`,
+          { body: { vpcId, networkSecurityGroupName: 'g' } },
+        );
+        acked.created.add(sg);
+        const { networkInterfaceId: port } = await c.request<{ networkInterfaceId: string }>(
+          'POST',
+          `${R}/networkInterfaces/`,
+          { body: { subnetId, securityGroups: [sg] } },
+        );
+        acked.created.add(port);
         if (deleteOld) {
+          await c.request('DELETE', `${R}/networkInterfaces/${port}`);
+          acked.deleted.add(port);
+          await c.request('DELETE', `${R}/networkSecurityGroups/${sg}`);
+          acked.deleted.add(sg);
           await c.request('DELETE', `${R}/subnets/${subnetId}`);
           acked.deleted.add(subnetId);
           await c.request('DELETE', `${R}/vpcs/${vpcId}`);
@@ -99,15 +116,14 @@ test.each([
 
     const plane = await converged(kumod, 60_000);
     const inv = await inventoryOf(user());
-    for (const id of acked.created) {
-      if (acked.deleted.has(id)) continue;
-      expect([...inv.vpcs, ...inv.subnets]).toContain(id);
-    }
-    for (const id of acked.deleted) expect([...inv.vpcs, ...inv.subnets]).not.toContain(id);
+    const all = [...inv.vpcs, ...inv.subnets, ...inv.securityGroups, ...inv.ports];
+    for (const id of acked.created) if (!acked.deleted.has(id)) expect(all).toContain(id);
+    for (const id of acked.deleted) expect(all).not.toContain(id);
     expect(plane.pending).toBe(0);
     expect(plane.vpcs).toEqual([...inv.vpcs].sort());
     expect(plane.subnets).toEqual([...inv.subnets].sort());
     expect(plane.securityGroups).toEqual([...inv.securityGroups].sort());
+    expect(plane.ports).toEqual([...inv.ports].sort());
   },
   120_000,
 );

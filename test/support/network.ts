@@ -81,7 +81,7 @@ export async function converged(kumod: KumodProcess, timeoutMs = 20_000): Promis
   }
 }
 
-/** Every VPC, subnet and group id an account sees through the API. */
+/** Every VPC, subnet, group and interface id an account sees through the API. */
 export async function inventoryOf(client: KumoClient) {
   const q = { query: { pageSize: 100 } };
   const vpcs = await client.request<{ vpcs: { vpcId: string }[] }>('GET', '/v1/regions/local-1/vpcs/', q);
@@ -95,7 +95,13 @@ export async function inventoryOf(client: KumoClient) {
     '/v1/regions/local-1/networkSecurityGroups/',
     q,
   );
+  const ports = await client.request<{ networkInterfaces: { networkInterfaceId: string }[] }>(
+    'GET',
+    '/v1/regions/local-1/networkInterfaces/',
+    q,
+  );
   return {
+    ports: ports.networkInterfaces.map((p) => p.networkInterfaceId),
     vpcs: vpcs.vpcs.map((v) => v.vpcId),
     subnets: subnets.subnets.map((s) => s.subnetId),
     securityGroups: groups.networkSecurityGroups.map((g) => g.networkSecurityGroupId),
