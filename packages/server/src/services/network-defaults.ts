@@ -45,10 +45,13 @@ export class NetworkDefaults {
     },
   ) {}
 
-  /** The region's availability zones: those of its hosts, and the configured default AZ. */
+  /**
+   * The region's availability zones: those of its hosts; before any host is registered, the
+   * configured region has its default AZ, so an account can lay out its network first.
+   */
   async zones(regionId: string): Promise<string[]> {
     const zones = (await this.d.hosts.zones()).filter((z) => z.regionId === regionId).map((z) => z.az);
-    if (regionId === this.d.defaultRegion) zones.push(this.d.defaultAz);
+    if (zones.length === 0 && regionId === this.d.defaultRegion) zones.push(this.d.defaultAz);
     return [...new Set(zones)].sort();
   }
 
