@@ -1,8 +1,8 @@
 // network_interfaces and subnet_addresses: an account's interfaces (logical switch ports) and
 // every address they hold. subnet_addresses' key (subnet, ip) makes an address impossible to
 // hand out twice, whoever allocates it; the gateway and JD's reserved first/last addresses are
-// never offered. Instances of the NAT era keep their addresses in instances.private_ip, which the
-// allocator also skips.
+// never offered. Instances of the NAT era keep their addresses in instances.private_ip; both
+// allocators take the subnet's lock and skip each other's addresses.
 import type { Database } from '../db.js';
 import { translatePgErrors } from '../errors.js';
 import type { Transaction } from '../locks.js';
@@ -138,6 +138,8 @@ export class NetworkInterfacesModel {
     interfaceId: string,
     want: { ips: string[]; count: number; primary: boolean },
   ): Promise<string[] | AddressProblem> {
+    // The same per-subnet lock InstancesModel.insert takes: the two allocators never interleave.
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`subnet:${subnet.id}`]);
     const used = await this.used(trx, subnet.id);
     for (const ip of want.ips) if (used.has(ip)) return { problem: 'in-use', ip };
     const out = [...want.ips];
