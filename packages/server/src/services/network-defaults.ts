@@ -68,6 +68,16 @@ export class NetworkDefaults {
     return vpc;
   }
 
+  /**
+   * {@link ensure} inside the caller's transaction (instance creation): takes the account's
+   * network lock there (re-entrant if the caller holds it already), so it never waits on itself.
+   */
+  async ensureIn(trx: Transaction, scope: Scope): Promise<VpcRecord> {
+    const zones = await this.zones(scope.regionId);
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [accountNetworkLock(scope)]);
+    return this.ensureLocked(trx, scope, zones);
+  }
+
   private async ensureLocked(trx: Transaction, scope: Scope, zones: string[]): Promise<VpcRecord> {
     const { vpcs, groups } = this.d;
     let created = false;

@@ -74,8 +74,8 @@ export class NetworkInterfaceService {
   }
 
   /**
-   * For instance creation, inside the caller's transaction (which should hold the account's
-   * network lock, {@link accountNetworkLock}): resolves the spec's subnet, groups and addresses
+   * For instance creation, inside the caller's transaction (it takes the account's network lock,
+   * {@link accountNetworkLock}, there; take it first if the caller holds other locks): resolves the spec's subnet, groups and addresses
    * (or the AZ's default subnet and the VPC's default group) and writes the instance's primary
    * interface (device 0, autoDelete). The converger creates the port once the caller commits;
    * call {@link NetworkInterfaceService.kick} after the commit to start it at once.
@@ -89,7 +89,7 @@ export class NetworkInterfaceService {
     let full: InterfaceSpec;
     if ('subnetId' in spec) full = spec;
     else {
-      const vpc = await this.d.defaults.ensure(scope);
+      const vpc = await this.d.defaults.ensureIn(trx, scope);
       const subnets = await this.d.vpcs.subnetsOfVpc(trx, vpc.id);
       const own = subnets.find((s) => s.isDefault && s.az === spec.az);
       if (!own) throw Errors.azNotFound(spec.az.slice(0, 64));
@@ -105,11 +105,14 @@ export class NetworkInterfaceService {
   }
 
   /**
-   * For instance deletion, in the caller's transaction: autoDelete interfaces become tombstones
-   * (the plane drops their ports, then their addresses are free), the others are detached.
+   * For instance deletion, in the caller's transaction: EIPs created with the instance are
+   * released, other EIPs on its autoDelete interfaces unbound; autoDelete interfaces become
+   * tombstones (the plane drops their ports, then their addresses are free), the others are
+   * detached.
    */
   async releaseInstance(trx: Transaction, instanceId: string): Promise<void> {
     for (const nic of await this.d.interfaces.ofInstance(trx, instanceId)) {
+      await this.d.interfaces.releaseElasticIps(trx, nic.id, instanceId);
       if (nic.autoDelete) await this.d.vpcs.tombstone(trx, NETWORK_INTERFACES, nic.id);
       else await this.d.interfaces.update(trx, nic.id, { instanceId: null }, false);
     }

@@ -255,6 +255,22 @@ export class NetworkInterfacesModel {
       .update({ generation: trx.raw('generation + 1') });
   }
 
+  /**
+   * Lets go of an instance's elastic IPs before its interfaces go: EIPs created with the instance
+   * become tombstones, the others are unbound from the interface (both bump the generation, so
+   * the plane drops the NAT rule before the port).
+   */
+  async releaseElasticIps(trx: Transaction, interfaceId: string, instanceId: string): Promise<void> {
+    await trx('elastic_ips')
+      .where({ interface_id: interfaceId, deleting: false })
+      .update({
+        interface_id: null,
+        private_ip: null,
+        deleting: trx.raw('created_with_instance_id IS NOT DISTINCT FROM ?', [instanceId]),
+        generation: trx.raw('generation + 1'),
+      });
+  }
+
   /** Elastic IPs bound to an interface (what blocks deleting it). */
   async elasticIps(trx: Transaction, id: string): Promise<number> {
     const [{ n }] = (await trx('elastic_ips')
