@@ -65,13 +65,17 @@ function fakeImage(name: string): string {
   return join(dir, 'manifest.json');
 }
 
-test('host list and subnet list are empty without hosts (table and json)', () => {
+test('host list is empty without hosts; subnet list shows the default subnet of the default AZ', () => {
   expect(ok(kumo(admin, 'host', 'list'))).toMatch(
     /^ID\s+NAME\s+AZ\s+ENABLED\s+HEALTH\s+VCPUS\s+MEMORY\(MB\)\s+DISK\(GB\)\s+URI\n$/,
   );
   expect(JSON.parse(ok(kumo(admin, '-o', 'json', 'host', 'list')))).toEqual({ hosts: [] });
-  expect(ok(kumo(admin, 'subnet', 'list'))).toMatch(/^ID\s+NAME\s+AZ\s+CIDR\s+VPC\n$/);
-  expect(JSON.parse(ok(kumo(admin, '-o', 'json', 'subnet', 'list')))).toEqual({ subnets: [], totalCount: 0 });
+  // Every account gets a default VPC and a default subnet per AZ on first use; before any host is
+  // registered the configured region has its default AZ.
+  expect(ok(kumo(admin, 'subnet', 'list'))).toMatch(
+    /^ID\s+NAME\s+AZ\s+CIDR\s+VPC\nsubnet-\S+\s+default-local-1a\s+local-1a\s+10\.240\.0\.0\/24\s+vpc-\S+\n$/,
+  );
+  expect(JSON.parse(ok(kumo(admin, '-o', 'json', 'subnet', 'list'))).totalCount).toBe(1);
   const missing = kumo(admin, 'host', 'show', 'nope');
   expect(missing.status).toBe(1);
   expect(missing.stderr).toMatch(/^Error: NOT_FOUND: .*nope/);

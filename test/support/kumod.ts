@@ -43,7 +43,14 @@ export interface KumodOptions {
   /** The environment kumod starts from; by default only PATH (tests must not inherit KUMO_*). */
   baseEnv?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** The entry script (default {@link KUMOD_MAIN}; network tests use {@link KUMOD_TEST_MAIN}). */
+  main?: string;
 }
+
+/** kumod with the test drivers registered (the `fake` network plane). */
+export const KUMOD_TEST_MAIN = fileURLToPath(
+  new URL('../../packages/server/dist/test-main.js', import.meta.url),
+);
 
 /** Starts kumod with the given extra environment and waits until it serves. */
 export async function startKumod(
@@ -54,7 +61,7 @@ export async function startKumod(
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   const server = await startServer({
-    args: [...(opts.nodeArgs ?? []), KUMOD_MAIN],
+    args: [...(opts.nodeArgs ?? []), opts.main ?? KUMOD_MAIN],
     env: {
       ...(opts.baseEnv ?? { PATH: process.env.PATH }),
       KUMO_DATA_DIR: dataDir,

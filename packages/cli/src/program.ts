@@ -13,6 +13,10 @@ import { registerInstanceTypeCommands } from './commands/instance-type.js';
 import { registerKeypairCommands } from './commands/keypair.js';
 import { registerQuotaCommands } from './commands/quota.js';
 import { registerSubnetCommands } from './commands/subnet.js';
+import { registerEniEipCommands } from './commands/eni-eip.js';
+import { registerNetworkAdminCommands } from './commands/network-admin.js';
+import { registerSecurityGroupCommands } from './commands/security-group.js';
+import { registerVpcCommands } from './commands/vpc.js';
 
 /** Gives a command action its context from the invoked (sub)command. */
 export type ContextFor = (cmd: Command) => CommandContext;
@@ -33,6 +37,10 @@ export function buildProgram(io: CliIo): Command {
   registerInstanceCommands(program, contextFor);
   registerImageCommands(program, contextFor);
   registerSubnetCommands(program, contextFor);
+  registerVpcCommands(program, contextFor);
+  registerSecurityGroupCommands(program, contextFor);
+  registerEniEipCommands(program, contextFor);
+  registerNetworkAdminCommands(program, contextFor);
   registerHostCommands(program, contextFor);
   registerAccountCommands(program, contextFor);
   registerAccessKeyCommands(program, contextFor);

@@ -6,7 +6,7 @@ import { encodeQuery, serviceOfPath, signRequest } from '@kumo/contract';
 import { KumoApiError, KumoUnreachableError } from './errors.js';
 
 /** HTTP methods the JD API uses (contract §1.3). */
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** Query parameters (flattened JD-style) and JSON body of one request. */
 export interface RequestOptions {
@@ -57,7 +57,8 @@ export class Transport {
     const url = new URL(this.base.href.replace(/\/$/, '') + path);
     const query = options.query ? encodeQuery(options.query) : '';
     url.search = query ? '?' + query : '';
-    const body = method === 'POST' ? JSON.stringify(options.body ?? {}) : '';
+    const hasBody = method === 'POST' || method === 'PATCH';
+    const body = hasBody ? JSON.stringify(options.body ?? {}) : '';
     const headers = signRequest({
       method,
       url,
@@ -78,7 +79,7 @@ export class Transport {
       response = await doFetch(url, {
         method,
         headers,
-        body: method === 'POST' ? body : undefined,
+        body: hasBody ? body : undefined,
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
       text = await response.text();

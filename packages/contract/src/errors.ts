@@ -95,6 +95,43 @@ export const Errors = {
   azNotFound: (az: string) => invalid(`Invalid az '${az}'`),
   subnetNotFound: (id: string) => notFound(`Subnet '${id}' not found`),
 
+  // The vpc service (VPCs, subnets, security groups, network interfaces)
+  vpcNotFound: (id: string) => notFound(`Vpc '${id}' not found`),
+  securityGroupNotFound: (id: string) => notFound(`NetworkSecurityGroup '${id}' not found`),
+  ruleNotFound: (id: string) => notFound(`SecurityGroupRule '${id}' not found`),
+  invalidAddressPrefix: (name: string, why: string) => invalid(`Invalid parameter ${name}: ${why}`),
+  subnetOverlaps: (cidr: string, other: string) =>
+    invalid(`Invalid parameter addressPrefix: '${cidr}' overlaps subnet '${other}'`),
+  vpcHasSubnets: (id: string) => precondition(`Vpc '${id}' still has subnets; delete them first`),
+  vpcHasSecurityGroups: (id: string) =>
+    precondition(`Vpc '${id}' still has security groups; delete them first`),
+  subnetInUse: (id: string) => precondition(`Subnet '${id}' still has network interfaces or instances`),
+  securityGroupInUse: (id: string) =>
+    precondition(`NetworkSecurityGroup '${id}' is in use by network interfaces`),
+  defaultSecurityGroup: (id: string) =>
+    precondition(`NetworkSecurityGroup '${id}' is the VPC's default group; it goes with the VPC`),
+  networkInterfaceNotFound: (id: string) => notFound(`NetworkInterface '${id}' not found`),
+  networkInterfaceAttached: (id: string, instanceId: string) =>
+    precondition(`NetworkInterface '${id}' is attached to instance '${instanceId}'; detach it first`),
+  tooManySecurityGroups: (max: number) => invalid(`Invalid parameter securityGroups: at most ${max} groups`),
+  securityGroupOfOtherVpc: (id: string, vpcId: string) =>
+    invalid(`Invalid parameter securityGroups: group '${id}' is not in VPC '${vpcId}'`),
+  ipOutsideSubnet: (field: string, ip: string, cidr: string) =>
+    invalid(`Invalid parameter ${field}: '${ip}' is not a usable address of ${cidr}`),
+  elasticIpNotFound: (id: string) => notFound(`ElasticIp '${id}' not found`),
+  elasticIpAssociated: (id: string) => precondition(`ElasticIp '${id}' is associated; disassociate it first`),
+  elasticIpNotAssociated: (id: string, nic: string) =>
+    precondition(`ElasticIp '${id}' is not associated with network interface '${nic}'`),
+  interfaceHasElasticIp: (id: string) =>
+    precondition(`NetworkInterface '${id}' has elastic IPs associated; disassociate them first`),
+  eipPoolExhausted: (provider: string) =>
+    new ApiError(429, 'QUOTA_EXCEEDED', `No free elastic IP address for provider '${provider}'`),
+  externalNetworkNotFound: (id: string) => notFound(`ExternalNetwork '${id}' not found`),
+  eipPoolNotFound: (id: string) => notFound(`EipPool '${id}' not found`),
+  inUse: (what: string) => precondition(`${what} is in use`),
+  defaultVpcPoolExhausted: () =>
+    new ApiError(429, 'QUOTA_EXCEEDED', 'No default VPC prefix left in the operator pool'),
+
   // Images
   imageNotFound: (id: string) => notFound(`Image '${id}' not found`),
   imageNotReady: (id: string) => precondition(`Image '${id}' not ready`),

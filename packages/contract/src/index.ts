@@ -9,6 +9,6 @@ export * from './instance-types.js';
 export * from './instances.js';
 export * from './disks.js';
 export * from './images.js';
-export * from './subnets.js';
+export * from './vpc.js';
 export * from './admin.js';
 export * from './services.js';

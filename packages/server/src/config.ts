@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { LIBVIRT_URI, REGION_ID } from '@kumo/contract';
 import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
+import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
 
 export { ConfigError };
+export type { NetworkConfig };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -54,6 +56,7 @@ export interface Config {
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
+  network: NetworkConfig;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -143,6 +146,7 @@ export const CONFIG_VARIABLES = {
   KUMO_TASK_DEADLINE_SECONDS: '1800',
   KUMO_VNC_LISTEN: '127.0.0.1',
   KUMO_TEST_CRASH_AT: '',
+  ...NETWORK_VARIABLES,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -197,6 +201,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const compute = parseCompute(get, int, dataDir);
   return {
     compute,
+    network: parseNetwork(get, int, compute.subnetBlock),
     tls: parseTls(get),
     masterKey: get('KUMO_MASTER_KEY') || undefined,
     masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,

@@ -27,6 +27,7 @@ const KUMO_VERSION = (
 ).version;
 import type { Logger } from './logger.js';
 import { ensureSelfSigned, loadTlsIdentity, type TlsIdentity } from './tls.js';
+import type { DriverRegistry } from './drivers/registry.js';
 import { createWiring, type Wiring } from './wiring.js';
 
 /** A running daemon. */
@@ -37,7 +38,7 @@ export interface Daemon {
 }
 
 /** Brings kumod up; resolves once it accepts requests. */
-export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
+export async function startDaemon(config: Config, log: Logger, drivers?: DriverRegistry): Promise<Daemon> {
   let embedded: EmbeddedDatabase | undefined;
   let db: Database | undefined;
   let guardsDb: Database | undefined;
@@ -65,7 +66,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
     guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
-    const wiring = createWiring(db, guardsDb, databaseUrl, config, log);
+    const wiring = createWiring(db, guardsDb, databaseUrl, config, log, drivers);
     const { services } = wiring;
     keyFeed = await startKeyFeed(databaseUrl, services.authenticator, log);
     // Every secret at rest sealed under the master key (older rows once), and the key proven right.
@@ -97,6 +98,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     await registerLocalHost(wiring, config, log);
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
+    await wiring.network.start();
 
     // Regions exist where hosts are registered; the configured one always does.
     const knownRegions = new Set((await wiring.hostsModel.zones()).map((z) => z.regionId));
@@ -151,6 +153,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
         ops?.close();
+        await wiring.network.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await wiring.runner.stop();

@@ -7,14 +7,19 @@ import {
   AuditLogModel,
   InstanceAdminModel,
   ClientTokensModel,
+  ElasticIpsModel,
   HostsModel,
   ImagesModel,
   InstanceActionsModel,
   InstancesModel,
   InstanceTasksModel,
   KeypairsModel,
+  NetworkInterfacesModel,
+  PlaneSyncModel,
   RequestGuardsModel,
+  SecurityGroupsModel,
   SubnetsModel,
+  VpcsModel,
   Transactions,
   type Database,
 } from '@kumo/store';
@@ -23,10 +28,13 @@ import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js
 import { HostRegistry } from './compute/host-registry.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
+import type { NetworkPlane } from './drivers/network-plane.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
+import { NetworkConverger } from './jobs/network-converger.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
+import { NetworkReconciler } from './reconcile/network.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { Metrics } from './metrics.js';
 import { AccessKeyService } from './services/access-keys.js';
@@ -39,7 +47,15 @@ import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
 import { KeypairService } from './services/keypairs.js';
+import { ElasticIpService } from './services/elastic-ips.js';
+import { ExternalNetworkService } from './services/external-networks.js';
+import { NetworkDefaults } from './services/network-defaults.js';
+import { NetworkInterfaceService } from './services/network-interfaces.js';
+import { NetworkPlaneService } from './services/network-plane.js';
 import { QuotaService } from './services/quotas.js';
+import { SecurityGroupService } from './services/security-groups.js';
+import { VpcQuotaService } from './services/vpc-quota.js';
+import { VpcService } from './services/vpcs.js';
 
 /** The host driver kumod uses; the only one today. */
 const HOST_DRIVER = 'libvirt';
@@ -52,6 +68,8 @@ export interface Wiring {
   reconciler: Reconciler;
   hostsModel: HostsModel;
   metrics: Metrics;
+  /** The network plane's connection, converger and reconciler. */
+  network: { start(): Promise<void>; stop(): Promise<void> };
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -80,6 +98,13 @@ export function createWiring(
   const subnetsModel = new SubnetsModel(db);
   const actions = new InstanceActionsModel(db);
   const instanceAdmin = new InstanceAdminModel(db);
+  const vpcsModel = new VpcsModel(db);
+  const groupsModel = new SecurityGroupsModel(db);
+  const interfacesModel = new NetworkInterfacesModel(db);
+  const eipsModel = new ElasticIpsModel(db);
+  const sync = new PlaneSyncModel(db);
+  const network = new NetworkRuntime(drivers, config, tx, sync, log);
+  const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
 
   const quotas = new QuotaService(config.quotas, {
@@ -126,6 +151,26 @@ export function createWiring(
     observe: (task, outcome, seconds) => metrics.observeTask(task, outcome, seconds),
   });
   const enqueue = (id: string, task: Parameters<TaskRunner['enqueue']>[1]) => runner.enqueue(id, task);
+  const defaults = new NetworkDefaults({
+    tx,
+    vpcs: vpcsModel,
+    groups: groupsModel,
+    sharedSubnets: subnetsModel,
+    hosts: hostsModel,
+    network: config.network,
+    defaultRegion: config.regionId,
+    defaultAz: config.defaultAz,
+    changed,
+  });
+  const netDeps = {
+    tx,
+    vpcs: vpcsModel,
+    groups: groupsModel,
+    defaults,
+    quotas: config.network.quotas,
+    changed,
+  };
+  const vpcService = new VpcService(netDeps);
   const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
   const authenticator = new Authenticator(accountsModel, guards, config);
   const services: Services = {
@@ -146,6 +191,8 @@ export function createWiring(
       images: imagesModel,
       imageService,
       subnets: subnetsModel,
+      subnetOf: async (scope, id) =>
+        (await vpcService.subnetForInstance(scope, id)) ?? subnetsModel.findShared(scope.regionId, id),
       keypairs: keypairsModel,
       actions,
       clientTokens: new ClientTokensModel(db),
@@ -158,6 +205,36 @@ export function createWiring(
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),
+    vpcs: vpcService,
+    securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
+    networkInterfaces: new NetworkInterfaceService({ ...netDeps, interfaces: interfacesModel }),
+    elasticIps: new ElasticIpService({
+      tx,
+      vpcs: vpcsModel,
+      eips: eipsModel,
+      interfaces: interfacesModel,
+      quota: config.network.quotas.elasticIp,
+      changed,
+    }),
+    vpcQuota: new VpcQuotaService({
+      vpcs: vpcsModel,
+      groups: groupsModel,
+      interfaces: interfacesModel,
+      eips: eipsModel,
+      quotas: config.network.quotas,
+    }),
+    externalNetworks: new ExternalNetworkService({
+      tx,
+      eips: eipsModel,
+      vpcs: vpcsModel,
+      defaultRegion: config.regionId,
+      changed,
+    }),
+    networkPlane: new NetworkPlaneService({
+      sync,
+      plane: () => network.plane,
+      driver: config.network.driver,
+    }),
     guards,
   };
   const reconciler = new Reconciler({
@@ -179,6 +256,7 @@ export function createWiring(
     reconciler,
     hostsModel,
     metrics,
+    network,
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }
@@ -198,4 +276,77 @@ async function azCapacity(hosts: HostsModel): Promise<AzCapacity[]> {
     byAz.set(h.az, entry);
   }
   return [...byAz.values()];
+}
+
+/**
+ * The network plane of one kumod: connected at start through the configured driver (retried in
+ * the background while the engine is unreachable), then the converger and its reconciler. With
+ * no such driver registered kumod still serves: network objects wait in the inventory.
+ */
+class NetworkRuntime {
+  plane: NetworkPlane | undefined;
+  private converger: NetworkConverger | undefined;
+  private reconciler: NetworkReconciler | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly drivers: DriverRegistry,
+    private readonly config: Config,
+    private readonly tx: Transactions,
+    private readonly sync: PlaneSyncModel,
+    private readonly log: Logger,
+  ) {}
+
+  kick(): void {
+    this.converger?.kick();
+  }
+
+  async start(): Promise<void> {
+    const { driver } = this.config.network;
+    if (!this.drivers.network.names().includes(driver)) {
+      this.log.warn({ driver }, 'network plane driver not available; network objects will wait unconverged');
+      return;
+    }
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const { driver, endpoint, syncLeaseSeconds, syncIntervalMs } = this.config.network;
+    try {
+      this.plane = await this.drivers.network.get(driver)({ endpoint });
+    } catch (err) {
+      this.log.warn({ err, driver, endpoint }, 'cannot reach the network plane; retrying in 5 s');
+      if (!this.stopped) this.retry = setTimeout(() => void this.connect(), 5000).unref();
+      return;
+    }
+    const owner = `${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.converger = new NetworkConverger({
+      sync: this.sync,
+      plane: this.plane,
+      owner,
+      leaseSeconds: syncLeaseSeconds,
+      intervalMs: syncIntervalMs,
+      log: this.log,
+    });
+    this.reconciler = new NetworkReconciler({
+      tx: this.tx,
+      sync: this.sync,
+      plane: this.plane,
+      intervalMs: this.config.compute.reconcileIntervalSeconds * 1000,
+      log: this.log,
+      changed: () => this.kick(),
+    });
+    this.converger.start();
+    this.reconciler.start();
+    this.log.info({ driver, endpoint }, 'network plane connected');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.reconciler?.stop();
+    await this.converger?.stop();
+    await this.plane?.close();
+  }
 }

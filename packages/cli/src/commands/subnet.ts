@@ -1,8 +1,10 @@
-// `kumo subnet list`: the default subnet of every availability zone (describeSubnets).
+// `kumo subnet list` (describeSubnets: the account's subnets, its default one per AZ first);
+// create and delete are vpc.ts's.
 import type { Command } from 'commander';
 import type { Subnet } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
 import { renderJson, renderTable, type Column } from '../format.js';
+import { registerSubnetWriteCommands } from './vpc.js';
 
 const COLUMNS: Column<Subnet>[] = [
   { header: 'ID', value: (s) => s.subnetId },
@@ -14,10 +16,10 @@ const COLUMNS: Column<Subnet>[] = [
 
 /** Registers the subnet command group. */
 export function registerSubnetCommands(program: Command, contextFor: ContextFor): void {
-  const group = program.command('subnet').description('Browse subnets');
+  const group = program.command('subnet').description('Manage subnets');
   group
     .command('list')
-    .description('List subnets (one default subnet per availability zone with hosts)')
+    .description('List subnets (an account starts with a default subnet per availability zone)')
     .option('--az <azs...>', 'only these availability zones')
     .action(async (o: { az?: string[] }, cmd: Command) => {
       const ctx = contextFor(cmd);
@@ -27,7 +29,7 @@ export function registerSubnetCommands(program: Command, contextFor: ContextFor)
         'GET',
         `/v1/regions/${encodeURIComponent(client.regionId)}/subnets`,
       );
-      // describeSubnets answers every subnet at once and takes no filters, so the AZ filter is applied here.
+      // The first page (20) holds the default subnets; the AZ filter is applied here.
       const subnets = (r.subnets ?? []).filter((s) => !o.az?.length || o.az.includes(s.az));
       ctx.print(
         output === 'json'
@@ -35,4 +37,5 @@ export function registerSubnetCommands(program: Command, contextFor: ContextFor)
           : renderTable(COLUMNS, subnets),
       );
     });
+  registerSubnetWriteCommands(group, contextFor);
 }

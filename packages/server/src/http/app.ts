@@ -2,13 +2,13 @@
 // one place where errors become HTTP responses.
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError, Errors, serviceOfPath, sha256Hex } from '@kumo/contract';
+import { ApiError, Errors, sha256Hex } from '@kumo/contract';
 import type { Database } from '@kumo/store';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { decodeRequestQuery, parseJsonBody, validateBody } from './params.js';
 import type { Route } from './route.js';
-import { Router } from './router.js';
+import { Router, serviceOf } from './router.js';
 import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
 
 /** What the app needs from its surroundings. */
@@ -121,19 +121,19 @@ export function createApp(opts: AppOptions): express.Express {
       clientIp,
     );
 
-    const { route, params } = router.match(req.method, rawPath);
+    const { route, params } = router.match(req.method, rawPath, pre.auth.service);
     res.locals.operation = route.operation;
     res.locals.accountId = pre.key.account.id;
     res.locals.accessKey = pre.key.accessKey;
     res.locals.params = params;
-    await auth.admit(pre, route.operation, serviceOfPath(route.path));
+    await auth.admit(pre, route.operation, serviceOf(route));
     if (route.admin && !pre.key.account.isAdmin) throw Errors.adminOnly();
     if (params.regionId !== undefined && !opts.knownRegion(params.regionId)) {
       throw Errors.unknownRegion(params.regionId.slice(0, 64));
     }
 
     const query = decodeRequestQuery(rawQuery);
-    const parsedBody = req.method === 'POST' ? parseJsonBody(raw) : {};
+    const parsedBody = req.method === 'POST' || req.method === 'PATCH' ? parseJsonBody(raw) : {};
     const body = route.body ? validateBody(route.body, parsedBody) : parsedBody;
     const result = await route.handle({
       requestId,

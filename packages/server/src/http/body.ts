@@ -12,7 +12,7 @@ export interface BodyLimits {
 
 /** Checks what the headers say about the body before a byte of it is read. */
 export function checkBodyHeaders(req: IncomingMessage, limits: BodyLimits): void {
-  if (req.method !== 'POST') return;
+  if (req.method !== 'POST' && req.method !== 'PATCH') return;
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   if (encoding !== 'identity') throw Errors.unsupportedMediaType(`content-encoding ${encoding.slice(0, 32)}`);
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -25,9 +25,14 @@ export interface RequestContext<B> {
 export interface Route<S extends z.ZodType = z.ZodType> {
   /** JD operation name, also the rate-limit bucket. */
   operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** `/v1/regions/{regionId}/keypairs:import` style template; `{x}` matches one path segment. */
   path: string;
+  /**
+   * The JD service whose credential scope the operation takes, when its path alone does not tell
+   * (vpc's describeQuota shares vm's `/quotas` path; the signed scope picks the route).
+   */
+  service?: 'vm' | 'vpc' | 'disk';
   /** Only the admin account may call it. */
   admin?: boolean;
   /** Body schema for POST operations, from @kumo/contract (keys match case-insensitively). */

@@ -1,6 +1,6 @@
 // Matches a request path against the route templates, handling JD's colon actions raw or %3A-encoded
 // and the trailing '/' JD's SDKs send on collection paths.
-import { Errors } from '@kumo/contract';
+import { Errors, serviceOfPath } from '@kumo/contract';
 import type { Route } from './route.js';
 
 interface Compiled {
@@ -28,8 +28,11 @@ export class Router {
     }
   }
 
-  /** Finds the route for a raw (still percent-encoded) path; throws NOT_FOUND when none matches. */
-  match(method: string, rawPath: string): Match {
+  /**
+   * Finds the route for a raw (still percent-encoded) path; throws NOT_FOUND when none matches.
+   * Where two services' operations share a path, `service` (the signed credential scope's) picks.
+   */
+  match(method: string, rawPath: string, service?: string): Match {
     let decoded: string[];
     let action: string | undefined;
     try {
@@ -48,6 +51,7 @@ export class Router {
     } catch {
       throw Errors.invalidParameter('path', 'malformed percent-encoding');
     }
+    let found: Match | undefined;
     for (const c of this.byMethod.get(method) ?? []) {
       if (c.action !== action || c.segments.length !== decoded.length) continue;
       const params: Record<string, string> = {};
@@ -60,8 +64,11 @@ export class Router {
           else params[t.slice(1, -1)] = v;
         } else if (t !== v) ok = false;
       }
-      if (ok) return { route: c.route, params };
+      if (!ok) continue;
+      if (service === undefined || serviceOf(c.route) === service) return { route: c.route, params };
+      found ??= { route: c.route, params };
     }
+    if (found) return found;
     throw Errors.unknownPath(method, rawPath.length > 200 ? `${rawPath.slice(0, 200)}…` : rawPath);
   }
 }
@@ -73,4 +80,9 @@ function splitPath(template: string): { segments: string[]; action: string | und
   if (colon < 0) return { segments, action: undefined };
   segments[segments.length - 1] = last.slice(0, colon);
   return { segments, action: last.slice(colon + 1) };
+}
+
+/** The service a route's operation belongs to. */
+export function serviceOf(route: Route): string {
+  return route.service ?? serviceOfPath(route.path);
 }

@@ -11,7 +11,14 @@ import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { KeypairService } from './keypairs.js';
+import type { ElasticIpService } from './elastic-ips.js';
+import type { ExternalNetworkService } from './external-networks.js';
+import type { NetworkInterfaceService } from './network-interfaces.js';
+import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
+import type { SecurityGroupService } from './security-groups.js';
+import type { VpcQuotaService } from './vpc-quota.js';
+import type { VpcService } from './vpcs.js';
 
 /** Every service a route may call. */
 export interface Services {
@@ -25,6 +32,13 @@ export interface Services {
   hosts: HostService;
   images: ImageService;
   instances: InstanceService;
+  vpcs: VpcService;
+  securityGroups: SecurityGroupService;
+  networkInterfaces: NetworkInterfaceService;
+  networkPlane: NetworkPlaneService;
+  elasticIps: ElasticIpService;
+  externalNetworks: ExternalNetworkService;
+  vpcQuota: VpcQuotaService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

@@ -79,6 +79,8 @@ export class InstanceService {
       images: ImagesModel;
       imageService: ImageService;
       subnets: SubnetsModel;
+      /** The subnet an instance of the account may use (its own, or a shared one), if any. */
+      subnetOf: (scope: Scope, id: string) => Promise<SubnetRecord | undefined>;
       keypairs: KeypairsModel;
       actions: InstanceActionsModel;
       clientTokens: ClientTokensModel;
@@ -89,7 +91,7 @@ export class InstanceService {
     },
   ) {}
 
-  /** The region's AZs with their default subnet (created on first use). */
+  /** The region's AZs with their shared default subnet (created on first use; the NAT era's). */
   async defaultSubnets(regionId: string) {
     const zones = (await this.deps.hosts.zones()).filter((z) => z.regionId === regionId);
     return Promise.all(
@@ -107,9 +109,7 @@ export class InstanceService {
     if (!imageSupports(image, type.instanceType)) throw Errors.imageConstraint(type.instanceType);
     const zones = (await d.hosts.zones()).filter((z) => z.regionId === scope.regionId).map((z) => z.az);
     if (!zones.includes(req.az)) throw Errors.azNotFound(req.az.slice(0, 64));
-    const subnet = ID_PATTERNS.subnet.test(req.subnetId)
-      ? await d.subnets.find(scope.regionId, req.subnetId)
-      : undefined;
+    const subnet = ID_PATTERNS.subnet.test(req.subnetId) ? await d.subnetOf(scope, req.subnetId) : undefined;
     if (!subnet) throw Errors.subnetNotFound(req.subnetId.slice(0, 64));
     if (subnet.az !== req.az)
       throw Errors.invalidParameter('subnetId', `subnet is in ${subnet.az}, not ${req.az}`);

@@ -5,6 +5,7 @@ import * as m0002 from './0002_instances.js';
 import * as m0003 from './0003_instance_list_indexes.js';
 import * as m0004 from './0004_task_step.js';
 import * as m0005 from './0005_master_key_check.js';
+import * as m0006 from './0006_network_inventory.js';
 import * as m0008 from './0008_task_deadline.js';
 import * as m0009 from './0009_audit_log.js';
 
@@ -15,7 +16,7 @@ interface Migration {
 }
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0008, m0009];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0008, m0009];
 
 /** A knex MigrationSource over {@link migrations}. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -232,9 +232,11 @@ export class InstancesModel {
     subnet: { cidr: string },
   ): Promise<InstanceRecord | 'ip-in-use' | 'ip-exhausted'> {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`subnet:${inst.subnetId}`]);
-    const used = new Set(
-      (await trx(INSTANCES).where({ subnet_id: inst.subnetId }).pluck('private_ip')) as string[],
-    );
+    // Network interfaces (subnet_addresses) share the subnet and the lock: neither takes the other's.
+    const used = new Set([
+      ...((await trx(INSTANCES).where({ subnet_id: inst.subnetId }).pluck('private_ip')) as string[]),
+      ...((await trx('subnet_addresses').where({ subnet_id: inst.subnetId }).pluck('ip')) as string[]),
+    ]);
     let ip = inst.privateIp;
     if (ip) {
       if (used.has(ip)) return 'ip-in-use';

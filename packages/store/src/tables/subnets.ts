@@ -1,4 +1,5 @@
-// subnets: the default network plane (one VPC per region, one subnet per AZ) until VPCs exist.
+// subnets: the shared default subnets of the libvirt-NAT era (account_id NULL: one per AZ, used by
+// instances created before per-account VPCs). Account subnets are vpc-inventory.ts's.
 import type { Database } from '../db.js';
 import { randomAlnum } from '../ids.js';
 
@@ -72,12 +73,12 @@ export class SubnetsModel {
    * Default subnets are carved from `block`.0.0/16 (e.g. 10.240), one /24 per AZ in creation order.
    */
   async ensureDefault(regionId: string, az: string, block: string): Promise<SubnetRecord> {
-    const existing = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, az }).first();
+    const existing = await this.shared().where({ region_id: regionId, az }).first();
     if (existing) return toSubnet(existing);
     // The VPC id is derived from the region so every AZ of a region shares one default VPC.
     const vpcId = `vpc-${regionId.replace(/[^a-z0-9]/g, '')}default`.slice(0, 40);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const [{ n }] = (await this.db(SUBNETS).count({ n: '*' })) as [{ n: number }];
+      const [{ n }] = (await this.shared().count({ n: '*' })) as unknown as [{ n: number }];
       const third = n + attempt;
       if (third > 255) throw new Error(`default subnet space ${block}.0.0/16 exhausted`);
       const row = await this.db<SubnetRow>(SUBNETS)
@@ -94,20 +95,35 @@ export class SubnetsModel {
         .ignore()
         .returning('*');
       if (row[0]) return toSubnet(row[0]);
-      const raced = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, az }).first();
+      const raced = await this.shared().where({ region_id: regionId, az }).first();
       if (raced) return toSubnet(raced);
     }
     throw new Error(`could not allocate a default subnet for ${az}`);
   }
 
-  /** A subnet by id within a region. */
+  private shared() {
+    return this.db<SubnetRow>(SUBNETS).whereNull('account_id');
+  }
+
+  /** The prefixes of the shared subnets (default VPCs are carved around them). */
+  async sharedCidrs(regionId: string): Promise<string[]> {
+    return (await this.shared().where({ region_id: regionId }).select('cidr')).map((r) => r.cidr);
+  }
+
+  /** A subnet by id within a region (shared or an account's: tasks read either by id). */
   async find(regionId: string, id: string): Promise<SubnetRecord | undefined> {
     const row = await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId, id }).first();
     return row && toSubnet(row);
   }
 
-  /** Every subnet of a region. */
+  /** A shared subnet by id within a region (any account may create instances in it). */
+  async findShared(regionId: string, id: string): Promise<SubnetRecord | undefined> {
+    const row = await this.shared().where({ region_id: regionId, id }).first();
+    return row && toSubnet(row);
+  }
+
+  /** Every shared subnet of a region. */
   async list(regionId: string): Promise<SubnetRecord[]> {
-    return (await this.db<SubnetRow>(SUBNETS).where({ region_id: regionId }).orderBy('az')).map(toSubnet);
+    return (await this.shared().where({ region_id: regionId }).orderBy('az')).map(toSubnet);
   }
 }

@@ -25,7 +25,6 @@ import describeImageConstraints from './images/describeImageConstraints.js';
 import describeImageConstraintsBatch from './images/describeImageConstraintsBatch.js';
 import describeImages from './images/describeImages.js';
 import modifyImageAttribute from './images/modifyImageAttribute.js';
-import describeSubnets from './network/describeSubnets.js';
 import createAccessKey from './access-keys/createAccessKey.js';
 import describeAccessKeys from './access-keys/describeAccessKeys.js';
 import disableAccessKey from './access-keys/disableAccessKey.js';
@@ -38,12 +37,52 @@ import adminEnableAccessKey from './access-keys/adminEnableAccessKey.js';
 import adminDeleteAccessKey from './access-keys/adminDeleteAccessKey.js';
 import describeAuditLog from './audit/describeAuditLog.js';
 import adminDescribeAuditLog from './admin/describeAuditLog.js';
+import createVpc from './vpc/createVpc.js';
+import describeVpcs from './vpc/describeVpcs.js';
+import describeVpc from './vpc/describeVpc.js';
+import modifyVpc from './vpc/modifyVpc.js';
+import deleteVpc from './vpc/deleteVpc.js';
+import createSubnet from './vpc/createSubnet.js';
+import describeSubnets from './vpc/describeSubnets.js';
+import describeSubnet from './vpc/describeSubnet.js';
+import modifySubnet from './vpc/modifySubnet.js';
+import deleteSubnet from './vpc/deleteSubnet.js';
+import createNetworkSecurityGroup from './vpc/createNetworkSecurityGroup.js';
+import describeNetworkSecurityGroups from './vpc/describeNetworkSecurityGroups.js';
+import describeNetworkSecurityGroup from './vpc/describeNetworkSecurityGroup.js';
+import modifyNetworkSecurityGroup from './vpc/modifyNetworkSecurityGroup.js';
+import deleteNetworkSecurityGroup from './vpc/deleteNetworkSecurityGroup.js';
+import addNetworkSecurityGroupRules from './vpc/addNetworkSecurityGroupRules.js';
+import removeNetworkSecurityGroupRules from './vpc/removeNetworkSecurityGroupRules.js';
+import modifyNetworkSecurityGroupRules from './vpc/modifyNetworkSecurityGroupRules.js';
+import createNetworkInterface from './vpc/createNetworkInterface.js';
+import describeNetworkInterfaces from './vpc/describeNetworkInterfaces.js';
+import describeNetworkInterface from './vpc/describeNetworkInterface.js';
+import modifyNetworkInterface from './vpc/modifyNetworkInterface.js';
+import deleteNetworkInterface from './vpc/deleteNetworkInterface.js';
+import assignSecondaryIps from './vpc/assignSecondaryIps.js';
+import unassignSecondaryIps from './vpc/unassignSecondaryIps.js';
+import createElasticIps from './vpc/createElasticIps.js';
+import describeElasticIps from './vpc/describeElasticIps.js';
+import describeElasticIp from './vpc/describeElasticIp.js';
+import modifyElasticIp from './vpc/modifyElasticIp.js';
+import deleteElasticIp from './vpc/deleteElasticIp.js';
+import associateElasticIp from './vpc/associateElasticIp.js';
+import disassociateElasticIp from './vpc/disassociateElasticIp.js';
+import createExternalNetwork from './admin/createExternalNetwork.js';
+import describeExternalNetworks from './admin/describeExternalNetworks.js';
+import deleteExternalNetwork from './admin/deleteExternalNetwork.js';
+import createEipPool from './admin/createEipPool.js';
+import describeEipPools from './admin/describeEipPools.js';
+import deleteEipPool from './admin/deleteEipPool.js';
+import describeVpcQuota from './vpc/describeVpcQuota.js';
 import addHost from './admin/addHost.js';
 import createAccount from './admin/createAccount.js';
 import describeAccounts from './admin/describeAccounts.js';
 import describeHost from './admin/describeHost.js';
 import describeHosts from './admin/describeHosts.js';
 import describeInstanceEvents from './admin/describeInstanceEvents.js';
+import describeNetworkPlane from './admin/describeNetworkPlane.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
@@ -91,13 +130,52 @@ export const routes: readonly Route[] = [
   describeImageConstraintsBatch,
   describeImages,
   modifyImageAttribute,
+  createVpc,
+  describeVpcs,
+  describeVpc,
+  modifyVpc,
+  deleteVpc,
+  createSubnet,
   describeSubnets,
+  describeSubnet,
+  modifySubnet,
+  deleteSubnet,
+  createNetworkSecurityGroup,
+  describeNetworkSecurityGroups,
+  describeNetworkSecurityGroup,
+  modifyNetworkSecurityGroup,
+  deleteNetworkSecurityGroup,
+  addNetworkSecurityGroupRules,
+  removeNetworkSecurityGroupRules,
+  modifyNetworkSecurityGroupRules,
+  createNetworkInterface,
+  describeNetworkInterfaces,
+  describeNetworkInterface,
+  modifyNetworkInterface,
+  deleteNetworkInterface,
+  assignSecondaryIps,
+  unassignSecondaryIps,
+  createElasticIps,
+  describeElasticIps,
+  describeElasticIp,
+  modifyElasticIp,
+  deleteElasticIp,
+  associateElasticIp,
+  disassociateElasticIp,
+  createExternalNetwork,
+  describeExternalNetworks,
+  deleteExternalNetwork,
+  createEipPool,
+  describeEipPools,
+  deleteEipPool,
+  describeVpcQuota,
   addHost,
   createAccount,
   describeAccounts,
   describeHost,
   describeHosts,
   describeInstanceEvents,
+  describeNetworkPlane,
   drainHost,
   enableHost,
   forceDeleteInstance,

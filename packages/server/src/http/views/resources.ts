@@ -1,6 +1,6 @@
-// Renders keypairs, accounts and subnets for the wire. Presentation only.
-import type { AccountSummary, Keypair, Subnet } from '@kumo/contract';
-import type { Account, Keypair as KeypairRecord, SubnetRecord } from '@kumo/store';
+// Renders keypairs and accounts for the wire. Presentation only.
+import type { AccountSummary, Keypair } from '@kumo/contract';
+import type { Account, Keypair as KeypairRecord } from '@kumo/store';
 import { formatJdTime } from './time.js';
 
 /** A keypair as describeKeypairs lists it. */
@@ -16,14 +16,4 @@ export const accountView = (a: Account): AccountSummary => ({
   name: a.name,
   admin: a.isAdmin,
   createTime: formatJdTime(a.createdAt),
-});
-
-/** A default subnet as describeSubnets lists it. */
-export const subnetView = (s: SubnetRecord): Subnet => ({
-  subnetId: s.id,
-  subnetName: `default-${s.az}`,
-  vpcId: s.vpcId,
-  addressPrefix: s.cidr,
-  az: s.az,
-  description: 'Default subnet of the availability zone',
 });
