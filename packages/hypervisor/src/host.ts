@@ -1,10 +1,12 @@
 // Host: one hypervisor host reached through libvirt only, as the control plane uses it. A facade:
 // it connects, settles the host profile and hands each call to the module that does the work
-// (storage, image cache, networks, domain lifecycle, events). No libvirt name, handle or error leaves.
+// (storage, image cache, networks, domain lifecycle, consoles, events). No libvirt name, handle or error leaves.
+import type { Duplex } from 'node:stream';
 import { LibvirtClient, type ConnectOptions } from '@kumo/libvirt';
 import { readCapacity } from './capacity.js';
 import { HostContext, type StepHooks } from './context.js';
 import { designProfile, type HostProfile, type ProfileSettings } from './designer.js';
+import { Consoles } from './domains/consoles.js';
 import { Domains } from './domains/domains.js';
 import { Lifecycle, type InstanceSummary, type PowerOffOptions } from './domains/lifecycle.js';
 import { Provisioner } from './domains/provision.js';
@@ -47,6 +49,7 @@ export class Host {
   private readonly networks: Networks;
   private readonly lifecycle: Lifecycle;
   private readonly provisioner: Provisioner;
+  private readonly consoles: Consoles;
 
   private constructor(
     private readonly ctx: HostContext,
@@ -57,6 +60,7 @@ export class Host {
     this.pool = new Pool(ctx);
     const volumes = new Volumes(ctx);
     const domains = new Domains(ctx);
+    this.consoles = new Consoles(ctx, domains);
     this.images = new ImageCache(ctx, this.pool, volumes);
     this.networks = new Networks(ctx);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
@@ -206,6 +210,16 @@ export class Host {
   /** Every Kumo instance defined on this host with its power state, sorted by id. */
   list(): Promise<InstanceSummary[]> {
     return this.lifecycle.list();
+  }
+
+  /** A byte stream to a running instance's VNC server (see Consoles.openVnc). */
+  openVnc(id: string): Promise<Duplex> {
+    return this.consoles.openVnc(id);
+  }
+
+  /** A byte stream to a running instance's serial console (see Consoles.openSerial). */
+  openSerial(id: string): Promise<Duplex> {
+    return this.consoles.openSerial(id);
   }
 
   /** A feed of lifecycle events of this host's Kumo instances. */

@@ -7,6 +7,7 @@ import { migrateLatest, openDatabase, RequestGuardsModel, type Database } from '
 import { ConfigError, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
+import { attachConsoleProxy } from './http/console/proxy.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { routes } from './http/routes/index.js';
 import type { Logger } from './logger.js';
@@ -87,6 +88,12 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       s.once('error', reject);
       s.listen(config.listen.port, config.listen.host, () => resolve(s));
     });
+    const consoleProxy = attachConsoleProxy(server, {
+      consoles: services.consoles,
+      log,
+      idleSeconds: config.console.idleSeconds,
+      maxBytesPerSecond: config.console.maxBytesPerSecond,
+    });
     const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 
@@ -98,6 +105,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
+        consoleProxy.closeAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await wiring.runner.stop();

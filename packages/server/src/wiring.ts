@@ -4,6 +4,7 @@
 import {
   AccountsModel,
   ClientTokensModel,
+  ConsoleTokensModel,
   HostsModel,
   ImagesModel,
   InstanceActionsModel,
@@ -26,6 +27,7 @@ import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { AccountService } from './services/accounts.js';
+import { ConsoleService } from './services/consoles.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import type { Services } from './services/index.js';
@@ -126,6 +128,13 @@ export function createWiring(
       quotas,
       enqueue,
       compute: config.compute,
+    }),
+    consoles: new ConsoleService({
+      tokens: new ConsoleTokensModel(db),
+      instances: instancesModel,
+      actions,
+      hosts: registry,
+      config: config.console,
     }),
     authenticator: new Authenticator(accountsModel, guards, config),
     guards,

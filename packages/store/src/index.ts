@@ -14,3 +14,4 @@ export * from './tables/subnets.js';
 export * from './tables/instances.js';
 export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';
+export * from './tables/console-tokens.js';

@@ -34,10 +34,16 @@ export interface SerialConfig {
 /** A graphical console. */
 export interface GraphicsConfig {
   kind: 'vnc';
+  /** An IP address, or `socket` for a unix socket on the host (see `socket`). */
   listen: string;
   port: number | 'auto';
+  /** With `listen: 'socket'`: the socket's path; libvirt picks one in the domain's directory if absent. */
+  socket?: string;
   password?: string;
 }
+
+/** The emulated display adapter (`vga`: the standard VGA the kernel's text console drives). */
+export type VideoModel = 'vga' | 'virtio' | 'bochs';
 
 /** CPU configuration; `features` are (policy, name) pairs such as require vmx. */
 export interface CpuConfig {
@@ -88,6 +94,7 @@ export interface DomainConfig {
   interfaces: InterfaceConfig[];
   serials: SerialConfig[];
   graphics: GraphicsConfig[];
+  video?: VideoModel;
   rng: boolean;
   balloon: boolean;
 }
@@ -184,6 +191,10 @@ function serialFromXml(e: XmlElement): SerialConfig {
 }
 
 function graphicsToXml(g: GraphicsConfig): XmlElement {
+  if (g.listen === 'socket')
+    return el('graphics', { type: g.kind, passwd: g.password }, [
+      el('listen', { type: 'socket', socket: g.socket }),
+    ]);
   return el(
     'graphics',
     {
@@ -198,6 +209,14 @@ function graphicsToXml(g: GraphicsConfig): XmlElement {
 }
 
 function graphicsFromXml(e: XmlElement): GraphicsConfig {
+  const socketListen = children(e, 'listen').find((l) => l.attrs.type === 'socket');
+  const socket = socketListen?.attrs.socket ?? e.attrs.socket;
+  if (socketListen || e.attrs.socket !== undefined) {
+    const g: GraphicsConfig = { kind: 'vnc', listen: 'socket', port: 'auto' };
+    if (socket !== undefined) g.socket = socket;
+    if (e.attrs.passwd !== undefined) g.password = e.attrs.passwd;
+    return g;
+  }
   const port = Number(e.attrs.port ?? -1);
   const g: GraphicsConfig = {
     kind: 'vnc',
@@ -264,6 +283,7 @@ export function domainToXml(d: DomainConfig): string {
     d.serials.length > 0 &&
       el('console', { type: d.serials[0]?.kind ?? 'pty' }, [el('target', { type: 'serial', port: 0 })]),
     ...d.graphics.map(graphicsToXml),
+    d.video && el('video', {}, [el('model', { type: d.video })]),
     d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, [], '/dev/urandom')]),
     el('memballoon', { model: d.balloon ? 'virtio' : 'none' }),
   ]);
@@ -339,6 +359,8 @@ export function domainFromXml(xml: string): DomainConfig {
   const title = childText(root, 'title');
   const emulator = childText(devices, 'emulator');
   const metadata = metadataFromXml(child(root, 'metadata'));
+  const video = child(child(devices, 'video'), 'model')?.attrs.type;
+  if (video === 'vga' || video === 'virtio' || video === 'bochs') d.video = video;
   if (uuid !== undefined) d.uuid = uuid;
   if (title !== undefined) d.title = title;
   if (emulator !== undefined) d.emulator = emulator;

@@ -1,6 +1,7 @@
 // HostDriver: compute on one host, the exact surface the server uses. @kumo/hypervisor's Host
 // satisfies it structurally (drivers/libvirt.ts proves that at compile time); unit tests use the
 // in-memory FakeHostDriver of testing/. It must not grow policy: decisions stay in the server.
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@kumo/hypervisor';
 import type {
   HostCapacity,
@@ -62,6 +63,10 @@ export interface HostDriver {
   list(): Promise<HostInstance[]>;
   /** Subscribes to lifecycle events. */
   events(): Promise<HostEventFeed>;
+  /** A byte stream to a running instance's VNC server (INVALID_STATE when it has none reachable). */
+  openVnc(id: string): Promise<Duplex>;
+  /** A byte stream to a running instance's serial console. */
+  openSerial(id: string): Promise<Duplex>;
 }
 
 /** How to reach one host (a row of `hosts` plus the installation's settings). */

@@ -3,6 +3,7 @@
 import type { RequestGuardsModel } from '@kumo/store';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AccountService } from './accounts.js';
+import type { ConsoleService } from './consoles.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
@@ -19,6 +20,7 @@ export interface Services {
   hosts: HostService;
   images: ImageService;
   instances: InstanceService;
+  consoles: ConsoleService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

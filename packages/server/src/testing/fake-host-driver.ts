@@ -1,6 +1,7 @@
 // An in-memory HostDriver for unit tests of server logic: instances, images and networks are
 // records in maps, every call is logged, and a test can make any method fail once or always.
 // Used only by *.test.ts files; production code never imports testing/.
+import type { Duplex } from 'node:stream';
 import { HypervisorError, type InstanceEvent, type InstanceType, type PowerState } from '@kumo/hypervisor';
 import type { HostDriver, HostEventFeed, HostInstance } from '../drivers/host-driver.js';
 
@@ -105,6 +106,15 @@ export class FakeHostDriver implements HostDriver {
   async list(): Promise<HostInstance[]> {
     await this.call('list');
     return [...this.instances].map(([id, state]) => ({ id, state }));
+  }
+  /** No console in the fake: unit tests of console policy stop before a host stream. */
+  async openVnc(id: string): Promise<Duplex> {
+    await this.call('openVnc', id);
+    throw new HypervisorError('INVALID_STATE', 'the fake host has no consoles');
+  }
+  async openSerial(id: string): Promise<Duplex> {
+    await this.call('openSerial', id);
+    throw new HypervisorError('INVALID_STATE', 'the fake host has no consoles');
   }
   async events(): Promise<HostEventFeed> {
     await this.call('events');

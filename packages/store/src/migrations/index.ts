@@ -5,6 +5,8 @@ import * as m0002 from './0002_instances.js';
 import * as m0003 from './0003_instance_list_indexes.js';
 import * as m0004 from './0004_task_step.js';
 import * as m0005 from './0005_master_key_check.js';
+// 0006 is the network plane's (another branch); numbers stay unique across branches.
+import * as m0007 from './0007_consoles.js';
 
 interface Migration {
   name: string;
@@ -13,7 +15,7 @@ interface Migration {
 }
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0007];
 
 /** A knex MigrationSource over {@link migrations}. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

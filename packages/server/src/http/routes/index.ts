@@ -12,6 +12,7 @@ import describeInstance from './instances/describeInstance.js';
 import describeInstancePrivateIpAddress from './instances/describeInstancePrivateIpAddress.js';
 import describeInstanceStatus from './instances/describeInstanceStatus.js';
 import describeInstances from './instances/describeInstances.js';
+import describeInstanceVncUrl from './instances/describeInstanceVncUrl.js';
 import modifyInstanceAttribute from './instances/modifyInstanceAttribute.js';
 import modifyInstancePassword from './instances/modifyInstancePassword.js';
 import rebootInstance from './instances/rebootInstance.js';
@@ -52,6 +53,7 @@ export const routes: readonly Route[] = [
   describeInstancePrivateIpAddress,
   describeInstanceStatus,
   describeInstances,
+  describeInstanceVncUrl,
   modifyInstanceAttribute,
   modifyInstancePassword,
   rebootInstance,
