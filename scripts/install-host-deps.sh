@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients genisoimage debootstrap
       e2fsprogs openssh-client openssh-server iproute2 busybox-static dropbear-bin cpio xz-utils
       dnsmasq-base nftables iptables openssl
-      binutils) # readelf: images/tiny resolves dropbear's shared libraries
+      binutils # readelf: images/tiny resolves dropbear's shared libraries
+      chromium) # the console tests drive noVNC in a real browser (playwright-core)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
