@@ -39,6 +39,8 @@ export interface DomainPaths {
   seed: string;
   kernel?: string;
   initrd?: string;
+  /** The serial console log; in the pool, so it can be read back through libvirt from any host. */
+  consoleLog?: string;
 }
 
 /** Names the Host chose for the instance's libvirt objects. */
@@ -153,7 +155,9 @@ export function designDomain(
       },
     ],
     interfaces: [{ kind: 'network', source: names.libvirtNetwork, mac: spec.nic.mac, model: 'virtio' }],
-    serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.console.log` }],
+    serials: [
+      { kind: 'pty', logFile: paths.consoleLog ?? `${profile.consoleLogDir}/${names.domain}.console.log` },
+    ],
     // On a socket the host connection is the guard (no password kumod would have to answer); on an
     // address the VNC password is.
     graphics: [

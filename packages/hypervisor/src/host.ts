@@ -6,7 +6,7 @@ import { LibvirtClient, type ConnectOptions } from '@kumo/libvirt';
 import { readCapacity } from './capacity.js';
 import { HostContext, type StepHooks } from './context.js';
 import { designProfile, type HostProfile, type ProfileSettings } from './designer.js';
-import { Consoles } from './domains/consoles.js';
+import { Consoles, type ConsoleLog } from './domains/consoles.js';
 import { Domains } from './domains/domains.js';
 import { Lifecycle, type InstanceSummary, type PowerOffOptions } from './domains/lifecycle.js';
 import { Provisioner } from './domains/provision.js';
@@ -23,6 +23,7 @@ import { Pool } from './storage/pool.js';
 import { Volumes } from './storage/volumes.js';
 
 export type { EventFeed } from './events.js';
+export type { ConsoleLog } from './domains/consoles.js';
 export type { InstanceSummary, PowerOffOptions } from './domains/lifecycle.js';
 
 /** How to reach and use one host. */
@@ -60,9 +61,9 @@ export class Host {
     this.pool = new Pool(ctx);
     const volumes = new Volumes(ctx);
     const domains = new Domains(ctx);
-    this.consoles = new Consoles(ctx, domains);
     this.images = new ImageCache(ctx, this.pool, volumes);
     this.networks = new Networks(ctx);
+    this.consoles = new Consoles(ctx, domains, this.pool, volumes);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
     this.provisioner = new Provisioner(
       ctx,
@@ -220,6 +221,11 @@ export class Host {
   /** A byte stream to a running instance's serial console (see Consoles.openSerial). */
   openSerial(id: string): Promise<Duplex> {
     return this.consoles.openSerial(id);
+  }
+
+  /** The tail of an instance's serial console log (see Consoles.readLog). */
+  readConsoleLog(id: string, maxBytes: number): Promise<ConsoleLog> {
+    return this.consoles.readLog(id, maxBytes);
   }
 
   /** A feed of lifecycle events of this host's Kumo instances. */

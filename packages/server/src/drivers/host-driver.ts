@@ -4,6 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@kumo/hypervisor';
 import type {
+  ConsoleLog,
   HostCapacity,
   ImageFiles,
   ImageManifest,
@@ -67,6 +68,8 @@ export interface HostDriver {
   openVnc(id: string): Promise<Duplex>;
   /** A byte stream to a running instance's serial console. */
   openSerial(id: string): Promise<Duplex>;
+  /** The last `maxBytes` of an instance's serial console log. */
+  readConsoleLog(id: string, maxBytes: number): Promise<ConsoleLog>;
 }
 
 /** How to reach one host (a row of `hosts` plus the installation's settings). */

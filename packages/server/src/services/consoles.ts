@@ -5,9 +5,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Errors, ID_PATTERNS } from '@kumo/contract';
-import type { ConsoleTokensModel, InstanceActionsModel, InstancesModel, Scope } from '@kumo/store';
+import type {
+  ConsoleKind,
+  ConsoleTokensModel,
+  InstanceActionsModel,
+  InstanceRecord,
+  InstancesModel,
+  Scope,
+} from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import type { ConsoleConfig } from '../config.js';
+
+/** The most of a serial console log one read returns. */
+export const CONSOLE_LOG_MAX_BYTES = 64 * 1024;
 
 /** A token is 32 random bytes in base64url: 43 characters. Anything else is refused unread. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -24,6 +34,7 @@ export class ConsoleRefusal extends Error {
 
 /** An open console session: the host stream, and what to call when it ends. */
 export interface ConsoleSession {
+  kind: ConsoleKind;
   instanceId: string;
   accountId: string;
   stream: Duplex;
@@ -59,27 +70,63 @@ export class ConsoleService {
    * in the URL's fragment, which browsers never send: it reaches kumod only on the WebSocket.
    */
   async vncUrl(scope: Scope, requestedBy: string, id: string): Promise<string> {
+    const token = await this.issue(scope, requestedBy, id, 'vnc');
+    return `${this.deps.config.baseUrl}/console/vnc#token=${token}`;
+  }
+
+  /**
+   * The WebSocket URL of a running instance's serial console (for `kumo instance console`), with a
+   * token like a VNC URL's: single use, bound to the account and instance, expiring.
+   */
+  async serialUrl(scope: Scope, requestedBy: string, id: string): Promise<string> {
+    const token = await this.issue(scope, requestedBy, id, 'serial');
+    return `${this.deps.config.baseUrl.replace(/^http/, 'ws')}/console/serial?token=${token}`;
+  }
+
+  /**
+   * The tail of an instance's serial console log (running or stopped; it survives reboots): the
+   * account's own instance, or any instance for the admin read (scope undefined).
+   */
+  async readLog(scope: Scope | undefined, id: string): Promise<{ output: string; truncated: boolean }> {
+    const inst = scope ? await this.owned(scope, id) : await this.deps.instances.get(id);
+    if (!inst) throw Errors.instanceNotFound(id.slice(0, 64));
+    if (!inst.hostId) throw Errors.invalidInstanceStatus(inst.status);
+    try {
+      const log = await this.deps.hosts.with(inst.hostId, (h) => h.readConsoleLog(id, CONSOLE_LOG_MAX_BYTES));
+      return { output: log.output.toString('utf8'), truncated: log.truncated };
+    } catch (err) {
+      throw Errors.consoleUnavailable((err as Error).message.slice(0, 200));
+    }
+  }
+
+  private async owned(scope: Scope, id: string): Promise<InstanceRecord> {
     const inst = ID_PATTERNS.instance.test(id) ? await this.deps.instances.find(scope, id) : undefined;
     if (!inst) throw Errors.instanceNotFound(id.slice(0, 64));
+    return inst;
+  }
+
+  private async issue(scope: Scope, requestedBy: string, id: string, kind: ConsoleKind): Promise<string> {
+    const inst = await this.owned(scope, id);
     if (inst.status !== 'running' || !inst.hostId) throw Errors.invalidInstanceStatus(inst.status);
     const token = randomBytes(32).toString('base64url');
     await this.deps.tokens.issue({
       tokenSha256: sha256(token),
+      kind,
       accountId: scope.accountId,
       instanceId: id,
       requestedBy,
       expiresAt: new Date(this.now().getTime() + this.deps.config.tokenTtlSeconds * 1000),
     });
-    return `${this.deps.config.baseUrl}/console/vnc#token=${token}`;
+    return token;
   }
 
   /**
    * Consumes a token and opens the instance's VNC stream. The token is spent before anything else
    * (a refused or failed session still used it); no host connection is opened for a bad token.
    */
-  async open(token: string, from: string): Promise<ConsoleSession> {
+  async open(kind: ConsoleKind, token: string, from: string): Promise<ConsoleSession> {
     if (!TOKEN.test(token)) throw new ConsoleRefusal(403, 'invalid token');
-    const grant = await this.deps.tokens.consume(sha256(token), this.now(), from);
+    const grant = await this.deps.tokens.consume(sha256(token), kind, this.now(), from);
     if (!grant) throw new ConsoleRefusal(403, 'invalid token');
     const { instanceId, accountId } = grant;
     if ((this.perInstance.get(instanceId) ?? 0) >= this.deps.config.maxSessionsPerInstance)
@@ -102,7 +149,9 @@ export class ConsoleService {
     };
     let stream: Duplex;
     try {
-      stream = await this.deps.hosts.with(hostId, (h) => h.openVnc(instanceId));
+      stream = await this.deps.hosts.with(hostId, (h) =>
+        kind === 'vnc' ? h.openVnc(instanceId) : h.openSerial(instanceId),
+      );
     } catch (err) {
       release();
       throw new ConsoleRefusal(502, `the console is unreachable: ${(err as Error).message}`);
@@ -110,10 +159,11 @@ export class ConsoleService {
     const actionId = await this.deps.actions.record({
       instanceId,
       accountId,
-      action: 'console',
+      action: kind === 'vnc' ? 'console' : 'serial-console',
       requestedBy: `${grant.requestedBy} from ${from}`.slice(0, 200),
     });
     return {
+      kind,
       instanceId,
       accountId,
       stream,

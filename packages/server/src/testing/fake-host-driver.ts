@@ -2,7 +2,13 @@
 // records in maps, every call is logged, and a test can make any method fail once or always.
 // Used only by *.test.ts files; production code never imports testing/.
 import type { Duplex } from 'node:stream';
-import { HypervisorError, type InstanceEvent, type InstanceType, type PowerState } from '@kumo/hypervisor';
+import {
+  HypervisorError,
+  type ConsoleLog,
+  type InstanceEvent,
+  type InstanceType,
+  type PowerState,
+} from '@kumo/hypervisor';
 import type { HostDriver, HostEventFeed, HostInstance } from '../drivers/host-driver.js';
 
 type Method = Exclude<keyof HostDriver, 'profile'>;
@@ -115,6 +121,11 @@ export class FakeHostDriver implements HostDriver {
   async openSerial(id: string): Promise<Duplex> {
     await this.call('openSerial', id);
     throw new HypervisorError('INVALID_STATE', 'the fake host has no consoles');
+  }
+  async readConsoleLog(id: string): Promise<ConsoleLog> {
+    await this.call('readConsoleLog', id);
+    this.must(id);
+    return { output: Buffer.from(`fake console of ${id}\n`), truncated: false };
   }
   async events(): Promise<HostEventFeed> {
     await this.call('events');

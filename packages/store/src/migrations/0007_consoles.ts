@@ -20,7 +20,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['instance_id']);
     t.index(['expires_at']);
   });
-  await knex.raw(`ALTER TABLE console_tokens ADD CONSTRAINT console_tokens_kind CHECK (kind IN ('vnc'))`);
+  await knex.raw(
+    `ALTER TABLE console_tokens ADD CONSTRAINT console_tokens_kind CHECK (kind IN ('vnc', 'serial'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -3,6 +3,9 @@ import type { Database } from '../db.js';
 
 export const CONSOLE_TOKENS = 'console_tokens';
 
+/** Which console a token opens. */
+export type ConsoleKind = 'vnc' | 'serial';
+
 /** What a consumed token was bound to. */
 export interface ConsoleGrant {
   accountId: string;
@@ -17,6 +20,7 @@ export class ConsoleTokensModel {
   /** Stores a new token's hash, bound to an account and instance, usable until `expiresAt`. */
   async issue(t: {
     tokenSha256: string;
+    kind: ConsoleKind;
     accountId: string;
     instanceId: string;
     requestedBy: string;
@@ -26,20 +30,25 @@ export class ConsoleTokensModel {
       token_sha256: t.tokenSha256,
       account_id: t.accountId,
       instance_id: t.instanceId,
-      kind: 'vnc',
+      kind: t.kind,
       requested_by: t.requestedBy,
       expires_at: t.expiresAt,
     });
   }
 
   /**
-   * Consumes a token in one conditional update: it must exist, be unused and not expired at `now`
+   * Consumes a token in one conditional update: it must exist, open this kind of console, be unused and not expired at `now`
    * (the caller's clock, so every replica judges expiry the same way). Two replicas racing for the
    * same token cannot both win. Undefined when the token is unknown, used or expired.
    */
-  async consume(tokenSha256: string, now: Date, from: string): Promise<ConsoleGrant | undefined> {
+  async consume(
+    tokenSha256: string,
+    kind: ConsoleKind,
+    now: Date,
+    from: string,
+  ): Promise<ConsoleGrant | undefined> {
     const rows: Record<string, string>[] = await this.db(CONSOLE_TOKENS)
-      .where({ token_sha256: tokenSha256 })
+      .where({ token_sha256: tokenSha256, kind })
       .whereNull('used_at')
       .where('expires_at', '>', now)
       .update({ used_at: now, used_from: from.slice(0, 64) })

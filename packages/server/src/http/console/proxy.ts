@@ -18,6 +18,12 @@ export interface ConsoleProxyOptions {
   maxBytesPerSecond: number;
 }
 
+/** The console each upgrade path opens: noVNC's RFB stream, or the serial console's bytes. */
+const KINDS: Record<string, 'vnc' | 'serial' | undefined> = {
+  '/console/ws': 'vnc',
+  '/console/serial': 'serial',
+};
+
 /** Largest browser-to-guest WebSocket message accepted (RFB client messages are small). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -27,15 +33,17 @@ export function attachConsoleProxy(server: Server, o: ConsoleProxyOptions): { cl
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
+    // noVNC asks for 'binary'; the CLI's serial console asks for nothing.
     handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://kumod');
-    if (url.pathname !== '/console/ws') return refuse(socket, 404, 'not found');
+    const kind = KINDS[url.pathname];
+    if (!kind) return refuse(socket, 404, 'not found');
     const token = url.searchParams.get('token') ?? '';
     const from = req.socket.remoteAddress ?? 'unknown';
-    o.consoles.open(token, from).then(
+    o.consoles.open(kind, token, from).then(
       (session) => {
         if (socket.destroyed) {
           session.stream.destroy();
@@ -87,7 +95,7 @@ function run(ws: WebSocket, session: ConsoleSession, o: ConsoleProxyOptions): vo
   armIdle();
   const input = new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      if (isUserInput(chunk)) armIdle();
+      if (session.kind === 'serial' || isUserInput(chunk)) armIdle();
       cb(null, chunk);
     },
   });

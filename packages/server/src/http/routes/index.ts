@@ -13,6 +13,8 @@ import describeInstancePrivateIpAddress from './instances/describeInstancePrivat
 import describeInstanceStatus from './instances/describeInstanceStatus.js';
 import describeInstances from './instances/describeInstances.js';
 import describeInstanceVncUrl from './instances/describeInstanceVncUrl.js';
+import describeInstanceConsoleLog from './instances/describeInstanceConsoleLog.js';
+import describeInstanceSerialConsoleUrl from './instances/describeInstanceSerialConsoleUrl.js';
 import modifyInstanceAttribute from './instances/modifyInstanceAttribute.js';
 import modifyInstancePassword from './instances/modifyInstancePassword.js';
 import rebootInstance from './instances/rebootInstance.js';
@@ -33,6 +35,7 @@ import describeAccounts from './admin/describeAccounts.js';
 import describeHost from './admin/describeHost.js';
 import describeHosts from './admin/describeHosts.js';
 import describeInstanceEvents from './admin/describeInstanceEvents.js';
+import describeInstanceConsoleLogAdmin from './admin/describeInstanceConsoleLogAdmin.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import importImage from './admin/importImage.js';
@@ -54,6 +57,8 @@ export const routes: readonly Route[] = [
   describeInstanceStatus,
   describeInstances,
   describeInstanceVncUrl,
+  describeInstanceConsoleLog,
+  describeInstanceSerialConsoleUrl,
   modifyInstanceAttribute,
   modifyInstancePassword,
   rebootInstance,
@@ -74,6 +79,7 @@ export const routes: readonly Route[] = [
   describeHost,
   describeHosts,
   describeInstanceEvents,
+  describeInstanceConsoleLogAdmin,
   drainHost,
   enableHost,
   importImage,
