@@ -44,7 +44,7 @@ export class Consoles {
     try {
       const pool = await this.pool.require();
       // virtlogd made the file behind libvirt's back: a refresh makes it a volume.
-      await this.ctx.lv.storagePoolRefresh(pool);
+      await this.volumes.refresh(pool);
       const vol = await this.volumes.lookup(pool, name);
       if (!vol) return { output: Buffer.alloc(0), truncated: false };
       const size = Number((await this.ctx.lv.storageVolGetInfo(vol)).capacity);

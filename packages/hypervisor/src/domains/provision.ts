@@ -113,6 +113,8 @@ export class Provisioner {
             consoleLog: join(dirname(rootPath), ctx.names.consoleLog(spec.id)),
           },
         );
+        // Undone last: virtlogd may have created the console log before a failed start.
+        r.add(() => volumes.deleteUnmanaged(pool, ctx.names.consoleLog(spec.id)));
         const dom = await ctx.step('define', () => this.domains.define(cfg), 'DEFINE_FAILED');
         r.add(() => ctx.lv.domainUndefine(dom));
         await ctx.step('start', () => ctx.lv.domainCreate(dom), 'START_FAILED');
