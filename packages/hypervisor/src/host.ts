@@ -57,13 +57,14 @@ export class Host {
     /** The facts and settings every guest on this host is designed with. */
     readonly profile: HostProfile,
     diskOvercommit: number,
+    hostAddress: string,
   ) {
     this.pool = new Pool(ctx);
     const volumes = new Volumes(ctx);
     const domains = new Domains(ctx);
     this.images = new ImageCache(ctx, this.pool, volumes);
     this.networks = new Networks(ctx);
-    this.consoles = new Consoles(ctx, domains, this.pool, volumes);
+    this.consoles = new Consoles(ctx, domains, this.pool, volumes, hostAddress);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
     this.provisioner = new Provisioner(
       ctx,
@@ -98,7 +99,8 @@ export class Host {
         ...(opts.onStep ? { onStep: opts.onStep } : {}),
       };
       const ctx = new HostContext(lv, names, opts.pool, log, hooks);
-      return new Host(ctx, designProfile(accelerator, caps, opts), opts.diskOvercommit ?? 1);
+      const hostAddress = new URL(opts.uri).hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+      return new Host(ctx, designProfile(accelerator, caps, opts), opts.diskOvercommit ?? 1, hostAddress);
     } catch (err) {
       await lv.close().catch(() => undefined);
       throw translate(err, 'connect');
@@ -213,9 +215,9 @@ export class Host {
     return this.lifecycle.list();
   }
 
-  /** A byte stream to a running instance's VNC server (see Consoles.openVnc). */
-  openVnc(id: string): Promise<Duplex> {
-    return this.consoles.openVnc(id);
+  /** A byte stream to a running instance's VNC server, past RFB security (see Consoles.openVnc). */
+  openVnc(id: string, password?: string): Promise<Duplex> {
+    return this.consoles.openVnc(id, password);
   }
 
   /** A byte stream to a running instance's serial console (see Consoles.openSerial). */

@@ -19,6 +19,7 @@ import {
 import { Authenticator } from './auth/authenticate.js';
 import { aesGcmCodec, loadMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
+import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
@@ -60,7 +61,9 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
-  const accountsModel = new AccountsModel(db, aesGcmCodec(loadMasterKey(config.masterKey, config.dataDir)));
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+  const accountsModel = new AccountsModel(db, aesGcmCodec(masterKey));
+  const vncPassword = (id: string) => vncPasswordFor(masterKey, id);
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
@@ -78,6 +81,7 @@ export function createWiring(
   });
   const instanceTypes = new InstanceTypeService(config.instanceTypes, () => azCapacity(hostsModel));
   const ctx: TaskContext = {
+    vncPassword,
     hosts: registry,
     inventory: {
       image: (id) => imagesModel.get(id),
@@ -135,6 +139,7 @@ export function createWiring(
       actions,
       hosts: registry,
       config: config.console,
+      vncPassword,
     }),
     authenticator: new Authenticator(accountsModel, guards, config),
     guards,

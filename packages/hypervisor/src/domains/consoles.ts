@@ -1,12 +1,14 @@
 // The consoles of a running instance: a byte stream to its VNC server (the unix socket libvirt made
 // for the domain, reached through the host connection) and to its serial console (libvirt's console
 // stream). Streams only; who may open them, and for how long, is the server's business.
+import { connect } from 'node:net';
 import { basename } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HostContext } from '../context.js';
 import { HypervisorError, translate } from '../errors.js';
 import type { Pool } from '../storage/pool.js';
 import type { Volumes } from '../storage/volumes.js';
+import { rfbClientSecurity } from '../vnc/handshake.js';
 import { domainFromXml } from '../xml/domain.js';
 import type { Domains } from './domains.js';
 
@@ -24,6 +26,8 @@ export class Consoles {
     private readonly domains: Domains,
     private readonly pool: Pool,
     private readonly volumes: Volumes,
+    /** The host's address as the connection URI names it (where wildcard VNC listeners are reached). */
+    private readonly hostAddress: string,
   ) {}
 
   /**
@@ -60,24 +64,34 @@ export class Consoles {
   }
 
   /**
-   * A stream to the running instance's VNC server (RFB bytes, no authentication of its own: the
-   * socket is reachable only through the host connection). INVALID_STATE when the domain is not
-   * running or its VNC is not on a socket this connection can reach.
+   * A stream to the running instance's VNC server, already through RFB's version and security
+   * phase (it stands before ClientInit): on a unix socket reached through the host connection
+   * (security None), or on an address listener with VNC Authentication by `password`.
+   * INVALID_STATE when the domain is not running or its VNC cannot be reached.
    */
-  async openVnc(id: string): Promise<Duplex> {
+  async openVnc(id: string, password: string | undefined): Promise<Duplex> {
     const d = await this.domains.require(id);
     if ((await this.domains.state(d)) !== 'running')
       throw new HypervisorError('INVALID_STATE', `instance ${id} is not running`, 'vnc');
-    // The live definition: only it carries the socket path libvirt chose at start.
-    const live = domainFromXml(await this.ctx.lv.domainGetXmlDesc(d, 0));
-    const socket = live.graphics.find((g) => g.listen === 'socket')?.socket;
-    if (!socket) throw new HypervisorError('INVALID_STATE', `instance ${id} has no VNC socket`, 'vnc');
+    // The live definition: only it carries the socket path or port libvirt chose at start.
+    const g = domainFromXml(await this.ctx.lv.domainGetXmlDesc(d, 0)).graphics[0];
+    if (!g) throw new HypervisorError('INVALID_STATE', `instance ${id} has no VNC server`, 'vnc');
+    let stream: Duplex | undefined;
     try {
-      return await this.ctx.lv.openHostSocket(socket);
+      if (g.listen === 'socket') {
+        if (!g.socket) throw new Error('no socket path in the live definition');
+        stream = await this.ctx.lv.openHostSocket(g.socket);
+        return await rfbClientSecurity(stream, undefined);
+      }
+      if (g.port === 'auto') throw new Error('no port in the live definition');
+      const wildcard = g.listen === '0.0.0.0' || g.listen === '::';
+      stream = await openTcp(wildcard ? this.hostAddress : g.listen, g.port);
+      return await rfbClientSecurity(stream, password);
     } catch (err) {
+      stream?.destroy();
       throw new HypervisorError(
         'INVALID_STATE',
-        `the VNC socket of ${id} is unreachable: ${(err as Error).message}`,
+        `the VNC server of ${id} is unreachable: ${(err as Error).message}`,
         'vnc',
         {
           cause: err,
@@ -98,4 +112,18 @@ export class Consoles {
       throw translate(err, 'console');
     }
   }
+}
+
+function openTcp(host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port, timeout: 10_000 });
+    sock.setNoDelay(true);
+    sock.once('connect', () => {
+      sock.setTimeout(0);
+      sock.off('error', reject);
+      resolve(sock);
+    });
+    sock.once('timeout', () => sock.destroy(new Error(`no answer from ${host}:${port}`)));
+    sock.once('error', reject);
+  });
 }

@@ -64,8 +64,12 @@ export interface HostDriver {
   list(): Promise<HostInstance[]>;
   /** Subscribes to lifecycle events. */
   events(): Promise<HostEventFeed>;
-  /** A byte stream to a running instance's VNC server (INVALID_STATE when it has none reachable). */
-  openVnc(id: string): Promise<Duplex>;
+  /**
+   * A byte stream to a running instance's VNC server past RFB's security phase (VNC
+   * Authentication with `password` where the server listens on an address); INVALID_STATE when
+   * it has none reachable.
+   */
+  openVnc(id: string, password?: string): Promise<Duplex>;
   /** A byte stream to a running instance's serial console. */
   openSerial(id: string): Promise<Duplex>;
   /** The last `maxBytes` of an instance's serial console log. */

@@ -49,6 +49,8 @@ export interface ConsoleDeps {
   actions: InstanceActionsModel;
   hosts: HostAccess;
   config: ConsoleConfig;
+  /** The VNC password of an instance (used where VNC listens on an address, see designer). */
+  vncPassword(instanceId: string): string;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -150,7 +152,7 @@ export class ConsoleService {
     let stream: Duplex;
     try {
       stream = await this.deps.hosts.with(hostId, (h) =>
-        kind === 'vnc' ? h.openVnc(instanceId) : h.openSerial(instanceId),
+        kind === 'vnc' ? h.openVnc(instanceId, this.deps.vncPassword(instanceId)) : h.openSerial(instanceId),
       );
     } catch (err) {
       release();

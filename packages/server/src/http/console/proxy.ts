@@ -9,6 +9,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { Logger } from '../../logger.js';
 import { ConsoleRefusal, type ConsoleService, type ConsoleSession } from '../../services/consoles.js';
+import { rfbServerSecurity } from './rfb.js';
 
 /** What the proxy needs. */
 export interface ConsoleProxyOptions {
@@ -105,11 +106,20 @@ function run(ws: WebSocket, session: ConsoleSession, o: ConsoleProxyOptions): vo
     session.stream.destroy();
     void session.end(reason).catch((err: unknown) => o.log.warn({ err }, 'console session log failed'));
   };
-  pipeline(session.stream, rateLimit(o.maxBytesPerSecond), browser, (err) => {
-    if (err === undefined || err === null) reason = 'the guest closed the console';
-    finish();
-  });
-  pipeline(browser, input, session.stream, () => finish());
+  const pipe = () => {
+    pipeline(session.stream, rateLimit(o.maxBytesPerSecond), browser, (err) => {
+      if (err === undefined || err === null) reason = 'the guest closed the console';
+      finish();
+    });
+    pipeline(browser, input, session.stream, () => finish());
+  };
+  // The VNC stream arrives past its security phase: the browser's is answered here, then bytes flow.
+  if (session.kind === 'vnc')
+    rfbServerSecurity(browser).then(pipe, (err: Error) => {
+      reason = err.message;
+      finish();
+    });
+  else pipe();
   o.log.info({ instanceId: session.instanceId, accountId: session.accountId }, 'console session opened');
 }
 
