@@ -83,9 +83,10 @@ export class Consoles {
         stream = await this.ctx.lv.openHostSocket(g.socket);
         return await rfbClientSecurity(stream, undefined);
       }
-      if (g.port === 'auto') throw new Error('no port in the live definition');
+      const port = g.port === 'auto' ? g.boundPort : g.port;
+      if (port === undefined) throw new Error('no port in the live definition');
       const wildcard = g.listen === '0.0.0.0' || g.listen === '::';
-      stream = await openTcp(wildcard ? this.hostAddress : g.listen, g.port);
+      stream = await openTcp(wildcard ? this.hostAddress : g.listen, port);
       return await rfbClientSecurity(stream, password);
     } catch (err) {
       stream?.destroy();

@@ -70,6 +70,17 @@ test('a VNC socket listener survives a round trip, with the path libvirt chose',
   expect(back.video).toBe('vga');
 });
 
+test('an address listener’s live definition tells the port libvirt chose', () => {
+  const live = domainToXml(
+    designDomain(testSpec, { ...testProfile, vncListen: '10.99.3.2' }, names, paths),
+  ).replace('port="-1"', 'port="5901"');
+  expect(domainFromXml(live).graphics[0]).toMatchObject({
+    listen: '10.99.3.2',
+    port: 'auto',
+    boundPort: 5901,
+  });
+});
+
 test('a hostile title cannot add elements', () => {
   const d = designDomain(testSpec, testProfile, names, paths);
   d.title = '</title><on_crash>preserve</on_crash><title>';

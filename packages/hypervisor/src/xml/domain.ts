@@ -39,6 +39,8 @@ export interface GraphicsConfig {
   port: number | 'auto';
   /** With `listen: 'socket'`: the socket's path; libvirt picks one in the domain's directory if absent. */
   socket?: string;
+  /** In a running domain's live definition: the port libvirt chose for `port: 'auto'`. */
+  boundPort?: number;
   password?: string;
 }
 
@@ -224,6 +226,7 @@ function graphicsFromXml(e: XmlElement): GraphicsConfig {
     port: e.attrs.autoport === 'yes' || port < 0 ? 'auto' : port,
   };
   if (e.attrs.passwd !== undefined) g.password = e.attrs.passwd;
+  if (g.port === 'auto' && port > 0) g.boundPort = port;
   return g;
 }
 

@@ -54,7 +54,11 @@ export function attachConsoleProxy(server: Server, o: ConsoleProxyOptions): { cl
         wss.handleUpgrade(req, socket, head, (ws) => run(ws, session, o));
       },
       (err: unknown) => {
-        if (err instanceof ConsoleRefusal) return refuse(socket, err.httpStatus, err.message);
+        if (err instanceof ConsoleRefusal) {
+          // Bad tokens are the caller's business; a guest that cannot be reached is the operator's.
+          if (err.httpStatus >= 500) o.log.warn({ from, reason: err.message }, 'console refused');
+          return refuse(socket, err.httpStatus, err.message);
+        }
         o.log.error({ err }, 'console session failed');
         refuse(socket, 500, 'internal error');
       },
@@ -100,10 +104,14 @@ function run(ws: WebSocket, session: ConsoleSession, o: ConsoleProxyOptions): vo
       cb(null, chunk);
     },
   });
+  let finished = false;
   const finish = () => {
+    if (finished) return;
+    finished = true;
     clearTimeout(idle);
     browser.destroy();
     session.stream.destroy();
+    o.log.info({ instanceId: session.instanceId, reason }, 'console session closed');
     void session.end(reason).catch((err: unknown) => o.log.warn({ err }, 'console session log failed'));
   };
   const pipe = () => {
