@@ -13,7 +13,6 @@ import { chromium } from 'playwright-core';
 import ssh2 from 'ssh2';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { clientFor } from '../../test/support/kumod.js';
-import { sshExec } from '../../packages/hypervisor/test/support.js';
 import { pollSsh } from '../../test/support/ssh.js';
 import { removeLibvirtObjects } from '../../test/support/virsh.js';
 import { createAccount, load, machine, median, startBenchKumod } from '../support.js';
@@ -27,6 +26,22 @@ const tinyDir = process.argv[2] ?? '';
 if (!tinyDir) throw new Error('usage: bench.ts TINY_IMAGE_DIR');
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one command over SSH (the bench's own: the test helpers' ssh2 import is CommonJS-only). */
+function sshRun(host: string, privateKey: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = new ssh2.Client();
+    c.on('ready', () =>
+      c.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        stream.on('close', () => (c.end(), resolve())).resume();
+        stream.stderr.resume();
+      }),
+    );
+    c.on('error', reject);
+    c.connect({ host, username: 'root', privateKey, hostVerifier: () => true, readyTimeout: 15_000 });
+  });
+}
 
 async function main(): Promise<void> {
   removeLibvirtObjects(PREFIX);
@@ -83,7 +98,7 @@ async function main(): Promise<void> {
     await sleep(2000); // the getty is up shortly after dropbear
     // The text cursor's blink redraws the screen several times a second; hidden, the only update
     // after a keystroke is its echo.
-    await sshExec(ip, 'root', key.private, "printf '\\033[?25l' > /dev/tty1", 15_000);
+    await sshRun(ip, key.private, "printf '\\033[?25l' > /dev/tty1");
     const vncUrl = async () =>
       (await user.request<{ vncUrl: string }>('GET', `/v1/regions/${REGION}/instances/${id}/vnc`)).vncUrl;
 
@@ -118,8 +133,9 @@ async function main(): Promise<void> {
     const ws = new WebSocket(`${kumod.endpoint.replace(/^http/, 'ws')}/console/ws?token=${token}`, [
       'binary',
     ]);
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    // The stream first: kumod speaks first on the socket, and ws drops messages nobody listens to.
     const proxied = new RfbClient(createWebSocketStream(ws));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     await direct.handshake();
     await proxied.handshake();
     const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => undefined)]);

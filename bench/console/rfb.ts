@@ -21,10 +21,11 @@ export class RfbClient {
       this.buf = Buffer.concat([this.buf, d]);
       this.wake?.();
     });
-    sock.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
+    for (const ev of ['end', 'close'])
+      sock.on(ev, () => {
+        this.closed = true;
+        this.wake?.();
+      });
     sock.on('error', () => undefined);
   }
 

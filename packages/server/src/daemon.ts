@@ -94,7 +94,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       idleSeconds: config.console.idleSeconds,
       maxBytesPerSecond: config.console.maxBytesPerSecond,
     });
-    const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
+    const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log, () => services.consoles.sweep());
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 
     const database = db;
@@ -175,9 +175,14 @@ function refreshCredentialsFile(dataDir: string, endpoint: string, tls: TlsIdent
   return file;
 }
 
-function startSweeper(guards: RequestGuardsModel, log: Logger): NodeJS.Timeout {
+function startSweeper(
+  guards: RequestGuardsModel,
+  log: Logger,
+  consoleTokens: () => Promise<number>,
+): NodeJS.Timeout {
   const t = setInterval(() => {
     guards.sweep(60).catch((err: unknown) => log.warn({ err }, 'nonce sweep failed'));
+    consoleTokens().catch((err: unknown) => log.warn({ err }, 'console token sweep failed'));
   }, 60_000);
   t.unref();
   return t;

@@ -122,6 +122,11 @@ export class ConsoleService {
     return token;
   }
 
+  /** Deletes tokens that expired a day ago or more (kept a while for the record); returns how many. */
+  sweep(): Promise<number> {
+    return this.deps.tokens.sweep(new Date(this.now().getTime() - 86_400_000));
+  }
+
   /**
    * Consumes a token and opens the instance's VNC stream. The token is spent before anything else
    * (a refused or failed session still used it); no host connection is opened for a bad token.
