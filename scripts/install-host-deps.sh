@@ -6,7 +6,8 @@ pkgs=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients genisoima
       e2fsprogs openssh-client openssh-server iproute2 busybox-static dropbear-bin cpio xz-utils
       dnsmasq-base nftables iptables openssl
       binutils # readelf: images/tiny resolves dropbear's shared libraries
-      openvswitch-switch ovn-central ovn-host ethtool) # the OVN network plane's tests start their own daemons
+      openvswitch-switch ovn-central ovn-host ethtool # the OVN network plane's tests start their own daemons
+      chromium) # the console tests drive noVNC in a real browser (playwright-core)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

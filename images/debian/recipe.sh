@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib.sh"
 root="$WORK/rootfs"
 disk_size=2G
-cmdline="root=LABEL=rootfs rw console=ttyS0 net.ifnames=0"
+# Kernel messages on the screen (tty0) and the serial port; the last console= is /dev/console.
+cmdline="root=LABEL=rootfs rw console=tty0 console=ttyS0 net.ifnames=0"
 
 debootstrap --variant=minbase --cache-dir="$KUMO_DEB_CACHE" \
   --include=systemd-sysv,linux-image-cloud-amd64,cloud-init,python3-cffi-backend,openssh-server,ifupdown,isc-dhcp-client,netbase,udev,iproute2,ca-certificates,sudo,e2fsprogs,kmod \

@@ -6,7 +6,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib.sh"
 dl="$WORK/dl" x="$WORK/x" ird="$WORK/initramfs" rootdir="$WORK/rootdir"
-cmdline="console=ttyS0 quiet"
+# Kernel messages on the screen (tty0) and the serial port; the last console= is /dev/console.
+cmdline="console=tty0 console=ttyS0 quiet"
 
 # Download (not install) the packages and their dependencies; the .debs are unpacked by hand below,
 # so no maintainer script runs and no chroot is needed.

@@ -94,6 +94,9 @@ export const Errors = {
   unsupported: (what: string) => invalid(`${what} is not supported by this cloud`),
   azNotFound: (az: string) => invalid(`Invalid az '${az}'`),
   subnetNotFound: (id: string) => notFound(`Subnet '${id}' not found`),
+  consoleUnavailable: (why: string) => precondition(`Console unavailable: ${why}`),
+  consoleLimit: (scope: 'instance' | 'account') =>
+    new ApiError(429, 'QUOTA_EXCEEDED', `Too many console sessions for this ${scope}`),
 
   // The vpc service (VPCs, subnets, security groups, network interfaces)
   vpcNotFound: (id: string) => notFound(`Vpc '${id}' not found`),

@@ -250,6 +250,17 @@ export interface DescribeInstanceStatusResult {
   instanceStatuses: InstanceStatus[];
   totalCount: number;
 }
+/** describeInstanceVncUrl result: a single-use console URL, valid for an hour if unused. */
+export interface DescribeInstanceVncUrlResult {
+  vncUrl: string;
+}
+/** The admin read of an instance's recent serial console output. */
+export interface DescribeInstanceConsoleLogResult {
+  /** The last bytes of the serial console log, as UTF-8 (invalid sequences replaced). */
+  output: string;
+  /** Whether older output was left out. */
+  truncated: boolean;
+}
 /** describeInstancePrivateIpAddress result. */
 export interface DescribeInstancePrivateIpAddressResult {
   instancePrivateIpAddress: InstancePrivateIpAddress[];

@@ -46,11 +46,11 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('designProfile', () => {
-  it('defaults to q35, loopback VNC and libvirt’s console log directory', () => {
+  it('defaults to q35, VNC on a unix socket and libvirt’s console log directory', () => {
     expect(designProfile('kvm', '<capabilities/>')).toEqual({
       accelerator: 'kvm',
       machine: 'q35',
-      vncListen: '127.0.0.1',
+      vncListen: 'socket',
       consoleLogDir: '/var/log/libvirt/qemu',
       nestedFeature: 'vmx',
     });

@@ -14,7 +14,11 @@ export interface HostProfile {
   accelerator: 'kvm' | 'qemu';
   /** QEMU machine type; q35 gives PCIe and is what libvirt's own defaults use on x86_64. */
   machine: string;
-  /** Address VNC servers listen on (e.g. 127.0.0.1, or a management-network address). */
+  /**
+   * Where guests' VNC servers listen: `socket` (a unix socket per domain, reached only through the
+   * host connection) or an address (a management-network address, for hosts kumod reaches over
+   * TLS or TCP, where it cannot open host sockets; then the guest's VNC password guards it).
+   */
   vncListen: string;
   /** Directory on the host for serial console logs. */
   consoleLogDir: string;
@@ -35,6 +39,8 @@ export interface DomainPaths {
   seed: string;
   kernel?: string;
   initrd?: string;
+  /** The serial console log; in the pool, so it can be read back through libvirt from any host. */
+  consoleLog?: string;
 }
 
 /** Names the Host chose for the instance's libvirt objects. */
@@ -65,8 +71,8 @@ export function designProfile(
   return {
     accelerator,
     machine: settings.machine ?? 'q35',
-    // Loopback unless told otherwise: a VNC console is reached through a proxy, never directly.
-    vncListen: settings.vncListen ?? '127.0.0.1',
+    // A unix socket unless told otherwise: nothing but the host connection reaches it.
+    vncListen: settings.vncListen ?? 'socket',
     consoleLogDir: settings.consoleLogDir ?? '/var/log/libvirt/qemu',
     nestedFeature: /<vendor>AMD<\/vendor>/.test(capabilitiesXml) ? 'svm' : 'vmx',
   };
@@ -149,12 +155,19 @@ export function designDomain(
       },
     ],
     interfaces: [designNic(spec.nic, names.libvirtNetwork)],
-    serials: [{ kind: 'pty', logFile: `${profile.consoleLogDir}/${names.domain}.console.log` }],
+    serials: [
+      { kind: 'pty', logFile: paths.consoleLog ?? `${profile.consoleLogDir}/${names.domain}.console.log` },
+    ],
+    // On a socket the host connection is the guard (no password kumod would have to answer); on an
+    // address the VNC password is.
     graphics: [
-      spec.vncPassword !== undefined
+      spec.vncPassword !== undefined && profile.vncListen !== 'socket'
         ? { kind: 'vnc', listen: profile.vncListen, port: 'auto', password: spec.vncPassword }
         : { kind: 'vnc', listen: profile.vncListen, port: 'auto' },
     ],
+    // The standard VGA: the kernel's text console (console=tty0) and a getty show on it under any
+    // firmware, with no guest driver.
+    video: 'vga',
     rng: true,
     balloon: false,
   };

@@ -1,10 +1,12 @@
 // Host: one hypervisor host reached through libvirt only, as the control plane uses it. A facade:
 // it connects, settles the host profile and hands each call to the module that does the work
-// (storage, image cache, networks, domain lifecycle, events). No libvirt name, handle or error leaves.
+// (storage, image cache, networks, domain lifecycle, consoles, events). No libvirt name, handle or error leaves.
+import type { Duplex } from 'node:stream';
 import { LibvirtClient, type ConnectOptions } from '@kumo/libvirt';
 import { readCapacity } from './capacity.js';
 import { HostContext, type StepHooks } from './context.js';
 import { designProfile, type HostProfile, type ProfileSettings } from './designer.js';
+import { Consoles, type ConsoleLog } from './domains/consoles.js';
 import { Domains } from './domains/domains.js';
 import { Lifecycle, type InstanceSummary, type PowerOffOptions } from './domains/lifecycle.js';
 import { Nics } from './domains/nics.js';
@@ -22,6 +24,7 @@ import { Pool } from './storage/pool.js';
 import { Volumes } from './storage/volumes.js';
 
 export type { EventFeed } from './events.js';
+export type { ConsoleLog } from './domains/consoles.js';
 export type { InstanceSummary, PowerOffOptions } from './domains/lifecycle.js';
 
 /** How to reach and use one host. */
@@ -49,12 +52,14 @@ export class Host {
   private readonly lifecycle: Lifecycle;
   private readonly provisioner: Provisioner;
   private readonly nics: Nics;
+  private readonly consoles: Consoles;
 
   private constructor(
     private readonly ctx: HostContext,
     /** The facts and settings every guest on this host is designed with. */
     readonly profile: HostProfile,
     diskOvercommit: number,
+    hostAddress: string,
   ) {
     this.pool = new Pool(ctx);
     const volumes = new Volumes(ctx);
@@ -62,6 +67,7 @@ export class Host {
     this.images = new ImageCache(ctx, this.pool, volumes);
     this.networks = new Networks(ctx);
     this.nics = new Nics(ctx, domains);
+    this.consoles = new Consoles(ctx, domains, this.pool, volumes, hostAddress);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
     this.provisioner = new Provisioner(
       ctx,
@@ -96,7 +102,8 @@ export class Host {
         ...(opts.onStep ? { onStep: opts.onStep } : {}),
       };
       const ctx = new HostContext(lv, names, opts.pool, log, hooks);
-      return new Host(ctx, designProfile(accelerator, caps, opts), opts.diskOvercommit ?? 1);
+      const hostAddress = new URL(opts.uri).hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+      return new Host(ctx, designProfile(accelerator, caps, opts), opts.diskOvercommit ?? 1, hostAddress);
     } catch (err) {
       await lv.close().catch(() => undefined);
       throw translate(err, 'connect');
@@ -227,6 +234,21 @@ export class Host {
   /** Instance ids that own volumes in this host's pool (see the reconciler's orphan sweep). */
   volumeOwners(): Promise<string[]> {
     return this.lifecycle.volumeOwners();
+  }
+
+  /** A byte stream to a running instance's VNC server, past RFB security (see Consoles.openVnc). */
+  openVnc(id: string, password?: string): Promise<Duplex> {
+    return this.consoles.openVnc(id, password);
+  }
+
+  /** A byte stream to a running instance's serial console (see Consoles.openSerial). */
+  openSerial(id: string): Promise<Duplex> {
+    return this.consoles.openSerial(id);
+  }
+
+  /** The tail of an instance's serial console log (see Consoles.readLog). */
+  readConsoleLog(id: string, maxBytes: number): Promise<ConsoleLog> {
+    return this.consoles.readLog(id, maxBytes);
   }
 
   /** A feed of lifecycle events of this host's Kumo instances. */

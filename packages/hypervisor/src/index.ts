@@ -5,6 +5,7 @@ export {
   type PowerOffOptions,
   type InstanceSummary,
   type EventFeed,
+  type ConsoleLog,
 } from './host.js';
 export { HypervisorError, isHypervisorError, type HypervisorErrorCode } from './errors.js';
 export { silentLogger, type Logger, type LogFields } from './log.js';

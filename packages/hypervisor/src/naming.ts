@@ -34,6 +34,11 @@ export class Naming {
     return m?.[1];
   }
 
+  /** The serial console log file (written by virtlogd into the pool, read back as a volume). */
+  consoleLog(id: string): string {
+    return `${this.prefix}${id}-console.log`;
+  }
+
   /** Prefix shared by every volume of an instance. */
   instanceVolumePrefix(id: string): string {
     return `${this.prefix}${id}-`;

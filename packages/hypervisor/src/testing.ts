@@ -50,7 +50,7 @@ export const testSpec: InstanceSpec = {
 export const testProfile: HostProfile = {
   accelerator: 'qemu',
   machine: 'q35',
-  vncListen: '127.0.0.1',
+  vncListen: 'socket',
   consoleLogDir: '/var/log/kumo',
   nestedFeature: 'vmx',
 };

@@ -12,6 +12,7 @@ import type { PacketHeader } from './framing.js';
 import { NetworkProcedures } from './procedures/network.js';
 import { Feature, Proc } from './procedures/numbers.js';
 import { Program, RpcConnection, type RpcOptions } from './rpc.js';
+import type { Duplex } from 'node:stream';
 import { parseLibvirtUri, type TransportOverrides } from './transports/uri.js';
 import { withTimeout, type Transport } from './transports/transport.js';
 import { writeDomain, type Domain } from './types.js';
@@ -66,6 +67,16 @@ export class LibvirtClient extends NetworkProcedures {
   /** Where this client connects, for messages. */
   get description(): string {
     return this.transport.description;
+  }
+
+  /**
+   * Opens a byte stream to a unix socket on libvirtd's host through the same transport (local, or
+   * SSH's direct-streamlocal); transports that reach no host sockets (TCP, TLS) refuse.
+   */
+  openHostSocket(path: string): Promise<Duplex> {
+    if (!this.transport.openSocket)
+      return Promise.reject(new Error(`${this.transport.description} cannot reach sockets on the host`));
+    return this.transport.openSocket(path);
   }
 
   /** True while a session is open. */

@@ -57,6 +57,23 @@ export interface Config {
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
   network: NetworkConfig;
+  console: ConsoleConfig;
+}
+
+/** The browser console (describeInstanceVncUrl and its WebSocket proxy). */
+export interface ConsoleConfig {
+  /** Scheme, host and port the console URLs name (kumod's public endpoint). */
+  baseUrl: string;
+  /** How long an unused console token stays valid (JD: one hour). */
+  tokenTtlSeconds: number;
+  /** A session with no keystroke or pointer event for this long is closed. */
+  idleSeconds: number;
+  maxSessionsPerInstance: number;
+  maxSessionsPerAccount: number;
+  /** Guest-to-browser bandwidth cap per session. */
+  maxBytesPerSecond: number;
+  /** Test hook: seconds added to kumod's clock when it judges token expiry. 0 in production. */
+  clockOffsetSeconds: number;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -144,9 +161,16 @@ export const CONFIG_VARIABLES = {
   KUMO_RECONCILE_INTERVAL_SECONDS: '10',
   KUMO_TASK_STALE_SECONDS: '30',
   KUMO_TASK_DEADLINE_SECONDS: '1800',
-  KUMO_VNC_LISTEN: '127.0.0.1',
+  KUMO_VNC_LISTEN: 'socket',
   KUMO_TEST_CRASH_AT: '',
   ...NETWORK_VARIABLES,
+  KUMO_CONSOLE_URL: '',
+  KUMO_CONSOLE_TOKEN_TTL_SECONDS: '3600',
+  KUMO_CONSOLE_IDLE_SECONDS: '900',
+  KUMO_CONSOLE_MAX_PER_INSTANCE: '2',
+  KUMO_CONSOLE_MAX_PER_ACCOUNT: '10',
+  KUMO_CONSOLE_MAX_BYTES_PER_SECOND: '4194304',
+  KUMO_TEST_CLOCK_OFFSET_SECONDS: '0',
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -199,10 +223,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     get('KUMO_INSTANCE_TYPES') || fileURLToPath(new URL('../catalogue/instance-types.yaml', import.meta.url));
   const dataDir = get('KUMO_DATA_DIR');
   const compute = parseCompute(get, int, dataDir);
+  const tls = parseTls(get);
+  const hosts = publicHosts(get('KUMO_PUBLIC_HOSTS'), m[1] ?? m[2]!, Number(m[3]));
+  const consoleUrl = get('KUMO_CONSOLE_URL') || `${tls.mode === 'on' ? 'https' : 'http'}://${[...hosts][0]}`;
+  if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(consoleUrl))
+    throw new ConfigError(`KUMO_CONSOLE_URL must be http(s)://host[:port] with no path, got "${consoleUrl}"`);
   return {
     compute,
     network: parseNetwork(get, int, compute.subnetBlock),
-    tls: parseTls(get),
+    console: {
+      baseUrl: consoleUrl,
+      tokenTtlSeconds: int('KUMO_CONSOLE_TOKEN_TTL_SECONDS', 10, 24 * 3600),
+      idleSeconds: int('KUMO_CONSOLE_IDLE_SECONDS', 1, 24 * 3600),
+      maxSessionsPerInstance: int('KUMO_CONSOLE_MAX_PER_INSTANCE', 1, 100),
+      maxSessionsPerAccount: int('KUMO_CONSOLE_MAX_PER_ACCOUNT', 1, 10_000),
+      maxBytesPerSecond: int('KUMO_CONSOLE_MAX_BYTES_PER_SECOND', 65_536, 1 << 30),
+      clockOffsetSeconds: int('KUMO_TEST_CLOCK_OFFSET_SECONDS', 0, 10 * 365 * 86_400),
+    },
+    tls,
     masterKey: get('KUMO_MASTER_KEY') || undefined,
     masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
@@ -234,7 +272,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     auth: {
       maxSkewSeconds: int('KUMO_AUTH_MAX_SKEW_SECONDS', 1, 3600),
       failuresPerMinute: int('KUMO_AUTH_FAILURES_PER_MINUTE', 1, 1_000_000),
-      publicHosts: publicHosts(get('KUMO_PUBLIC_HOSTS'), m[1] ?? m[2]!, Number(m[3])),
+      publicHosts: hosts,
     },
     frontDoor: {
       maxConnections: int('KUMO_MAX_CONNECTIONS', 1, 1_000_000),
@@ -344,7 +382,8 @@ function parseCompute(
     throw new ConfigError(`KUMO_SCHEDULER_WEIGHER must be spread or pack, got "${weigher}"`);
   }
   const vncListen = get('KUMO_VNC_LISTEN');
-  if (!/^[0-9a-fA-F.:]+$/.test(vncListen)) throw new ConfigError(`KUMO_VNC_LISTEN must be an IP address`);
+  if (vncListen !== 'socket' && !/^[0-9a-fA-F.:]+$/.test(vncListen))
+    throw new ConfigError(`KUMO_VNC_LISTEN must be socket or an IP address`);
   return {
     libvirtPrefix,
     subnetBlock,

@@ -16,6 +16,7 @@ import { ConfigError, type Config } from './config.js';
 import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
+import { attachConsoleProxy } from './http/console/proxy.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { openApiDocument } from './http/openapi.js';
 import { routes } from './http/routes/index.js';
@@ -128,7 +129,6 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
       s.once('error', reject);
       s.listen(config.listen.port, config.listen.host, () => resolve(s));
     });
-    const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log);
     const database0 = db;
     const ops = config.opsListen
       ? await startOpsServer(
@@ -141,6 +141,13 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         )
       : undefined;
     if (config.opsListen) log.info({ opsListen: config.opsListen }, 'serving /metrics and /openapi.json');
+    const consoleProxy = attachConsoleProxy(server, {
+      consoles: services.consoles,
+      log,
+      idleSeconds: config.console.idleSeconds,
+      maxBytesPerSecond: config.console.maxBytesPerSecond,
+    });
+    const sweeper = startSweeper(new RequestGuardsModel(guardsDb), log, () => services.consoles.sweep());
     log.info({ endpoint, regionId: config.regionId }, 'kumod is serving');
 
     const database = db;
@@ -154,6 +161,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         wiring.reconciler.stop();
         ops?.close();
         await wiring.network.stop();
+        consoleProxy.closeAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await wiring.runner.stop();
@@ -225,9 +233,14 @@ function refreshCredentialsFile(dataDir: string, endpoint: string, tls: TlsIdent
   return file;
 }
 
-function startSweeper(guards: RequestGuardsModel, log: Logger): NodeJS.Timeout {
+function startSweeper(
+  guards: RequestGuardsModel,
+  log: Logger,
+  consoleTokens: () => Promise<number>,
+): NodeJS.Timeout {
   const t = setInterval(() => {
     guards.sweep(60).catch((err: unknown) => log.warn({ err }, 'nonce sweep failed'));
+    consoleTokens().catch((err: unknown) => log.warn({ err }, 'console token sweep failed'));
   }, 60_000);
   t.unref();
   return t;

@@ -8,6 +8,7 @@ import {
   InstanceAdminModel,
   ClientTokensModel,
   ElasticIpsModel,
+  ConsoleTokensModel,
   HostsModel,
   ImagesModel,
   InstanceActionsModel,
@@ -26,6 +27,7 @@ import {
 import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
+import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import type { NetworkPlane } from './drivers/network-plane.js';
@@ -41,6 +43,7 @@ import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
 import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
+import { ConsoleService } from './services/consoles.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import type { Services } from './services/index.js';
@@ -84,11 +87,10 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
-  const codec = keyringCodec(
-    loadMasterKey(config.masterKey, config.dataDir),
-    loadPreviousMasterKey(config.masterKeyPrevious),
-  );
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+  const codec = keyringCodec(masterKey, loadPreviousMasterKey(config.masterKeyPrevious));
   const accountsModel = new AccountsModel(db, codec);
+  const vncPassword = (id: string) => vncPasswordFor(masterKey, id);
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
@@ -114,6 +116,7 @@ export function createWiring(
   });
   const instanceTypes = new InstanceTypeService(config.instanceTypes, () => azCapacity(hostsModel));
   const ctx: TaskContext = {
+    vncPassword,
     hosts: registry,
     inventory: {
       image: (id) => imagesModel.get(id),
@@ -234,6 +237,14 @@ export function createWiring(
       sync,
       plane: () => network.plane,
       driver: config.network.driver,
+    }),
+    consoles: new ConsoleService({
+      tokens: new ConsoleTokensModel(db),
+      instances: instancesModel,
+      actions,
+      hosts: registry,
+      config: config.console,
+      vncPassword,
     }),
     guards,
   };

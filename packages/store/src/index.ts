@@ -25,3 +25,4 @@ export * from './tables/security-groups.js';
 export * from './tables/plane-sync.js';
 export * from './tables/network-interfaces.js';
 export * from './tables/elastic-ips.js';
+export * from './tables/console-tokens.js';

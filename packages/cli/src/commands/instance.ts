@@ -1,5 +1,5 @@
-// `kumo instance …`: list, show and the admin action log here; create, the lifecycle actions and ssh
-// are registered from their own files.
+// `kumo instance …`: list, show and the admin action log here; create, the lifecycle actions, ssh
+// and the console URL are registered from their own files.
 import type { Command } from 'commander';
 import type { Filter, Instance, InstanceEvent } from '@kumo/contract';
 import type { ContextFor } from '../program.js';
@@ -7,6 +7,7 @@ import { renderFields, renderJson, renderTable, type Column } from '../format.js
 import { collectPages } from '../paging.js';
 import { registerInstanceActions } from './instance-actions.js';
 import { registerInstanceAdmin } from './instance-admin.js';
+import { registerInstanceConsole } from './instance-console.js';
 import { registerInstanceCreate } from './instance-create.js';
 import { registerInstanceSsh } from './instance-ssh.js';
 
@@ -123,6 +124,7 @@ export function registerInstanceCommands(program: Command, contextFor: ContextFo
     });
   registerInstanceActions(group, contextFor);
   registerInstanceSsh(group, contextFor);
+  registerInstanceConsole(group, contextFor);
 }
 
 function diskSize(i: Instance): unknown {

@@ -2,6 +2,7 @@
 // reservation) and rebuild (new overlay and seed under the same domain). Every step registers its
 // undo and first checks what exists, so a failure leaves the host as before and a re-run after a
 // crash converges. What the domain looks like is the designer's; this module only applies it.
+import { dirname, join } from 'node:path';
 import type { HostContext } from '../context.js';
 import {
   checkRootDisk,
@@ -107,8 +108,16 @@ export class Provisioner {
             rootVolume: rootName,
             seedVolume: seedName,
           },
-          { rootDisk: rootPath, seed: seedPath, kernel: image.kernel, initrd: image.initrd },
+          {
+            rootDisk: rootPath,
+            seed: seedPath,
+            kernel: image.kernel,
+            initrd: image.initrd,
+            consoleLog: join(dirname(rootPath), ctx.names.consoleLog(spec.id)),
+          },
         );
+        // Undone last: virtlogd may have created the console log before a failed start.
+        r.add(() => volumes.deleteUnmanaged(pool, ctx.names.consoleLog(spec.id)));
         const dom = await ctx.step('define', () => this.domains.define(cfg), 'DEFINE_FAILED');
         r.add(() => ctx.lv.domainUndefine(dom));
         await ctx.step('start', () => ctx.lv.domainCreate(dom), 'START_FAILED');

@@ -32,10 +32,28 @@ export class Volumes {
     }
   }
 
-  /** Deletes every volume whose name starts with `prefix`. */
+  /**
+   * Deletes every volume whose name starts with `prefix`, after a refresh: files libvirt did not
+   * create itself (the serial console log virtlogd writes) are volumes only once it has looked.
+   */
   async deleteByPrefix(pool: StoragePool, prefix: string): Promise<void> {
+    await this.refresh(pool);
     for (const v of await this.ctx.lv.storagePoolListAllVolumes(pool))
       if (v.name.startsWith(prefix)) await this.delete(pool, v.name);
+  }
+
+  /** Deletes a file libvirt did not create (refreshing first, so it is a volume); gone is fine. */
+  async deleteUnmanaged(pool: StoragePool, name: string): Promise<void> {
+    await this.refresh(pool);
+    await this.delete(pool, name);
+  }
+
+  /**
+   * Refreshes the pool's volume list, best effort: libvirt refuses while an upload into the pool
+   * runs, and then the list is merely older (the next refresh catches up).
+   */
+  async refresh(pool: StoragePool): Promise<void> {
+    await this.ctx.lv.storagePoolRefresh(pool).catch(() => undefined);
   }
 
   /** Creates a volume from its config. */

@@ -34,10 +34,16 @@ test('any text in names, paths and passwords is escaped and survives a round tri
       // eslint-disable-next-line no-control-regex -- the point is to exclude control characters
       fc.pre(!/[\u0000-\u001f\ud800-\udfff\ufffe\uffff]/.test(title + path + pw));
       fc.pre(title.trim() === title && title !== '' && path !== '');
-      const d = designDomain({ ...testSpec, vncPassword: pw }, testProfile, names, {
-        ...paths,
-        rootDisk: path,
-      });
+      // An address listener: that is where a VNC password applies.
+      const d = designDomain(
+        { ...testSpec, vncPassword: pw },
+        { ...testProfile, vncListen: '10.0.0.5' },
+        names,
+        {
+          ...paths,
+          rootDisk: path,
+        },
+      );
       d.title = title;
       const back = domainFromXml(domainToXml(d));
       expect(back.title).toBe(title);
@@ -45,6 +51,34 @@ test('any text in names, paths and passwords is escaped and survives a round tri
       expect(back.graphics[0]?.password).toBe(pw);
     }),
   );
+});
+
+test('a VNC socket listener survives a round trip, with the path libvirt chose', () => {
+  const d = designDomain(testSpec, testProfile, names, paths);
+  expect(d.graphics).toEqual([{ kind: 'vnc', listen: 'socket', port: 'auto' }]);
+  const live = domainToXml(d).replace(
+    '<listen type="socket"/>',
+    '<listen type="socket" socket="/var/lib/libvirt/qemu/domain-3-kumo-i-1/vnc.sock"/>',
+  );
+  const back = domainFromXml(live);
+  expect(back.graphics[0]).toEqual({
+    kind: 'vnc',
+    listen: 'socket',
+    port: 'auto',
+    socket: '/var/lib/libvirt/qemu/domain-3-kumo-i-1/vnc.sock',
+  });
+  expect(back.video).toBe('vga');
+});
+
+test('an address listener’s live definition tells the port libvirt chose', () => {
+  const live = domainToXml(
+    designDomain(testSpec, { ...testProfile, vncListen: '10.99.3.2' }, names, paths),
+  ).replace('port="-1"', 'port="5901"');
+  expect(domainFromXml(live).graphics[0]).toMatchObject({
+    listen: '10.99.3.2',
+    port: 'auto',
+    boundPort: 5901,
+  });
 });
 
 test('a hostile title cannot add elements', () => {

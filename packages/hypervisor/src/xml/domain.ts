@@ -39,10 +39,18 @@ export interface SerialConfig {
 /** A graphical console. */
 export interface GraphicsConfig {
   kind: 'vnc';
+  /** An IP address, or `socket` for a unix socket on the host (see `socket`). */
   listen: string;
   port: number | 'auto';
+  /** With `listen: 'socket'`: the socket's path; libvirt picks one in the domain's directory if absent. */
+  socket?: string;
+  /** In a running domain's live definition: the port libvirt chose for `port: 'auto'`. */
+  boundPort?: number;
   password?: string;
 }
+
+/** The emulated display adapter (`vga`: the standard VGA the kernel's text console drives). */
+export type VideoModel = 'vga' | 'virtio' | 'bochs';
 
 /** CPU configuration; `features` are (policy, name) pairs such as require vmx. */
 export interface CpuConfig {
@@ -93,6 +101,7 @@ export interface DomainConfig {
   interfaces: InterfaceConfig[];
   serials: SerialConfig[];
   graphics: GraphicsConfig[];
+  video?: VideoModel;
   rng: boolean;
   balloon: boolean;
 }
@@ -202,6 +211,10 @@ function serialFromXml(e: XmlElement): SerialConfig {
 }
 
 function graphicsToXml(g: GraphicsConfig): XmlElement {
+  if (g.listen === 'socket')
+    return el('graphics', { type: g.kind, passwd: g.password }, [
+      el('listen', { type: 'socket', socket: g.socket }),
+    ]);
   return el(
     'graphics',
     {
@@ -216,6 +229,14 @@ function graphicsToXml(g: GraphicsConfig): XmlElement {
 }
 
 function graphicsFromXml(e: XmlElement): GraphicsConfig {
+  const socketListen = children(e, 'listen').find((l) => l.attrs.type === 'socket');
+  const socket = socketListen?.attrs.socket ?? e.attrs.socket;
+  if (socketListen || e.attrs.socket !== undefined) {
+    const g: GraphicsConfig = { kind: 'vnc', listen: 'socket', port: 'auto' };
+    if (socket !== undefined) g.socket = socket;
+    if (e.attrs.passwd !== undefined) g.password = e.attrs.passwd;
+    return g;
+  }
   const port = Number(e.attrs.port ?? -1);
   const g: GraphicsConfig = {
     kind: 'vnc',
@@ -223,6 +244,7 @@ function graphicsFromXml(e: XmlElement): GraphicsConfig {
     port: e.attrs.autoport === 'yes' || port < 0 ? 'auto' : port,
   };
   if (e.attrs.passwd !== undefined) g.password = e.attrs.passwd;
+  if (g.port === 'auto' && port > 0) g.boundPort = port;
   return g;
 }
 
@@ -287,6 +309,7 @@ export function domainToXml(d: DomainConfig): string {
     d.serials.length > 0 &&
       el('console', { type: d.serials[0]?.kind ?? 'pty' }, [el('target', { type: 'serial', port: 0 })]),
     ...d.graphics.map(graphicsToXml),
+    d.video && el('video', {}, [el('model', { type: d.video })]),
     d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, [], '/dev/urandom')]),
     el('memballoon', { model: d.balloon ? 'virtio' : 'none' }),
   ]);
@@ -362,6 +385,8 @@ export function domainFromXml(xml: string): DomainConfig {
   const title = childText(root, 'title');
   const emulator = childText(devices, 'emulator');
   const metadata = metadataFromXml(child(root, 'metadata'));
+  const video = child(child(devices, 'video'), 'model')?.attrs.type;
+  if (video === 'vga' || video === 'virtio' || video === 'bochs') d.video = video;
   if (uuid !== undefined) d.uuid = uuid;
   if (title !== undefined) d.title = title;
   if (emulator !== undefined) d.emulator = emulator;

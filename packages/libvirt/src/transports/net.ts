@@ -19,7 +19,11 @@ function connectSocket(opts: net.NetConnectOpts, description: string, timeoutMs:
 /** Local unix socket, e.g. /var/run/libvirt/libvirt-sock. */
 export function unixTransport(path: string, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Transport {
   const description = `unix:${path}`;
-  return { description, open: () => connectSocket({ path }, description, timeoutMs) };
+  return {
+    description,
+    open: () => connectSocket({ path }, description, timeoutMs),
+    openSocket: (other: string) => connectSocket({ path: other }, `unix:${other}`, timeoutMs),
+  };
 }
 
 /** Plain TCP (libvirtd listen_tcp, port 16509); carries no encryption, so use only on trusted links. */

@@ -73,44 +73,55 @@ export function sshTransport(o: SshOptions): Transport {
   if (!verifier) throw new Error('ssh transport needs hostVerifier, knownHostsFile or insecure: true');
   return {
     description,
-    open(): Promise<Duplex> {
-      const client = new ssh2.Client();
-      // ssh2 may report more than one error (e.g. on auth failure, then on close); the first one
-      // rejects open() or destroys the channel, later ones must not become uncaught exceptions.
-      client.on('error', () => undefined);
-      const ready = new Promise<Duplex>((resolve, reject) => {
-        client.once('error', reject);
-        client.once('ready', () => {
-          client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => {
-            if (err) {
-              client.end();
-              reject(err);
-              return;
-            }
-            client.off('error', reject);
-            // Errors after the channel opened surface through the channel; the ssh connection ends with it.
-            client.on('error', (e) => (channel as unknown as Duplex).destroy(e));
-            channel.once('close', () => client.end());
-            resolve(channel);
-          });
-        });
-        client.connect({
-          host: o.host,
-          port,
-          username: o.username,
-          privateKey: o.privateKey,
-          passphrase: o.passphrase,
-          agent: o.agent,
-          hostVerifier: verifier,
-          readyTimeout: o.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-          // ssh2 only sends OpenSSH extensions to servers that say they are OpenSSH unless told otherwise.
-          strictVendor: false,
-          keepaliveInterval: 0,
-        });
-      });
-      return withTimeout(o.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, `connect to ${description}`, ready, () =>
-        client.end(),
-      );
-    },
+    open: () => openStreamLocal(o, port, verifier, socketPath, description),
+    openSocket: (path: string) =>
+      openStreamLocal(o, port, verifier, path, `ssh:${o.username}@${o.host}:${port}${path}`),
   };
+}
+
+// One SSH connection carrying one direct-streamlocal channel to `socketPath`; it ends with the channel.
+function openStreamLocal(
+  o: SshOptions,
+  port: number,
+  verifier: (key: Buffer) => boolean,
+  socketPath: string,
+  description: string,
+): Promise<Duplex> {
+  const client = new ssh2.Client();
+  // ssh2 may report more than one error (e.g. on auth failure, then on close); the first one
+  // rejects open() or destroys the channel, later ones must not become uncaught exceptions.
+  client.on('error', () => undefined);
+  const ready = new Promise<Duplex>((resolve, reject) => {
+    client.once('error', reject);
+    client.once('ready', () => {
+      client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => {
+        if (err) {
+          client.end();
+          reject(err);
+          return;
+        }
+        client.off('error', reject);
+        // Errors after the channel opened surface through the channel; the ssh connection ends with it.
+        client.on('error', (e) => (channel as unknown as Duplex).destroy(e));
+        channel.once('close', () => client.end());
+        resolve(channel);
+      });
+    });
+    client.connect({
+      host: o.host,
+      port,
+      username: o.username,
+      privateKey: o.privateKey,
+      passphrase: o.passphrase,
+      agent: o.agent,
+      hostVerifier: verifier,
+      readyTimeout: o.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // ssh2 only sends OpenSSH extensions to servers that say they are OpenSSH unless told otherwise.
+      strictVendor: false,
+      keepaliveInterval: 0,
+    });
+  });
+  return withTimeout(o.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, `connect to ${description}`, ready, () =>
+    client.end(),
+  );
 }

@@ -9,6 +9,12 @@ export interface Transport {
   readonly oneFramePerWrite?: boolean;
   /** Connects and resolves with a stream ready for RPC bytes. */
   open(): Promise<Duplex>;
+  /**
+   * Opens a byte stream to another unix socket on the same host (a guest's VNC socket), the way
+   * open() reaches libvirtd's: directly for local sockets, a direct-streamlocal channel over SSH.
+   * Absent for TCP and TLS, which reach no host sockets.
+   */
+  openSocket?(path: string): Promise<Duplex>;
 }
 
 /** Default time allowed for a transport to connect. */

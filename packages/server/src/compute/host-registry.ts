@@ -76,7 +76,7 @@ export class HostRegistry implements HostAccess {
       pool: this.poolName,
       namePrefix: this.compute.libvirtPrefix,
       accelerator: record.accelerator,
-      vncListen: this.compute.vncListen,
+      vncListen: vncListenFor(record.uri, this.compute.vncListen),
       logger: this.log,
       ...(this.compute.crashAtStep ? { faultInjector: crashAt(this.compute.crashAtStep) } : {}),
     });
@@ -180,4 +180,17 @@ function crashAt(step: string): (current: string) => void {
   return (current) => {
     if (current === step) process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/**
+ * Where a host's guests listen for VNC: the configured choice, except that a unix socket is of no
+ * use on a host kumod reaches over TCP or TLS (those connections open no host sockets), whose guests
+ * listen on the host's address from the URI instead, guarded by their VNC password.
+ */
+export function vncListenFor(uri: string, configured: string): string {
+  if (configured !== 'socket') return configured;
+  const u = new URL(uri);
+  const transport = u.protocol.replace(/:$/, '').split('+')[1] ?? (u.hostname ? 'tls' : 'unix');
+  if (transport !== 'tcp' && transport !== 'tls') return configured;
+  return u.hostname.replace(/^\[|\]$/g, '');
 }

@@ -1,6 +1,7 @@
 // Instance password rules (JD's) and hashing to crypt(3) SHA-512, the form cloud-init accepts.
 // The clear-text password goes to openssl over stdin: never to argv, logs or the database.
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { Errors } from '@kumo/contract';
 
 const SPECIAL = /[()`~!@#$%&_\-+={}[\]:";'<>,.?/*|]/;
@@ -23,4 +24,13 @@ export function hashPassword(password: string): Promise<string> {
     });
     child.stdin?.end(`${password}\n`);
   });
+}
+
+/**
+ * An instance's VNC password: HMAC-SHA256 of its id under the master key, 8 characters (VNC's
+ * limit). Derived, never stored: every kumod computes the same one, and the designer puts it only
+ * on address listeners (a unix socket needs none).
+ */
+export function vncPasswordFor(masterKey: Buffer, instanceId: string): string {
+  return createHmac('sha256', masterKey).update(`vnc:${instanceId}`).digest('base64url').slice(0, 8);
 }

@@ -1,8 +1,10 @@
 // HostDriver: compute on one host, the exact surface the server uses. @kumo/hypervisor's Host
 // satisfies it structurally (drivers/libvirt.ts proves that at compile time); unit tests use the
 // in-memory FakeHostDriver of testing/. It must not grow policy: decisions stay in the server.
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@kumo/hypervisor';
 import type {
+  ConsoleLog,
   HostCapacity,
   ImageFiles,
   ImageManifest,
@@ -64,6 +66,16 @@ export interface HostDriver {
   volumeOwners(): Promise<string[]>;
   /** Subscribes to lifecycle events. */
   events(): Promise<HostEventFeed>;
+  /**
+   * A byte stream to a running instance's VNC server past RFB's security phase (VNC
+   * Authentication with `password` where the server listens on an address); INVALID_STATE when
+   * it has none reachable.
+   */
+  openVnc(id: string, password?: string): Promise<Duplex>;
+  /** A byte stream to a running instance's serial console. */
+  openSerial(id: string): Promise<Duplex>;
+  /** The last `maxBytes` of an instance's serial console log. */
+  readConsoleLog(id: string, maxBytes: number): Promise<ConsoleLog>;
 }
 
 /** How to reach one host (a row of `hosts` plus the installation's settings). */

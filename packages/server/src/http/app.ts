@@ -10,6 +10,7 @@ import { decodeRequestQuery, parseJsonBody, validateBody } from './params.js';
 import type { Route } from './route.js';
 import { Router, serviceOf } from './router.js';
 import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
+import { consolePage } from './console/page.js';
 
 /** What the app needs from its surroundings. */
 export interface AppOptions {
@@ -94,6 +95,9 @@ export function createApp(opts: AppOptions): express.Express {
     await opts.db.raw('SELECT 1');
     res.json({ status: 'ok' });
   });
+
+  // The browser console's page and noVNC: static, unauthenticated, no secret (see console/page.ts).
+  app.use('/console', consolePage());
 
   // One handler per API request, in the order that keeps unauthenticated callers cheap: checks on
   // the headers alone (no body read, no route revealed), then the bounded body, the signature, the

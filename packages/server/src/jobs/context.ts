@@ -30,4 +30,6 @@ export interface TaskContext {
   locks: TaskLocks;
   compute: ComputeConfig;
   log: Logger;
+  /** The VNC password of an instance, derived (never stored) so every kumod knows it. */
+  vncPassword(instanceId: string): string;
 }

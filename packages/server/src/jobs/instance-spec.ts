@@ -52,6 +52,7 @@ export async function buildSpec(
         dns: [subnet.gateway],
       },
       login: { authorizedKeys: keys, ...(passwordHash ? { passwordHash } : {}) },
+      vncPassword: ctx.vncPassword(inst.id),
       ...(inst.userdata ? { userData: inst.userdata } : {}),
     },
   };

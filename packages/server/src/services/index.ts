@@ -6,6 +6,7 @@ import type { AccessKeyService } from './access-keys.js';
 import type { AccountService } from './accounts.js';
 import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
+import type { ConsoleService } from './consoles.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
@@ -39,6 +40,7 @@ export interface Services {
   elasticIps: ElasticIpService;
   externalNetworks: ExternalNetworkService;
   vpcQuota: VpcQuotaService;
+  consoles: ConsoleService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

@@ -1,7 +1,14 @@
 // An in-memory HostDriver for unit tests of server logic: instances, images and networks are
 // records in maps, every call is logged, and a test can make any method fail once or always.
 // Used only by *.test.ts files; production code never imports testing/.
-import { HypervisorError, type InstanceEvent, type InstanceType, type PowerState } from '@kumo/hypervisor';
+import type { Duplex } from 'node:stream';
+import {
+  HypervisorError,
+  type ConsoleLog,
+  type InstanceEvent,
+  type InstanceType,
+  type PowerState,
+} from '@kumo/hypervisor';
 import type { HostDriver, HostEventFeed, HostInstance } from '../drivers/host-driver.js';
 
 type Method = Exclude<keyof HostDriver, 'profile'>;
@@ -113,6 +120,20 @@ export class FakeHostDriver implements HostDriver {
   async volumeOwners(): Promise<string[]> {
     await this.call('volumeOwners');
     return [...this.volumes].sort();
+  }
+  /** No console in the fake: unit tests of console policy stop before a host stream. */
+  async openVnc(id: string): Promise<Duplex> {
+    await this.call('openVnc', id);
+    throw new HypervisorError('INVALID_STATE', 'the fake host has no consoles');
+  }
+  async openSerial(id: string): Promise<Duplex> {
+    await this.call('openSerial', id);
+    throw new HypervisorError('INVALID_STATE', 'the fake host has no consoles');
+  }
+  async readConsoleLog(id: string): Promise<ConsoleLog> {
+    await this.call('readConsoleLog', id);
+    this.must(id);
+    return { output: Buffer.from(`fake console of ${id}\n`), truncated: false };
   }
   async events(): Promise<HostEventFeed> {
     await this.call('events');

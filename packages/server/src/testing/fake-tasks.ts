@@ -191,6 +191,7 @@ export function fakeContext(opts: {
 }) {
   const moves: { from: string | null; to: string | null }[] = [];
   const ctx: TaskContext = {
+    vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
     inventory: {
       image: async (id) => (id === sampleImage().id ? sampleImage() : undefined),

@@ -8,6 +8,7 @@ import * as m0005 from './0005_master_key_check.js';
 import * as m0006 from './0006_network_inventory.js';
 import * as m0008 from './0008_task_deadline.js';
 import * as m0009 from './0009_audit_log.js';
+import * as m0007 from './0007_consoles.js';
 
 interface Migration {
   name: string;
@@ -16,7 +17,17 @@ interface Migration {
 }
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0008, m0009];
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+];
 
 /** A knex MigrationSource over {@link migrations}. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -55,6 +55,13 @@ export class InstanceActionsModel {
     );
   }
 
+  /** Marks one action (by the id record() returned) as finished. */
+  async finishById(id: number, outcome: 'succeeded' | 'failed', detail?: string): Promise<void> {
+    await this.db(INSTANCE_ACTIONS)
+      .where({ id })
+      .update({ outcome, detail: detail ?? null, finished_at: this.db.fn.now() });
+  }
+
   /** The log of one instance, oldest first. */
   async list(instanceId: string): Promise<InstanceAction[]> {
     const rows = await this.db(INSTANCE_ACTIONS).where({ instance_id: instanceId }).orderBy('id');

@@ -12,6 +12,9 @@ import describeInstance from './instances/describeInstance.js';
 import describeInstancePrivateIpAddress from './instances/describeInstancePrivateIpAddress.js';
 import describeInstanceStatus from './instances/describeInstanceStatus.js';
 import describeInstances from './instances/describeInstances.js';
+import describeInstanceVncUrl from './instances/describeInstanceVncUrl.js';
+import describeInstanceConsoleLog from './instances/describeInstanceConsoleLog.js';
+import describeInstanceSerialConsoleUrl from './instances/describeInstanceSerialConsoleUrl.js';
 import modifyInstanceAttribute from './instances/modifyInstanceAttribute.js';
 import modifyInstancePassword from './instances/modifyInstancePassword.js';
 import rebootInstance from './instances/rebootInstance.js';
@@ -83,6 +86,7 @@ import describeHost from './admin/describeHost.js';
 import describeHosts from './admin/describeHosts.js';
 import describeInstanceEvents from './admin/describeInstanceEvents.js';
 import describeNetworkPlane from './admin/describeNetworkPlane.js';
+import describeInstanceConsoleLogAdmin from './admin/describeInstanceConsoleLogAdmin.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
@@ -117,6 +121,9 @@ export const routes: readonly Route[] = [
   describeInstancePrivateIpAddress,
   describeInstanceStatus,
   describeInstances,
+  describeInstanceVncUrl,
+  describeInstanceConsoleLog,
+  describeInstanceSerialConsoleUrl,
   modifyInstanceAttribute,
   modifyInstancePassword,
   rebootInstance,
@@ -176,6 +183,7 @@ export const routes: readonly Route[] = [
   describeHosts,
   describeInstanceEvents,
   describeNetworkPlane,
+  describeInstanceConsoleLogAdmin,
   drainHost,
   enableHost,
   forceDeleteInstance,
