@@ -88,6 +88,7 @@ describe('designDomain', () => {
         mac: testSpec.nic.mac,
         model: 'virtio',
         openvswitchInterfaceId: ovn.interfaceId,
+        noOffloads: true,
       },
     ]);
     const xml = domainToXml(d);

@@ -190,6 +190,8 @@ export function designNic(
       mac: nic.mac,
       model: 'virtio',
       openvswitchInterfaceId: nic.ovn.interfaceId,
+      // OVN on these hosts may run the userspace datapath (no kernel module): no offloads there.
+      noOffloads: true,
     };
   }
   return { kind: 'network', source: libvirtNetwork, mac: nic.mac, model: 'virtio' };

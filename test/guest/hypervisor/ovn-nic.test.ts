@@ -100,7 +100,7 @@ beforeAll(async () => {
     'hvovn-p',
     `external_ids:iface-id=${probePort.interfaceId}`,
   ]);
-  await plane.waitPortUp(probePort.id, 30_000);
+  await plane.waitPortUp(probePort.id, 120_000);
   fx = await fixture('ovn');
   keyDir = mkdtempSync(join(tmpdir(), 'kumo-hvovn-'));
 });

@@ -28,6 +28,12 @@ export interface InterfaceConfig {
    * `iface-id`, which is the OVN logical switch port the NIC binds to.
    */
   openvswitchInterfaceId?: string;
+  /**
+   * Turns off the checksum and segmentation offloads virtio negotiates with the host: Open vSwitch's
+   * userspace datapath forwards a tap's frames as they are, so a checksum left to offload would
+   * reach the other end unfilled and be dropped.
+   */
+  noOffloads?: boolean;
 }
 
 /** A serial port writing to a log file, a PTY, or both (log + pty). */
@@ -178,8 +184,11 @@ function interfaceToXml(n: InterfaceConfig): XmlElement {
         ]
       : []),
     el('model', { type: n.model }),
+    ...(n.noOffloads ? [el('driver', {}, [el('host', OFFLOADS_OFF), el('guest', OFFLOADS_OFF)])] : []),
   ]);
 }
+
+const OFFLOADS_OFF = { csum: 'off', tso4: 'off', tso6: 'off', ecn: 'off', ufo: 'off' };
 
 function interfaceFromXml(e: XmlElement): InterfaceConfig {
   const source = child(e, 'source');
@@ -190,6 +199,7 @@ function interfaceFromXml(e: XmlElement): InterfaceConfig {
     mac: child(e, 'mac')?.attrs.address ?? '',
     model: child(e, 'model')?.attrs.type ?? 'virtio',
     ...openvswitchPort(child(e, 'virtualport')),
+    ...(child(child(e, 'driver'), 'host')?.attrs.csum === 'off' ? { noOffloads: true } : {}),
   };
 }
 
