@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { LIBVIRT_URI, REGION_ID } from '@kumo/contract';
 import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
+import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-console.js';
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
 
 export { ConfigError };
-export type { NetworkConfig };
+export type { ConsoleConfig, NetworkConfig };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -58,22 +59,6 @@ export interface Config {
   compute: ComputeConfig;
   network: NetworkConfig;
   console: ConsoleConfig;
-}
-
-/** The browser console (describeInstanceVncUrl and its WebSocket proxy). */
-export interface ConsoleConfig {
-  /** Scheme, host and port the console URLs name (kumod's public endpoint). */
-  baseUrl: string;
-  /** How long an unused console token stays valid (JD: one hour). */
-  tokenTtlSeconds: number;
-  /** A session with no keystroke or pointer event for this long is closed. */
-  idleSeconds: number;
-  maxSessionsPerInstance: number;
-  maxSessionsPerAccount: number;
-  /** Guest-to-browser bandwidth cap per session. */
-  maxBytesPerSecond: number;
-  /** Test hook: seconds added to kumod's clock when it judges token expiry. 0 in production. */
-  clockOffsetSeconds: number;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -164,13 +149,7 @@ export const CONFIG_VARIABLES = {
   KUMO_VNC_LISTEN: 'socket',
   KUMO_TEST_CRASH_AT: '',
   ...NETWORK_VARIABLES,
-  KUMO_CONSOLE_URL: '',
-  KUMO_CONSOLE_TOKEN_TTL_SECONDS: '3600',
-  KUMO_CONSOLE_IDLE_SECONDS: '900',
-  KUMO_CONSOLE_MAX_PER_INSTANCE: '2',
-  KUMO_CONSOLE_MAX_PER_ACCOUNT: '10',
-  KUMO_CONSOLE_MAX_BYTES_PER_SECOND: '4194304',
-  KUMO_TEST_CLOCK_OFFSET_SECONDS: '0',
+  ...CONSOLE_VARIABLES,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -225,21 +204,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const compute = parseCompute(get, int, dataDir);
   const tls = parseTls(get);
   const hosts = publicHosts(get('KUMO_PUBLIC_HOSTS'), m[1] ?? m[2]!, Number(m[3]));
-  const consoleUrl = get('KUMO_CONSOLE_URL') || `${tls.mode === 'on' ? 'https' : 'http'}://${[...hosts][0]}`;
-  if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(consoleUrl))
-    throw new ConfigError(`KUMO_CONSOLE_URL must be http(s)://host[:port] with no path, got "${consoleUrl}"`);
   return {
     compute,
     network: parseNetwork(get, int, compute.subnetBlock),
-    console: {
-      baseUrl: consoleUrl,
-      tokenTtlSeconds: int('KUMO_CONSOLE_TOKEN_TTL_SECONDS', 10, 24 * 3600),
-      idleSeconds: int('KUMO_CONSOLE_IDLE_SECONDS', 1, 24 * 3600),
-      maxSessionsPerInstance: int('KUMO_CONSOLE_MAX_PER_INSTANCE', 1, 100),
-      maxSessionsPerAccount: int('KUMO_CONSOLE_MAX_PER_ACCOUNT', 1, 10_000),
-      maxBytesPerSecond: int('KUMO_CONSOLE_MAX_BYTES_PER_SECOND', 65_536, 1 << 30),
-      clockOffsetSeconds: int('KUMO_TEST_CLOCK_OFFSET_SECONDS', 0, 10 * 365 * 86_400),
-    },
+    console: parseConsole(get, int, tls.mode === 'on', [...hosts][0]!),
     tls,
     masterKey: get('KUMO_MASTER_KEY') || undefined,
     masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,
