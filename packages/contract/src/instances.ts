@@ -79,21 +79,24 @@ const instanceSpec = z.object({
     .optional(),
   dataDisks: z.array(diskAttachmentSpec).max(8).optional(),
   charge: chargeSpec.optional(),
-  primaryNetworkInterface: z.object({
-    deviceIndex: z.number().int().optional(),
-    autoDelete: z.boolean().optional(),
-    networkInterface: z.object({
-      subnetId: z.string().max(64),
-      az: z.string().max(64).optional(),
-      networkInterfaceName: z.string().max(256).optional(),
-      primaryIpAddress: z.string().max(64).optional(),
-      secondaryIpAddresses: z.array(z.string().max(64)).max(20).optional(),
-      secondaryIpCount: z.number().int().optional(),
-      securityGroups: z.array(z.string().max(64)).max(5).optional(),
-      sanityCheck: z.number().int().optional(),
-      description: z.string().max(256).optional(),
-    }),
-  }),
+  /** Optional here (JD requires it): without it the instance goes to the account's default subnet. */
+  primaryNetworkInterface: z
+    .object({
+      deviceIndex: z.number().int().optional(),
+      autoDelete: z.boolean().optional(),
+      networkInterface: z.object({
+        subnetId: z.string().max(64),
+        az: z.string().max(64).optional(),
+        networkInterfaceName: z.string().max(256).optional(),
+        primaryIpAddress: z.string().max(64).optional(),
+        secondaryIpAddresses: z.array(z.string().max(64)).max(20).optional(),
+        secondaryIpCount: z.number().int().optional(),
+        securityGroups: z.array(z.string().max(64)).max(5).optional(),
+        sanityCheck: z.number().int().optional(),
+        description: z.string().max(256).optional(),
+      }),
+    })
+    .optional(),
   /** Optional: JD's default is a local system disk. */
   systemDisk: diskAttachmentSpec.optional(),
   /** JD sends `[{key: 'launch-script', value: base64}]`; a plain string is taken as is. */

@@ -196,6 +196,7 @@ export function createWiring(
       subnets: subnetsModel,
       subnetOf: async (scope, id) =>
         (await vpcService.subnetForInstance(scope, id)) ?? subnetsModel.findShared(scope.regionId, id),
+      defaultSubnetOf: (scope, az) => vpcService.defaultSubnetFor(scope, az),
       keypairs: keypairsModel,
       actions,
       clientTokens: new ClientTokensModel(db),

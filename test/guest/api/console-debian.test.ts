@@ -54,7 +54,6 @@ test('the Debian user logs in on the graphical console with the instance passwor
       imageId,
       keyNames: ['kcon-deb'],
       password: PASSWORD,
-      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
       systemDisk: { diskCategory: 'local' },
     },
   });

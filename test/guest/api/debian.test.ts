@@ -49,7 +49,6 @@ test('createInstances with the Debian image: cloud-init applies key, hostname, a
       imageId,
       keyNames: ['deb-key'],
       password: 'Kumo-Pass1',
-      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
       systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 40 } },
       userdata: [{ key: 'launch-script', value: Buffer.from(cloudConfig).toString('base64') }],
     },

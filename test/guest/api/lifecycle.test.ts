@@ -13,6 +13,7 @@ import {
   waitSsh,
   waitStatus,
   type GuestCloud,
+  subnetOf,
 } from './support.js';
 
 jest.setTimeout(15 * 60_000);
@@ -35,7 +36,6 @@ test('what the seed builder would refuse is refused at the request, before anyth
     az: 'local-1a',
     instanceType: 't.n1.nano',
     imageId: cloud.images.tiny,
-    primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
   };
   const refusal = (body: CreateInstancesRequest) =>
     user.createInstances(body).then(
@@ -67,7 +67,6 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
       instanceType: 't.n1.nano',
       imageId: cloud.images.tiny,
       keyNames: ['lc-key'],
-      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
       systemDisk: { diskCategory: 'local' },
     },
   });
@@ -91,7 +90,7 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
     imageId: cloud.images.tiny,
     az: 'local-1a',
     keyNames: ['lc-key'],
-    subnetId: cloud.subnetId,
+    subnetId: await subnetOf(user, 'local-1a'),
     status: 'running',
     charge: { chargeMode: 'postpaid_by_duration' },
     systemDisk: { diskCategory: 'local', localDisk: { diskSizeGB: 40 } },

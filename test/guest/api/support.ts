@@ -20,7 +20,6 @@ export interface GuestCloud {
   prefix: string;
   poolDir: string;
   images: { tiny: string; variant: string };
-  subnetId: string;
   /** The environment kumod runs with (a second kumod on the same database uses it too). */
   env: Record<string, string>;
   cleanup(): Promise<void>;
@@ -91,18 +90,12 @@ export async function startGuestCloud(
     tiny: await imported(tiny.dir, 'tiny'),
     variant: await imported(variant.dir, 'tiny-variant'),
   };
-  const subnets = await admin.request<{ subnets: { subnetId: string; az: string }[] }>(
-    'GET',
-    '/v1/regions/local-1/subnets',
-  );
-  const subnetId = subnets.subnets.find((s) => s.az === 'local-1a')?.subnetId ?? '';
   return {
     kumod,
     admin,
     prefix,
     poolDir,
     images,
-    subnetId,
     env,
     cleanup: async () => {
       await kumod.stop();
@@ -123,7 +116,7 @@ export async function startGuestCloud(
 
 /**
  * A createInstances body for one t.n1.nano on the tiny image with a local root disk, in local-1a on
- * the cloud's subnet unless `spec` says otherwise (then name the AZ's subnet too, see subnetOf).
+ * the calling account's default subnet unless `spec` names one (see subnetOf).
  */
 export function tinyInstance(
   cloud: GuestCloud,
@@ -137,7 +130,7 @@ export function tinyInstance(
       az: 'local-1a',
       instanceType: 't.n1.nano',
       imageId: cloud.images.tiny,
-      primaryNetworkInterface: { networkInterface: { subnetId: cloud.subnetId } },
+      // No subnet: the calling account's default subnet in the AZ (each account has its own).
       systemDisk: { diskCategory: 'local' },
       ...spec,
     },

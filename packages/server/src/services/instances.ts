@@ -45,8 +45,9 @@ export interface CreateRequest {
   az: string;
   instanceType: string;
   imageId: string;
-  subnetId: string;
-  primaryIpAddress?: string;
+  /** Absent: the account's default subnet in the AZ. */
+  subnetId?: string | undefined;
+  primaryIpAddress?: string | undefined;
   keyNames: string[];
   password?: string;
   hostname?: string;
@@ -81,6 +82,8 @@ export class InstanceService {
       subnets: SubnetsModel;
       /** The subnet an instance of the account may use (its own, or a shared one), if any. */
       subnetOf: (scope: Scope, id: string) => Promise<SubnetRecord | undefined>;
+      /** The account's default subnet in an AZ, for a create that names none. */
+      defaultSubnetOf: (scope: Scope, az: string) => Promise<SubnetRecord | undefined>;
       keypairs: KeypairsModel;
       actions: InstanceActionsModel;
       clientTokens: ClientTokensModel;
@@ -109,8 +112,13 @@ export class InstanceService {
     if (!imageSupports(image, type.instanceType)) throw Errors.imageConstraint(type.instanceType);
     const zones = (await d.hosts.zones()).filter((z) => z.regionId === scope.regionId).map((z) => z.az);
     if (!zones.includes(req.az)) throw Errors.azNotFound(req.az.slice(0, 64));
-    const subnet = ID_PATTERNS.subnet.test(req.subnetId) ? await d.subnetOf(scope, req.subnetId) : undefined;
-    if (!subnet) throw Errors.subnetNotFound(req.subnetId.slice(0, 64));
+    const subnet =
+      req.subnetId === undefined
+        ? await d.defaultSubnetOf(scope, req.az)
+        : ID_PATTERNS.subnet.test(req.subnetId)
+          ? await d.subnetOf(scope, req.subnetId)
+          : undefined;
+    if (!subnet) throw Errors.subnetNotFound((req.subnetId ?? `default of ${req.az}`).slice(0, 64));
     if (subnet.az !== req.az)
       throw Errors.invalidParameter('subnetId', `subnet is in ${subnet.az}, not ${req.az}`);
     if (req.primaryIpAddress !== undefined) {

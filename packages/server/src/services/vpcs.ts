@@ -210,6 +210,16 @@ export class VpcService {
    * The subnet an instance of the account may be created in: one of its own (live). Until the
    * host side runs on the network plane, instances take /24 subnets only (the NAT plane's plan).
    */
+  /**
+   * The account's default subnet in `az` (made with its default VPC on first use): where an
+   * instance created without a subnet goes, as the issue's "createInstances without a subnet".
+   */
+  async defaultSubnetFor(scope: Scope, az: string): Promise<VpcSubnetRecord | undefined> {
+    const vpc = await this.d.tx.run((trx) => this.d.defaults.ensureIn(trx, scope));
+    const subnets = await this.d.tx.run((trx) => this.d.vpcs.subnetsOfVpc(trx, vpc.id));
+    return subnets.find((s) => s.isDefault && s.az === az);
+  }
+
   async subnetForInstance(scope: Scope, id: string): Promise<VpcSubnetRecord | undefined> {
     await this.d.defaults.ensure(scope);
     const s = VPC_ID_PATTERNS.subnet.test(id) ? await this.d.vpcs.findSubnet(scope, id) : undefined;

@@ -92,7 +92,8 @@ export default defineRoute({
     if (s.charge?.chargeMode && s.charge.chargeMode !== 'postpaid_by_duration') {
       throw Errors.unsupported(`chargeMode '${s.charge.chargeMode.slice(0, 32)}'`);
     }
-    const nic = s.primaryNetworkInterface.networkInterface;
+    const nic: { subnetId?: string; primaryIpAddress?: string } =
+      s.primaryNetworkInterface?.networkInterface ?? {};
     if (nic.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
       throw Errors.invalidParameter('PrimaryIpAddress');
     }
