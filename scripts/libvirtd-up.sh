@@ -23,9 +23,21 @@ ovn_root=${KUMO_TEST_OVN_ROOT:-/var/lib/$ns/ovn}
 mkdir -p "$ovn_root"
 ip netns exec "$ns" bash "$here/ovn-up.sh" "$ovn_root/central" >/dev/null 2>>"$ovn_root/up.log"
 chassis_up() { [ -f "$ovn_root/chassis/run/ovn-controller.pid" ] && kill -0 "$(cat "$ovn_root/chassis/run/ovn-controller.pid")" 2>/dev/null; }
+# The chassis' address on the provider network (br-ex), set on every run so a changed value applies
+# to a running environment too. 198.18.0.0/15 is reserved for benchmarking and lies apart from
+# every subnet block the tests give kumod (10.x), so libvirt's NAT networks never collide with it.
+provider_cidr=198.18.246.1/24
+provider_addr() {
+  ip netns exec "$ns" ip addr flush dev br-ex
+  ip netns exec "$ns" ip addr add "$provider_cidr" dev br-ex
+  ip netns exec "$ns" ip link set br-ex up
+}
 
 answers() { bash "$here/in-test-env.sh" virsh -c qemu:///system version >/dev/null 2>&1; }
-if answers && chassis_up; then exit 0; fi
+if answers && chassis_up; then
+  provider_addr
+  exit 0
+fi
 
 # A daemon of ours that no longer answers is stopped before a new one starts (the chassis with
 # it: it lives in the same mount namespace).
@@ -57,9 +69,9 @@ fi
 # Owner pid 1: this environment lives until it is stopped, not until this script exits.
 ip netns exec "$ns" unshare --mount --propagation private \
   env KUMO_OVN_CHASSIS_ROOT="$ovn_root/chassis" KUMO_OVN_SB="unix:$ovn_root/central/run/sb.sock" \
-  KUMO_OVN_PROVIDER_CIDR=10.246.0.1/24 bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
+  bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
 for _ in $(seq 1 100); do
-  answers && exit 0
+  answers && provider_addr && exit 0
   sleep 0.2
 done
 echo "libvirtd-up: the test libvirtd in $ns did not answer; see $root/log/libvirtd.log" >&2
