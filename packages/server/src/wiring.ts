@@ -193,7 +193,6 @@ export function createWiring(
       hosts: hostsModel,
       images: imagesModel,
       imageService,
-      subnets: subnetsModel,
       subnetOf: async (scope, id) =>
         (await vpcService.subnetForInstance(scope, id)) ?? subnetsModel.findShared(scope.regionId, id),
       defaultSubnetOf: (scope, az) => vpcService.defaultSubnetFor(scope, az),

@@ -13,6 +13,7 @@ import {
   ImagesModel,
   migrateLatest,
   openDatabase,
+  SubnetsModel,
   type Account,
   type Database,
   type InstanceRecord,
@@ -151,7 +152,7 @@ let hostB: { id: string; fake: FakeHostDriver };
 test('a spawn that fails on one host runs on the other; the failed host keeps nothing', async () => {
   hostA = await addHost('host-a');
   hostB = await addHost('host-b');
-  subnetId = (await wiring.services.instances.defaultSubnets(REGION))[0]!.id;
+  subnetId = (await new SubnetsModel(db).ensureDefault(REGION, AZ, '10.240')).id;
   hostA.fake.failNext('spawn', undefined, Infinity);
   const id = await create('moves');
   const inst = await until(id, (i) => i?.status !== 'pending');

@@ -1,6 +1,9 @@
 // Typed object model of the libvirt domain XML Kumo uses: converts objects to and from XML and makes
 // no decisions (machine type, buses, CPU model and the like are chosen by the designer).
+import { interfaceFromXml, interfaceToXml, type InterfaceConfig } from './interface.js';
 import { child, childText, children, el, parseXml, toXmlString, type XmlElement } from './tree.js';
+
+export { interfaceDeviceXml, type InterfaceConfig } from './interface.js';
 
 /** XML namespace of the <metadata> element that carries Kumo's own facts about an instance. */
 export const KUMO_NS = 'https://kumo.dev/xmlns/instance/1';
@@ -15,25 +18,6 @@ export interface DiskConfig {
   readOnly: boolean;
   serial?: string;
   cache?: string;
-}
-
-/** A NIC on a libvirt network or a host bridge. */
-export interface InterfaceConfig {
-  kind: 'network' | 'bridge';
-  source: string;
-  mac: string;
-  model: string;
-  /**
-   * On an Open vSwitch bridge (OVN's br-int): libvirt adds the tap to the bridge with this
-   * `iface-id`, which is the OVN logical switch port the NIC binds to.
-   */
-  openvswitchInterfaceId?: string;
-  /**
-   * Turns off the checksum and segmentation offloads virtio negotiates with the host: Open vSwitch's
-   * userspace datapath forwards a tap's frames as they are, so a checksum left to offload would
-   * reach the other end unfilled and be dropped.
-   */
-  noOffloads?: boolean;
 }
 
 /** A serial port writing to a log file, a PTY, or both (log + pty). */
@@ -172,42 +156,6 @@ function diskFromXml(e: XmlElement): DiskConfig {
   return d;
 }
 
-function interfaceToXml(n: InterfaceConfig): XmlElement {
-  return el('interface', { type: n.kind }, [
-    el('mac', { address: n.mac }),
-    el('source', n.kind === 'network' ? { network: n.source } : { bridge: n.source }),
-    ...(n.openvswitchInterfaceId !== undefined
-      ? [
-          el('virtualport', { type: 'openvswitch' }, [
-            el('parameters', { interfaceid: n.openvswitchInterfaceId }),
-          ]),
-        ]
-      : []),
-    el('model', { type: n.model }),
-    ...(n.noOffloads ? [el('driver', {}, [el('host', OFFLOADS_OFF), el('guest', OFFLOADS_OFF)])] : []),
-  ]);
-}
-
-const OFFLOADS_OFF = { csum: 'off', tso4: 'off', tso6: 'off', ecn: 'off', ufo: 'off' };
-
-function interfaceFromXml(e: XmlElement): InterfaceConfig {
-  const source = child(e, 'source');
-  const kind = e.attrs.type === 'bridge' ? 'bridge' : 'network';
-  return {
-    kind,
-    source: (kind === 'network' ? source?.attrs.network : source?.attrs.bridge) ?? '',
-    mac: child(e, 'mac')?.attrs.address ?? '',
-    model: child(e, 'model')?.attrs.type ?? 'virtio',
-    ...openvswitchPort(child(e, 'virtualport')),
-    ...(child(child(e, 'driver'), 'host')?.attrs.csum === 'off' ? { noOffloads: true } : {}),
-  };
-}
-
-function openvswitchPort(vp: XmlElement | undefined): { openvswitchInterfaceId?: string } {
-  const id = vp?.attrs.type === 'openvswitch' ? child(vp, 'parameters')?.attrs.interfaceid : undefined;
-  return id !== undefined ? { openvswitchInterfaceId: id } : {};
-}
-
 function serialToXml(s: SerialConfig, index: number): XmlElement {
   const log = s.kind === 'pty' && s.logFile ? el('log', { file: s.logFile, append: 'on' }) : undefined;
   const source = s.kind === 'file' ? el('source', { path: s.logFile }) : undefined;
@@ -302,11 +250,6 @@ function cpuFromXml(e: XmlElement): CpuConfig {
   const model = childText(e, 'model');
   if (model !== undefined) c.model = model;
   return c;
-}
-
-/** One NIC as the device XML of a hot-plug (virDomainAttachDeviceFlags/DetachDeviceFlags). */
-export function interfaceDeviceXml(n: InterfaceConfig): string {
-  return toXmlString(interfaceToXml(n));
 }
 
 /** Renders a domain definition as libvirt domain XML. */

@@ -20,7 +20,6 @@ import {
   type KeypairsModel,
   type Scope,
   type SubnetRecord,
-  type SubnetsModel,
   type TaskName,
   type Transaction,
   type Transactions,
@@ -79,7 +78,6 @@ export class InstanceService {
       hosts: HostsModel;
       images: ImagesModel;
       imageService: ImageService;
-      subnets: SubnetsModel;
       /** The subnet an instance of the account may use (its own, or a shared one), if any. */
       subnetOf: (scope: Scope, id: string) => Promise<SubnetRecord | undefined>;
       /** The account's default subnet in an AZ, for a create that names none. */
@@ -93,14 +91,6 @@ export class InstanceService {
       compute: ComputeConfig;
     },
   ) {}
-
-  /** The region's AZs with their shared default subnet (created on first use; the NAT era's). */
-  async defaultSubnets(regionId: string) {
-    const zones = (await this.deps.hosts.zones()).filter((z) => z.regionId === regionId);
-    return Promise.all(
-      zones.map((z) => this.deps.subnets.ensureDefault(regionId, z.az, this.deps.compute.subnetBlock)),
-    );
-  }
 
   /** createInstances: validates everything, then claims capacity and writes rows in one transaction. */
   async create(scope: Scope, caller: Caller, req: CreateRequest): Promise<{ instanceIds: string[] }> {
