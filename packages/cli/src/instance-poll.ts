@@ -5,6 +5,7 @@ import type { CommandContext } from './context.js';
 import { realClock } from './context.js';
 import { collectPages } from './paging.js';
 import { sshBannerProbe, waitForReachable } from './reachable.js';
+import { loginAddress } from './ssh.js';
 import { waitForInstances, WaitError, type StatusFetch, type WaitTarget } from './wait.js';
 
 /** The API allows 100 values per filter. */
@@ -45,7 +46,7 @@ export async function waitWithProgress(
   await waitForReachable(ids, {
     addressOf: async (id) => {
       const { instance } = await client.describeInstance(id);
-      return instance.privateIpAddress || undefined;
+      return loginAddress(instance) || undefined;
     },
     probe: ctx.io.probe ?? sshBannerProbe,
     now: clock.now,

@@ -42,3 +42,11 @@ export function sshArgs(t: SshTarget): string[] {
     ...(t.command.length > 0 ? ['--', ...t.command] : []),
   ];
 }
+
+/**
+ * The address a user logs in to: the instance's elastic IP when it has one (reachable from the
+ * provider network), else its private IP (reachable from inside its VPC or a routed lab).
+ */
+export function loginAddress(instance: { privateIpAddress?: string; elasticIpAddress?: string }): string {
+  return instance.elasticIpAddress || instance.privateIpAddress || '';
+}

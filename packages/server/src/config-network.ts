@@ -18,6 +18,10 @@ export interface NetworkConfig {
   syncLeaseSeconds: number;
   /** The converger's polling period (it is also kicked after every change). */
   syncIntervalMs: number;
+  /** The integration bridge every host plugs guest NICs into (OVN's `br-int`). */
+  bridge: string;
+  /** How long a start waits for OVN to report a guest's port up before trying again later. */
+  portUpTimeoutSeconds: number;
   quotas: {
     vpc: number;
     subnet: number;
@@ -32,6 +36,8 @@ export interface NetworkConfig {
 export const NETWORK_VARIABLES = {
   KUMO_NETWORK_DRIVER: 'ovn',
   KUMO_OVN_NB: 'unix:/run/ovn/ovnnb_db.sock',
+  KUMO_OVN_BRIDGE: 'br-int',
+  KUMO_PORT_UP_TIMEOUT_SECONDS: '60',
   KUMO_DEFAULT_VPC_POOL: '',
   KUMO_DEFAULT_VPC_PREFIX_LENGTH: '',
   KUMO_NETWORK_SYNC_LEASE_SECONDS: '30',
@@ -77,6 +83,8 @@ export function parseNetwork(
   return {
     driver,
     endpoint: get('KUMO_OVN_NB'),
+    bridge: bridgeName(get('KUMO_OVN_BRIDGE')),
+    portUpTimeoutSeconds: int('KUMO_PORT_UP_TIMEOUT_SECONDS', 1, 3600),
     defaultVpcPool: pool,
     defaultVpcPrefixLength: length,
     syncLeaseSeconds: int('KUMO_NETWORK_SYNC_LEASE_SECONDS', 2, 3600),
@@ -90,4 +98,11 @@ export function parseNetwork(
       elasticIp: int('KUMO_QUOTA_ELASTIC_IP', 0, 100_000),
     },
   };
+}
+
+// The name reaches libvirt's domain XML and ovs-vsctl: an OVS bridge name, nothing else.
+function bridgeName(v: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(v))
+    throw new ConfigError(`KUMO_OVN_BRIDGE must be an Open vSwitch bridge name like br-int, got "${v}"`);
+  return v;
 }

@@ -30,13 +30,11 @@ import { HostRegistry } from './compute/host-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
-import type { NetworkPlane } from './drivers/network-plane.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
-import { NetworkConverger } from './jobs/network-converger.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
-import { NetworkReconciler } from './reconcile/network.js';
+import { NetworkRuntime, taskNetwork } from './network-runtime.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { Metrics } from './metrics.js';
 import { AccessKeyService } from './services/access-keys.js';
@@ -131,6 +129,7 @@ export function createWiring(
       },
       instance: (id) => instancesModel.get(id),
     },
+    network: taskNetwork(network, interfacesModel, sync, config.network),
     placement: new SpawnPlacement({
       tx,
       hosts: hostsModel,
@@ -174,6 +173,19 @@ export function createWiring(
     changed,
   };
   const vpcService = new VpcService(netDeps);
+  const networkInterfaces = new NetworkInterfaceService({
+    ...netDeps,
+    interfaces: interfacesModel,
+    eips: eipsModel,
+  });
+  const elasticIps = new ElasticIpService({
+    tx,
+    vpcs: vpcsModel,
+    eips: eipsModel,
+    interfaces: interfacesModel,
+    quota: config.network.quotas.elasticIp,
+    changed,
+  });
   const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
   const authenticator = new Authenticator(accountsModel, guards, config);
   const services: Services = {
@@ -193,9 +205,12 @@ export function createWiring(
       hosts: hostsModel,
       images: imagesModel,
       imageService,
-      subnetOf: async (scope, id) =>
-        (await vpcService.subnetForInstance(scope, id)) ?? subnetsModel.findShared(scope.regionId, id),
-      defaultSubnetOf: (scope, az) => vpcService.defaultSubnetFor(scope, az),
+      network: {
+        primaryInterface: (trx, scope, id, spec) =>
+          networkInterfaces.createPrimaryInterface(trx, scope, id, spec),
+        elasticIpFor: (trx, scope, id, nic, spec) => elasticIps.createForInstance(trx, scope, id, nic, spec),
+        kick: changed,
+      },
       keypairs: keypairsModel,
       actions,
       clientTokens: new ClientTokensModel(db),
@@ -210,15 +225,8 @@ export function createWiring(
     audit: new AuditService(new AuditLogModel(guardsDb), log),
     vpcs: vpcService,
     securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
-    networkInterfaces: new NetworkInterfaceService({ ...netDeps, interfaces: interfacesModel }),
-    elasticIps: new ElasticIpService({
-      tx,
-      vpcs: vpcsModel,
-      eips: eipsModel,
-      interfaces: interfacesModel,
-      quota: config.network.quotas.elasticIp,
-      changed,
-    }),
+    networkInterfaces,
+    elasticIps,
     vpcQuota: new VpcQuotaService({
       vpcs: vpcsModel,
       groups: groupsModel,
@@ -287,77 +295,4 @@ async function azCapacity(hosts: HostsModel): Promise<AzCapacity[]> {
     byAz.set(h.az, entry);
   }
   return [...byAz.values()];
-}
-
-/**
- * The network plane of one kumod: connected at start through the configured driver (retried in
- * the background while the engine is unreachable), then the converger and its reconciler. With
- * no such driver registered kumod still serves: network objects wait in the inventory.
- */
-class NetworkRuntime {
-  plane: NetworkPlane | undefined;
-  private converger: NetworkConverger | undefined;
-  private reconciler: NetworkReconciler | undefined;
-  private retry: NodeJS.Timeout | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly drivers: DriverRegistry,
-    private readonly config: Config,
-    private readonly tx: Transactions,
-    private readonly sync: PlaneSyncModel,
-    private readonly log: Logger,
-  ) {}
-
-  kick(): void {
-    this.converger?.kick();
-  }
-
-  async start(): Promise<void> {
-    const { driver } = this.config.network;
-    if (!this.drivers.network.names().includes(driver)) {
-      this.log.warn({ driver }, 'network plane driver not available; network objects will wait unconverged');
-      return;
-    }
-    await this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    const { driver, endpoint, syncLeaseSeconds, syncIntervalMs } = this.config.network;
-    try {
-      this.plane = await this.drivers.network.get(driver)({ endpoint });
-    } catch (err) {
-      this.log.warn({ err, driver, endpoint }, 'cannot reach the network plane; retrying in 5 s');
-      if (!this.stopped) this.retry = setTimeout(() => void this.connect(), 5000).unref();
-      return;
-    }
-    const owner = `${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-    this.converger = new NetworkConverger({
-      sync: this.sync,
-      plane: this.plane,
-      owner,
-      leaseSeconds: syncLeaseSeconds,
-      intervalMs: syncIntervalMs,
-      log: this.log,
-    });
-    this.reconciler = new NetworkReconciler({
-      tx: this.tx,
-      sync: this.sync,
-      plane: this.plane,
-      intervalMs: this.config.compute.reconcileIntervalSeconds * 1000,
-      log: this.log,
-      changed: () => this.kick(),
-    });
-    this.converger.start();
-    this.reconciler.start();
-    this.log.info({ driver, endpoint }, 'network plane connected');
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.reconciler?.stop();
-    await this.converger?.stop();
-    await this.plane?.close();
-  }
 }

@@ -66,13 +66,24 @@ test('a primary interface with the defaults, then the instance released: EIPs fi
       defaultVpcPrefixLength: 20,
       syncLeaseSeconds: 5,
       syncIntervalMs: 1000,
+      bridge: 'br-int',
+      portUpTimeoutSeconds: 5,
       quotas,
     },
     defaultRegion: 'r-1',
     defaultAz: 'r-1a',
     changed,
   });
-  const nics = new NetworkInterfaceService({ tx, vpcs, groups, interfaces, defaults, quotas, changed });
+  const nics = new NetworkInterfaceService({
+    tx,
+    vpcs,
+    groups,
+    interfaces,
+    eips: eipsModel,
+    defaults,
+    quotas,
+    changed,
+  });
   const eips = new ElasticIpService({ tx, vpcs, eips: eipsModel, interfaces, quota: 10, changed });
   const admin = new ExternalNetworkService({ tx, eips: eipsModel, vpcs, defaultRegion: 'r-1', changed });
 

@@ -13,7 +13,6 @@ import {
   ImagesModel,
   migrateLatest,
   openDatabase,
-  SubnetsModel,
   type Account,
   type Database,
   type InstanceRecord,
@@ -22,6 +21,7 @@ import { createTestDatabase, dropTestDatabase } from '../../../test/support/data
 import { DriverRegistry } from '../src/drivers/registry.js';
 import { createLogger } from '../src/logger.js';
 import { FakeHostDriver } from '../src/testing/fake-host-driver.js';
+import { connectFakeNetworkPlane } from '../src/testing/fake-network-plane.js';
 import { createWiring, type Wiring } from '../src/wiring.js';
 
 const REGION = 'cn-north-1';
@@ -32,7 +32,6 @@ let db: Database;
 let wiring: Wiring;
 let account: Account;
 let imageId: string;
-let subnetId: string;
 
 const scope = () => ({ accountId: account.id, regionId: REGION });
 const caller = () => ({ account, accessKey: 'AKTEST', requestId: 'req-test' });
@@ -75,7 +74,6 @@ const create = async (name: string) =>
       az: AZ,
       instanceType: 't.n1.micro',
       imageId,
-      subnetId,
       keyNames: [],
       description: '',
       diskCategory: 'local',
@@ -95,6 +93,10 @@ beforeAll(async () => {
     KUMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'kumo-tasks-')),
     // The fake hosts are named by qemu+tcp URIs (nothing is dialled).
     KUMO_ALLOW_INSECURE_HOSTS: '1',
+    // Instances' ports go to the in-memory plane (the fake hosts bind nothing).
+    KUMO_NETWORK_DRIVER: 'fake',
+    KUMO_OVN_NB: 'memory:',
+    KUMO_NETWORK_SYNC_INTERVAL_MS: '100',
   });
   const drivers = new DriverRegistry();
   drivers.host.register('libvirt', async (opts) => {
@@ -102,7 +104,9 @@ beforeAll(async () => {
     if (!fake) throw new Error(`no fake host at ${opts.uri}`);
     return fake;
   });
+  drivers.network.register('fake', connectFakeNetworkPlane);
   wiring = createWiring(db, db, url, config, createLogger('silent'), drivers);
+  await wiring.network.start();
   await wiring.runner.start(2);
   account = (await new AccountsModel(db).create('tasks', false)).account;
   const manifest: ImageManifest = {
@@ -141,6 +145,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await wiring.runner.stop(5_000);
+  await wiring.network.stop();
   await wiring.registry.close();
   await db.destroy();
   await dropTestDatabase(url);
@@ -152,7 +157,6 @@ let hostB: { id: string; fake: FakeHostDriver };
 test('a spawn that fails on one host runs on the other; the failed host keeps nothing', async () => {
   hostA = await addHost('host-a');
   hostB = await addHost('host-b');
-  subnetId = (await new SubnetsModel(db).ensureDefault(REGION, AZ, '10.240')).id;
   hostA.fake.failNext('spawn', undefined, Infinity);
   const id = await create('moves');
   const inst = await until(id, (i) => i?.status !== 'pending');

@@ -20,6 +20,8 @@ export interface CreateFlags extends WaitFlags {
   hostname?: string;
   description?: string;
   subnet?: string;
+  /** An elastic IP with this bandwidth (Mbps), created and released with the instance. */
+  elasticIp?: number;
   count: number;
   clientToken?: string;
   diskCategory: 'local' | 'cloud';
@@ -50,6 +52,7 @@ export function buildCreateRequest(
       ...(f.key !== undefined && { keyNames: [f.key] }),
       ...(f.description !== undefined && { description: f.description }),
       primaryNetworkInterface: { networkInterface: { subnetId } },
+      ...(f.elasticIp !== undefined && { elasticIp: { bandwidthMbps: f.elasticIp, provider: 'bgp' } }),
       systemDisk:
         f.diskCategory === 'cloud'
           ? { diskCategory: 'cloud', cloudDiskSpec: { diskType: f.diskType, diskSizeGB: f.diskSize } }
@@ -78,6 +81,11 @@ export function registerInstanceCreate(group: Command, contextFor: ContextFor): 
       .option('--hostname <hostname>', 'guest hostname (default: the name)')
       .option('--description <text>', 'description')
       .option('--subnet <subnetId>', "subnet (default: the AZ's default subnet)")
+      .option(
+        '--elastic-ip <Mbps>',
+        'an elastic IP with this bandwidth, released with the instance (`kumo instance ssh` uses it)',
+        positiveInt,
+      )
       .option('--count <n>', 'how many instances', positiveInt, 1)
       .option('--client-token <token>', 'idempotency token: a repeated create returns the same ids')
       .option('--userdata-file <file>', 'launch script run at first boot')

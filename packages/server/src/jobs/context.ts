@@ -1,7 +1,7 @@
 // What task steps may use, as narrow interfaces: hosts (through HostDriver), the inventory reads
 // they need, placement for a spawn moving hosts, and named locks. Built by the composition root
 // from store models; unit tests build it from fakes. Nothing here reaches back into services.
-import type { ImageRecord, InstanceRecord, Scope, SubnetRecord } from '@kumo/store';
+import type { ImageRecord, InstanceRecord, NetworkInterfaceRecord, Scope, SubnetRecord } from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import type { Replacement } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
@@ -16,6 +16,22 @@ export interface TaskInventory {
   instance(id: string): Promise<InstanceRecord | undefined>;
 }
 
+/**
+ * What task steps need of the network plane. The converger, not a step, writes OVN: a step waits
+ * for it. Waits that run out throw HOST_UNAVAILABLE, so the task stays at its step and runs again
+ * later instead of failing or moving hosts over an engine that is merely slow or away.
+ */
+export interface TaskNetwork {
+  /** The integration bridge guest NICs plug into (`br-int`). */
+  readonly bridge: string;
+  /** An instance's live interfaces, the primary first; none for an instance of the NAT era. */
+  interfaces(instanceId: string): Promise<NetworkInterfaceRecord[]>;
+  /** Resolves once the plane holds the interface's current generation. */
+  converged(interfaceId: string): Promise<void>;
+  /** Resolves once a host bound the interface's port and the plane reports it up. */
+  portUp(interfaceId: string): Promise<void>;
+}
+
 /** Named locks across every kumod process. */
 export interface TaskLocks {
   /** Runs `fn` while holding the lock named `key` (others wait, then find the work done). */
@@ -28,6 +44,7 @@ export interface TaskContext {
   inventory: TaskInventory;
   placement: Replacement;
   locks: TaskLocks;
+  network: TaskNetwork;
   compute: ComputeConfig;
   log: Logger;
   /** The VNC password of an instance, derived (never stored) so every kumod knows it. */

@@ -1,5 +1,6 @@
-// Builds the hypervisor's InstanceSpec (and the image files to upload) and the subnet's network
-// spec from inventory records. Pure translation; the reads go through the task context.
+// Builds the hypervisor's InstanceSpec (and the image files to upload) and, for an instance of the
+// NAT era (no network interface rows), its subnet's libvirt network spec from inventory records.
+// Pure translation; the reads go through the task context.
 import type { ImageFiles, InstanceSpec, NetworkSpec } from '@kumo/hypervisor';
 import { addressPlan, type ImageRecord, type InstanceRecord, type SubnetRecord } from '@kumo/store';
 import { imageFiles } from '../compute/image-files.js';
@@ -28,6 +29,7 @@ export async function buildSpec(
   overrides: { keyNames?: string[]; passwordHash?: string | null } = {},
 ): Promise<{ spec: InstanceSpec; files: ImageFiles }> {
   const subnet = await subnetOf(ctx, inst);
+  const [primary] = await ctx.network.interfaces(inst.id);
   // A keypair deleted since the request simply no longer reaches the guest.
   const keys = await ctx.inventory.publicKeys(
     { accountId: inst.accountId, regionId: inst.regionId },
@@ -50,6 +52,8 @@ export async function buildSpec(
         prefix: subnet.prefix,
         gateway: subnet.gateway,
         dns: [subnet.gateway],
+        // On the network plane the NIC is the primary interface's port on the integration bridge.
+        ...(primary ? { ovn: { bridge: ctx.network.bridge, interfaceId: primary.interfaceId } } : {}),
       },
       login: { authorizedKeys: keys, ...(passwordHash ? { passwordHash } : {}) },
       vncPassword: ctx.vncPassword(inst.id),

@@ -11,6 +11,7 @@ import {
   type EipFilter,
   type ElasticIpRecord,
   type ElasticIpsModel,
+  type NetworkInterfaceRecord,
   type NetworkInterfacesModel,
   type Scope,
   type Transaction,
@@ -52,30 +53,64 @@ export class ElasticIpService {
     const ids = await this.d.tx.locked(accountNetworkLock(scope), async (trx) => {
       if ((await this.d.eips.count(scope, trx)) + req.maxCount > this.d.quota)
         throw Errors.quotaExceeded('elastic_ip');
-      // One allocator per region at a time; the unique (region, ip) index is the backstop.
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`eip-pool:${scope.regionId}`]);
-      const pools = (await this.d.eips.pools(scope.regionId, trx)).filter((p) => p.provider === req.provider);
-      if (pools.length === 0)
-        throw Errors.invalidParameter('elasticIpSpec.provider', `no pool for '${req.provider}'`);
-      const taken = await this.d.eips.takenAddresses(trx, scope.regionId);
-      const out: string[] = [];
-      for (let i = 0; i < req.maxCount; i++) {
-        let picked: { poolId: string; ip: string } | undefined;
-        for (const pool of pools) {
-          const net = (await this.d.eips.network(pool.externalNetworkId, trx))!;
-          const ip = req.elasticIpAddress ?? this.d.eips.freeAddress(pool, net, taken);
-          if (ip && !taken.has(ip) && (req.elasticIpAddress === undefined || inPool(pool.cidr, ip))) {
-            picked = { poolId: pool.id, ip };
-            break;
-          }
+      return this.allocate(trx, scope, req);
+    });
+    return { elasticIpIds: ids };
+  }
+
+  /**
+   * createInstances' `elasticIp`, inside its transaction (which holds the account's network
+   * lock): a new EIP owned by the instance (deleteInstance releases it) bound to the primary
+   * address of its interface.
+   */
+  async createForInstance(
+    trx: Transaction,
+    scope: Scope,
+    instanceId: string,
+    nic: NetworkInterfaceRecord,
+    spec: { bandwidthMbps: number; provider: string },
+  ): Promise<void> {
+    checkBandwidth(spec.bandwidthMbps);
+    if ((await this.d.eips.count(scope, trx)) + 1 > this.d.quota) throw Errors.quotaExceeded('elastic_ip');
+    const [id] = await this.allocate(trx, scope, { maxCount: 1, ...spec }, instanceId);
+    const eip = (await this.d.eips.find(scope, id!, trx))!;
+    await this.ensureGateway(trx, scope, nic.vpcId, eip.poolId);
+    await this.d.eips.bind(trx, id!, { interfaceId: nic.id, privateIp: nic.primaryIp });
+  }
+
+  /** Takes `maxCount` free addresses from the provider's pools (the caller holds the account lock). */
+  private async allocate(
+    trx: Transaction,
+    scope: Scope,
+    req: { maxCount: number; elasticIpAddress?: string; bandwidthMbps: number; provider: string },
+    createdWithInstanceId?: string,
+  ): Promise<string[]> {
+    // One allocator per region at a time; the unique (region, ip) index is the backstop.
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`eip-pool:${scope.regionId}`]);
+    const pools = (await this.d.eips.pools(scope.regionId, trx)).filter((p) => p.provider === req.provider);
+    if (pools.length === 0)
+      throw Errors.invalidParameter('elasticIpSpec.provider', `no pool for '${req.provider}'`);
+    const taken = await this.d.eips.takenAddresses(trx, scope.regionId);
+    const out: string[] = [];
+    for (let i = 0; i < req.maxCount; i++) {
+      let picked: { poolId: string; ip: string } | undefined;
+      for (const pool of pools) {
+        const net = (await this.d.eips.network(pool.externalNetworkId, trx))!;
+        const ip = req.elasticIpAddress ?? this.d.eips.freeAddress(pool, net, taken);
+        if (ip && !taken.has(ip) && (req.elasticIpAddress === undefined || inPool(pool.cidr, ip))) {
+          picked = { poolId: pool.id, ip };
+          break;
         }
-        if (!picked) {
-          if (req.elasticIpAddress) throw Errors.ipInUse(req.elasticIpAddress);
-          throw Errors.eipPoolExhausted(req.provider);
-        }
-        taken.add(picked.ip);
-        const id = networkId('fip');
-        await this.d.eips.insert(trx, {
+      }
+      if (!picked) {
+        if (req.elasticIpAddress) throw Errors.ipInUse(req.elasticIpAddress);
+        throw Errors.eipPoolExhausted(req.provider);
+      }
+      taken.add(picked.ip);
+      const id = networkId('fip');
+      await this.d.eips.insert(
+        trx,
+        {
           id,
           accountId: scope.accountId,
           regionId: scope.regionId,
@@ -83,12 +118,12 @@ export class ElasticIpService {
           ip: picked.ip,
           provider: req.provider,
           bandwidthMbps: req.bandwidthMbps,
-        });
-        out.push(id);
-      }
-      return out;
-    });
-    return { elasticIpIds: ids };
+        },
+        createdWithInstanceId,
+      );
+      out.push(id);
+    }
+    return out;
   }
 
   /** One EIP, or NOT_FOUND. */

@@ -1,12 +1,9 @@
 // Instance policy: createInstances validation, quota, idempotency and placement; the lifecycle
 // operations (claim through the lifecycle table, then a durable task). Returns domain records;
 // the wire views are http/views'.
-import { randomBytes } from 'node:crypto';
 import { Errors, ID_PATTERNS } from '@kumo/contract';
 import {
-  addressPlan,
   newId,
-  randomAlnum,
   type Account,
   type ClientTokensModel,
   type HostsModel,
@@ -18,8 +15,8 @@ import {
   type InstancesModel,
   type InstanceTasksModel,
   type KeypairsModel,
+  type NetworkInterfaceRecord,
   type Scope,
-  type SubnetRecord,
   type TaskName,
   type Transaction,
   type Transactions,
@@ -36,6 +33,7 @@ import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
 import type { RebuildArgs } from '../jobs/tasks/rebuildInstance.js';
 import type { ImageService } from './images.js';
 import type { InstanceTypeService } from './instance-types.js';
+import type { InterfaceSpec } from './network-interfaces.js';
 import type { QuotaService } from './quotas.js';
 
 /** A validated createInstances request. */
@@ -44,9 +42,10 @@ export interface CreateRequest {
   az: string;
   instanceType: string;
   imageId: string;
-  /** Absent: the account's default subnet in the AZ. */
-  subnetId?: string | undefined;
-  primaryIpAddress?: string | undefined;
+  /** The primary interface; absent: one in the account's default subnet of the AZ. */
+  networkInterface?: InterfaceSpec | undefined;
+  /** An elastic IP created with the instance (and released with it). */
+  elasticIp?: { bandwidthMbps: number; provider: string } | undefined;
   keyNames: string[];
   password?: string;
   hostname?: string;
@@ -56,6 +55,27 @@ export interface CreateRequest {
   userdata?: string;
   maxCount: number;
   clientToken?: string;
+}
+
+/** What instance creation needs of the network plane's services (all in the caller's transaction). */
+export interface InstanceNetwork {
+  /** Resolves the spec (or the AZ's default subnet) and writes the instance's primary interface. */
+  primaryInterface(
+    trx: Transaction,
+    scope: Scope,
+    instanceId: string,
+    spec: InterfaceSpec | { az: string },
+  ): Promise<NetworkInterfaceRecord>;
+  /** Allocates an elastic IP owned by the instance and binds it to the interface's primary address. */
+  elasticIpFor(
+    trx: Transaction,
+    scope: Scope,
+    instanceId: string,
+    nic: NetworkInterfaceRecord,
+    spec: { bandwidthMbps: number; provider: string },
+  ): Promise<void>;
+  /** Starts convergence (after the commit). */
+  kick(): void;
 }
 
 /** Who asked, for the action log. */
@@ -78,10 +98,7 @@ export class InstanceService {
       hosts: HostsModel;
       images: ImagesModel;
       imageService: ImageService;
-      /** The subnet an instance of the account may use (its own, or a shared one), if any. */
-      subnetOf: (scope: Scope, id: string) => Promise<SubnetRecord | undefined>;
-      /** The account's default subnet in an AZ, for a create that names none. */
-      defaultSubnetOf: (scope: Scope, az: string) => Promise<SubnetRecord | undefined>;
+      network: InstanceNetwork;
       keypairs: KeypairsModel;
       actions: InstanceActionsModel;
       clientTokens: ClientTokensModel;
@@ -102,23 +119,9 @@ export class InstanceService {
     if (!imageSupports(image, type.instanceType)) throw Errors.imageConstraint(type.instanceType);
     const zones = (await d.hosts.zones()).filter((z) => z.regionId === scope.regionId).map((z) => z.az);
     if (!zones.includes(req.az)) throw Errors.azNotFound(req.az.slice(0, 64));
-    const subnet =
-      req.subnetId === undefined
-        ? await d.defaultSubnetOf(scope, req.az)
-        : ID_PATTERNS.subnet.test(req.subnetId)
-          ? await d.subnetOf(scope, req.subnetId)
-          : undefined;
-    if (!subnet) throw Errors.subnetNotFound((req.subnetId ?? `default of ${req.az}`).slice(0, 64));
-    if (subnet.az !== req.az)
-      throw Errors.invalidParameter('subnetId', `subnet is in ${subnet.az}, not ${req.az}`);
-    if (req.primaryIpAddress !== undefined) {
-      if (req.maxCount !== 1)
-        throw Errors.invalidParameter('maxCount', 'must be 1 when primaryIpAddress is given');
-      const plan = addressPlan(subnet.cidr);
-      if (!plan.isStatic(req.primaryIpAddress)) {
-        throw Errors.invalidParameter('primaryIpAddress', `must be within ${plan.first}-${plan.last}`);
-      }
-    }
+    // The subnet, groups and addresses are resolved with the interface, inside the transaction.
+    if (req.networkInterface?.primaryIpAddress !== undefined && req.maxCount !== 1)
+      throw Errors.invalidParameter('maxCount', 'must be 1 when primaryIpAddress is given');
     for (const k of req.keyNames) {
       if (!(await d.keypairs.find(scope, k))) throw Errors.keypairNotFound(k.slice(0, 64));
     }
@@ -168,7 +171,6 @@ export class InstanceService {
             type,
             image.id,
             image.architecture,
-            subnet,
             diskGB,
             passwordHash,
             i,
@@ -179,6 +181,7 @@ export class InstanceService {
       if (req.clientToken) await d.clientTokens.save(trx, scope, req.clientToken, instanceIds);
       return { instanceIds, created };
     });
+    if (result.created.length > 0) d.network.kick();
     for (const inst of result.created) await d.enqueue(inst.id, 'spawn');
     return { instanceIds: result.instanceIds };
   }
@@ -191,7 +194,6 @@ export class InstanceService {
     type: InstanceTypeSpec,
     imageId: string,
     arch: string,
-    subnet: SubnetRecord,
     diskGB: number,
     passwordHash: string | null,
     index: number,
@@ -216,6 +218,17 @@ export class InstanceService {
       d.compute.weigher,
     );
     if (!placed.hostId) throw Errors.noCapacity(req.az, type.instanceType);
+    const nic = await d.network.primaryInterface(
+      trx,
+      scope,
+      id,
+      req.networkInterface
+        ? { ...req.networkInterface, name: req.networkInterface.name ?? name }
+        : { az: req.az },
+    );
+    if (nic.az !== req.az)
+      throw Errors.invalidParameter('subnetId', `subnet ${nic.subnetId} is in ${nic.az}, not ${req.az}`);
+    if (req.elasticIp) await d.network.elasticIpFor(trx, scope, id, nic, req.elasticIp);
     const hostname = hostnameFor({ requested: req.hostname, name, id, index, count: req.maxCount });
     const inserted = await d.instances.insert(
       trx,
@@ -237,21 +250,21 @@ export class InstanceService {
         status: TRANSITIONS.spawn.transient,
         task: 'spawn',
         taskArgs: null,
-        subnetId: subnet.id,
-        vpcId: subnet.vpcId,
-        networkInterfaceId: `port-${randomAlnum(10)}`,
-        mac: `52:54:00:${randomBytes(3).toString('hex').match(/../g)!.join(':')}`,
+        // Copies of the primary interface's, for describeInstances' filters and views.
+        subnetId: nic.subnetId,
+        vpcId: nic.vpcId,
+        networkInterfaceId: nic.id,
+        mac: nic.mac,
+        privateIp: nic.primaryIp,
         keyNames: req.keyNames,
         passwordHash,
         userdata: req.userdata ?? null,
         systemDiskCategory: req.diskCategory,
         systemDiskGB: diskGB,
-        ...(req.primaryIpAddress ? { privateIp: req.primaryIpAddress } : {}),
       },
-      subnet,
+      'address-of-interface',
     );
-    if (inserted === 'ip-in-use') throw Errors.ipInUse(req.primaryIpAddress!);
-    if (inserted === 'ip-exhausted') throw Errors.noFreeIp(subnet.id);
+    if (typeof inserted === 'string') throw new Error(`instance insert refused: ${inserted}`);
     await d.actions.record(
       {
         instanceId: id,

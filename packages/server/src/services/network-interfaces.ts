@@ -12,6 +12,8 @@ import {
   parseCidr,
   parseIp,
   UniqueViolation,
+  type ElasticIpRecord,
+  type ElasticIpsModel,
   type InterfaceFilter,
   type NetworkInterfaceRecord,
   type NetworkInterfacesModel,
@@ -43,6 +45,14 @@ export interface InterfaceSpec {
   securityGroups?: string[];
 }
 
+/** An instance's interfaces (primary first) and the elastic IPs bound to them, for its views. */
+export interface InstanceNetworking {
+  interfaces: NetworkInterfaceRecord[];
+  elasticIps: ElasticIpRecord[];
+  /** Names of the interfaces' security groups, by id. */
+  groupNames: Map<string, string>;
+}
+
 /** Network interface operations. */
 export class NetworkInterfaceService {
   constructor(
@@ -51,6 +61,7 @@ export class NetworkInterfaceService {
       vpcs: VpcsModel;
       groups: SecurityGroupsModel;
       interfaces: NetworkInterfacesModel;
+      eips: ElasticIpsModel;
       defaults: NetworkDefaults;
       quotas: NetworkConfig['quotas'];
       changed: () => void;
@@ -86,10 +97,11 @@ export class NetworkInterfaceService {
     instanceId: string,
     spec: InterfaceSpec | { az: string },
   ): Promise<NetworkInterfaceRecord> {
+    // Takes the account's network lock (and makes its defaults on first use) in either case.
+    const vpc = await this.d.defaults.ensureIn(trx, scope);
     let full: InterfaceSpec;
     if ('subnetId' in spec) full = spec;
     else {
-      const vpc = await this.d.defaults.ensureIn(trx, scope);
       const subnets = await this.d.vpcs.subnetsOfVpc(trx, vpc.id);
       const own = subnets.find((s) => s.isDefault && s.az === spec.az);
       if (!own) throw Errors.azNotFound(spec.az.slice(0, 64));
@@ -111,11 +123,25 @@ export class NetworkInterfaceService {
    * detached.
    */
   async releaseInstance(trx: Transaction, instanceId: string): Promise<void> {
-    for (const nic of await this.d.interfaces.ofInstance(trx, instanceId)) {
-      await this.d.interfaces.releaseElasticIps(trx, nic.id, instanceId);
-      if (nic.autoDelete) await this.d.vpcs.tombstone(trx, NETWORK_INTERFACES, nic.id);
-      else await this.d.interfaces.update(trx, nic.id, { instanceId: null }, false);
+    await this.d.interfaces.releaseInstance(trx, instanceId);
+  }
+
+  /** The networking of each of `instanceIds` (three queries, whatever their number). */
+  async ofInstances(scope: Scope, instanceIds: string[]): Promise<Map<string, InstanceNetworking>> {
+    const nics = await this.d.interfaces.ofInstances(instanceIds);
+    const eips = await this.d.eips.ofInterfaces(nics.map((n) => n.id));
+    const groupIds = [...new Set(nics.flatMap((n) => n.securityGroupIds))];
+    const groupNames = new Map(
+      (groupIds.length ? await this.d.groups.findMany(scope, groupIds) : []).map((g) => [g.id, g.name]),
+    );
+    const out = new Map<string, InstanceNetworking>();
+    for (const nic of nics) {
+      const entry = out.get(nic.instanceId!) ?? { interfaces: [], elasticIps: [], groupNames };
+      entry.interfaces.push(nic);
+      entry.elasticIps.push(...eips.filter((e) => e.interfaceId === nic.id));
+      out.set(nic.instanceId!, entry);
     }
+    return out;
   }
 
   /** Starts convergence now (after a caller's commit). */

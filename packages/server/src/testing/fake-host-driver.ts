@@ -6,6 +6,7 @@ import {
   HypervisorError,
   type ConsoleLog,
   type InstanceEvent,
+  type InstanceSpec,
   type InstanceType,
   type PowerState,
 } from '@kumo/hypervisor';
@@ -75,7 +76,11 @@ export class FakeHostDriver implements HostDriver {
     await this.call('ensureNetwork', spec.name);
     this.networks.add(spec.name);
   }
-  async spawn(spec: { id: string }): Promise<void> {
+  /** The specs of every spawn, in order. */
+  readonly spawned: InstanceSpec[] = [];
+
+  async spawn(spec: InstanceSpec): Promise<void> {
+    this.spawned.push(spec);
     await this.call('spawn', spec.id);
     this.volumes.add(spec.id);
     this.instances.set(spec.id, 'running');

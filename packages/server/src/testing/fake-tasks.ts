@@ -1,7 +1,14 @@
 // In-memory stand-ins for what task steps run against: a lease over one instance record (fenced
 // like the store's), hosts of FakeHostDrivers, inventory and placement. For unit tests only.
 import type { ImageManifest } from '@kumo/hypervisor';
-import type { ImageRecord, InstancePatch, InstanceRecord, SubnetRecord, TaskName } from '@kumo/store';
+import type {
+  ImageRecord,
+  InstancePatch,
+  InstanceRecord,
+  NetworkInterfaceRecord,
+  SubnetRecord,
+  TaskName,
+} from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import type { ComputeConfig } from '../config.js';
 import type { HostDriver } from '../drivers/host-driver.js';
@@ -188,8 +195,11 @@ export function fakeContext(opts: {
   lease: FakeLease;
   order?: string[];
   maxAttempts?: number;
+  /** The instance's network interfaces (none: an instance of the NAT era). */
+  interfaces?: NetworkInterfaceRecord[];
 }) {
   const moves: { from: string | null; to: string | null }[] = [];
+  const networkCalls: string[] = [];
   const ctx: TaskContext = {
     vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
@@ -198,6 +208,12 @@ export function fakeContext(opts: {
       subnet: async (_regionId, id) => (id === sampleSubnet().id ? sampleSubnet() : undefined),
       publicKeys: async () => [],
       instance: async () => opts.lease.row,
+    },
+    network: {
+      bridge: 'br-int',
+      interfaces: async () => opts.interfaces ?? [],
+      converged: async (id) => void networkCalls.push(`converged:${id}`),
+      portUp: async (id) => void networkCalls.push(`up:${id}`),
     },
     placement: {
       async moveToAnotherHost(inst: InstanceRecord, avoid: readonly string[], lease: LeaseRef) {
@@ -217,5 +233,5 @@ export function fakeContext(opts: {
     compute,
     log: createLogger('silent'),
   };
-  return { ctx, moves };
+  return { ctx, moves, networkCalls };
 }

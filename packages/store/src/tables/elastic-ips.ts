@@ -183,8 +183,10 @@ export class ElasticIpsModel {
   async insert(
     trx: Transaction,
     e: Omit<ElasticIpRecord, 'createdAt' | 'interfaceId' | 'privateIp' | 'instanceId'>,
+    createdWithInstanceId?: string,
   ) {
     await trx(ELASTIC_IPS).insert({
+      ...(createdWithInstanceId ? { created_with_instance_id: createdWithInstanceId } : {}),
       id: e.id,
       account_id: e.accountId,
       region_id: e.regionId,
@@ -250,6 +252,14 @@ export class ElasticIpsModel {
   /** EIPs bound to an interface. */
   async ofInterface(trx: Transaction, interfaceId: string): Promise<ElasticIpRecord[]> {
     return (await trx(ELASTIC_IPS).where({ interface_id: interfaceId, deleting: false })).map(toEip);
+  }
+
+  /** The live EIPs bound to any of the interfaces. */
+  async ofInterfaces(interfaceIds: string[]): Promise<ElasticIpRecord[]> {
+    if (interfaceIds.length === 0) return [];
+    return (
+      await this.db(ELASTIC_IPS).whereIn('interface_id', interfaceIds).andWhere({ deleting: false })
+    ).map(toEip);
   }
 
   async count(scope: Scope, trx?: Transaction): Promise<number> {

@@ -4,6 +4,7 @@
 import type { Database } from '../db.js';
 import type { Transaction } from '../locks.js';
 import { releaseClaim } from './hosts.js';
+import { releaseInstanceInterfaces } from './network-interfaces.js';
 import { INSTANCES, type TaskName } from './instances.js';
 
 /** A task failed by its deadline. */
@@ -57,6 +58,7 @@ export class InstanceAdminModel {
       const row = await trx(INSTANCES).where({ id }).forUpdate().first('host_id');
       if (!row) return undefined;
       await releaseClaim(trx, id);
+      await releaseInstanceInterfaces(trx, id);
       await trx(INSTANCES).where({ id }).delete();
       return { hostId: (row as { host_id: string | null }).host_id };
     });

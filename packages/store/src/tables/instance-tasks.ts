@@ -5,6 +5,7 @@
 import type { Database } from '../db.js';
 import type { Transaction } from '../locks.js';
 import { releaseClaim } from './hosts.js';
+import { releaseInstanceInterfaces } from './network-interfaces.js';
 import {
   INSTANCES,
   toColumns,
@@ -180,6 +181,7 @@ export class InstanceTasksModel {
         .first('id');
       if (!row) return false;
       await releaseClaim(trx, id);
+      await releaseInstanceInterfaces(trx, id);
       await trx(INSTANCES).where({ id }).delete();
       return true;
     });

@@ -229,8 +229,11 @@ export class InstancesModel {
   async insert(
     trx: Transaction,
     inst: NewInstance,
-    subnet: { cidr: string },
+    subnet: { cidr: string } | 'address-of-interface',
   ): Promise<InstanceRecord | 'ip-in-use' | 'ip-exhausted'> {
+    // An instance on the network plane holds the address its primary interface claimed (in
+    // subnet_addresses, in the same transaction): nothing to allocate here.
+    if (subnet === 'address-of-interface') return this.write(trx, inst, inst.privateIp!);
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`subnet:${inst.subnetId}`]);
     // Network interfaces (subnet_addresses) share the subnet and the lock: neither takes the other's.
     const used = new Set([
@@ -249,6 +252,10 @@ export class InstancesModel {
       }
       if (!ip) return 'ip-exhausted';
     }
+    return this.write(trx, inst, ip);
+  }
+
+  private async write(trx: Transaction, inst: NewInstance, ip: string): Promise<InstanceRecord> {
     const row: Omit<
       InstanceRow,
       | 'task_owner'

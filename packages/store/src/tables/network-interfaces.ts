@@ -215,11 +215,22 @@ export class NetworkInterfacesModel {
   }
 
   /** Live interfaces of an instance, primary first. */
-  async ofInstance(trx: Transaction, instanceId: string): Promise<NetworkInterfaceRecord[]> {
+  async ofInstance(trx: Transaction | undefined, instanceId: string): Promise<NetworkInterfaceRecord[]> {
+    trx ??= this.db as unknown as Transaction;
     const rows = (await trx(NETWORK_INTERFACES)
       .where({ instance_id: instanceId, deleting: false })
       .orderBy('device_index')) as Row[];
     return this.withAddresses(trx, rows);
+  }
+
+  /** The live interfaces attached to any of `instanceIds` (describeInstances' network fields). */
+  async ofInstances(instanceIds: string[]): Promise<NetworkInterfaceRecord[]> {
+    if (instanceIds.length === 0) return [];
+    const rows = (await this.db(NETWORK_INTERFACES)
+      .whereIn('instance_id', instanceIds)
+      .andWhere({ deleting: false })
+      .orderBy(['instance_id', 'device_index'])) as Row[];
+    return this.withAddresses(this.db, rows);
   }
 
   /** Changes what the plane must see (groups) and/or what it need not (name); bumps the generation when asked. */
@@ -271,6 +282,16 @@ export class NetworkInterfacesModel {
       });
   }
 
+  /**
+   * An instance is going (its row is deleted in the same transaction): EIPs created with it are
+   * released and other EIPs on its autoDelete interfaces unbound; autoDelete interfaces become
+   * tombstones (the plane drops their ports, then their addresses are free), the others are
+   * detached and become available. Idempotent: a second call finds nothing attached.
+   */
+  async releaseInstance(trx: Transaction, instanceId: string): Promise<void> {
+    await releaseInstanceInterfaces(trx, instanceId);
+  }
+
   /** Elastic IPs bound to an interface (what blocks deleting it). */
   async elasticIps(trx: Transaction, id: string): Promise<number> {
     const [{ n }] = (await trx('elastic_ips')
@@ -295,5 +316,34 @@ export class NetworkInterfacesModel {
       .select('id', 'security_group_ids');
     for (const r of rows) for (const g of r.security_group_ids) out.get(g)?.push(r.id);
     return out;
+  }
+}
+
+/** {@link NetworkInterfacesModel.releaseInstance}, for the store's own instance deletions. */
+export async function releaseInstanceInterfaces(trx: Transaction, instanceId: string): Promise<void> {
+  const nics: { id: string; auto_delete: boolean }[] = await trx(NETWORK_INTERFACES)
+    .where({ instance_id: instanceId, deleting: false })
+    .select('id', 'auto_delete');
+  for (const nic of nics) {
+    await trx('elastic_ips')
+      .where({ interface_id: nic.id, deleting: false })
+      .update({
+        interface_id: null,
+        private_ip: null,
+        deleting: trx.raw('created_with_instance_id IS NOT DISTINCT FROM ?', [instanceId]),
+        generation: trx.raw('generation + 1'),
+      });
+    await trx(NETWORK_INTERFACES)
+      .where({ id: nic.id })
+      .update(
+        nic.auto_delete
+          ? { deleting: true, generation: trx.raw('generation + 1') }
+          : {
+              instance_id: null,
+              device_index: null,
+              auto_delete: false,
+              generation: trx.raw('generation + 1'),
+            },
+      );
   }
 }

@@ -142,6 +142,14 @@ export class PlaneSyncModel {
     return ((await q) as { id: string }[]).map((r) => r.id);
   }
 
+  /** Whether the plane holds a row's current generation (undefined: no such live row). */
+  async isConverged(table: PlaneTable, id: string): Promise<boolean | undefined> {
+    const r: { generation: number; converged_generation: number } | undefined = await this.db(table)
+      .where({ id, deleting: false })
+      .first('generation', 'converged_generation');
+    return r && r.generation === r.converged_generation;
+  }
+
   /** How many rows of each table are not converged yet (tests and health). */
   async pending(): Promise<number> {
     let total = 0;

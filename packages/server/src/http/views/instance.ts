@@ -1,12 +1,53 @@
-// Renders instance records as JD's Instance model (and the smaller status/IP views, and the admin
-// action log). Presentation only: no policy, no lookups.
-import type { Instance, InstanceEvent, InstancePrivateIpAddress, InstanceStatus } from '@kumo/contract';
-import type { InstanceAction, InstanceRecord } from '@kumo/store';
+// Renders instance records (with their networking, looked up by the route) as JD's Instance model,
+// and the smaller status/IP views and the admin action log. Presentation only: no policy, no lookups.
+import type {
+  Instance,
+  InstanceEvent,
+  InstanceNetworkInterfaceAttachment,
+  InstancePrivateIpAddress,
+  InstanceStatus,
+} from '@kumo/contract';
+import type { InstanceAction, InstanceRecord, NetworkInterfaceRecord } from '@kumo/store';
+import type { InstanceNetworking } from '../../services/network-interfaces.js';
 import { formatJdChargeTime, formatJdTime } from './time.js';
 
-/** The JD Instance object. */
-export function instanceView(i: InstanceRecord): Instance {
+/** One attached interface as JD shows it, with the elastic IPs on its addresses. */
+function attachmentView(
+  nic: NetworkInterfaceRecord,
+  net: InstanceNetworking,
+): InstanceNetworkInterfaceAttachment {
+  const ipView = (ip: string) => {
+    const eip = net.elasticIps.find((e) => e.interfaceId === nic.id && e.privateIp === ip);
+    return { privateIpAddress: ip, elasticIpId: eip?.id ?? '', elasticIpAddress: eip?.ip ?? '' };
+  };
+  return {
+    // JD numbers devices from 1 (the primary); Kumo's rows from 0.
+    deviceIndex: (nic.deviceIndex ?? 0) + 1,
+    autoDelete: nic.autoDelete,
+    networkInterface: {
+      networkInterfaceId: nic.id,
+      macAddress: nic.mac,
+      vpcId: nic.vpcId,
+      subnetId: nic.subnetId,
+      securityGroups: nic.securityGroupIds.map((g) => ({
+        groupId: g,
+        groupName: net.groupNames.get(g) ?? '',
+      })),
+      sanityCheck: 1,
+      primaryIp: ipView(nic.primaryIp),
+      secondaryIps: nic.secondaryIps.map(ipView),
+    },
+  };
+}
+
+/**
+ * The JD Instance object. `net` is the instance's networking (absent for an instance of the NAT
+ * era, which has no interface rows: its record's copies of the address and MAC are shown).
+ */
+export function instanceView(i: InstanceRecord, net?: InstanceNetworking): Instance {
   const local = i.systemDiskCategory === 'local';
+  const [primaryNic, ...others] = net?.interfaces ?? [];
+  const primary = primaryNic && net ? attachmentView(primaryNic, net) : undefined;
   return {
     instanceId: i.id,
     instanceName: i.name,
@@ -15,8 +56,8 @@ export function instanceView(i: InstanceRecord): Instance {
     vpcId: i.vpcId,
     subnetId: i.subnetId,
     privateIpAddress: i.privateIp,
-    elasticIpId: '',
-    elasticIpAddress: '',
+    elasticIpId: primary?.networkInterface.primaryIp.elasticIpId ?? '',
+    elasticIpAddress: primary?.networkInterface.primaryIp.elasticIpAddress ?? '',
     status: i.status,
     description: i.description,
     imageId: i.imageId,
@@ -46,7 +87,7 @@ export function instanceView(i: InstanceRecord): Instance {
           }),
     },
     dataDisks: [],
-    primaryNetworkInterface: {
+    primaryNetworkInterface: primary ?? {
       deviceIndex: 1,
       autoDelete: true,
       networkInterface: {
@@ -60,7 +101,7 @@ export function instanceView(i: InstanceRecord): Instance {
         secondaryIps: [],
       },
     },
-    secondaryNetworkInterfaces: [],
+    secondaryNetworkInterfaces: net ? others.map((n) => attachmentView(n, net)) : [],
     launchTime: i.launchTime ? formatJdTime(i.launchTime) : '',
     az: i.az,
     keyNames: i.keyNames,

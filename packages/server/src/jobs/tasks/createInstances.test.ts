@@ -2,6 +2,7 @@
 // after the attempts, resuming at a recorded step, and losing to a delete of the pending instance.
 import { expect, test } from '@jest/globals';
 import { HypervisorError } from '@kumo/hypervisor';
+import type { NetworkInterfaceRecord } from '@kumo/store';
 import { fakeContext, FakeHosts, FakeLease, sampleInstance } from '../../testing/fake-tasks.js';
 import { runTask } from '../steps.js';
 import { TASKS } from './index.js';
@@ -11,18 +12,39 @@ const OWNER = 'kumod-1';
 const spawn = TASKS.spawn;
 
 function setup(
-  opts: { hosts?: string[]; maxAttempts?: number; inst?: Parameters<typeof sampleInstance>[0] } = {},
+  opts: {
+    hosts?: string[];
+    maxAttempts?: number;
+    inst?: Parameters<typeof sampleInstance>[0];
+    interfaces?: NetworkInterfaceRecord[];
+  } = {},
 ) {
   const hosts = new FakeHosts(opts.hosts ?? ['host-a', 'host-b']);
   const inst = sampleInstance({ hostId: 'host-a', ...opts.inst });
   const lease = new FakeLease(inst, OWNER);
-  const { ctx, moves } = fakeContext({
+  const { ctx, moves, networkCalls } = fakeContext({
     hosts,
     lease,
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+    ...(opts.interfaces ? { interfaces: opts.interfaces } : {}),
   });
-  return { hosts, inst, lease, ctx, moves };
+  return { hosts, inst, lease, ctx, moves, networkCalls };
 }
+
+test('on the network plane: waits for the port, plugs the NIC into br-int, waits for it up', async () => {
+  const port = {
+    id: 'port-aaaaaaaaaa',
+    interfaceId: '7d0c8f3e-2f1a-4b7e-9d61-0a1b2c3d4e5f',
+  } as NetworkInterfaceRecord;
+  const { hosts, inst, lease, ctx, networkCalls } = setup({ interfaces: [port] });
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
+  const a = hosts.host('host-a');
+  // No libvirt network on the host: OVN serves the subnet.
+  expect(a.networks.size).toBe(0);
+  expect(a.spawned[0]!.nic.ovn).toEqual({ bridge: 'br-int', interfaceId: port.interfaceId });
+  expect(networkCalls).toEqual([`converged:${port.id}`, `up:${port.id}`]);
+  expect(lease.steps).toEqual(['image', 'network', 'domain', 'link']);
+});
 
 test('prepares the image and network, starts the domain and ends running', async () => {
   const { hosts, inst, lease, ctx } = setup();
@@ -31,7 +53,7 @@ test('prepares the image and network, starts the domain and ends running', async
   expect(a.images.has('debian-12')).toBe(true);
   expect(a.networks.has('subnet-aaaaaaaaaa')).toBe(true);
   expect(a.instances.get(inst.id)).toBe('running');
-  expect(lease.steps).toEqual(['image', 'network', 'domain']);
+  expect(lease.steps).toEqual(['image', 'network', 'domain', 'link']);
   expect(lease.row).toMatchObject({
     status: 'running',
     powerState: 'running',
@@ -50,7 +72,7 @@ test('a spawn that fails on one host is placed on another and runs there', async
   expect(hosts.host('host-b').instances.get(inst.id)).toBe('running');
   expect(lease.row).toMatchObject({ hostId: 'host-b', spawnAttempts: 1, status: 'running' });
   // The new host is prepared from the first step, not only given the domain.
-  expect(lease.steps).toEqual(['image', 'network', 'domain', 'image', 'network', 'domain']);
+  expect(lease.steps).toEqual(['image', 'network', 'domain', 'image', 'network', 'domain', 'link']);
   expect(hosts.host('host-b').images.has('debian-12')).toBe(true);
 });
 

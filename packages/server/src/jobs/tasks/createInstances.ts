@@ -1,9 +1,11 @@
-// The spawn task of createInstances: image on the host, the subnet's network, then the domain;
-// a host that fails the spawn is left for another (bounded by the spawn attempts). A spawn that a
-// delete preempted removes what it made on its host, since the delete may have looked already.
+// The spawn task of createInstances: image on the host, the instance's port in the network plane,
+// the domain, then the port up; a host that fails the spawn is left for another (bounded by the
+// spawn attempts). A spawn that a delete preempted removes what it made on its host, since the
+// delete may have looked already.
 import { isHypervisorError } from '@kumo/hypervisor';
 import type { TaskDefinition } from '../steps.js';
 import { buildSpec, imageOf, networkSpecFor, onHost } from '../instance-spec.js';
+import { linkStep } from './power-steps.js';
 
 /** Hosts this run already failed on (the next placement avoids them). */
 const tried = (scratch: Record<string, unknown>): string[] => (scratch.failedHosts ??= []) as string[];
@@ -23,8 +25,12 @@ export const createInstances: TaskDefinition = {
       },
     },
     {
+      // The primary interface's port in the plane (the converger makes it from the row written
+      // with the instance); an instance of the NAT era gets its subnet's libvirt network instead.
       name: 'network',
       async run(ctx, run) {
+        const [primary] = await ctx.network.interfaces(run.inst.id);
+        if (primary) return ctx.network.converged(primary.id);
         const net = await networkSpecFor(ctx, run.inst);
         await onHost(ctx, run.inst, (h) =>
           ctx.locks.locked(`${run.inst.hostId}:net:${net.name}`, () => h.ensureNetwork(net)),
@@ -42,6 +48,7 @@ export const createInstances: TaskDefinition = {
         });
       },
     },
+    linkStep,
   ],
   done: () => ({ powerState: 'running', launchTime: new Date(), errorReason: null }),
   async recover(ctx, run, err) {

@@ -1,4 +1,4 @@
-// The power steps that several tasks share (stop, start, reboot): each re-checks the domain's
+// The power steps that several tasks share (stop, start, reboot, and the spawn's link): each re-checks the domain's
 // state first, so a re-run after a takeover does nothing twice.
 import type { Step } from '../steps.js';
 import { onHost } from '../instance-spec.js';
@@ -23,5 +23,14 @@ export const powerOnStep: Step = {
       if ((await h.state(run.inst.id)) === 'running') return;
       await h.powerOn(run.inst.id);
     });
+  },
+};
+
+/** Running means reachable: the host's chassis has bound the primary port and OVN reports it up. */
+export const linkStep: Step = {
+  name: 'link',
+  async run(ctx, run) {
+    const [primary] = await ctx.network.interfaces(run.inst.id);
+    if (primary) await ctx.network.portUp(primary.id);
   },
 };

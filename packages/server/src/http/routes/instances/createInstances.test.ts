@@ -114,7 +114,7 @@ test('keys match case-insensitively, as JD samples send them', async () => {
   });
   expect(req).toMatchObject({
     az: 'cn-north-1a',
-    subnetId: 'subnet-aaaaaaaaaa',
+    networkInterface: { subnetId: 'subnet-aaaaaaaaaa' },
     maxCount: 2,
     diskCategory: 'local',
   });

@@ -77,6 +77,11 @@ export default defineRoute({
     'noCapacity',
     'ipInUse',
     'noFreeIp',
+    'securityGroupNotFound',
+    'securityGroupOfOtherVpc',
+    'tooManySecurityGroups',
+    'ipOutsideSubnet',
+    'eipPoolExhausted',
   ],
   handle: (ctx) => {
     const s = ctx.body.instanceSpec;
@@ -87,14 +92,12 @@ export default defineRoute({
       throw Errors.invalidParameter('InstanceSpec.Hostname');
     if (s.agId || s.instanceTemplateId)
       throw Errors.unsupported('Availability groups and instance templates');
-    if (s.elasticIp) throw Errors.unsupported('InstanceSpec.ElasticIp');
     if (s.dataDisks && s.dataDisks.length > 0) throw Errors.unsupported('InstanceSpec.DataDisks');
     if (s.charge?.chargeMode && s.charge.chargeMode !== 'postpaid_by_duration') {
       throw Errors.unsupported(`chargeMode '${s.charge.chargeMode.slice(0, 32)}'`);
     }
-    const nic: { subnetId?: string; primaryIpAddress?: string } =
-      s.primaryNetworkInterface?.networkInterface ?? {};
-    if (nic.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
+    const nic = s.primaryNetworkInterface?.networkInterface;
+    if (nic?.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
       throw Errors.invalidParameter('PrimaryIpAddress');
     }
     const disk = systemDiskOf(s.systemDisk);
@@ -103,8 +106,19 @@ export default defineRoute({
       az: s.az,
       instanceType: s.instanceType,
       imageId: s.imageId,
-      subnetId: nic.subnetId,
-      primaryIpAddress: nic.primaryIpAddress,
+      networkInterface: nic && {
+        subnetId: nic.subnetId,
+        name: nic.networkInterfaceName,
+        description: nic.description,
+        primaryIpAddress: nic.primaryIpAddress,
+        secondaryIpAddresses: nic.secondaryIpAddresses,
+        secondaryIpCount: nic.secondaryIpCount,
+        securityGroups: nic.securityGroups,
+      },
+      elasticIp: s.elasticIp && {
+        bandwidthMbps: s.elasticIp.bandwidthMbps ?? 1,
+        provider: s.elasticIp.provider ?? 'bgp',
+      },
       keyNames: s.keyNames ?? [],
       password: s.password,
       hostname: s.hostname,

@@ -8,7 +8,10 @@ export default defineRoute({
   method: 'GET',
   path: '/v1/regions/{regionId}/instances/{instanceId}',
   errors: ['instanceNotFound'],
-  handle: async (ctx) => ({
-    instance: instanceView(await ctx.services.instances.get(scopeOf(ctx), ctx.params.instanceId!)),
-  }),
+  handle: async (ctx) => {
+    const scope = scopeOf(ctx);
+    const inst = await ctx.services.instances.get(scope, ctx.params.instanceId!);
+    const net = await ctx.services.networkInterfaces.ofInstances(scope, [inst.id]);
+    return { instance: instanceView(inst, net.get(inst.id)) };
+  },
 });

@@ -13,7 +13,12 @@ export default defineRoute({
   handle: async (ctx) => {
     const page = parsePage(ctx.query);
     const f = instanceFilter(ctx.query, INSTANCE_FILTERS.describeInstances);
-    const r = await ctx.services.instances.page(scopeOf(ctx), f, page.offset, page.pageSize);
-    return { instances: r.items.map(instanceView), totalCount: r.total };
+    const scope = scopeOf(ctx);
+    const r = await ctx.services.instances.page(scope, f, page.offset, page.pageSize);
+    const net = await ctx.services.networkInterfaces.ofInstances(
+      scope,
+      r.items.map((i) => i.id),
+    );
+    return { instances: r.items.map((i) => instanceView(i, net.get(i.id))), totalCount: r.total };
   },
 });
