@@ -27,7 +27,14 @@ chassis_up() { [ -f "$ovn_root/chassis/run/ovn-controller.pid" ] && kill -0 "$(c
 # to a running environment too. 198.18.0.0/15 is reserved for benchmarking and lies apart from
 # every subnet block the tests give kumod (10.x), so libvirt's NAT networks never collide with it.
 provider_cidr=198.18.246.1/24
+# The chassis' Geneve endpoint: an address of NS that test hosts (scripts/test-host, over their
+# veths into NS, which forwards between them) reach, unlike 127.0.0.1.
+underlay_ip=10.99.255.1
 provider_addr() {
+  ip netns exec "$ns" ip addr replace "$underlay_ip/32" dev lo
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+  ovs-vsctl --db="unix:$ovn_root/chassis/run/db.sock" --timeout=10 set Open_vSwitch . \
+    external_ids:ovn-encap-ip="$underlay_ip"
   ip netns exec "$ns" ip addr flush dev br-ex
   ip netns exec "$ns" ip addr add "$provider_cidr" dev br-ex
   ip netns exec "$ns" ip link set br-ex up
@@ -69,6 +76,7 @@ fi
 # Owner pid 1: this environment lives until it is stopped, not until this script exits.
 ip netns exec "$ns" unshare --mount --propagation private \
   env KUMO_OVN_CHASSIS_ROOT="$ovn_root/chassis" KUMO_OVN_SB="unix:$ovn_root/central/run/sb.sock" \
+  KUMO_OVN_ENCAP_IP="$underlay_ip" \
   bash "$here/test-host/libvirtd-in-ns.sh" "$root" 1
 for _ in $(seq 1 100); do
   answers && provider_addr && exit 0

@@ -145,6 +145,9 @@ async function teardown(name: string): Promise<void> {
   if (id) await killNetns(id);
   const ns = netnsName(name);
   await tryRun('ip', ['netns', 'del', ns]);
+  // Its chassis leaves the southbound database too, or other chassis keep tunnels to it.
+  if (existsSync(TEST_OVN_SB))
+    await tryRun('ovn-sbctl', [`--db=unix:${TEST_OVN_SB}`, '--if-exists', 'chassis-del', ns]);
   // The name's bind mount exists only in the mount namespace that created it (ip netns exec
   // makes each one a slave); from anywhere else the name is a plain file left on disk.
   rmSync(`/run/netns/${ns}`, { force: true });
@@ -312,12 +315,45 @@ async function createNetwork(name: string, dir: string, slot: number): Promise<v
   // Guests on the host's 10.98.N.0/24 networks are then routable from the caller. The host has
   // no default route on purpose: its guests can reach the caller's namespace and nothing else.
   await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', veth]);
+  // The OVN underlay: the other hosts' veths and the environment chassis' tunnel address
+  // (UNDERLAY_IP), all through the caller's namespace, which forwards between them.
+  await run('ip', ['-n', ns, 'route', 'add', '10.99.0.0/16', 'via', `10.99.${slot}.1`]);
 }
 
-async function startDaemons(name: string, dir: string, uri: string): Promise<void> {
+/** The environment chassis' Geneve endpoint in the caller's namespace (scripts/libvirtd-up.sh). */
+const UNDERLAY_IP = '10.99.255.1';
+/** The test environment's OVN southbound database, which every test host's chassis joins. */
+const TEST_OVN_SB = process.env.KUMO_TEST_OVN_SB ?? '/var/lib/kumo-test/ovn/central/run/sb.sock';
+
+/**
+ * The environment for the wrapper's optional chassis: when the test environment runs OVN, the host
+ * is an OVN chassis named after its namespace, tunnelling from its veth address, so kumod's
+ * instances on it join the same logical networks as everywhere else.
+ */
+function chassisEnv(dir: string, slot: number): Record<string, string> {
+  if (!existsSync(TEST_OVN_SB)) return {};
+  return {
+    KUMO_OVN_CHASSIS_ROOT: join(dir, 'ovn'),
+    KUMO_OVN_SB: `unix:${TEST_OVN_SB}`,
+    KUMO_OVN_ENCAP_IP: `10.99.${slot}.2`,
+  };
+}
+
+async function startDaemons(name: string, dir: string, uri: string, slot: number): Promise<void> {
   // The wrapper also leaves a watchdog that empties the namespace if this process dies without stop().
   const inMountNs = ['unshare', '--mount', '--propagation', 'private'];
-  await run('ip', ['netns', 'exec', netnsName(name), ...inMountNs, WRAPPER, dir, String(process.pid)]);
+  const env = Object.entries(chassisEnv(dir, slot)).map(([k, v]) => `${k}=${v}`);
+  await run('ip', [
+    'netns',
+    'exec',
+    netnsName(name),
+    'env',
+    ...env,
+    ...inMountNs,
+    WRAPPER,
+    dir,
+    String(process.pid),
+  ]);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
@@ -409,7 +445,7 @@ export async function startTestHost(
     prepareStateDirs(dir, host.ip);
     if (opts.ssh) host.sshUri = await prepareSsh(dir, host.ip);
     await createNetwork(name, dir, slot);
-    await startDaemons(name, dir, host.uri);
+    await startDaemons(name, dir, host.uri, slot);
     return host;
   } catch (e) {
     await teardown(name).catch(() => undefined);

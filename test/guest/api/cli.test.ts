@@ -72,7 +72,17 @@ test('create --wait → ssh -- hostname → events → stop --wait → delete --
     200_000,
     user,
     ...['instance', 'create', '--name', 'cli-1', '--az', 'local-1a', '--type', 't.n1.nano'],
-    ...['--image', cloud.images.tiny, '--key', 'cli-key', '--wait', '--timeout', '180'],
+    ...[
+      '--image',
+      cloud.images.tiny,
+      '--key',
+      'cli-key',
+      '--elastic-ip',
+      '100',
+      '--wait',
+      '--timeout',
+      '180',
+    ],
   );
   if (created.status !== 0) {
     // The action log (admin) says why a guest failed to spawn.
@@ -92,7 +102,8 @@ test('create --wait → ssh -- hostname → events → stop --wait → delete --
 
   const shown = ok(kumo(user, 'instance', 'show', id));
   expect(shown).toMatch(/^Status:\s+running$/m);
-  const ip = /^Private IP:\s+(10\.236\.\d+\.\d+)$/m.exec(shown)?.[1];
+  expect(shown).toMatch(/^Private IP:\s+10\.236\.\d+\.\d+$/m);
+  const ip = /^Elastic IP:\s+(198\.18\.246\.\d+)$/m.exec(shown)?.[1];
   expect(ip).toBeDefined();
 
   // --wait means the guest is reachable: SSH works at once, no retries.

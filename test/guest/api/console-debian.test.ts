@@ -9,6 +9,8 @@ import type { KumoClient } from '@kumo/client';
 import { buildImage } from '../../../packages/hypervisor/test/support.js';
 import { newAccount } from '../../support/kumod.js';
 import {
+  EIP,
+  loginIp,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -55,11 +57,12 @@ test('the Debian user logs in on the graphical console with the instance passwor
       keyNames: ['kcon-deb'],
       password: PASSWORD,
       systemDisk: { diskCategory: 'local' },
+      elasticIp: EIP,
     },
   });
   const id = instanceIds[0]!;
   await waitStatus(user, id, 'running', 300_000);
-  const ip = (await user.describeInstance(id)).instance.privateIpAddress;
+  const ip = await loginIp(user, id);
   await waitSsh(ip, 'debian', key, 10 * 60_000);
   const sh = (cmd: string) => sshExec(ip, 'debian', key, cmd, 60_000);
   // The password is cloud-init's to set; its last stage runs well after SSH answers under TCG.

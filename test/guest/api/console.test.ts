@@ -11,6 +11,8 @@ import { expectJdShape } from '../../support/jd-shapes.js';
 import { newAccount, startKumod, type KumodProcess } from '../../support/kumod.js';
 import { request } from 'node:http';
 import {
+  EIP,
+  loginIp,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -43,11 +45,11 @@ beforeAll(async () => {
   const kp = await user.createKeypair('kcon-key');
   key = opensshPrivateKey(kp.privateKey);
   const created = await user.createInstances(
-    tinyInstance(cloud, 'kcon-1', { keyNames: ['kcon-key'], password: PASSWORD }),
+    tinyInstance(cloud, 'kcon-1', { keyNames: ['kcon-key'], password: PASSWORD, elasticIp: EIP }),
   );
   id = created.instanceIds[0]!;
   await waitStatus(user, id, 'running', 150_000);
-  ip = (await user.describeInstance(id)).instance.privateIpAddress;
+  ip = await loginIp(user, id);
   await waitSsh(ip, 'root', key, 150_000);
 }, 6 * 60_000);
 

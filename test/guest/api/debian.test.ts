@@ -7,6 +7,7 @@ import type { KumoClient } from '@kumo/client';
 import { buildImage } from '../../../packages/hypervisor/test/support.js';
 import { newAccount } from '../../support/kumod.js';
 import {
+  EIP,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -51,12 +52,13 @@ test('createInstances with the Debian image: cloud-init applies key, hostname, a
       password: 'Kumo-Pass1',
       systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 40 } },
       userdata: [{ key: 'launch-script', value: Buffer.from(cloudConfig).toString('base64') }],
+      elasticIp: EIP,
     },
   });
   const id = instanceIds[0]!;
   await waitStatus(user, id, 'running', 300_000);
   const { instance } = await user.describeInstance(id);
-  const ip = instance.privateIpAddress;
+  const ip = instance.elasticIpAddress!;
   const t0 = Date.now();
   await waitSsh(ip, 'debian', key, 10 * 60_000);
   console.log(`debian via API: SSH ready ${((Date.now() - t0) / 1000).toFixed(1)} s after running`);

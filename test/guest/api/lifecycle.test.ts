@@ -6,6 +6,7 @@ import { newAccount } from '../../support/kumod.js';
 import type { KumoClient } from '@kumo/client';
 import type { CreateInstancesRequest } from '@kumo/contract';
 import {
+  EIP,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -68,6 +69,7 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
       imageId: cloud.images.tiny,
       keyNames: ['lc-key'],
       systemDisk: { diskCategory: 'local' },
+      elasticIp: EIP,
     },
   });
   expect(created.instanceIds).toHaveLength(1);
@@ -95,14 +97,15 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
     charge: { chargeMode: 'postpaid_by_duration' },
     systemDisk: { diskCategory: 'local', localDisk: { diskSizeGB: 40 } },
   });
-  const ip = instance.privateIpAddress;
-  expect(ip).toMatch(/^10\.241\.\d+\.\d+$/);
-  expect(instance.primaryNetworkInterface.networkInterface.macAddress).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+  expect(instance.privateIpAddress).toMatch(/^10\.241\.\d+\.\d+$/);
+  const ip = instance.elasticIpAddress!;
+  expect(ip).toMatch(/^198\.18\.246\.\d+$/);
+  expect(instance.primaryNetworkInterface.networkInterface.macAddress).toMatch(/^02:4b:4d(:[0-9a-f]{2}){3}$/);
   const sh = (cmd: string) => sshExec(ip, 'root', key, cmd, 15_000).then((s) => s.trim());
 
   await waitSsh(ip, 'root', key, 120_000);
   expect(await sh('hostname')).toBe('web-1');
-  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${ip}/24`);
+  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${instance.privateIpAddress}/24`);
   expect(Number(await sh('cat /sys/block/vda/size')) * 512).toBe(40 * 2 ** 30);
   expect(Number(await sh('grep -c ^processor /proc/cpuinfo'))).toBe(1);
   const domain = `${cloud.prefix}${id}`;
@@ -173,7 +176,7 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   await waitStatus(user, id, 'running', 60_000);
   await waitSsh(ip, 'root', key, 120_000);
   expect(await sh('cat /mnt/root/etc/os-release')).toContain('KUMO_IMAGE=tiny-variant');
-  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${ip}/24`);
+  expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${instance.privateIpAddress}/24`);
 
   // delete: gone from the API, nothing left on the host.
   await user.deleteInstance(id);
@@ -181,13 +184,25 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   await expect(user.describeInstance(id)).rejects.toMatchObject({ httpStatus: 404, status: 'NOT_FOUND' });
   expect(virsh('list', '--all', '--name')).not.toContain(id);
   expect(virsh('vol-list', `${cloud.prefix}pool`)).not.toContain(id);
-  const net = virsh('net-list', '--all', '--name')
-    .split('\n')
-    .map((s) => s.trim())
-    .find((n) => n.startsWith(cloud.prefix))!;
-  expect(virsh('net-dumpxml', net)).not.toContain(
-    instance.primaryNetworkInterface.networkInterface.macAddress,
-  );
+  // No libvirt network at all (OVN serves the subnet), and the plane lets go of the port and of
+  // the elastic IP made with the instance.
+  expect(virsh('net-list', '--all', '--name')).not.toContain(cloud.prefix);
+  const portId = instance.primaryNetworkInterface.networkInterface.networkInterfaceId;
+  for (let i = 0; i < 100; i++) {
+    const plane = await cloud.admin.adminRequest<{ networkPlane: { ports: string[]; elasticIps: string[] } }>(
+      'GET',
+      '/networkPlane',
+    );
+    if (
+      !plane.networkPlane.ports.includes(portId) &&
+      !plane.networkPlane.elasticIps.includes(instance.elasticIpId!)
+    )
+      break;
+    if (i === 99) throw new Error(`the plane still holds ${portId} or ${instance.elasticIpId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const eips = await user.request<{ elasticIps: unknown[] }>('GET', '/v1/regions/local-1/elasticIps/');
+  expect(eips.elasticIps).toEqual([]);
 
   // The action log names every step and who asked.
   const events = await cloud.admin.adminRequest<{ events: { action: string; outcome: string }[] }>(

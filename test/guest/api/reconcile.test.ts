@@ -8,6 +8,8 @@ import type { KumoClient } from '@kumo/client';
 import { pidsInNetns, startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
 import { newAccount } from '../../support/kumod.js';
 import {
+  EIP,
+  loginIp,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -54,7 +56,12 @@ afterAll(async () => {
 async function create(az: string, name: string, keyNames: string[] = []): Promise<string> {
   const subnetId = await subnetOf(user, az);
   const r = await user.createInstances(
-    tinyInstance(cloud, name, { az, keyNames, primaryNetworkInterface: { networkInterface: { subnetId } } }),
+    tinyInstance(cloud, name, {
+      az,
+      keyNames,
+      primaryNetworkInterface: { networkInterface: { subnetId } },
+      elasticIp: EIP,
+    }),
   );
   return r.instanceIds[0]!;
 }
@@ -64,7 +71,7 @@ test('a guest that powers itself off becomes stopped; a vanished domain becomes 
   const key = opensshPrivateKey(kp.privateKey);
   const id = await create('local-1a', 'selfstop', ['rec-key']);
   await waitStatus(user, id, 'running', 180_000);
-  const ip = (await user.describeInstance(id)).instance.privateIpAddress;
+  const ip = await loginIp(user, id);
   await waitSsh(ip, 'root', key, 120_000);
   await sshExec(ip, 'root', key, 'poweroff', 10_000).catch(() => undefined);
   const seen = await waitStatus(user, id, 'stopped', 120_000);

@@ -48,6 +48,7 @@ beforeAll(async () => {
       ...['instance', 'create', '--name', name, '--az', 'local-1a', '--type', 't.n1.nano'],
       ...['--image', cloud.images.tiny, '--key', 'kcon-ser'],
       ...(password ? ['--password', password] : []),
+      ...['--elastic-ip', '200'],
     );
     if (r.status !== 0) throw new Error(r.stderr);
     return r.stdout.trim();
@@ -56,9 +57,9 @@ beforeAll(async () => {
   const b = create('kcon-ser-2');
   await Promise.all([waitRunning(a), waitRunning(b)]);
   const shown = JSON.parse(kumo(env, '-o', 'json', 'instance', 'show', a).stdout) as {
-    privateIpAddress: string;
+    elasticIpAddress: string;
   };
-  withPw = { id: a, ip: shown.privateIpAddress };
+  withPw = { id: a, ip: shown.elasticIpAddress };
   noPw = { id: b };
   await waitSsh(withPw.ip, 'root', key, 150_000);
 }, 6 * 60_000);

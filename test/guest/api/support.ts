@@ -13,6 +13,33 @@ import { removeLibvirtObjects, virsh } from '../../support/virsh.js';
 
 export { sshExec, virsh, waitSsh };
 
+/** The test environment's OVN northbound database. */
+export const TEST_OVN_NB = process.env.KUMO_TEST_OVN_NB ?? 'unix:/var/lib/kumo-test/ovn/central/run/nb.sock';
+/** The chassis of the environment's own libvirtd: the gateway chassis of the provider network. */
+export const TEST_CHASSIS = 'kumo-test';
+
+/**
+ * The provider network on the environment's br-ex (198.18.246.0/24, the test namespace at .1) and
+ * an EIP pool of 14 addresses on it. Each test file gets its own /28, derived from its subnet
+ * block (the blocks' second octets are distinct mod 17), so NAT rules a killed kumod of an earlier
+ * file left behind never answer for this file's addresses.
+ */
+async function addProviderNetwork(admin: KumoClient, subnetBlock: string): Promise<void> {
+  const slot = Number(subnetBlock.split('.')[1]) % 17;
+  if (!(slot >= 1 && slot <= 15)) throw new Error(`subnet block ${subnetBlock} has no EIP slot (${slot})`);
+  const net = await admin.adminRequest<{ externalNetworkId: string }>('POST', '/externalNetworks', {
+    body: {
+      cidr: '198.18.246.0/24',
+      gateway: '198.18.246.1',
+      physicalNetwork: 'provider',
+      gatewayChassis: [TEST_CHASSIS],
+    },
+  });
+  await admin.adminRequest('POST', '/eipPools', {
+    body: { externalNetworkId: net.externalNetworkId, cidr: `198.18.246.${slot * 16}/28`, provider: 'bgp' },
+  });
+}
+
 /** A running control plane for guest tests, and how to clean it up. */
 export interface GuestCloud {
   kumod: KumodProcess;
@@ -63,10 +90,14 @@ export async function startGuestCloud(
     KUMO_RECONCILE_INTERVAL_SECONDS: '2',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
     KUMO_RATE_LIMIT_PER_MINUTE: '100000',
+    // The test environment's OVN central (scripts/libvirtd-up.sh); its chassis is the local host.
+    KUMO_OVN_NB: TEST_OVN_NB,
+    KUMO_NETWORK_SYNC_INTERVAL_MS: '200',
     ...opts.env,
   };
   const kumod = await startKumod(env);
   const admin = kumod.admin();
+  await addProviderNetwork(admin, subnetBlock);
   if (opts.hostRatios) {
     await admin.adminRequest('POST', '/hosts', {
       body: {
@@ -147,6 +178,19 @@ export async function subnetOf(client: KumoClient, az: string): Promise<string> 
   const subnet = r.subnets.find((s) => s.az === az);
   if (!subnet) throw new Error(`no subnet in ${az}`);
   return subnet.subnetId;
+}
+
+/**
+ * An elastic IP for createInstances: tests that log in reach guests from the test namespace on
+ * the provider network, as users would (private addresses live inside OVN).
+ */
+export const EIP = { bandwidthMbps: 200, provider: 'bgp' } as const;
+
+/** The address a test logs in to: the instance's elastic IP (see tinyInstance). */
+export async function loginIp(client: KumoClient, id: string): Promise<string> {
+  const { instance } = await client.describeInstance(id);
+  if (!instance.elasticIpAddress) throw new Error(`${id} has no elastic IP`);
+  return instance.elasticIpAddress;
 }
 
 /** Converts the PKCS#8 PEM that createKeypair returns into the OpenSSH form ssh2 reads. */

@@ -100,6 +100,7 @@ export function registerInstanceCommands(program: Command, contextFor: ContextFo
               ['AZ', i.az],
               ['Image', i.imageId],
               ['Private IP', i.privateIpAddress],
+              ['Elastic IP', i.elasticIpAddress || '-'],
               ['Subnet', i.subnetId],
               ['VPC', i.vpcId],
               ['MAC', i.primaryNetworkInterface?.networkInterface?.macAddress],
