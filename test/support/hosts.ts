@@ -316,12 +316,10 @@ async function createNetwork(name: string, dir: string, slot: number): Promise<v
   // no default route on purpose: its guests can reach the caller's namespace and nothing else.
   await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', veth]);
   // The OVN underlay: the other hosts' veths and the environment chassis' tunnel address
-  // (UNDERLAY_IP), all through the caller's namespace, which forwards between them.
+  // (10.99.255.1, scripts/libvirtd-up.sh), all through the caller's namespace, which forwards.
   await run('ip', ['-n', ns, 'route', 'add', '10.99.0.0/16', 'via', `10.99.${slot}.1`]);
 }
 
-/** The environment chassis' Geneve endpoint in the caller's namespace (scripts/libvirtd-up.sh). */
-const UNDERLAY_IP = '10.99.255.1';
 /** The test environment's OVN southbound database, which every test host's chassis joins. */
 const TEST_OVN_SB = process.env.KUMO_TEST_OVN_SB ?? '/var/lib/kumo-test/ovn/central/run/sb.sock';
 

@@ -18,6 +18,8 @@ export interface InstanceNic {
   prefix: number;
   gateway: string;
   dns: string[];
+  /** The link MTU the guest must use (an overlay's is below 1500: Geneve adds its header). */
+  mtu?: number;
   /**
    * Set when the NIC is an OVN logical switch port: the domain plugs it into this Open vSwitch
    * bridge (br-int) with this interface id instead of a libvirt network, and no libvirt network or

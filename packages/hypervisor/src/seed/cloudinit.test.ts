@@ -50,6 +50,15 @@ test('a MAC address stays a string even for YAML 1.1 readers (no base-60 integer
   expect(buildSeedFiles(testSpec)['network-config']).toContain('macaddress: "52:54:00:12:34:56"');
 });
 
+test("an overlay NIC's MTU reaches network-config; an impossible one is refused", () => {
+  const overlay = { ...testSpec, nic: { ...testSpec.nic, mtu: 1442 } };
+  const cfg = parse(buildSeedFiles(overlay)['network-config']) as { ethernets: { eth0: { mtu?: number } } };
+  expect(cfg.ethernets.eth0.mtu).toBe(1442);
+  expect(parse(buildSeedFiles(testSpec)['network-config']).ethernets.eth0.mtu).toBeUndefined();
+  for (const mtu of [0, 575, 9001, 1442.5])
+    expect(() => buildSeedFiles({ ...testSpec, nic: { ...testSpec.nic, mtu } })).toThrow(/invalid MTU/);
+});
+
 test('non-cloud-config user-data rides in a MIME multipart beside Kumo config', () => {
   const ud = buildSeedFiles({ ...testSpec, userData: '#!/bin/sh\necho hello\n' })['user-data'];
   expect(ud).toMatch(/^Content-Type: multipart\/mixed; boundary="kumo-i-0abc123-boundary"/);

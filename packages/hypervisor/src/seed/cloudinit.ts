@@ -29,6 +29,11 @@ export function validateSeedInputs(spec: InstanceSpec): void {
   if (!IPV4.test(spec.nic.ip) || !IPV4.test(spec.nic.gateway)) bad('IP address');
   if (!Number.isInteger(spec.nic.prefix) || spec.nic.prefix < 1 || spec.nic.prefix > 32) bad('prefix');
   for (const d of spec.nic.dns) if (!IPV4.test(d)) bad('DNS server');
+  if (
+    spec.nic.mtu !== undefined &&
+    !(Number.isInteger(spec.nic.mtu) && spec.nic.mtu >= 576 && spec.nic.mtu <= 9000)
+  )
+    bad('MTU');
   for (const k of spec.login.authorizedKeys) if (!SSH_KEY.test(k.trim())) bad('SSH public key');
   if (spec.login.passwordHash !== undefined && !/^\$[0-9a-z]+\$[^\s:]+$/.test(spec.login.passwordHash))
     bad('password hash');
@@ -143,6 +148,7 @@ export function buildSeedFiles(spec: InstanceSpec): SeedFiles {
         addresses: [`${spec.nic.ip}/${spec.nic.prefix}`],
         gateway4: spec.nic.gateway,
         ...(spec.nic.dns.length > 0 ? { nameservers: { addresses: spec.nic.dns } } : {}),
+        ...(spec.nic.mtu !== undefined ? { mtu: spec.nic.mtu } : {}),
       },
     },
   };

@@ -7,6 +7,7 @@ import { imageFiles } from '../compute/image-files.js';
 import { memoryMiBFromMB } from '../compute/units.js';
 import type { HostDriver } from '../drivers/host-driver.js';
 import type { TaskContext } from './context.js';
+import { OVERLAY_MTU } from './network-converger.js';
 
 async function subnetOf(ctx: TaskContext, inst: InstanceRecord): Promise<SubnetRecord> {
   const subnet = await ctx.inventory.subnet(inst.regionId, inst.subnetId);
@@ -53,7 +54,9 @@ export async function buildSpec(
         gateway: subnet.gateway,
         dns: [subnet.gateway],
         // On the network plane the NIC is the primary interface's port on the integration bridge.
-        ...(primary ? { ovn: { bridge: ctx.network.bridge, interfaceId: primary.interfaceId } } : {}),
+        ...(primary
+          ? { ovn: { bridge: ctx.network.bridge, interfaceId: primary.interfaceId }, mtu: OVERLAY_MTU }
+          : {}),
       },
       login: { authorizedKeys: keys, ...(passwordHash ? { passwordHash } : {}) },
       vncPassword: ctx.vncPassword(inst.id),

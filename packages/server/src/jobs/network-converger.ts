@@ -19,6 +19,8 @@ export interface ConvergerDeps {
 }
 
 const BATCH = 50;
+/** The guests' MTU on OVN's Geneve overlay: 1500 less the tunnel headers (OVN's own advice). */
+export const OVERLAY_MTU = 1442;
 // Creation order, then removal order: parents exist before children, children go before parents.
 const ORDER: PlaneTable[] = [...PLANE_TABLES, ...[...PLANE_TABLES].reverse()];
 
@@ -153,7 +155,7 @@ export class NetworkConverger {
         gatewayMac: r.gateway_mac as string,
         // The router answers DNS nowhere yet: guests get the gateway, as the NAT plane did.
         dnsServers: [r.gateway as string],
-        mtu: 1442,
+        mtu: OVERLAY_MTU,
       });
     }
     if (table === 'security_groups') {
