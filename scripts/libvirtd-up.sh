@@ -31,11 +31,21 @@ provider_cidr=198.18.246.1/24
 # veths into NS, which forwards between them) reach, unlike 127.0.0.1.
 underlay_ip=10.99.255.1
 provider_addr() {
-  ip netns exec "$ns" ip addr replace "$underlay_ip/32" dev lo
+  # The userspace datapath tunnels only through its own bridges: the underlay address lives on the
+  # chassis' br-phy, whose ports are the test hosts' veths (test/support/hosts.ts adds them).
+  ovs-vsctl --db="unix:$ovn_root/chassis/run/db.sock" --timeout=10 \
+    --may-exist add-br br-phy -- set Bridge br-phy datapath_type=netdev
+  ip netns exec "$ns" ip addr del "$underlay_ip/32" dev lo 2>/dev/null || true
+  ip netns exec "$ns" ip addr replace "$underlay_ip/32" dev br-phy
+  ip netns exec "$ns" ip link set br-phy up
   ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
   ovs-vsctl --db="unix:$ovn_root/chassis/run/db.sock" --timeout=10 set Open_vSwitch . \
     external_ids:ovn-encap-ip="$underlay_ip"
+  ovs-vsctl --db="unix:$ovn_root/chassis/run/db.sock" --timeout=10 set Open_vSwitch . external_ids:ovn-set-local-ip=true
   ip netns exec "$ns" ip addr flush dev br-ex
+  # Packets from this namespace leave on br-ex (a tap of the userspace datapath), which cannot
+  # complete checksums left to offload once they cross a tunnel to another chassis.
+  ip netns exec "$ns" ethtool -K br-ex tx off >/dev/null
   ip netns exec "$ns" ip addr add "$provider_cidr" dev br-ex
   ip netns exec "$ns" ip link set br-ex up
 }

@@ -55,7 +55,8 @@ if ! running "$root/run/ovs-vswitchd.pid"; then
 fi
 vsctl --may-exist add-br br-int -- set Bridge br-int datapath_type=netdev fail-mode=secure other-config:disable-in-band=true
 ext=(external_ids:system-id="$ns" external_ids:ovn-remote="$sb" external_ids:ovn-encap-type=geneve
-  external_ids:ovn-encap-ip="$encap" external_ids:ovn-bridge-datapath-type=netdev)
+  external_ids:ovn-encap-ip="$encap" external_ids:ovn-bridge-datapath-type=netdev
+  external_ids:ovn-set-local-ip=true) # tunnels leave from ENCAP_IP even where several addresses route
 if [ -n "$mappings" ]; then
   ext+=(external_ids:ovn-bridge-mappings="$mappings")
   IFS=, read -ra pairs <<<"$mappings"

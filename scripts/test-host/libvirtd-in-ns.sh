@@ -33,6 +33,22 @@ if [ -n "${KUMO_OVN_CHASSIS_ROOT:-}" ]; then
     ip addr replace "$KUMO_OVN_PROVIDER_CIDR" dev br-ex
     ip link set br-ex up
   fi
+  # The underlay NIC (KUMO_OVN_UNDERLAY_DEV, address KUMO_OVN_UNDERLAY_CIDR, route
+  # KUMO_OVN_UNDERLAY_ROUTE): the userspace datapath sends and receives Geneve only through its own
+  # ports, so the NIC becomes a port of br-phy and its address moves onto br-phy (OVS's
+  # br-phy layout for netdev tunnels). Transmit checksum offload off: the userspace datapath does
+  # not complete checksums a veth left to "hardware".
+  if [ -n "${KUMO_OVN_UNDERLAY_DEV:-}" ]; then
+    ovs-vsctl --db="unix:$KUMO_OVN_CHASSIS_ROOT/run/db.sock" --timeout=10 \
+      --may-exist add-br br-phy -- set Bridge br-phy datapath_type=netdev \
+      -- --may-exist add-port br-phy "$KUMO_OVN_UNDERLAY_DEV"
+    ethtool -K "$KUMO_OVN_UNDERLAY_DEV" tx off >/dev/null
+    ip addr flush dev "$KUMO_OVN_UNDERLAY_DEV"
+    ip addr replace "$KUMO_OVN_UNDERLAY_CIDR" dev br-phy
+    ip link set br-phy up
+    # shellcheck disable=SC2086 # "PREFIX via GATEWAY" is several words on purpose
+    ip route replace $KUMO_OVN_UNDERLAY_ROUTE dev br-phy
+  fi
 fi
 
 # Detached, with no stdio of ours, so the caller's exec returns and the watchdog outlives this shell.

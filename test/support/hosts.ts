@@ -154,6 +154,16 @@ async function teardown(name: string): Promise<void> {
   const slot = Number(readOr(join(dir, 'slot'), 'NaN'));
   if (Number.isInteger(slot)) {
     await tryRun('ip', ['link', 'del', vethName(slot)]);
+    if (existsSync(TEST_CHASSIS_DB)) {
+      await tryRun('ovs-vsctl', [
+        `--db=unix:${TEST_CHASSIS_DB}`,
+        '--if-exists',
+        'del-port',
+        'br-phy',
+        vethName(slot),
+      ]);
+      await tryRun('ip', ['addr', 'del', `10.99.${slot}.1/24`, 'dev', 'br-phy']);
+    }
     if (readOr(join(slotDir(slot), 'name'), '') === name)
       rmSync(slotDir(slot), { recursive: true, force: true });
   }
@@ -307,21 +317,27 @@ async function createNetwork(name: string, dir: string, slot: number): Promise<v
   writeFileSync(join(dir, 'netns-id'), `net:[${statSync(`/run/netns/${ns}`).ino}]`);
   const veth = vethName(slot);
   await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-  await run('ip', ['addr', 'add', `10.99.${slot}.1/24`, 'dev', veth]);
+  // With OVN, the caller's side is a port of the environment chassis' br-phy (see chassisEnv),
+  // which carries the caller's address; otherwise the veth itself does.
+  const callerDev = existsSync(TEST_OVN_SB) ? 'br-phy' : veth;
+  if (callerDev === 'br-phy') {
+    await run('ovs-vsctl', [`--db=unix:${TEST_CHASSIS_DB}`, '--may-exist', 'add-port', 'br-phy', veth]);
+    await run('ethtool', ['-K', veth, 'tx', 'off']);
+  }
+  await run('ip', ['addr', 'add', `10.99.${slot}.1/24`, 'dev', callerDev]);
   await run('ip', ['link', 'set', veth, 'up']);
   await run('ip', ['-n', ns, 'addr', 'add', `10.99.${slot}.2/24`, 'dev', 'eth0']);
   await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
   await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   // Guests on the host's 10.98.N.0/24 networks are then routable from the caller. The host has
   // no default route on purpose: its guests can reach the caller's namespace and nothing else.
-  await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', veth]);
-  // The OVN underlay: the other hosts' veths and the environment chassis' tunnel address
-  // (10.99.255.1, scripts/libvirtd-up.sh), all through the caller's namespace, which forwards.
-  await run('ip', ['-n', ns, 'route', 'add', '10.99.0.0/16', 'via', `10.99.${slot}.1`]);
+  await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', callerDev]);
 }
 
 /** The test environment's OVN southbound database, which every test host's chassis joins. */
 const TEST_OVN_SB = process.env.KUMO_TEST_OVN_SB ?? '/var/lib/kumo-test/ovn/central/run/sb.sock';
+/** The environment chassis' own OVS database (its br-phy takes the hosts' veths). */
+const TEST_CHASSIS_DB = process.env.KUMO_TEST_CHASSIS_DB ?? '/var/lib/kumo-test/ovn/chassis/run/db.sock';
 
 /**
  * The environment for the wrapper's optional chassis: when the test environment runs OVN, the host
@@ -334,6 +350,11 @@ function chassisEnv(dir: string, slot: number): Record<string, string> {
     KUMO_OVN_CHASSIS_ROOT: join(dir, 'ovn'),
     KUMO_OVN_SB: `unix:${TEST_OVN_SB}`,
     KUMO_OVN_ENCAP_IP: `10.99.${slot}.2`,
+    // The veth onto the host's br-phy; the other hosts and the environment chassis' tunnel address
+    // (10.99.255.1, scripts/libvirtd-up.sh) through the caller's namespace, which forwards.
+    KUMO_OVN_UNDERLAY_DEV: 'eth0',
+    KUMO_OVN_UNDERLAY_CIDR: `10.99.${slot}.2/24`,
+    KUMO_OVN_UNDERLAY_ROUTE: `10.99.0.0/16 via 10.99.${slot}.1`,
   };
 }
 
