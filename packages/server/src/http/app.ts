@@ -11,6 +11,8 @@ import type { Route } from './route.js';
 import { Router, serviceOf } from './router.js';
 import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
 import { consolePage } from './console/page.js';
+import type { CvmAction } from './cvm/action.js';
+import { cvmEndpoint } from './cvm/endpoint.js';
 
 /** What the app needs from its surroundings. */
 export interface AppOptions {
@@ -22,6 +24,10 @@ export interface AppOptions {
   body: BodyLimits;
   /** Whether a region id is served by this control plane. */
   knownRegion(regionId: string): boolean;
+  /** The CVM API 3.0 actions served at `POST /`. */
+  cvmActions: readonly CvmAction[];
+  /** The regions this control plane serves (CVM's DescribeRegions). */
+  regions(): Promise<string[]>;
   /** Called once per finished request (metrics, the audit trail); must not throw. */
   onFinished?(r: FinishedRequest): void;
 }
@@ -98,6 +104,19 @@ export function createApp(opts: AppOptions): express.Express {
 
   // The browser console's page and noVNC: static, unauthenticated, no secret (see console/page.ts).
   app.use('/console', consolePage());
+
+  // Tencent CVM API 3.0: `POST /` (no JD operation has that path), its own envelope and errors.
+  app.post(
+    '/',
+    cvmEndpoint({
+      services: opts.services,
+      actions: opts.cvmActions,
+      log: opts.log,
+      body: opts.body,
+      knownRegion: opts.knownRegion,
+      regions: opts.regions,
+    }),
+  );
 
   // One handler per API request, in the order that keeps unauthenticated callers cheap: checks on
   // the headers alone (no body read, no route revealed), then the bounded body, the signature, the
