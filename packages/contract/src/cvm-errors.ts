@@ -25,6 +25,8 @@ export const TencentErrors = {
   signatureExpire: () =>
     te('AuthFailure.SignatureExpire', 'The request timestamp is outside the allowed clock skew'),
   replayed: () => te('AuthFailure.SignatureFailure', 'This signature was already used (a replayed request)'),
+  nonceReplayed: () =>
+    te('RequestReplayed', 'This Nonce and Timestamp were already used (a replayed request)'),
   invalidAction: (action: string) => te('InvalidAction', `The action '${action}' does not exist`),
   noSuchVersion: (version: string) =>
     te('NoSuchVersion', `The version '${version}' does not exist; this endpoint serves 2017-03-12`),
@@ -121,4 +123,23 @@ const BY_STATUS: Record<ErrorStatus, string> = {
 export function toTencentError(e: ApiError): TencentError {
   const code = (e.kind && BY_NAME[e.kind]) ?? BY_STATUS[e.status];
   return new TencentError(code, e.message);
+}
+
+/** The numeric `code` of API 2.0's envelope for a Tencent error (the seed's legacy convention). */
+export function tc2CodeOf(code: string): number {
+  if (code === 'AuthFailure.SignatureExpire') return 4200;
+  if (code.startsWith('AuthFailure')) return 4100;
+  if (code === 'RequestReplayed') return 4500;
+  if (code === 'UnauthorizedOperation') return 4300;
+  if (code === 'RequestLimitExceeded' || code.startsWith('LimitExceeded')) return 4400;
+  if (code === 'InternalError') return 6000;
+  if (code.endsWith('.NotFound') || code === 'ResourceNotFound') return 5000;
+  if (
+    /^(MissingParameter|InvalidParameter|InvalidFilter|InvalidAction|NoSuchVersion|UnsupportedRegion)/.test(
+      code,
+    )
+  )
+    return 4000;
+  if (code.endsWith('.Malformed') || code.startsWith('Invalid')) return 4000;
+  return 5100;
 }

@@ -14,3 +14,4 @@ export * from './admin.js';
 export * from './services.js';
 export * from './signing-tc3.js';
 export * from './cvm-errors.js';
+export * from './signing-tc2.js';

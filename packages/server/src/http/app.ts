@@ -13,6 +13,8 @@ import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
 import { consolePage } from './console/page.js';
 import type { CvmAction } from './cvm/action.js';
 import { cvmEndpoint } from './cvm/endpoint.js';
+import type { V2Action } from './cvm2/action.js';
+import { V2_PATH, v2Endpoint } from './cvm2/endpoint.js';
 
 /** What the app needs from its surroundings. */
 export interface AppOptions {
@@ -26,6 +28,8 @@ export interface AppOptions {
   knownRegion(regionId: string): boolean;
   /** The CVM API 3.0 actions served at `POST /`. */
   cvmActions: readonly CvmAction[];
+  /** The CVM API 2.0 actions served at `/v2/index.php`. */
+  cvmV2Actions: readonly V2Action[];
   /** The regions this control plane serves (CVM's DescribeRegions). */
   regions(): Promise<string[]>;
   /** Called once per finished request (metrics, the audit trail); must not throw. */
@@ -117,6 +121,18 @@ export function createApp(opts: AppOptions): express.Express {
       regions: opts.regions,
     }),
   );
+
+  // Tencent CVM API 2.0 (the seed's legacy conventions), form-encoded or in the query.
+  const v2 = v2Endpoint({
+    services: opts.services,
+    actions: opts.cvmV2Actions,
+    log: opts.log,
+    body: opts.body,
+    knownRegion: opts.knownRegion,
+    regions: opts.regions,
+  });
+  app.get(V2_PATH, v2);
+  app.post(V2_PATH, v2);
 
   // One handler per API request, in the order that keeps unauthenticated callers cheap: checks on
   // the headers alone (no body read, no route revealed), then the bounded body, the signature, the
