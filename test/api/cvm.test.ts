@@ -12,6 +12,7 @@ import {
   type TestKumod,
 } from '../support/kumod.js';
 import { codeOf, cvmClient, rawCvm, type Keys } from '../support/cvm-sdk.js';
+import { v2Client } from '../support/qcloud-v2.js';
 
 let a: TestKumod;
 let b: KumodProcess;
@@ -80,6 +81,24 @@ test('key pairs: create, import, page, filter, seen by JD, delete all-or-nothing
   expect((await cvm.DescribeKeyPairs({ Limit: 50 })).TotalCount).toBe(2);
   await cvm.DeleteKeyPairs({ KeyIds: ['skey-k1', 'skey-k2'] });
   expect((await jd.describeKeypairs()).totalCount).toBe(0);
+
+  // The audit trail has the CVM changes, accepted and refused, and none of the Describe calls.
+  let ops: string[] = [];
+  for (let i = 0; i < 100 && !ops.includes('cvm:DeleteKeyPairs'); i++) {
+    const page = await jd.request<{ entries: { operation: string; errorStatus?: string }[] }>(
+      'GET',
+      '/v1/auditLog',
+      {
+        query: { pageSize: 100 },
+      },
+    );
+    ops = page.entries.map((e) => e.operation);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(ops).toEqual(
+    expect.arrayContaining(['cvm:CreateKeyPair', 'cvm:ImportKeyPair', 'cvm:DeleteKeyPairs']),
+  );
+  expect(ops.filter((o) => o.startsWith('cvm:Describe'))).toEqual([]);
 });
 
 test('instance queries and lifecycle calls on bad ids: Tencent codes, nothing changes', async () => {
@@ -194,14 +213,21 @@ test('a signature serves reads, or one write: never a second write, never a read
   }
 });
 
-test('one budget per operation across the JD and CVM APIs and both kumods', async () => {
+test('one budget per operation across JD, CVM 3.0 and 2.0 and both kumods', async () => {
   const k = await newKeys('cvm-budget');
   const viaJd = clientFor(a.endpoint, k);
   const viaCvm = cvmClient(b.endpoint, k);
-  // 15 JD describeKeypairs and 15 CVM DescribeKeyPairs share describeKeypairs' 30 per minute.
-  for (let i = 0; i < 15; i++) await viaJd.describeKeypairs();
-  for (let i = 0; i < 15; i++) await viaCvm.DescribeKeyPairs({ Offset: i });
+  const viaV2 = v2Client(a.endpoint, k);
+  // 10 calls of each API share describeKeypairs' 30 per minute.
+  for (let i = 0; i < 10; i++) await viaJd.describeKeypairs();
+  for (let i = 0; i < 10; i++) await viaCvm.DescribeKeyPairs({ Offset: i });
+  for (let i = 0; i < 10; i++)
+    expect(await viaV2.call('DescribeKeyPairs', { offset: i })).toMatchObject({ code: 0 });
   expect(await codeOf(viaCvm.DescribeKeyPairs({ Offset: 99 }))).toBe('RequestLimitExceeded');
+  expect(await viaV2.call('DescribeKeyPairs', { offset: 99 })).toMatchObject({
+    code: 4400,
+    codeDesc: 'RequestLimitExceeded',
+  });
   const jdRefused = await viaJd.describeKeypairs().then(
     () => undefined,
     (e: unknown) => e as KumoApiError,
@@ -210,3 +236,67 @@ test('one budget per operation across the JD and CVM APIs and both kumods', asyn
   // Another operation still has its own budget.
   await expect(viaCvm.DescribeInstances({})).resolves.toMatchObject({ TotalCount: 0 });
 }, 60_000);
+
+const ACTIONS = [
+  'DescribeRegions',
+  'DescribeZones',
+  'DescribeZoneInstanceConfigInfos',
+  'DescribeInstanceTypeConfigs',
+  'DescribeImages',
+  'ModifyImageAttribute',
+  'DeleteImages',
+  'CreateKeyPair',
+  'ImportKeyPair',
+  'DescribeKeyPairs',
+  'DeleteKeyPairs',
+  'AssociateInstancesKeyPairs',
+  'RunInstances',
+  'DescribeInstances',
+  'DescribeInstancesStatus',
+  'StartInstances',
+  'StopInstances',
+  'RebootInstances',
+  'TerminateInstances',
+  'ResetInstance',
+  'ResetInstancesType',
+  'ResetInstancesPassword',
+  'ModifyInstancesAttribute',
+  'DescribeInstanceVncUrl',
+];
+const HOSTILE = [
+  '[]',
+  '"x"',
+  '0',
+  '{"InstanceIds":"ins-000000000000"}',
+  '{"InstanceIds":[1,2]}',
+  '{"KeyIds":[null]}',
+  '{"Filters":[{"Name":"zone"}]}',
+  '{"Limit":-1}',
+  '{"Offset":1e99}',
+  '{"ImageId":{"a":1}}',
+  '{"KeyName":"../../etc","ProjectId":0,"PublicKey":"ssh-rsa AAAA"}',
+  '{"InstanceName":"' + 'x'.repeat(200) + '"}',
+  '{"Placement":{"Zone":"local-1a"},"ImageId":"img-000000000000","InstanceType":"t.n1.nano","UserData":"%%%"}',
+  '{"InstanceIds":["ins-000000000000"],"Password":"short"}',
+  '{"a":"\\u0000"}',
+];
+
+test('hostile parameters for every action: a Tencent error, never InternalError, nothing created', async () => {
+  const k = await newKeys('cvm-hostile');
+  const now = Math.floor(Date.now() / 1000);
+  for (const [n, action] of ACTIONS.entries()) {
+    for (const body of HOSTILE) {
+      // One timestamp per action: a signature serves one write, and the bodies repeat across actions.
+      const r = await rawCvm(a.endpoint, k, action, body, { timestampSeconds: now - n });
+      expect([action, body, r.status, r.json.Response.Error?.Code ?? 'no error']).toEqual([
+        action,
+        body,
+        200,
+        expect.not.stringMatching(/^(InternalError|no error|AuthFailure.*)$/),
+      ]);
+    }
+  }
+  const cvm = cvmClient(a.endpoint, k);
+  expect((await cvm.DescribeInstances({})).TotalCount).toBe(0);
+  expect((await cvm.DescribeKeyPairs({})).TotalCount).toBe(0);
+}, 120_000);

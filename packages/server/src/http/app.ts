@@ -49,6 +49,8 @@ export interface FinishedRequest {
   sourceIp: string;
   httpStatus: number;
   errorStatus?: string;
+  /** A read whatever its method (the Tencent APIs' Describe actions). */
+  readOnly?: boolean;
   seconds: number;
 }
 
@@ -94,6 +96,7 @@ export function createApp(opts: AppOptions): express.Express {
         sourceIp: req.socket.remoteAddress ?? 'unknown',
         httpStatus: res.statusCode,
         errorStatus: res.locals.errorStatus as string | undefined,
+        readOnly: res.locals.readOnly === true,
         seconds,
       });
     });

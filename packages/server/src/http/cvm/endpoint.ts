@@ -65,10 +65,12 @@ export function cvmEndpoint(opts: CvmEndpointOptions) {
     const name = header(req, 'x-tc-action') ?? '';
     const action = byName.get(name);
     if (!action) throw TencentErrors.invalidAction(name.slice(0, 64));
+    const mutating = !action.action.startsWith('Describe');
     res.locals.operation = `cvm:${action.action}`;
+    res.locals.readOnly = !mutating;
     res.locals.accountId = pre.key.account.id;
     res.locals.accessKey = pre.key.accessKey;
-    await tc3.admit(pre, action.operation, !action.action.startsWith('Describe'));
+    await tc3.admit(pre, action.operation, mutating);
 
     const version = header(req, 'x-tc-version') ?? '';
     if (version !== CVM_VERSION) throw TencentErrors.noSuchVersion(version.slice(0, 32));

@@ -74,6 +74,7 @@ export function v2Endpoint(opts: V2EndpointOptions) {
     const action = byName.get(params.Action ?? '');
     if (!action) throw TencentErrors.invalidAction((params.Action ?? '').slice(0, 64));
     res.locals.operation = `cvm2:${action.action}`;
+    res.locals.readOnly = action.action.startsWith('Describe');
     res.locals.accountId = key.account.id;
     res.locals.accessKey = key.accessKey;
     await opts.services.tc2.admit(key, params, action.operation);

@@ -32,7 +32,8 @@ export default defineAction({
     const f = filtersOf(p.Filters, FILTERS);
     const out: InstanceFilter = {};
     const ids = p.InstanceIds ?? f.get('instance-id');
-    if (ids) out.instanceId = ids.map(instanceIdOf);
+    // An empty list names no instance in particular: all of them, as with no list.
+    if (ids && ids.length > 0) out.instanceId = ids.map(instanceIdOf);
     if (f.has('zone')) out.az = f.get('zone')!;
     if (f.has('private-ip-address')) out.privateIpAddress = f.get('private-ip-address')!;
     if (f.has('vpc-id')) out.vpcId = f.get('vpc-id')!;

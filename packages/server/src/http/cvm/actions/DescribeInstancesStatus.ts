@@ -12,7 +12,7 @@ export default defineAction({
   params: z.strictObject({ InstanceIds: idList.optional(), ...paging }),
   handle: async (ctx) => {
     const page = pageOf(ctx.params);
-    const ids = ctx.params.InstanceIds?.map(instanceIdOf);
+    const ids = ctx.params.InstanceIds?.length ? ctx.params.InstanceIds.map(instanceIdOf) : undefined;
     const r = await ctx.services.instances.page(
       scopeOf(ctx),
       ids ? { instanceId: ids } : {},
