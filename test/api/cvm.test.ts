@@ -74,6 +74,10 @@ test('key pairs: create, import, page, filter, seen by JD, delete all-or-nothing
   // The same rows through the JD API.
   expect((await jd.describeKeypairs()).keypairs.map((k) => k.keyName)).toEqual(['k1', 'k2']);
 
+  // Another account's ids are not found, never touched.
+  const stranger = cvmClient(a.endpoint, await newKeys('cvm-stranger'));
+  expect(await codeOf(stranger.DeleteKeyPairs({ KeyIds: ['skey-k1'] }))).toBe('InvalidKeyPairId.NotFound');
+  expect((await stranger.DescribeKeyPairs({ KeyIds: ['skey-k1'] })).TotalCount).toBe(0);
   expect(await codeOf(cvm.DeleteKeyPairs({ KeyIds: ['skey-k1', 'skey-nope'] }))).toBe(
     'InvalidKeyPairId.NotFound',
   );
@@ -189,7 +193,7 @@ test('bad requests: each gets its Tencent code with HTTP 200, never a 5xx', asyn
   }
 });
 
-test('a signature serves reads, or one write: never a second write, never a read turned write', async () => {
+test('a signature serves reads, and one write at most: never a second write, never a read turned write', async () => {
   const ts = Math.floor(Date.now() / 1000);
   const body = '{"InstanceIds":["ins-000000000777"]}';
   const read = () => rawCvm(a.endpoint, keys, 'DescribeInstancesStatus', body, { timestampSeconds: ts });
@@ -207,10 +211,11 @@ test('a signature serves reads, or one write: never a second write, never a read
   const write = (endpoint: string, action = 'DeleteKeyPairs') =>
     rawCvm(endpoint, keys, action, del, { timestampSeconds: ts });
   expect((await write(a.endpoint)).json.Response.Error?.Code).toBe('InvalidKeyPairId.NotFound');
-  for (const again of [await write(b.endpoint), await write(a.endpoint, 'DescribeKeyPairs')]) {
-    expect(again.json.Response.Error?.Code).toBe('AuthFailure.SignatureFailure');
-    expect(again.json.Response.Error?.Message).toMatch(/replay/);
-  }
+  const again = await write(b.endpoint);
+  expect(again.json.Response.Error?.Code).toBe('AuthFailure.SignatureFailure');
+  expect(again.json.Response.Error?.Message).toMatch(/replay/);
+  // A read may follow with the same signature: it changes nothing.
+  expect((await write(a.endpoint, 'DescribeKeyPairs')).json.Response).toMatchObject({ TotalCount: 0 });
 });
 
 test('one budget per operation across JD, CVM 3.0 and 2.0 and both kumods', async () => {

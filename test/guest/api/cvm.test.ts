@@ -1,9 +1,11 @@
 // Tencent's CVM SDK against real guests: RunInstances with a CVM key pair → RUNNING → SSH with
 // the CVM private key; ResetInstancesType with the new size seen in the guest; TerminateInstances
-// → gone. And one instance through both APIs: created via JD, stopped via CVM, deleted via JD.
+// → gone (with Reboot and ResetInstance on the way). And one instance through all three APIs: created
+// via JD, stopped via CVM 3.0, started via API 2.0 (qcloudapi-sdk), deleted via JD, one quota.
 import { jest } from '@jest/globals';
 import { clientFor } from '../../support/kumod.js';
-import { cvmClient } from '../../support/cvm-sdk.js';
+import { codeOf, cvmClient } from '../../support/cvm-sdk.js';
+import { v2Client } from '../../support/qcloud-v2.js';
 import {
   opensshPrivateKey,
   sshExec,
@@ -19,7 +21,8 @@ jest.setTimeout(15 * 60_000);
 let cloud: GuestCloud;
 
 beforeAll(async () => {
-  cloud = await startGuestCloud('kcvm', '10.247');
+  // One instance per account: the quota is counted once across both APIs (the cross-API test).
+  cloud = await startGuestCloud('kcvm', '10.247', { env: { KUMO_QUOTA_INSTANCE: '1' } });
 });
 
 afterAll(async () => {
@@ -45,6 +48,25 @@ async function waitState(cvm: Cvm, id: string, want: string, timeoutMs: number):
   throw new Error(`${id} did not reach ${want}; seen ${seen.join(' → ')}`);
 }
 
+/** One instance, asked with Filters rather than the {InstanceIds} body the lifecycle calls send. */
+async function describe(cvm: Cvm, id: string) {
+  const r = await cvm.DescribeInstances({ Filters: [{ Name: 'instance-id', Values: [id] }] });
+  return r.InstanceSet![0]!;
+}
+
+/** Waits until no operation is in flight (a resize or reset runs while the state stays STOPPED). */
+async function waitIdle(cvm: Cvm, id: string): Promise<void> {
+  for (let i = 0; i < 480; i++) {
+    const r = await cvm.DescribeInstances({ Filters: [{ Name: 'instance-id', Values: [id] }], Offset: 0 });
+    const inst = r.InstanceSet![0]!;
+    if (inst.LatestOperationState === 'FAILED')
+      throw new Error(`${id} failed: ${inst.LatestOperationErrorMsg}`);
+    if (inst.LatestOperationState === null) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${id} stayed busy`);
+}
+
 test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateInstances', async () => {
   const keys = await cloud.admin.adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
     body: { name: 'cvm-guest' },
@@ -68,29 +90,52 @@ test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateI
   const id = run.InstanceIdSet![0]!;
   expect(id).toMatch(/^ins-[a-z0-9]{12}$/);
   expect((await waitState(cvm, id, 'RUNNING', 180_000))[0]).toBe('PENDING');
-  const inst = (await cvm.DescribeInstances({ InstanceIds: [id] })).InstanceSet![0]!;
+  const inst = await describe(cvm, id);
   expect(inst).toMatchObject({ InstanceName: 'cvm-1', CPU: 1, LoginSettings: { KeyIds: ['skey-cvmkey'] } });
   const ip = inst.PrivateIpAddresses![0]!;
   await waitSsh(ip, 'root', key, 180_000);
   const sh = (cmd: string) => sshExec(ip, 'root', key, cmd, 15_000).then((s) => s.trim());
   expect(await sh('grep -c ^processor /proc/cpuinfo')).toBe('1');
+  const bootBefore = await sh('cat /proc/sys/kernel/random/boot_id');
+
+  await cvm.RebootInstances({ InstanceIds: [id] });
+  expect(await waitState(cvm, id, 'RUNNING', 120_000)).toContain('REBOOTING');
+  await waitSsh(ip, 'root', key, 180_000);
+  expect(await sh('cat /proc/sys/kernel/random/boot_id')).not.toBe(bootBefore);
 
   await cvm.StopInstances({ InstanceIds: [id] });
   await waitState(cvm, id, 'STOPPED', 120_000);
   await cvm.ResetInstancesType({ InstanceIds: [id], InstanceType: 't.n1.medium' });
   await new Promise((r) => setTimeout(r, 1100));
-  await waitState(cvm, id, 'STOPPED', 120_000);
-  // The resize is done once no operation is in flight.
-  for (let i = 0; i < 240; i++) {
-    const now = (await cvm.DescribeInstances({ Filters: [{ Name: 'instance-id', Values: [id] }], Offset: i }))
-      .InstanceSet![0]!;
-    if (now.LatestOperationState === null && now.CPU === 2) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitIdle(cvm, id);
+  expect(await describe(cvm, id)).toMatchObject({
+    InstanceType: 't.n1.medium',
+    CPU: 2,
+    Memory: 2,
+  });
   await cvm.StartInstances({ InstanceIds: [id] });
   await waitState(cvm, id, 'RUNNING', 120_000);
   await waitSsh(ip, 'root', key, 180_000);
   expect(await sh('grep -c ^processor /proc/cpuinfo')).toBe('2');
+
+  // ResetInstance with another key pair: a new root disk that only the new key opens.
+  const kp2 = await cvm.CreateKeyPair({ KeyName: 'cvmkey2', ProjectId: 0 });
+  const key2 = opensshPrivateKey(kp2.KeyPair!.PrivateKey!);
+  await sh('touch /root/before-reset');
+  await new Promise((r) => setTimeout(r, 1100));
+  await cvm.StopInstances({ InstanceIds: [id] });
+  await waitState(cvm, id, 'STOPPED', 120_000);
+  await cvm.ResetInstance({ InstanceId: id, LoginSettings: { KeyIds: ['skey-cvmkey2'] } });
+  await waitIdle(cvm, id);
+  await cvm.StartInstances({ InstanceIds: [id] });
+  await waitState(cvm, id, 'RUNNING', 120_000);
+  await waitSsh(ip, 'root', key2, 180_000);
+  expect(await sshExec(ip, 'root', key2, 'ls /root/before-reset 2>&1 || true', 15_000)).toMatch(
+    /No such file/,
+  );
+  expect((await describe(cvm, id)).LoginSettings).toEqual({
+    KeyIds: ['skey-cvmkey2'],
+  });
 
   await new Promise((r) => setTimeout(r, 1100));
   await cvm.TerminateInstances({ InstanceIds: [id] });
@@ -110,9 +155,30 @@ test('one instance through both APIs: created via JD, stopped via CVM, deleted v
   expect((await cvm.DescribeInstancesStatus({ InstanceIds: [cvmId] })).InstanceStatusSet).toEqual([
     { InstanceId: cvmId, InstanceState: 'RUNNING' },
   ]);
+  // The account's one instance is taken, whichever API asks.
+  expect(
+    await codeOf(
+      cvm.RunInstances({
+        Placement: { Zone: 'local-1a' },
+        ImageId: cloud.images.tiny,
+        InstanceType: 't.n1.nano',
+      }),
+    ),
+  ).toBe('LimitExceeded.InstanceQuota');
   await new Promise((r) => setTimeout(r, 1100));
   await cvm.StopInstances({ InstanceIds: [cvmId] });
   await waitStatus(jd, jdId, 'stopped', 120_000);
+
+  // API 2.0 through Tencent's legacy SDK on the same instance: a list query and a lifecycle action.
+  const v2 = v2Client(cloud.kumod.endpoint, keys);
+  const listed = await v2.call('DescribeInstances', { 'instanceIds.0': cvmId, offset: 0, limit: 10 });
+  expect(listed).toMatchObject({ code: 0, totalCount: 1, instanceSet: [{ instanceId: cvmId, status: 4 }] });
+  expect(await v2.call('StartInstances', { instanceIds: [cvmId] })).toMatchObject({ code: 0 });
+  await waitStatus(jd, jdId, 'running', 120_000);
+  expect(await v2.call('DescribeInstances', { 'instanceIds.0': cvmId })).toMatchObject({
+    instanceSet: [{ status: 2 }],
+  });
+
   await jd.deleteInstance(jdId);
   await waitStatus(jd, jdId, 'deleted', 120_000);
   await expect(cvm.DescribeInstances({ InstanceIds: [cvmId] })).resolves.toMatchObject({ TotalCount: 0 });

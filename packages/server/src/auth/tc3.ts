@@ -121,10 +121,9 @@ export class Tc3Authenticator {
 
   /**
    * Replay protection and the shared budgets. The action, region and version headers are outside
-   * what Tencent's SDKs sign, so a signature is bound to a kind of use rather than to an action: it
-   * serves any number of reads (Describe*, which a replay cannot use to change anything) or exactly
-   * one mutating call, never both, so a captured read cannot be replayed as a write under another
-   * action, and no write runs twice.
+   * what Tencent's SDKs sign, so a signature is bound to a kind of use rather than to an action:
+   * reads (Describe*, which change nothing) may repeat it; a mutating call takes it once, and not
+   * after a read used it, so a captured read cannot be replayed as a write under another action.
    */
   async admit(pre: Tc3Preflight, operation: string, mutating: boolean): Promise<void> {
     const sig = pre.auth.signature;
@@ -135,9 +134,7 @@ export class Tc3Authenticator {
       pre.key,
       mutating ? `tc3w:${sig}` : `tc3r:${sig}`,
       operation,
-      mutating
-        ? { forbidden: bound ? [] : [`tc3r:${sig}`] }
-        : { forbidden: bound ? [] : [`tc3w:${sig}`], repeatable: true },
+      mutating ? { forbidden: bound ? [] : [`tc3r:${sig}`] } : { repeatable: true },
     );
     if (refused === 'replayed') throw TencentErrors.replayed();
     if (refused === 'account') throw TencentErrors.rateLimited('all actions of the account');
