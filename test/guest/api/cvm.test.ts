@@ -155,6 +155,15 @@ test('one instance through both APIs: created via JD, stopped via CVM, deleted v
   expect((await cvm.DescribeInstancesStatus({ InstanceIds: [cvmId] })).InstanceStatusSet).toEqual([
     { InstanceId: cvmId, InstanceState: 'RUNNING' },
   ]);
+  // Another account's CVM client does not find it, and changes nothing.
+  const stranger = cvmClient(
+    cloud.kumod.endpoint,
+    await cloud.admin.adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
+      body: { name: 'cvm-stranger' },
+    }),
+  );
+  expect(await codeOf(stranger.StopInstances({ InstanceIds: [cvmId] }))).toBe('InvalidInstanceId.NotFound');
+  expect((await jd.describeInstance(jdId)).instance.status).toBe('running');
   // The account's one instance is taken, whichever API asks.
   expect(
     await codeOf(
