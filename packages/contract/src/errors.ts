@@ -23,6 +23,9 @@ export type ErrorStatus =
 
 /** An error that is safe to show to an API client: HTTP code, JD status and a user-facing message. */
 export class ApiError extends Error {
+  /** The catalogue factory that built it, so other APIs' adapters can map it (set by {@link Errors}). */
+  kind: ErrorName | undefined;
+
   constructor(
     readonly code: number,
     readonly status: ErrorStatus,
@@ -43,8 +46,7 @@ const precondition = (message: string) => new ApiError(400, 'FAILED_PRECONDITION
 const outOfRange = (message: string) => new ApiError(400, 'OUT_OF_RANGE', message);
 const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
 
-/** Factories for every error Kumo returns; messages follow JD Cloud's wording where it has one. */
-export const Errors = {
+const catalogue = {
   // Request shape
   missingParameter: (name: string) => invalid(`Parameter ${name} missing`),
   invalidParameter: (name: string, why?: string) =>
@@ -170,9 +172,26 @@ export const Errors = {
     new ApiError(501, 'NOT_IMPLEMENTED', `Operation ${operation} is not implemented`),
 };
 
+/** Factories for every error Kumo returns; messages follow JD Cloud's wording where it has one. */
+export const Errors: typeof catalogue = tagKinds(catalogue);
+
+// Each error remembers its factory's name: the Tencent adapters translate by name, in one table,
+// rather than by message text.
+function tagKinds<T extends Record<string, (...args: never[]) => ApiError>>(factories: T): T {
+  const out: Record<string, (...args: never[]) => ApiError> = {};
+  for (const [name, make] of Object.entries(factories)) {
+    out[name] = (...args: never[]) => {
+      const e = make(...args);
+      e.kind = name as ErrorName;
+      return e;
+    };
+  }
+  return out as T;
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** The name of one error of the catalogue; routes list the ones they can return. */
-export type ErrorName = keyof typeof Errors;
+export type ErrorName = keyof typeof catalogue;

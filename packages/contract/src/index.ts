@@ -12,3 +12,6 @@ export * from './images.js';
 export * from './vpc.js';
 export * from './admin.js';
 export * from './services.js';
+export * from './signing-tc3.js';
+export * from './cvm-errors.js';
+export * from './signing-tc2.js';

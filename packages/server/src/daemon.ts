@@ -16,6 +16,8 @@ import { ConfigError, type Config } from './config.js';
 import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
+import { cvmActions } from './http/cvm/actions/index.js';
+import { v2Actions } from './http/cvm2/actions/index.js';
 import { attachConsoleProxy } from './http/console/proxy.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
 import { openApiDocument } from './http/openapi.js';
@@ -116,6 +118,9 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
       db,
       body: { maxBytes: config.maxBodyBytes, timeoutMs: config.frontDoor.bodyTimeoutMs },
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
+      cvmActions,
+      cvmV2Actions: v2Actions,
+      regions: () => Promise.resolve([...new Set([config.regionId, ...knownRegions])].sort()),
       onFinished: (r) => {
         services.audit.observe(r);
         wiring.metrics.observeRequest(r);

@@ -24,6 +24,8 @@ import {
   Transactions,
   type Database,
 } from '@kumo/store';
+import { Tc2Authenticator } from './auth/tc2.js';
+import { Tc3Authenticator } from './auth/tc3.js';
 import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
@@ -220,6 +222,8 @@ export function createWiring(
       compute: config.compute,
     }),
     authenticator,
+    tc3: new Tc3Authenticator(authenticator, config),
+    tc2: new Tc2Authenticator(authenticator, config),
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),

@@ -141,20 +141,56 @@ export class Authenticator {
     if (pre.auth.service !== service) {
       throw Errors.unauthenticated(`The credential scope names service '${pre.auth.service.slice(0, 32)}'`);
     }
+    const refused = await this.charge(pre.key, replayKey(pre), operation);
+    if (refused === 'replayed') throw Errors.unauthenticated('Nonce already used');
+    if (refused === 'account') throw Errors.rateLimited('all operations');
+    if (refused) throw Errors.rateLimited(operation);
+  }
+
+  /**
+   * Records a request's replay key and charges the account's budgets, which every API (JD, CVM
+   * 3.0 and 2.0) shares: one bucket for the account, one per operation (CVM actions are charged
+   * under the JD operation they map onto). Returns what refused the request, if anything.
+   */
+  async charge(
+    key: AccessKey,
+    replay: string,
+    operation: string,
+    opts: { forbidden?: string[]; repeatable?: boolean } = {},
+  ): Promise<'replayed' | 'account' | 'operation' | undefined> {
     const admission = await this.guards.admit({
-      accessKey: pre.key.accessKey,
-      nonce: replayKey(pre),
+      accessKey: key.accessKey,
+      nonce: replay,
+      forbidden: opts.forbidden ?? [],
       // A nonce must be remembered for as long as its date could still pass the skew check.
       nonceTtlSeconds: this.cfg.auth.maxSkewSeconds * 2,
       windowSeconds: 60,
       buckets: [
-        { key: `acct:${pre.key.account.id}`, limit: this.cfg.rateLimit.perAccountPerMinute },
-        { key: `op:${pre.key.account.id}:${operation}`, limit: this.cfg.rateLimit.perOperationPerMinute },
+        { key: `acct:${key.account.id}`, limit: this.cfg.rateLimit.perAccountPerMinute },
+        { key: `op:${key.account.id}:${operation}`, limit: this.cfg.rateLimit.perOperationPerMinute },
       ],
     });
-    if (admission.replayed) throw Errors.unauthenticated('Nonce already used');
-    if (admission.exceededBucket?.startsWith('acct:')) throw Errors.rateLimited('all operations');
-    if (admission.exceededBucket) throw Errors.rateLimited(operation);
+    if ((admission.replayed && !opts.repeatable) || admission.forbidden) return 'replayed';
+    if (admission.exceededBucket?.startsWith('acct:')) return 'account';
+    return admission.exceededBucket ? 'operation' : undefined;
+  }
+
+  /** The access key by id through this process's cache (the Tencent APIs' SecretId). */
+  findKey(accessKey: string): Promise<AccessKey | undefined> {
+    return this.lookup(accessKey);
+  }
+
+  /** Whether this address, or this key, failed authentication too often lately. */
+  throttled(clientIp: string, accessKey?: string): boolean {
+    return (
+      this.failures.blocked(`ip:${clientIp}`) ||
+      (accessKey !== undefined && this.failures.blocked(`key:${accessKey}`))
+    );
+  }
+
+  /** Counts a failed authentication against the address and, when named, the key. */
+  failed(clientIp: string, accessKey?: string): void {
+    this.failures.fail(`ip:${clientIp}`, ...(accessKey !== undefined ? [`key:${accessKey}`] : []));
   }
 
   /** Forgets what is cached about a key (it was disabled, enabled or deleted). */

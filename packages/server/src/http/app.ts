@@ -11,6 +11,10 @@ import type { Route } from './route.js';
 import { Router, serviceOf } from './router.js';
 import { checkBodyHeaders, readBody, type BodyLimits } from './body.js';
 import { consolePage } from './console/page.js';
+import type { CvmAction } from './cvm/action.js';
+import { cvmEndpoint } from './cvm/endpoint.js';
+import type { V2Action } from './cvm2/action.js';
+import { V2_PATH, v2Endpoint } from './cvm2/endpoint.js';
 
 /** What the app needs from its surroundings. */
 export interface AppOptions {
@@ -22,6 +26,12 @@ export interface AppOptions {
   body: BodyLimits;
   /** Whether a region id is served by this control plane. */
   knownRegion(regionId: string): boolean;
+  /** The CVM API 3.0 actions served at `POST /`. */
+  cvmActions: readonly CvmAction[];
+  /** The CVM API 2.0 actions served at `/v2/index.php`. */
+  cvmV2Actions: readonly V2Action[];
+  /** The regions this control plane serves (CVM's DescribeRegions). */
+  regions(): Promise<string[]>;
   /** Called once per finished request (metrics, the audit trail); must not throw. */
   onFinished?(r: FinishedRequest): void;
 }
@@ -39,6 +49,8 @@ export interface FinishedRequest {
   sourceIp: string;
   httpStatus: number;
   errorStatus?: string;
+  /** A read whatever its method (the Tencent APIs' Describe actions). */
+  readOnly?: boolean;
   seconds: number;
 }
 
@@ -84,6 +96,7 @@ export function createApp(opts: AppOptions): express.Express {
         sourceIp: req.socket.remoteAddress ?? 'unknown',
         httpStatus: res.statusCode,
         errorStatus: res.locals.errorStatus as string | undefined,
+        readOnly: res.locals.readOnly === true,
         seconds,
       });
     });
@@ -98,6 +111,31 @@ export function createApp(opts: AppOptions): express.Express {
 
   // The browser console's page and noVNC: static, unauthenticated, no secret (see console/page.ts).
   app.use('/console', consolePage());
+
+  // Tencent CVM API 3.0: `POST /` (no JD operation has that path), its own envelope and errors.
+  app.post(
+    '/',
+    cvmEndpoint({
+      services: opts.services,
+      actions: opts.cvmActions,
+      log: opts.log,
+      body: opts.body,
+      knownRegion: opts.knownRegion,
+      regions: opts.regions,
+    }),
+  );
+
+  // Tencent CVM API 2.0 (the seed's legacy conventions), form-encoded or in the query.
+  const v2 = v2Endpoint({
+    services: opts.services,
+    actions: opts.cvmV2Actions,
+    log: opts.log,
+    body: opts.body,
+    knownRegion: opts.knownRegion,
+    regions: opts.regions,
+  });
+  app.get(V2_PATH, v2);
+  app.post(V2_PATH, v2);
 
   // One handler per API request, in the order that keeps unauthenticated callers cheap: checks on
   // the headers alone (no body read, no route revealed), then the bounded body, the signature, the

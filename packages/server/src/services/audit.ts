@@ -16,6 +16,8 @@ export interface AuditedRequest {
   sourceIp: string;
   httpStatus: number;
   errorStatus?: string | undefined;
+  /** A read sent with another method (the Tencent APIs POST their Describe actions). */
+  readOnly?: boolean | undefined;
 }
 
 /** Audit recording and reads. */
@@ -27,7 +29,7 @@ export class AuditService {
 
   /** Records a finished request if it is one the trail keeps. */
   observe(r: AuditedRequest): void {
-    if (r.method === 'GET' || !r.operation || !r.accountId || !r.accessKey) return;
+    if (r.method === 'GET' || r.readOnly || !r.operation || !r.accountId || !r.accessKey) return;
     this.log
       .record({
         accountId: r.accountId,

@@ -13,6 +13,11 @@ export class HostService {
     private readonly uriPolicy: HostUriPolicy,
   ) {}
 
+  /** The regions and AZs that exist: those some host is registered in (both APIs list them). */
+  zones(): Promise<{ regionId: string; az: string }[]> {
+    return this.hosts.zones();
+  }
+
   /** Registers a host after proving Kumo can reach it and use its pool; reads its capacity. */
   async add(req: AddHostParams): Promise<HostRecord> {
     // Before any connection: the URI decides which sockets and files kumod opens.

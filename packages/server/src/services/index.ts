@@ -2,6 +2,8 @@
 // (../wiring.ts); this module builds nothing.
 import type { RequestGuardsModel } from '@kumo/store';
 import type { Authenticator } from '../auth/authenticate.js';
+import type { Tc2Authenticator } from '../auth/tc2.js';
+import type { Tc3Authenticator } from '../auth/tc3.js';
 import type { AccessKeyService } from './access-keys.js';
 import type { AccountService } from './accounts.js';
 import type { AuditService } from './audit.js';
@@ -42,5 +44,9 @@ export interface Services {
   vpcQuota: VpcQuotaService;
   consoles: ConsoleService;
   authenticator: Authenticator;
+  /** The Tencent CVM API 3.0 signature checks, over the same keys and budgets. */
+  tc3: Tc3Authenticator;
+  /** The Tencent CVM API 2.0 signature checks, over the same keys and budgets. */
+  tc2: Tc2Authenticator;
   guards: RequestGuardsModel;
 }

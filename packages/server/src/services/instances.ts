@@ -299,6 +299,12 @@ export class InstanceService {
     await this.queue(scope, caller, id, task);
   }
 
+  /** Why a task would be refused on this instance as read (batches check all first; the claim decides). */
+  refusal(inst: InstanceRecord, task: Exclude<TaskName, 'spawn'>): 'busy' | 'status' | undefined {
+    if (inst.task && task !== 'delete') return 'busy';
+    return TRANSITIONS[task].from.includes(inst.status) ? undefined : 'status';
+  }
+
   private async claim(
     scope: Scope,
     id: string,

@@ -14,6 +14,8 @@ export interface RateBucket {
 export interface Admission {
   /** The nonce was seen before inside its window. */
   replayed: boolean;
+  /** One of the `forbidden` nonces was seen inside its window. */
+  forbidden: boolean;
   /** The first bucket whose limit the request exceeded, if any. */
   exceededBucket: string | undefined;
 }
@@ -31,12 +33,14 @@ export class RequestGuardsModel {
     accessKey: string;
     nonce: string;
     nonceTtlSeconds: number;
+    /** Nonces whose presence refuses the request too (a signature already used another way). */
+    forbidden?: string[];
     buckets: RateBucket[];
     windowSeconds: number;
   }): Promise<Admission> {
     const keys = opts.buckets.map((b) => b.key);
     const result = await this.db.raw<{
-      rows: { fresh: number; counts: { bucket: string; count: number }[] | null }[];
+      rows: { fresh: number; forbidden: number; counts: { bucket: string; count: number }[] | null }[];
     }>(
       `WITH nonce AS (
          INSERT INTO request_nonces (access_key, nonce, expires_at)
@@ -53,19 +57,22 @@ export class RequestGuardsModel {
          RETURNING bucket, count
        )
        SELECT (SELECT count(*) FROM nonce)::int AS fresh,
+              (SELECT count(*) FROM request_nonces WHERE access_key = :accessKey
+                 AND nonce = ANY(:forbidden::text[]) AND expires_at > now())::int AS forbidden,
               (SELECT json_agg(json_build_object('bucket', bucket, 'count', count)) FROM counters) AS counts`,
       {
         accessKey: opts.accessKey,
         nonce: opts.nonce,
         ttl: opts.nonceTtlSeconds,
         keys,
+        forbidden: opts.forbidden ?? [],
         win: opts.windowSeconds,
       },
     );
     const row = result.rows[0]!;
     const counts = new Map((row.counts ?? []).map((c) => [c.bucket, c.count]));
     const exceeded = opts.buckets.find((b) => (counts.get(b.key) ?? 0) > b.limit);
-    return { replayed: row.fresh === 0, exceededBucket: exceeded?.key };
+    return { replayed: row.fresh === 0, forbidden: row.forbidden > 0, exceededBucket: exceeded?.key };
   }
 
   /** Drops expired nonces and idle counters; safe to run from any process at any time. */

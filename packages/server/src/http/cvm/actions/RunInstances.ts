@@ -1,0 +1,120 @@
+// RunInstances: createInstances from CVM's parameters. What Kumo does not have (data disks at
+// creation, public IPs, security groups by id, prepaid charging) is refused, not ignored.
+import { randomBytes } from 'node:crypto';
+import { INSTANCE_NAME, INSTANCE_NAME_RULE, TencentErrors } from '@kumo/contract';
+import { z } from 'zod';
+import { defineAction } from '../action.js';
+import { callerOf, scopeOf } from '../batch.js';
+import { cvmInstanceId, keyNameOf } from '../ids.js';
+import { idList } from '../params.js';
+
+const LOCAL_DISKS = ['LOCAL_BASIC', 'LOCAL_SSD'];
+const CLOUD_DISKS = ['CLOUD_BASIC', 'CLOUD_PREMIUM', 'CLOUD_SSD', 'CLOUD_BSSD', 'CLOUD_HSSD'];
+
+export default defineAction({
+  action: 'RunInstances',
+  operation: 'createInstances',
+  params: z.strictObject({
+    Placement: z.strictObject({ Zone: z.string().max(64), ProjectId: z.number().int().optional() }),
+    ImageId: z.string().max(64),
+    InstanceType: z.string().max(64).optional(),
+    InstanceChargeType: z.string().max(32).optional(),
+    InstanceCount: z.number().int().optional(),
+    InstanceName: z.string().max(128).optional(),
+    LoginSettings: z
+      .strictObject({
+        Password: z.string().max(64).optional(),
+        KeyIds: idList.optional(),
+        KeepImageLogin: z.string().max(8).optional(),
+      })
+      .optional(),
+    SystemDisk: z
+      .strictObject({ DiskType: z.string().max(32).optional(), DiskSize: z.number().int().optional() })
+      .optional(),
+    DataDisks: z.array(z.unknown()).max(20).optional(),
+    VirtualPrivateCloud: z
+      .strictObject({
+        VpcId: z.string().max(64),
+        SubnetId: z.string().max(64),
+        AsVpcGateway: z.boolean().optional(),
+        PrivateIpAddresses: z.array(z.string().max(64)).max(1).optional(),
+      })
+      .optional(),
+    SecurityGroupIds: idList.optional(),
+    InternetAccessible: z
+      .strictObject({
+        InternetChargeType: z.string().max(64).optional(),
+        InternetMaxBandwidthOut: z.number().int().optional(),
+        PublicIpAssigned: z.boolean().optional(),
+      })
+      .optional(),
+    ClientToken: z.string().max(64).optional(),
+    UserData: z.string().max(32768).optional(),
+    HostName: z.string().max(64).optional(),
+    DryRun: z.boolean().optional(),
+  }),
+  handle: async (ctx) => {
+    const p = ctx.params;
+    const count = p.InstanceCount ?? 1;
+    if (count < 1 || count > 100)
+      throw TencentErrors.invalidParameterValue('InstanceCount', 'between 1 and 100');
+    if (p.InstanceChargeType !== undefined && p.InstanceChargeType !== 'POSTPAID_BY_HOUR') {
+      throw TencentErrors.unsupportedOperation(`InstanceChargeType ${p.InstanceChargeType.slice(0, 32)}`);
+    }
+    if (!p.InstanceType) throw TencentErrors.missingParameter('InstanceType');
+    if (p.DataDisks && p.DataDisks.length > 0)
+      throw TencentErrors.unsupportedOperation('DataDisks at creation');
+    if (p.SecurityGroupIds && p.SecurityGroupIds.length > 0) {
+      throw TencentErrors.unsupportedOperation('SecurityGroupIds (instances get the VPC default group)');
+    }
+    if (p.InternetAccessible?.PublicIpAssigned || (p.InternetAccessible?.InternetMaxBandwidthOut ?? 0) > 0) {
+      throw TencentErrors.unsupportedOperation('Public IPs at creation (associate an elastic IP)');
+    }
+    const name = p.InstanceName ?? 'Unnamed';
+    if (!INSTANCE_NAME.test(name))
+      throw TencentErrors.invalidParameterValue('InstanceName', INSTANCE_NAME_RULE);
+    const disk = p.SystemDisk?.DiskType ?? 'LOCAL_BASIC';
+    const cloud = CLOUD_DISKS.includes(disk);
+    if (!cloud && !LOCAL_DISKS.includes(disk)) {
+      throw TencentErrors.invalidParameterValue(
+        'SystemDisk.DiskType',
+        [...LOCAL_DISKS, ...CLOUD_DISKS].join(', '),
+      );
+    }
+    const userdata =
+      p.UserData === undefined ? undefined : Buffer.from(p.UserData, 'base64').toString('utf8');
+    if (
+      p.UserData !== undefined &&
+      Buffer.from(userdata!, 'utf8').toString('base64') !== p.UserData.replace(/\s/g, '')
+    ) {
+      throw TencentErrors.invalidParameterValue('UserData', 'must be base64');
+    }
+    const login = p.LoginSettings ?? {};
+    const keyNames = (login.KeyIds ?? []).map(keyNameOf);
+    if (p.DryRun) throw TencentErrors.dryRun();
+    const r = await ctx.services.instances.create(scopeOf(ctx), callerOf(ctx), {
+      name,
+      az: p.Placement.Zone,
+      instanceType: p.InstanceType,
+      imageId: p.ImageId,
+      subnetId: p.VirtualPrivateCloud?.SubnetId,
+      primaryIpAddress: p.VirtualPrivateCloud?.PrivateIpAddresses?.[0],
+      keyNames,
+      // Tencent mails a random password when neither is given; Kumo has no mail, so without a
+      // password or key the guest gets an unguessable one (the VNC console still reaches it).
+      ...(login.Password !== undefined
+        ? { password: login.Password }
+        : keyNames.length === 0
+          ? { password: `Kc1-${randomBytes(12).toString('base64url')}` }
+          : {}),
+      ...(p.HostName !== undefined ? { hostname: p.HostName } : {}),
+      description: '',
+      diskCategory: cloud ? 'cloud' : 'local',
+      ...(cloud && p.SystemDisk?.DiskSize !== undefined ? { diskSizeGB: p.SystemDisk.DiskSize } : {}),
+      ...(userdata !== undefined ? { userdata } : {}),
+      maxCount: count,
+      ...(p.ClientToken !== undefined ? { clientToken: p.ClientToken } : {}),
+    });
+    return { InstanceIdSet: r.instanceIds.map(cvmInstanceId) };
+  },
+});

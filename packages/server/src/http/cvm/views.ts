@@ -1,0 +1,143 @@
+// Renders Kumo's records in CVM API 3.0's shapes (Instance, Image, KeyPair) and maps instance
+// states. Presentation only: no policy, no lookups.
+import type { ImageRecord, InstanceRecord, Keypair } from '@kumo/store';
+import { cvmInstanceId, keyIdOf } from './ids.js';
+
+/** Tencent's instance states. */
+export type CvmState =
+  | 'PENDING'
+  | 'LAUNCH_FAILED'
+  | 'RUNNING'
+  | 'STOPPED'
+  | 'STARTING'
+  | 'STOPPING'
+  | 'REBOOTING'
+  | 'SHUTDOWN'
+  | 'TERMINATING';
+
+/**
+ * Kumo's status as a CVM state. Resizing and rebuilding run on a stopped instance (Kumo's
+ * lifecycle table), so CVM sees STOPPED with the operation in flight in LatestOperationState; a
+ * failed instance is LAUNCH_FAILED (Tencent has no other failure state).
+ */
+const STATE: Record<InstanceRecord['status'], CvmState> = {
+  pending: 'PENDING',
+  starting: 'STARTING',
+  running: 'RUNNING',
+  stopping: 'STOPPING',
+  stopped: 'STOPPED',
+  rebooting: 'REBOOTING',
+  rebuilding: 'STOPPED',
+  resizing: 'STOPPED',
+  deleting: 'TERMINATING',
+  error: 'LAUNCH_FAILED',
+};
+
+/** The CVM state of an instance. */
+export const cvmState = (i: InstanceRecord): CvmState => STATE[i.status];
+
+/** Kumo statuses shown as a CVM state (for the instance-state filter). */
+export function statusesOf(state: string): string[] {
+  return Object.entries(STATE)
+    .filter(([, s]) => s === state)
+    .map(([k]) => k);
+}
+
+/** Tencent's timestamps: ISO 8601 in UTC to the second. */
+export const cvmTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const TASK_ACTION: Record<string, string> = {
+  spawn: 'RunInstances',
+  start: 'StartInstances',
+  stop: 'StopInstances',
+  reboot: 'RebootInstances',
+  resize: 'ResetInstancesType',
+  rebuild: 'ResetInstance',
+  delete: 'TerminateInstances',
+};
+
+/** A CVM Instance. */
+export function instanceView(i: InstanceRecord) {
+  const local = i.systemDiskCategory === 'local';
+  return {
+    Placement: { Zone: i.az, ProjectId: 0 },
+    InstanceId: cvmInstanceId(i.id),
+    Uuid: i.id,
+    InstanceType: i.instanceType,
+    CPU: i.vcpus,
+    Memory: Math.round(i.memoryMB / 1024),
+    RestrictState: 'NORMAL',
+    InstanceName: i.name,
+    InstanceChargeType: 'POSTPAID_BY_HOUR',
+    SystemDisk: {
+      DiskType: local ? 'LOCAL_BASIC' : 'CLOUD_SSD',
+      DiskId: local ? '' : `disk-${i.id.slice(2)}`,
+      DiskSize: i.systemDiskGB,
+    },
+    DataDisks: [],
+    PrivateIpAddresses: i.privateIp ? [i.privateIp] : [],
+    PublicIpAddresses: [],
+    InternetAccessible: {
+      InternetChargeType: 'TRAFFIC_POSTPAID_BY_HOUR',
+      InternetMaxBandwidthOut: 0,
+      PublicIpAssigned: false,
+    },
+    VirtualPrivateCloud: { VpcId: i.vpcId, SubnetId: i.subnetId, AsVpcGateway: false },
+    ImageId: i.imageId,
+    RenewFlag: 'NOTIFY_AND_MANUAL_RENEW',
+    CreatedTime: cvmTime(i.createdAt),
+    ExpiredTime: null,
+    OsName: '',
+    SecurityGroupIds: [],
+    LoginSettings: { KeyIds: i.keyNames.map(keyIdOf) },
+    InstanceState: cvmState(i),
+    Tags: [],
+    StopChargingMode: 'NOT_APPLICABLE',
+    LatestOperation: i.task ? TASK_ACTION[i.task] : null,
+    LatestOperationState: i.task ? 'OPERATING' : i.status === 'error' ? 'FAILED' : null,
+    LatestOperationErrorMsg: i.errorReason,
+    IPv6Addresses: [],
+    DisasterRecoverGroupId: '',
+    CamRoleName: '',
+    HpcClusterId: '',
+    Hostname: i.hostname,
+  };
+}
+
+/** A CVM Image. */
+export function imageView(i: ImageRecord, accountId: string) {
+  const own = i.ownerAccountId === accountId;
+  return {
+    ImageId: i.id,
+    OsName: [i.platform, i.osVersion].filter(Boolean).join(' '),
+    ImageType: i.ownerAccountId === null ? 'PUBLIC_IMAGE' : own ? 'PRIVATE_IMAGE' : 'SHARED_IMAGE',
+    CreatedTime: cvmTime(i.createdAt),
+    ImageName: i.name,
+    ImageDescription: i.description,
+    ImageSize: i.minDiskGB,
+    Architecture: i.architecture,
+    ImageState: i.status === 'ready' ? 'NORMAL' : i.status.toUpperCase(),
+    Platform: i.platform,
+    ImageCreator: i.ownerAccountId ?? '',
+    ImageSource: i.ownerAccountId === null ? 'OFFICIAL' : 'CREATE_IMAGE',
+    SyncPercent: 100,
+    IsSupportCloudinit: true,
+    SnapshotSet: [],
+    Tags: [],
+    LicenseType: 'TencentCloud',
+  };
+}
+
+/** A CVM KeyPair (PrivateKey only in CreateKeyPair's answer). */
+export function keyPairView(k: Keypair, associated: string[] = []) {
+  return {
+    KeyId: keyIdOf(k.keyName),
+    KeyName: k.keyName,
+    ProjectId: 0,
+    Description: '',
+    PublicKey: k.publicKey,
+    AssociatedInstanceIds: associated,
+    CreatedTime: cvmTime(k.createdAt),
+    Tags: [],
+  };
+}
