@@ -22,7 +22,7 @@ let cloud: GuestCloud;
 
 beforeAll(async () => {
   // One instance per account: the quota is counted once across both APIs (the cross-API test).
-  cloud = await startGuestCloud('kcvm', '10.247', { env: { KUMO_QUOTA_INSTANCE: '1' } });
+  cloud = await startGuestCloud('kcvm', '10.217', { env: { KUMO_QUOTA_INSTANCE: '1' } });
 });
 
 afterAll(async () => {
@@ -86,13 +86,17 @@ test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateI
     InstanceName: 'cvm-1',
     LoginSettings: { KeyIds: ['skey-cvmkey'] },
     SystemDisk: { DiskType: 'LOCAL_BASIC' },
+    // A public IP (an elastic IP released with the instance): how the test, outside, reaches it.
+    InternetAccessible: { PublicIpAssigned: true, InternetMaxBandwidthOut: 100 },
   });
   const id = run.InstanceIdSet![0]!;
   expect(id).toMatch(/^ins-[a-z0-9]{12}$/);
   expect((await waitState(cvm, id, 'RUNNING', 180_000))[0]).toBe('PENDING');
   const inst = await describe(cvm, id);
   expect(inst).toMatchObject({ InstanceName: 'cvm-1', CPU: 1, LoginSettings: { KeyIds: ['skey-cvmkey'] } });
-  const ip = inst.PrivateIpAddresses![0]!;
+  expect(inst.PrivateIpAddresses![0]).toMatch(/^10\.217\./);
+  expect(inst.InternetAccessible).toMatchObject({ PublicIpAssigned: true, InternetMaxBandwidthOut: 100 });
+  const ip = inst.PublicIpAddresses![0]!;
   await waitSsh(ip, 'root', key, 180_000);
   const sh = (cmd: string) => sshExec(ip, 'root', key, cmd, 15_000).then((s) => s.trim());
   expect(await sh('grep -c ^processor /proc/cpuinfo')).toBe('1');

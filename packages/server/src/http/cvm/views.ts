@@ -2,6 +2,7 @@
 // states. Presentation only: no policy, no lookups.
 import type { ImageRecord, InstanceRecord, Keypair } from '@kumo/store';
 import { cvmInstanceId, keyIdOf } from './ids.js';
+import type { InstanceNetworking } from '../../services/network-interfaces.js';
 
 /** Tencent's instance states. */
 export type CvmState =
@@ -56,9 +57,16 @@ const TASK_ACTION: Record<string, string> = {
   delete: 'TerminateInstances',
 };
 
-/** A CVM Instance. */
-export function instanceView(i: InstanceRecord) {
+/** A CVM Instance, with its networking (interfaces, groups, elastic IPs) when it has any. */
+export function instanceView(i: InstanceRecord, net?: InstanceNetworking) {
   const local = i.systemDiskCategory === 'local';
+  const primary = net?.interfaces[0];
+  const publicIps = primary
+    ? net.elasticIps.filter((e) => e.interfaceId === primary.id).map((e) => e.ip)
+    : [];
+  const bandwidth = primary
+    ? Math.max(0, ...net.elasticIps.filter((e) => e.interfaceId === primary.id).map((e) => e.bandwidthMbps))
+    : 0;
   return {
     Placement: { Zone: i.az, ProjectId: 0 },
     InstanceId: cvmInstanceId(i.id),
@@ -76,11 +84,11 @@ export function instanceView(i: InstanceRecord) {
     },
     DataDisks: [],
     PrivateIpAddresses: i.privateIp ? [i.privateIp] : [],
-    PublicIpAddresses: [],
+    PublicIpAddresses: publicIps,
     InternetAccessible: {
       InternetChargeType: 'TRAFFIC_POSTPAID_BY_HOUR',
-      InternetMaxBandwidthOut: 0,
-      PublicIpAssigned: false,
+      InternetMaxBandwidthOut: bandwidth,
+      PublicIpAssigned: publicIps.length > 0,
     },
     VirtualPrivateCloud: { VpcId: i.vpcId, SubnetId: i.subnetId, AsVpcGateway: false },
     ImageId: i.imageId,
@@ -88,7 +96,7 @@ export function instanceView(i: InstanceRecord) {
     CreatedTime: cvmTime(i.createdAt),
     ExpiredTime: null,
     OsName: '',
-    SecurityGroupIds: [],
+    SecurityGroupIds: primary?.securityGroupIds ?? [],
     LoginSettings: { KeyIds: i.keyNames.map(keyIdOf) },
     InstanceState: cvmState(i),
     Tags: [],

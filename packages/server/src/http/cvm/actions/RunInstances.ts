@@ -64,12 +64,13 @@ export default defineAction({
     if (!p.InstanceType) throw TencentErrors.missingParameter('InstanceType');
     if (p.DataDisks && p.DataDisks.length > 0)
       throw TencentErrors.unsupportedOperation('DataDisks at creation');
-    if (p.SecurityGroupIds && p.SecurityGroupIds.length > 0) {
-      throw TencentErrors.unsupportedOperation('SecurityGroupIds (instances get the VPC default group)');
-    }
-    if (p.InternetAccessible?.PublicIpAssigned || (p.InternetAccessible?.InternetMaxBandwidthOut ?? 0) > 0) {
-      throw TencentErrors.unsupportedOperation('Public IPs at creation (associate an elastic IP)');
-    }
+    const subnetId = p.VirtualPrivateCloud?.SubnetId;
+    if (!subnetId && (p.VirtualPrivateCloud?.PrivateIpAddresses?.length || p.SecurityGroupIds?.length))
+      throw TencentErrors.missingParameter('VirtualPrivateCloud.SubnetId');
+    // A public IP is an elastic IP made with the instance and released with it (Tencent's
+    // "PublicIpAssigned"), limited to InternetMaxBandwidthOut.
+    const bandwidth = p.InternetAccessible?.InternetMaxBandwidthOut ?? 0;
+    const publicIp = p.InternetAccessible?.PublicIpAssigned ?? bandwidth > 0;
     const name = p.InstanceName ?? 'Unnamed';
     if (!INSTANCE_NAME.test(name))
       throw TencentErrors.invalidParameterValue('InstanceName', INSTANCE_NAME_RULE);
@@ -97,8 +98,14 @@ export default defineAction({
       az: p.Placement.Zone,
       instanceType: p.InstanceType,
       imageId: p.ImageId,
-      subnetId: p.VirtualPrivateCloud?.SubnetId,
-      primaryIpAddress: p.VirtualPrivateCloud?.PrivateIpAddresses?.[0],
+      networkInterface: subnetId
+        ? {
+            subnetId,
+            primaryIpAddress: p.VirtualPrivateCloud?.PrivateIpAddresses?.[0],
+            securityGroups: p.SecurityGroupIds,
+          }
+        : undefined,
+      elasticIp: publicIp ? { bandwidthMbps: Math.max(bandwidth, 1), provider: 'bgp' } : undefined,
       keyNames,
       // Tencent mails a random password when neither is given; Kumo has no mail, so without a
       // password or key the guest gets an unguessable one (the VNC console still reaches it).

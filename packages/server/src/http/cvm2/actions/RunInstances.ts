@@ -41,8 +41,9 @@ export default {
       az,
       instanceType,
       imageId: required(p, 'imageId', 64),
-      subnetId: p.subnetId || undefined,
-      primaryIpAddress: p.privateIpAddress || undefined,
+      networkInterface: p.subnetId
+        ? { subnetId: p.subnetId, primaryIpAddress: p.privateIpAddress || undefined }
+        : undefined,
       keyNames,
       ...(p.password ? { password: p.password } : {}),
       description: '',
