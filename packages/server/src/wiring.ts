@@ -108,6 +108,7 @@ export function createWiring(
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
+  const imageStore = drivers.imageStore.get(config.imageStore.driver)(config.imageStore);
 
   const quotas = new QuotaService(config.quotas, {
     keypair: (scope) => keypairsModel.count(scope),
@@ -139,6 +140,7 @@ export function createWiring(
       weigher: config.compute.weigher,
     }),
     locks: { locked: (key, fn) => tx.locked(key, fn) },
+    imageStore,
     compute: config.compute,
     log,
   };
@@ -174,7 +176,13 @@ export function createWiring(
     changed,
   };
   const vpcService = new VpcService(netDeps);
-  const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
+  const imageService = new ImageService(
+    imagesModel,
+    hostsModel,
+    registry,
+    config.imageImportDirs,
+    imageStore,
+  );
   const authenticator = new Authenticator(accountsModel, guards, config);
   const services: Services = {
     accounts: new AccountService(accountsModel),

@@ -5,6 +5,7 @@ import type { ImageRecord, InstanceRecord, Scope, SubnetRecord } from '@kumo/sto
 import type { HostAccess } from '../compute/host-registry.js';
 import type { Replacement } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
+import type { ImageStore } from '../drivers/image-store.js';
 import type { Logger } from '../logger.js';
 
 /** Inventory reads of task steps. */
@@ -28,6 +29,8 @@ export interface TaskContext {
   inventory: TaskInventory;
   placement: Replacement;
   locks: TaskLocks;
+  /** Where image data lives (hosts are fed from it; createImage writes to it). */
+  imageStore: ImageStore;
   compute: ComputeConfig;
   log: Logger;
   /** The VNC password of an instance, derived (never stored) so every kumod knows it. */

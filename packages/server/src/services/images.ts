@@ -1,6 +1,6 @@
 // The image registry: operators import images built by images/ (or their own qcow2 cloud images);
 // users see public images of the region and their own, and the JD image operations act on them.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { importableFile, MAX_MANIFEST_BYTES, within } from './import-files.js';
 import { dirname, join } from 'node:path';
 import { Errors, ID_PATTERNS, IMAGE_NAME } from '@kumo/contract';
@@ -8,6 +8,7 @@ import { sha256File, validateManifest, type ImageManifest } from '@kumo/hypervis
 import type { Account, HostsModel, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import { imageFiles } from '../compute/image-files.js';
+import { isImageStoreError, type ImageStore } from '../drivers/image-store.js';
 
 const PLATFORMS: Record<string, string> = {
   debian: 'Debian',
@@ -24,6 +25,7 @@ export class ImageService {
     private readonly registry: HostAccess,
     /** Directories admin imports may read from (Config.imageImportDirs). */
     private readonly importDirs: readonly string[],
+    private readonly store: ImageStore,
   ) {}
 
   /**
@@ -33,7 +35,7 @@ export class ImageService {
   async prepull(imageId: string, hostIds?: string[]): Promise<{ hostId: string; outcome: string }[]> {
     const img = await this.images.get(imageId);
     if (!img) throw Errors.imageNotFound(imageId.slice(0, 64));
-    const { manifest, files } = imageFiles(img);
+    const { manifest, files } = await imageFiles(img, this.store);
     const targets = (await this.hosts.list(img.regionId)).filter((h) =>
       hostIds ? hostIds.includes(h.id) || hostIds.includes(h.name) : h.health === 'up' && h.enabled,
     );
@@ -76,6 +78,7 @@ export class ImageService {
     }
     const dir = dirname(manifestFile);
     let size = 0;
+    const checked: { real: string; sha256: string; bytes: number }[] = [];
     for (const [key, f] of Object.entries(manifest.files)) {
       if (!f) continue;
       const path = join(dir, f.path);
@@ -93,9 +96,21 @@ export class ImageService {
       if ((await sha256File(real)) !== f.sha256)
         throw Errors.invalidParameter(`files.${key}`, 'sha256 mismatch');
       size += f.bytes;
+      checked.push({ real, sha256: f.sha256, bytes: f.bytes });
     }
     const name = opts.name ?? manifest.name;
     if (!IMAGE_NAME.test(name)) throw Errors.invalidParameter('name');
+    // Into the store before the row exists: a registered image always has its data, and every
+    // kumod reading the store can feed hosts. A file changed since the check above is refused.
+    for (const f of checked) {
+      try {
+        await this.store.put(createReadStream(f.real), { sha256: f.sha256, bytes: f.bytes });
+      } catch (err) {
+        if (isImageStoreError(err, 'CHECKSUM_MISMATCH') || isImageStoreError(err, 'SIZE_MISMATCH'))
+          throw Errors.invalidParameter('files', 'changed while being imported');
+        throw err;
+      }
+    }
     return this.images.create({
       regionId: opts.regionId,
       ownerAccountId: null,

@@ -10,6 +10,7 @@ import type { TaskContext } from '../jobs/context.js';
 import type { TaskLease } from '../jobs/steps.js';
 import { createLogger } from '../logger.js';
 import { FakeHostDriver } from './fake-host-driver.js';
+import { MemoryImageStore } from './memory-image-store.js';
 
 /** An instance record with test defaults. */
 export function sampleInstance(over: Partial<InstanceRecord> = {}): InstanceRecord {
@@ -193,6 +194,7 @@ export function fakeContext(opts: {
   const ctx: TaskContext = {
     vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
+    imageStore: new MemoryImageStore(),
     inventory: {
       image: async (id) => (id === sampleImage().id ? sampleImage() : undefined),
       subnet: async (_regionId, id) => (id === sampleSubnet().id ? sampleSubnet() : undefined),
