@@ -2,6 +2,7 @@
 // objects (keyed by each file's sha256), or for images registered before the store existed the
 // files beside their manifest. Shared by the image service (pre-pull) and the spawn/rebuild
 // tasks; no policy.
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageFileSource, ImageFiles, ImageManifest } from '@kumo/hypervisor';
 import type { ImageRecord } from '@kumo/store';
@@ -28,6 +29,19 @@ export async function imageFiles(
       ...(initrd ? { initrd: await source(initrd) } : {}),
     },
   };
+}
+
+/**
+ * Puts an image's files into the store unless they are there (images imported before the store
+ * existed), so an image derived from it (createImage keeps its kernel and initrd) has all its data
+ * in the store. The store checks each file against the manifest's size and hash.
+ */
+export async function ensureSourceFilesInStore(i: ImageRecord, store: ImageStore): Promise<void> {
+  for (const f of Object.values((i.manifest as ImageManifest).files)) {
+    if (!f || (await store.stat(f.sha256)) === f.bytes) continue;
+    if (!i.filesDir) throw new Error(`image ${i.id}: object ${f.sha256} is missing from the image store`);
+    await store.put(createReadStream(join(i.filesDir, f.path)), { sha256: f.sha256, bytes: f.bytes });
+  }
 }
 
 /** Whether an image may run an instance type. */

@@ -17,6 +17,15 @@ export interface TaskInventory {
   instance(id: string): Promise<InstanceRecord | undefined>;
 }
 
+/** The writes the createImage task makes to the image it fills (only a `pending` image changes). */
+export interface TaskImageWrites {
+  setProgress(id: string, percent: number): Promise<void>;
+  settle(
+    id: string,
+    outcome: { status: 'ready'; manifest: unknown; sizeBytes: number } | { status: 'error'; reason: string },
+  ): Promise<boolean>;
+}
+
 /** Named locks across every kumod process. */
 export interface TaskLocks {
   /** Runs `fn` while holding the lock named `key` (others wait, then find the work done). */
@@ -27,6 +36,7 @@ export interface TaskLocks {
 export interface TaskContext {
   hosts: HostAccess;
   inventory: TaskInventory;
+  images: TaskImageWrites;
   placement: Replacement;
   locks: TaskLocks;
   /** Where image data lives (hosts are fed from it; createImage writes to it). */

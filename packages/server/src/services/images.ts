@@ -161,16 +161,29 @@ export class ImageService {
     await this.images.update(img.id, patch);
   }
 
-  /** deleteImage: refused while any instance uses the image. */
+  /**
+   * deleteImage: refused while any instance uses the image, while it is shared or being made.
+   * The row goes first (the decision is the database's); store objects no other image names go
+   * after, so a crash between the two leaves only an unreferenced object, never a row without data.
+   */
   async delete(regionId: string, account: Account, imageId: string): Promise<void> {
     const img = await this.get(regionId, account, imageId);
     this.mustOwn(img, account);
-    const r = await this.images.deleteUnlessUsed(img.id);
-    if (r === 'in-use') throw Errors.imageInUse(img.id);
-    if (r === 'missing') throw Errors.imageNotFound(img.id);
+    const out = await this.images.deleteUnlessUsed(img.id);
+    if (out.r === 'in-use') throw Errors.imageInUse(img.id);
+    if (out.r === 'shared') throw Errors.imageShared(img.id);
+    if (out.r === 'pending') throw Errors.imageBusy(img.id);
+    if (out.r !== 'deleted') throw Errors.imageNotFound(img.id);
+    // Public images keep their objects: an admin re-import of the same build is then instant.
+    if (out.record.ownerAccountId === null) return;
+    for (const f of Object.values((out.record.manifest as ImageManifest).files)) {
+      if (f && !(await this.images.namesObject(f.sha256))) await this.store.remove(f.sha256);
+    }
   }
 
-  private mustOwn(img: ImageRecord, account: Account): void {
+  /** Throws unless the account may change the image (its owner; the admin for public ones). */
+  mustOwn(img: ImageRecord, account: Account): void {
+    if (img.imageSource === 'shared') throw Errors.imageNotOwned(img.id);
     const owns = img.ownerAccountId === null ? account.isAdmin : img.ownerAccountId === account.id;
     if (!owns) throw Errors.adminOnly();
   }

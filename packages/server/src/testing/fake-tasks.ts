@@ -84,6 +84,10 @@ export const sampleImage = (over: Partial<ImageRecord> = {}): ImageRecord => ({
   filesDir: '/images/debian-12',
   manifest,
   constraint: null,
+  progress: 100,
+  errorReason: null,
+  sourceInstanceId: null,
+  sourceImageId: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   ...over,
 });
@@ -195,6 +199,10 @@ export function fakeContext(opts: {
     vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
     imageStore: new MemoryImageStore(),
+    images: {
+      setProgress: async () => undefined,
+      settle: async () => true,
+    },
     inventory: {
       image: async (id) => (id === sampleImage().id ? sampleImage() : undefined),
       subnet: async (_regionId, id) => (id === sampleSubnet().id ? sampleSubnet() : undefined),
