@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { expect, test } from '@jest/globals';
+import { expect, jest, test } from '@jest/globals';
 import { isImageStoreError, type ImageStore } from '../src/drivers/image-store.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -27,6 +27,8 @@ export function imageStoreContract(
   store: () => ImageStore,
   corrupt: (sha256: string, bytes: Buffer) => Promise<void>,
 ): void {
+  // A remote store's first request also creates its bucket.
+  jest.setTimeout(60_000);
   test('a put is keyed by the sha256 of its bytes and reads back verified', async () => {
     const data = randomBytes(3 * 2 ** 20 + 17);
     const progress: number[] = [];
