@@ -1,6 +1,6 @@
 // The `s3` image store: objects in one bucket of any S3-compatible server (Ceph's RGW here), for
 // control planes of several kumods. A put streams a multipart upload under a temporary key while
-// hashing (memory bounded by two parts), then copies it server-side under `sha256/<hash>` and drops
+// hashing (memory bounded by the parts in flight), then copies it server-side under `sha256/<hash>` and drops
 // the temporary one, so no key ever names bytes that were not verified. A crash leaves only a
 // temporary object or an unfinished upload, which the bucket's lifecycle rule expires.
 import { randomBytes } from 'node:crypto';
@@ -38,6 +38,8 @@ const TMP = 'tmp/';
 // S3 allows CopyObject up to 5 GiB; larger objects are copied part by part.
 const MAX_SINGLE_COPY = 5 * 2 ** 30;
 const COPY_PART = 2 ** 30;
+// Parts uploading at once: enough to keep the server busy while the next part is hashed.
+const PARTS_IN_FLIGHT = 4;
 
 const isMissing = (err: unknown) =>
   err instanceof S3ServiceException &&
@@ -123,7 +125,7 @@ export class S3ImageStore implements ImageStore {
           .then((r) => void parts.push({ ETag: r.ETag!, PartNumber }));
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p)).catch(() => undefined);
-        if (inFlight.size >= 2) await Promise.race(inFlight);
+        if (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
       if (n === 0) {
@@ -232,18 +234,26 @@ export class S3ImageStore implements ImageStore {
   }
 }
 
-/** Re-chunks a stream into buffers of exactly `size` bytes (the last one shorter). */
+/**
+ * Re-chunks a stream into buffers of exactly `size` bytes (the last one shorter), copying only
+ * when a part spans several input chunks.
+ */
 async function* chunks(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let have = 0;
-  for await (const c of source) {
-    pending.push(c);
-    have += c.length;
-    while (have >= size) {
-      const all = Buffer.concat(pending);
-      yield all.subarray(0, size);
-      pending = [all.subarray(size)];
-      have = all.length - size;
+  for await (const chunk of source) {
+    let c = chunk;
+    while (have + c.length >= size) {
+      const take = size - have;
+      pending.push(c.subarray(0, take));
+      yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      have = 0;
+      c = c.subarray(take);
+    }
+    if (c.length > 0) {
+      pending.push(c);
+      have += c.length;
     }
   }
   if (have > 0) yield Buffer.concat(pending);
