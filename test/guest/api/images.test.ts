@@ -1,12 +1,15 @@
-// createImage with real guests: a file written to a running instance's root disk is found in an
-// instance launched from an image made of it; the new instance has its own hostname and address.
-// Then kumod is killed (SIGKILL) inside createImage's host steps and a restarted kumod converges:
-// the image becomes ready, the instance stays stopped, and no flattened copy is left on the host.
+// The image lifecycle with real guests: a file written to a running instance's root disk is found
+// in an instance launched from an image made of it, by another account it was shared with (its own
+// hostname, address and key); sharing, unsharing and deleting follow JD's rules. kumod is killed
+// (SIGKILL) inside createImage's host steps and a restarted kumod converges: the image becomes
+// ready, the instance stays stopped, no flattened copy is left on the host. copyImages takes an
+// image into a second region (a host registered there) and an instance boots from the copy.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { KumoClient } from '@kumo/client';
+import { startTestHost, stopAllTestHosts } from '../../support/hosts.js';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
 import {
   opensshPrivateKey,
@@ -40,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.cleanup();
+  await stopAllTestHosts();
   rmSync(store, { recursive: true, force: true });
 });
 
@@ -235,3 +239,58 @@ test.each(['flatten-root', 'read-export'])(
     }
   },
 );
+
+test('copyImages into a second region served by the same kumod, and a launch from the copy there', async () => {
+  user = clientFor(cloud.kumod.endpoint, keys);
+  const src = await launch(user, 'copy-src');
+  await stop(user, src.id);
+  const { imageId } = await user.createImage(src.id, { name: 'to-copy', description: 'travels' });
+  await waitImage(user, imageId, 180_000);
+  // A host in region local-2 makes it a region this installation serves.
+  const h = await startTestHost('kimg2');
+  await cloud.admin.adminRequest('POST', '/hosts', {
+    body: {
+      name: 'kimg2',
+      uri: h.uri,
+      regionId: 'local-2',
+      az: 'local-2a',
+      poolPath: h.poolPath,
+      accelerator: 'qemu',
+      memoryRatio: 1,
+      diskRatio: 20,
+    },
+  });
+  const { copyImages } = await user.copyImages({ sourceImageIds: [imageId], destinationRegion: 'local-2' });
+  expect(copyImages).toEqual([
+    { sourceImageId: imageId, destinationImageId: expect.stringMatching(/^img-/) },
+  ]);
+  const there = clientFor(cloud.kumod.endpoint, keys, 'local-2');
+  const copyId = copyImages[0]!.destinationImageId;
+  // Each kumod learns of a new host's region within 5 s for requests signed for it.
+  const deadline = Date.now() + 15_000;
+  while (
+    Date.now() < deadline &&
+    !(await there.describeImage(copyId).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await new Promise((r) => setTimeout(r, 500));
+  expect((await there.describeImage(copyId)).image).toMatchObject({
+    status: 'ready',
+    imageSource: 'private',
+    name: 'to-copy',
+    desc: 'travels',
+  });
+  // The source region does not list the copy; the copy region does not list the source.
+  await expect(user.describeImage(copyId)).rejects.toMatchObject({ httpStatus: 404 });
+  await expect(there.describeImage(imageId)).rejects.toMatchObject({ httpStatus: 404 });
+  const { instanceIds } = await there.createInstances(
+    tinyInstance(cloud, 'in-local-2', { az: 'local-2a', imageId: copyId }),
+  );
+  await waitStatus(there, instanceIds[0]!, 'running', 240_000);
+  await there.deleteInstance(instanceIds[0]!);
+  await waitStatus(there, instanceIds[0]!, 'deleted', 120_000);
+  await user.deleteInstance(src.id);
+  await waitStatus(user, src.id, 'deleted', 120_000);
+});
