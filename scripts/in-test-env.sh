@@ -10,6 +10,14 @@ root=${KUMO_TEST_LIBVIRT_ROOT:-/var/lib/$ns/libvirt}
   echo "in-test-env: no test environment $ns (start it with scripts/libvirtd-up.sh)" >&2
   exit 1
 }
+# The environment's Ceph clients (CEPH_CONF, the S3 endpoint and keys), when it runs one.
+ceph_env=${KUMO_TEST_CEPH_ROOT:-$(dirname "$root")/ceph}/env
+if [ -f "$ceph_env" ]; then
+  set -a
+  # shellcheck disable=SC1090
+  . "$ceph_env"
+  set +a
+fi
 exec ip netns exec "$ns" unshare --mount --propagation private bash -c '
   set -e
   root=$1; shift

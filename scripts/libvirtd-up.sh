@@ -22,6 +22,16 @@ if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && ch
 ovn_root=${KUMO_TEST_OVN_ROOT:-/var/lib/$ns/ovn}
 mkdir -p "$ovn_root"
 ip netns exec "$ns" bash "$here/ovn-up.sh" "$ovn_root/central" >/dev/null 2>>"$ovn_root/up.log"
+# The environment's Ceph (mon, mgr, one OSD, radosgw on 127.0.0.1:KUMO_TEST_RGW_PORT) in NS, shared
+# by every test of the run; its client exports land in ROOT/env, which in-test-env.sh sources.
+# KUMO_TEST_CEPH=0 leaves it out.
+if [ "${KUMO_TEST_CEPH:-1}" != 0 ]; then
+  ceph_root=${KUMO_TEST_CEPH_ROOT:-/var/lib/$ns/ceph}
+  mkdir -p "$ceph_root"
+  ip netns exec "$ns" bash "$here/ceph-up.sh" "$ceph_root" --rgw "${KUMO_TEST_RGW_PORT:-7480}" \
+    >"$ceph_root/env.tmp" 2>>"$ceph_root/up.log"
+  mv "$ceph_root/env.tmp" "$ceph_root/env"
+fi
 chassis_up() { [ -f "$ovn_root/chassis/run/ovn-controller.pid" ] && kill -0 "$(cat "$ovn_root/chassis/run/ovn-controller.pid")" 2>/dev/null; }
 # The chassis' address on the provider network (br-ex), set on every run so a changed value applies
 # to a running environment too. 198.18.0.0/15 is reserved for benchmarking and lies apart from

@@ -1,6 +1,11 @@
 // KumoClient: one typed method per JD vm operation Kumo serves, plus generic and admin request helpers.
 // Methods only build paths, queries and bodies; signing and envelopes live in the transport.
 import type {
+  CopyImagesRequest,
+  CopyImagesResult,
+  CreateImageRequest,
+  CreateImageResult,
+  DescribeImageMembersResult,
   CreateInstancesRequest,
   CreateInstancesResult,
   CreateKeypairResult,
@@ -177,5 +182,25 @@ export class KumoClient {
   /** deleteImage. */
   deleteImage(imageId: string): Promise<void> {
     return this.request('DELETE', this.region(`/images/${seg(imageId)}`));
+  }
+  /** createImage: a private image of a stopped instance (`pending` until its data is stored). */
+  createImage(instanceId: string, body: CreateImageRequest): Promise<CreateImageResult> {
+    return this.request('POST', this.region(`/instances/${seg(instanceId)}:createImage`), { body });
+  }
+  /** shareImage with accounts by pin (Kumo's pin is the account name). */
+  shareImage(imageId: string, pins: string[]): Promise<void> {
+    return this.request('POST', this.region(`/images/${seg(imageId)}:share`), { body: { pins } });
+  }
+  /** unShareImage from accounts by pin. */
+  unShareImage(imageId: string, pins: string[]): Promise<void> {
+    return this.request('POST', this.region(`/images/${seg(imageId)}:unshare`), { body: { pins } });
+  }
+  /** describeImageMembers: the pins an image is shared with. */
+  describeImageMembers(imageId: string): Promise<DescribeImageMembersResult> {
+    return this.request('GET', this.region(`/images/${seg(imageId)}/members`));
+  }
+  /** copyImages to another region. */
+  copyImages(body: CopyImagesRequest): Promise<CopyImagesResult> {
+    return this.request('POST', this.region('/images:copyImages'), { body });
   }
 }

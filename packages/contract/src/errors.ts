@@ -143,6 +143,11 @@ const catalogue = {
   imageConstraint: (instanceType: string) =>
     precondition(`Image constraints. Doesn't support instanceType '${instanceType}'`),
   imageInUse: (id: string) => precondition(`Image '${id}' is in use by instances`),
+  imageShared: (id: string) => precondition(`Image '${id}' is shared with other accounts; unshare it first`),
+  imageBusy: (id: string) => precondition(`Image '${id}' is being created; wait until it is ready or failed`),
+  imageNotOwned: (id: string) =>
+    precondition(`Image '${id}' is shared with this account; only its owner may change it`),
+  imageNotPrivate: (id: string) => precondition(`Image '${id}' is not a private image`),
   imageDiskTooSmall: (minGB: number) =>
     outOfRange(
       `InstanceSpec.SystemDisk.CloudDiskSpec.DiskSizeGB out of range: the image needs at least ${minGB} GB`,

@@ -75,3 +75,37 @@ export const modifyImageAttributeBody = z.object({
 });
 /** modifyImageAttribute body. */
 export type ModifyImageAttributeRequest = z.input<typeof modifyImageAttributeBody>;
+
+/** createImage body: name required (JD's SDK sends description only when set); dataDisks make a whole-machine image. */
+export const createImageBody = z.object({
+  name: z.string().max(256),
+  description: z.string().max(256).default(''),
+  dataDisks: z.array(z.object({}).passthrough()).max(16).optional(),
+});
+/** createImage body. */
+export type CreateImageRequest = z.input<typeof createImageBody>;
+/** createImage result. */
+export interface CreateImageResult {
+  imageId: string;
+}
+
+/** shareImage / unShareImage body: pins are account names (Kumo's pin). */
+export const shareImageBody = z.object({ pins: z.array(z.string().max(64)).max(100).optional() });
+/** shareImage / unShareImage body. */
+export type ShareImageRequest = z.input<typeof shareImageBody>;
+/** describeImageMembers result. */
+export interface DescribeImageMembersResult {
+  pins: string[];
+}
+
+/** copyImages body. */
+export const copyImagesBody = z.object({
+  sourceImageIds: z.array(z.string().max(64)).min(1).max(10),
+  destinationRegion: z.string().max(64),
+});
+/** copyImages body. */
+export type CopyImagesRequest = z.input<typeof copyImagesBody>;
+/** copyImages result. */
+export interface CopyImagesResult {
+  copyImages: { sourceImageId: string; destinationImageId: string }[];
+}

@@ -1,13 +1,14 @@
 // Host: one hypervisor host reached through libvirt only, as the control plane uses it. A facade:
 // it connects, settles the host profile and hands each call to the module that does the work
 // (storage, image cache, networks, domain lifecycle, consoles, events). No libvirt name, handle or error leaves.
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { LibvirtClient, type ConnectOptions } from '@kumo/libvirt';
 import { readCapacity } from './capacity.js';
 import { HostContext, type StepHooks } from './context.js';
 import { designProfile, type HostProfile, type ProfileSettings } from './designer.js';
 import { Consoles, type ConsoleLog } from './domains/consoles.js';
 import { Domains } from './domains/domains.js';
+import { RootExports } from './domains/exports.js';
 import { Lifecycle, type InstanceSummary, type PowerOffOptions } from './domains/lifecycle.js';
 import { Nics } from './domains/nics.js';
 import { Provisioner } from './domains/provision.js';
@@ -53,6 +54,7 @@ export class Host {
   private readonly provisioner: Provisioner;
   private readonly nics: Nics;
   private readonly consoles: Consoles;
+  private readonly exports: RootExports;
 
   private constructor(
     private readonly ctx: HostContext,
@@ -68,6 +70,7 @@ export class Host {
     this.networks = new Networks(ctx);
     this.nics = new Nics(ctx, domains);
     this.consoles = new Consoles(ctx, domains, this.pool, volumes, hostAddress);
+    this.exports = new RootExports(ctx, domains, this.pool, volumes);
     this.lifecycle = new Lifecycle(ctx, profile, domains, this.pool, volumes, this.networks);
     this.provisioner = new Provisioner(
       ctx,
@@ -147,6 +150,24 @@ export class Host {
   /** Deletes an image's volumes; refused while any overlay in the pool is backed by it. */
   removeImage(manifest: ImageManifest): Promise<void> {
     return this.images.remove(manifest);
+  }
+
+  /**
+   * Copies a stopped instance's root disk into a standalone qcow2 (backing chain flattened) named
+   * by `tag`, replacing a partial copy a crash left. The instance must stay stopped meanwhile.
+   */
+  flattenRoot(id: string, tag: string): Promise<void> {
+    return this.exports.flatten(id, tag);
+  }
+
+  /** The bytes of a flattened root disk (see flattenRoot); NOT_FOUND when there is none. */
+  readFlattened(id: string, tag: string): Promise<Readable> {
+    return this.exports.open(id, tag);
+  }
+
+  /** Removes a flattened root disk (no-op when absent). */
+  removeFlattened(id: string, tag: string): Promise<void> {
+    return this.exports.remove(id, tag);
   }
 
   /** Creates (or starts) the libvirt network of a Kumo subnet; idempotent. */

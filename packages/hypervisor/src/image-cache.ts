@@ -69,7 +69,9 @@ export class ImageCache {
       await ctx.step(
         'verify-local-checksum',
         async () => {
+          // Local files are checked before a byte moves; streamed ones by the read-back below.
           for (const p of parts) {
+            if (typeof p.path !== 'string') continue;
             const sum = await sha256File(p.path);
             if (sum !== p.meta.sha256)
               throw new HypervisorError(
@@ -90,7 +92,8 @@ export class ImageCache {
             await volumes.delete(pool, name); // leftovers of an interrupted upload
             const vol = await volumes.create(pool, { name, capacityBytes: p.meta.bytes, format: 'raw' });
             r.add(() => volumes.delete(pool, name));
-            await ctx.lv.storageVolUpload(vol, createReadStream(p.path));
+            const source = typeof p.path === 'string' ? createReadStream(p.path) : await p.path();
+            await ctx.lv.storageVolUpload(vol, source);
             const h = createHash('sha256');
             for await (const chunk of await ctx.lv.storageVolDownload(vol)) h.update(chunk as Buffer);
             const sum = h.digest('hex');

@@ -1,5 +1,6 @@
 // The image manifest images/build.sh writes (and operators write for their own images), with a
 // validator; describes files only, never touches a host.
+import type { Readable } from 'node:stream';
 
 /** One file of an image, as the manifest lists it. */
 export interface ImageFile {
@@ -25,11 +26,17 @@ export interface ImageManifest {
   files: { root: ImageFile; kernel?: ImageFile; initrd?: ImageFile };
 }
 
-/** Local paths of an image's files, keyed like `ImageManifest.files`. */
+/**
+ * Where one file's bytes come from: a path on the control-plane machine, or a function opening a
+ * stream of them (an image store's object). Either way the host verifies what arrived.
+ */
+export type ImageFileSource = string | (() => Promise<Readable>);
+
+/** The sources of an image's files, keyed like `ImageManifest.files`. */
 export interface ImageFiles {
-  root: string;
-  kernel?: string;
-  initrd?: string;
+  root: ImageFileSource;
+  kernel?: ImageFileSource;
+  initrd?: ImageFileSource;
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;

@@ -16,6 +16,7 @@ export {
   type ImageManifest,
   type ImageFile,
   type ImageFiles,
+  type ImageFileSource,
   type ImageBoot,
 } from './image.js';
 export { sha256File } from './image-cache.js';

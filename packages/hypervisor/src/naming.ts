@@ -25,10 +25,15 @@ export class Naming {
     return `${this.prefix}${id}-seed${generation ? `-${generation}` : ''}.iso`;
   }
 
-  /** The instance id of one of an instance's volumes (root or seed, any generation), or undefined. */
+  /** A flattened copy of an instance's root disk (createImage), one per `tag`. */
+  exportVolume(id: string, tag: string): string {
+    return `${this.prefix}${id}-export-${tag}.qcow2`;
+  }
+
+  /** The instance id of one of an instance's volumes (root, seed or export), or undefined. */
   volumeInstanceId(volumeName: string): string | undefined {
     if (!volumeName.startsWith(this.prefix)) return undefined;
-    const m = /^([a-z]+-[a-z0-9]+)-(root|seed)(-[a-z0-9]+)?\.(qcow2|iso)$/.exec(
+    const m = /^([a-z]+-[a-z0-9]+)-(root|seed|export)(-[a-z0-9]+)?\.(qcow2|iso)$/.exec(
       volumeName.slice(this.prefix.length),
     );
     return m?.[1];

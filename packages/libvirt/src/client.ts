@@ -9,8 +9,8 @@ import {
   type EventKind,
 } from './events.js';
 import type { PacketHeader } from './framing.js';
-import { NetworkProcedures } from './procedures/network.js';
 import { Feature, Proc } from './procedures/numbers.js';
+import { SecretProcedures } from './procedures/secret.js';
 import { Program, RpcConnection, type RpcOptions } from './rpc.js';
 import type { Duplex } from 'node:stream';
 import { parseLibvirtUri, type TransportOverrides } from './transports/uri.js';
@@ -39,7 +39,7 @@ const AUTH_POLKIT = 2;
  * (LibvirtError) when the session drops unexpectedly and 'reconnect' after it is re-established
  * (event subscriptions are re-registered before 'reconnect').
  */
-export class LibvirtClient extends NetworkProcedures {
+export class LibvirtClient extends SecretProcedures {
   private session: RpcConnection | undefined;
   private userClosed = false;
   private readonly subs = new Set<EventSubscription<unknown>>();

@@ -216,3 +216,9 @@ export type NetworkUpdateFlags = ValueOf<typeof NetworkUpdateFlags>;
 
 /** `parentIndex` of virNetworkUpdate meaning "whichever element matches" (libvirt documents -1). */
 export const NETWORK_UPDATE_ANY_PARENT = -1;
+
+/** What a secret is for (virSecretUsageType). */
+export const SecretUsageType = { NONE: 0, VOLUME: 1, CEPH: 2, ISCSI: 3, TLS: 4, VTPM: 5 } as const;
+
+/** virDomainBlockResizeFlags: BYTES takes the size in bytes instead of KiB. */
+export const BlockResizeFlags = { BYTES: 1 } as const;

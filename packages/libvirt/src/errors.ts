@@ -17,6 +17,7 @@ export const ErrorCode = {
   NO_STORAGE_POOL: 49,
   NO_STORAGE_VOL: 50,
   OPERATION_INVALID: 55,
+  NO_SECRET: 66,
   NO_NWFILTER: 62,
   OPERATION_TIMEOUT: 68,
   OPERATION_ABORTED: 78,
@@ -143,9 +144,16 @@ export const isNoStoragePool = (err: unknown): boolean => hasCode(err, ErrorCode
 export const isNoStorageVol = (err: unknown): boolean => hasCode(err, ErrorCode.NO_STORAGE_VOL);
 /** True for "network filter not found". */
 export const isNoNwfilter = (err: unknown): boolean => hasCode(err, ErrorCode.NO_NWFILTER);
-/** True for any "object not found" code (domain, network, pool, volume, nwfilter). */
+/** True for "secret not found". */
+export const isNoSecret = (err: unknown): boolean => hasCode(err, ErrorCode.NO_SECRET);
+/** True for any "object not found" code (domain, network, pool, volume, nwfilter, secret). */
 export const isNotFound = (err: unknown): boolean =>
-  isNoDomain(err) || isNoNetwork(err) || isNoStoragePool(err) || isNoStorageVol(err) || isNoNwfilter(err);
+  isNoDomain(err) ||
+  isNoNetwork(err) ||
+  isNoStoragePool(err) ||
+  isNoStorageVol(err) ||
+  isNoNwfilter(err) ||
+  isNoSecret(err);
 /** True when the object is in the wrong state for the operation (e.g. "domain is not running"). */
 export const isOperationInvalid = (err: unknown): boolean => hasCode(err, ErrorCode.OPERATION_INVALID);
 /** True when the volume already exists. */

@@ -10,6 +10,7 @@ export {
   isNoStoragePool,
   isNoStorageVol,
   isNoNwfilter,
+  isNoSecret,
   isNotFound,
   isOperationInvalid,
   isOperationFailed,
@@ -38,6 +39,7 @@ export type { NodeInfo, DomainCapabilitiesQuery } from './procedures/connect.js'
 export type { DomainInfo, DomainStateReason, DomainBlockInfo, DomainInterface } from './procedures/domain.js';
 export type { StoragePoolInfo, StorageVolInfo, VolTransferOptions } from './procedures/storage.js';
 export type { DhcpLease } from './procedures/network.js';
+export type { Secret } from './procedures/secret.js';
 export { Proc, Feature } from './procedures/numbers.js';
 export { Program, RpcConnection, type RpcOptions, type StreamHandler } from './rpc.js';
 export { XdrReader, XdrWriter, XdrError, type TypedParam, type TypedParamValue } from './xdr.js';

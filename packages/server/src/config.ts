@@ -8,6 +8,7 @@ import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
 import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-console.js';
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
+import { IMAGE_STORE_VARIABLES, parseImageStore, type ImageStoreConfig } from './config-images.js';
 
 export { ConfigError };
 export type { ConsoleConfig, NetworkConfig };
@@ -54,6 +55,8 @@ export interface Config {
   hostUris: { keyDir: string; allowInsecure: boolean };
   /** Directories admin importImage may read manifests and image files from. */
   imageImportDirs: string[];
+  /** Where image data lives (KUMO_IMAGE_STORE and friends). */
+  imageStore: ImageStoreConfig;
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
@@ -150,6 +153,7 @@ export const CONFIG_VARIABLES = {
   KUMO_TEST_CRASH_AT: '',
   ...NETWORK_VARIABLES,
   ...CONSOLE_VARIABLES,
+  ...IMAGE_STORE_VARIABLES,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -212,6 +216,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     masterKey: get('KUMO_MASTER_KEY') || undefined,
     masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
+    imageStore: parseImageStore(get, int, dataDir),
     hostUris: {
       keyDir: get('KUMO_HOST_KEY_DIR') || join(dataDir, 'keys'),
       allowInsecure: int('KUMO_ALLOW_INSECURE_HOSTS', 0, 1) === 1,

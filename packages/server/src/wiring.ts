@@ -11,6 +11,7 @@ import {
   ConsoleTokensModel,
   HostsModel,
   ImagesModel,
+  ImageSharesModel,
   InstanceActionsModel,
   InstancesModel,
   InstanceTasksModel,
@@ -46,6 +47,8 @@ import { InstanceAdminService } from './services/instance-admin.js';
 import { ConsoleService } from './services/consoles.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
+import { ImageCreationService } from './services/image-creation.js';
+import { ImageSharingService } from './services/image-sharing.js';
 import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
@@ -95,6 +98,7 @@ export function createWiring(
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
   const imagesModel = new ImagesModel(db);
+  const sharesModel = new ImageSharesModel(db);
   const instancesModel = new InstancesModel(db);
   const leases = new InstanceTasksModel(db);
   const subnetsModel = new SubnetsModel(db);
@@ -108,11 +112,14 @@ export function createWiring(
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
+  const imageStore = drivers.imageStore.get(config.imageStore.driver)(config.imageStore);
 
   const quotas = new QuotaService(config.quotas, {
     keypair: (scope) => keypairsModel.count(scope),
     instance: (scope) => instancesModel.count(scope),
     image: (scope) => imagesModel.countOwned(scope.regionId, scope.accountId),
+    imageShare: (scope, opts): Promise<number> =>
+      imageSharing.usage(scope.regionId, scope.accountId, opts.imageId),
   });
   const instanceTypes = new InstanceTypeService(config.instanceTypes, () => azCapacity(hostsModel));
   const ctx: TaskContext = {
@@ -132,6 +139,10 @@ export function createWiring(
       instance: (id) => instancesModel.get(id),
     },
     network: taskNetwork(network, interfacesModel, sync, config.network),
+    images: {
+      setProgress: (id, percent) => imagesModel.setProgress(id, percent),
+      settle: (id, outcome) => imagesModel.settle(id, outcome),
+    },
     placement: new SpawnPlacement({
       tx,
       hosts: hostsModel,
@@ -140,6 +151,7 @@ export function createWiring(
       weigher: config.compute.weigher,
     }),
     locks: { locked: (key, fn) => tx.locked(key, fn) },
+    imageStore,
     compute: config.compute,
     log,
   };
@@ -188,7 +200,17 @@ export function createWiring(
     quota: config.network.quotas.elasticIp,
     changed,
   });
-  const imageService = new ImageService(imagesModel, hostsModel, registry, config.imageImportDirs);
+  const importDirs = config.imageImportDirs;
+  const imageService = new ImageService(imagesModel, hostsModel, registry, importDirs, imageStore);
+  const imageSharing = new ImageSharingService({
+    tx,
+    images: imagesModel,
+    shares: sharesModel,
+    imageService,
+    hosts: hostsModel,
+    quotas: config.quotas,
+    homeRegion: config.regionId,
+  });
   const authenticator = new Authenticator(accountsModel, guards, config);
   const services: Services = {
     accounts: new AccountService(accountsModel),
@@ -200,6 +222,16 @@ export function createWiring(
     quotas,
     hosts: new HostService(hostsModel, registry, config.hostUris),
     images: imageService,
+    imageSharing,
+    imageCreation: new ImageCreationService({
+      tx,
+      images: imagesModel,
+      instances: instancesModel,
+      leases,
+      actions,
+      enqueue,
+      imageQuota: () => quotas.limit('image'),
+    }),
     instances: new InstanceService({
       tx,
       instances: instancesModel,
@@ -264,6 +296,7 @@ export function createWiring(
     tx,
     hosts: hostsModel,
     instances: instancesModel,
+    images: imagesModel,
     leases,
     admin: instanceAdmin,
     actions,

@@ -19,6 +19,7 @@ import {
 } from '@kumo/store';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database.js';
 import { DriverRegistry } from '../src/drivers/registry.js';
+import { LocalImageStore } from '../src/drivers/local-image-store.js';
 import { createLogger } from '../src/logger.js';
 import { FakeHostDriver } from '../src/testing/fake-host-driver.js';
 import { connectFakeNetworkPlane } from '../src/testing/fake-network-plane.js';
@@ -99,6 +100,7 @@ beforeAll(async () => {
     KUMO_NETWORK_SYNC_INTERVAL_MS: '100',
   });
   const drivers = new DriverRegistry();
+  drivers.imageStore.register('local', (c) => LocalImageStore.open(c.localDir));
   drivers.host.register('libvirt', async (opts) => {
     const fake = fakes.get(opts.uri);
     if (!fake) throw new Error(`no fake host at ${opts.uri}`);

@@ -10,6 +10,7 @@ export * from './tables/keypairs.js';
 export * from './tables/request-guards.js';
 export * from './tables/hosts.js';
 export * from './tables/images.js';
+export * from './tables/image-shares.js';
 export * from './tables/subnets.js';
 export * from './tables/instances.js';
 export * from './tables/instance-tasks.js';

@@ -1,5 +1,5 @@
 // `kumo image import|list|show|delete`: import registers a built image directory (admin); the rest are
-// the JD image operations.
+// the JD image operations (create, share and copy are in image-lifecycle.ts).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Image } from '@kumo/contract';
@@ -8,6 +8,7 @@ import { CommandExit, describeFailure } from '../errors.js';
 import { renderFields, renderJson, renderTable, type Column } from '../format.js';
 import { oneOf } from '../options.js';
 import { collectPages } from '../paging.js';
+import { registerImageLifecycleCommands } from './image-lifecycle.js';
 
 const COLUMNS: Column<Image>[] = [
   { header: 'ID', value: (i) => i.imageId },
@@ -26,6 +27,7 @@ function imageFields(i: Image): string {
     ['ID', i.imageId],
     ['Name', i.name],
     ['Status', i.status],
+    ['Progress(%)', i.progress],
     ['Source', i.imageSource],
     ['Platform', i.platform],
     ['OS version', i.osVersion],
@@ -134,4 +136,6 @@ export function registerImageCommands(program: Command, contextFor: ContextFor):
       );
       if (deleted.length < ids.length) throw new CommandExit(1);
     });
+
+  registerImageLifecycleCommands(group, contextFor);
 }

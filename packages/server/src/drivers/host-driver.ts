@@ -1,7 +1,7 @@
 // HostDriver: compute on one host, the exact surface the server uses. @kumo/hypervisor's Host
 // satisfies it structurally (drivers/libvirt.ts proves that at compile time); unit tests use the
 // in-memory FakeHostDriver of testing/. It must not grow policy: decisions stay in the server.
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from '@kumo/hypervisor';
 import type {
   ConsoleLog,
@@ -42,6 +42,15 @@ export interface HostDriver {
   capacity(): Promise<HostCapacity>;
   /** Uploads and verifies an image's files unless the host has them. */
   ensureImage(manifest: ImageManifest, files: ImageFiles): Promise<void>;
+  /**
+   * Writes a standalone (flattened) qcow2 copy of a stopped instance's root disk as export `tag`,
+   * replacing a partial one a crash left; INVALID_STATE unless the instance is stopped.
+   */
+  flattenRoot(id: string, tag: string): Promise<void>;
+  /** The bytes of an export made by flattenRoot; NOT_FOUND when there is none. */
+  readFlattened(id: string, tag: string): Promise<Readable>;
+  /** Removes an export (no-op when absent). */
+  removeFlattened(id: string, tag: string): Promise<void>;
   /** Defines and starts a subnet's network unless it exists. */
   ensureNetwork(spec: NetworkSpec): Promise<void>;
   /** Creates and starts an instance (a re-run only makes sure it runs). */

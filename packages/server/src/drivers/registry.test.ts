@@ -8,6 +8,7 @@ test('the built-in registry has the libvirt host driver and the ovn network plan
   expect(r.host.names()).toEqual(['libvirt']);
   expect(r.network.names()).toEqual(['ovn']);
   expect(r.storage.names()).toEqual([]);
+  expect(r.imageStore.names()).toEqual(['local', 's3']);
 });
 
 test('a registered factory is handed out by name; a name registers once; an unknown name says what exists', async () => {

@@ -6,6 +6,9 @@ import { connectLibvirtHost } from './libvirt.js';
 import { ovn } from '@kumo/network';
 import type { NetworkPlaneFactory } from './network-plane.js';
 import type { StorageBackendFactory } from './storage-backend.js';
+import type { ImageStoreFactory } from './image-store.js';
+import { LocalImageStore } from './local-image-store.js';
+import { S3ImageStore } from './s3-image-store.js';
 
 /** Factories of one kind, by driver name. */
 class Slot<F> {
@@ -40,12 +43,21 @@ export class DriverRegistry {
   readonly host = new Slot<HostDriverFactory>('host');
   readonly network = new Slot<NetworkPlaneFactory>('network');
   readonly storage = new Slot<StorageBackendFactory>('storage');
+  readonly imageStore = new Slot<ImageStoreFactory>('image store');
 }
 
-/** A registry with Kumo's built-in drivers: `libvirt` for hosts, `ovn` for the network plane. */
+/**
+ * A registry with Kumo's built-in drivers: `libvirt` for hosts, `ovn` for the network plane,
+ * `local` and `s3` for the image store.
+ */
 export function builtinDrivers(): DriverRegistry {
   const r = new DriverRegistry();
   r.host.register('libvirt', connectLibvirtHost);
   r.network.register('ovn', ovn);
+  r.imageStore.register('local', (c) => LocalImageStore.open(c.localDir));
+  r.imageStore.register('s3', (c) => {
+    if (!c.s3) throw new Error('the s3 image store needs its KUMO_IMAGE_S3_* settings');
+    return new S3ImageStore(c.s3);
+  });
   return r;
 }

@@ -5,6 +5,7 @@ import type { ImageRecord, InstanceRecord, NetworkInterfaceRecord, Scope, Subnet
 import type { HostAccess } from '../compute/host-registry.js';
 import type { Replacement } from '../compute/placement.js';
 import type { ComputeConfig } from '../config.js';
+import type { ImageStore } from '../drivers/image-store.js';
 import type { Logger } from '../logger.js';
 
 /** Inventory reads of task steps. */
@@ -32,6 +33,15 @@ export interface TaskNetwork {
   portUp(interfaceId: string): Promise<void>;
 }
 
+/** The writes the createImage task makes to the image it fills (only a `pending` image changes). */
+export interface TaskImageWrites {
+  setProgress(id: string, percent: number): Promise<void>;
+  settle(
+    id: string,
+    outcome: { status: 'ready'; manifest: unknown; sizeBytes: number } | { status: 'error'; reason: string },
+  ): Promise<boolean>;
+}
+
 /** Named locks across every kumod process. */
 export interface TaskLocks {
   /** Runs `fn` while holding the lock named `key` (others wait, then find the work done). */
@@ -42,9 +52,12 @@ export interface TaskLocks {
 export interface TaskContext {
   hosts: HostAccess;
   inventory: TaskInventory;
+  images: TaskImageWrites;
   placement: Replacement;
   locks: TaskLocks;
   network: TaskNetwork;
+  /** Where image data lives (hosts are fed from it; createImage writes to it). */
+  imageStore: ImageStore;
   compute: ComputeConfig;
   log: Logger;
   /** The VNC password of an instance, derived (never stored) so every kumod knows it. */

@@ -37,7 +37,7 @@ export async function buildSpec(
     overrides.keyNames ?? inst.keyNames,
   );
   const passwordHash = overrides.passwordHash === undefined ? inst.passwordHash : overrides.passwordHash;
-  const { manifest, files } = imageFiles(image);
+  const { manifest, files } = await imageFiles(image, ctx.imageStore);
   return {
     files,
     spec: {

@@ -24,12 +24,19 @@ describe('TRANSITIONS', () => {
       reboot: 'running -> rebooting -> running',
       resize: 'stopped -> resizing -> stopped',
       rebuild: 'stopped -> rebuilding -> stopped',
+      image: 'stopped -> stopped -> stopped',
       delete: 'pending|running|stopped|error -> deleting -> gone',
     });
   });
 
   test('no task starts from a transient status except delete from pending, and all statuses are JD statuses', () => {
-    const transient = new Set(Object.values(TRANSITIONS).map((t) => t.transient));
+    // createImage shows the instance as it is (JD has no imaging status); its claimed task, not
+    // its status, keeps other tasks out, so its transient is no other task's starting point.
+    const transient = new Set(
+      Object.entries(TRANSITIONS)
+        .filter(([task, t]) => !(task === 'image' && t.transient === 'stopped'))
+        .map(([, t]) => t.transient),
+    );
     for (const [task, t] of Object.entries(TRANSITIONS)) {
       for (const s of t.from) {
         expect(INSTANCE_STATUSES).toContain(s);

@@ -23,6 +23,9 @@ export const TRANSITIONS: Readonly<Record<TaskName, Transition>> = {
   reboot: { from: ['running'], transient: 'rebooting', done: 'running' },
   resize: { from: ['stopped'], transient: 'resizing', done: 'stopped' },
   rebuild: { from: ['stopped'], transient: 'rebuilding', done: 'stopped' },
+  // createImage: the instance stays `stopped` to pollers (JD shows no imaging status), and the
+  // claimed task keeps every other operation out until the root disk has been copied.
+  image: { from: ['stopped'], transient: 'stopped', done: 'stopped' },
   // JD allows deleting a pending instance: the delete wins over the spawn in flight, which is
   // fenced out by the claim and cleans up after itself (see tasks/createInstances.ts).
   delete: {

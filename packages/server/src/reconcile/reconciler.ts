@@ -7,6 +7,7 @@ import type { PowerState } from '@kumo/hypervisor';
 import type {
   HostRecord,
   HostsModel,
+  ImagesModel,
   InstanceActionsModel,
   InstanceAdminModel,
   InstanceRecord,
@@ -31,6 +32,7 @@ export interface ReconcilerDeps {
   tx: Transactions;
   hosts: HostsModel;
   instances: InstancesModel;
+  images: ImagesModel;
   leases: InstanceTasksModel;
   admin: InstanceAdminModel;
   actions: InstanceActionsModel;
@@ -105,6 +107,10 @@ export class Reconciler {
       log.warn({ instanceId: t.id, task: t.task, reason: t.reason }, 'task failed by its deadline');
       await actions.finish(t.id, t.task, 'failed', t.reason);
     }
+    // An image whose createImage task ended without settling it (failed by its deadline, reset by
+    // the admin) can never become ready: it fails too, so it can be deleted.
+    for (const id of await this.d.images.failOrphanedPending())
+      log.warn({ imageId: id }, 'image failed: its createImage task ended');
   }
 
   private async sweepHost(host: HostRecord): Promise<void> {

@@ -1,6 +1,6 @@
 // The image registry: operators import images built by images/ (or their own qcow2 cloud images);
 // users see public images of the region and their own, and the JD image operations act on them.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { importableFile, MAX_MANIFEST_BYTES, within } from './import-files.js';
 import { dirname, join } from 'node:path';
 import { Errors, ID_PATTERNS, IMAGE_NAME } from '@kumo/contract';
@@ -8,6 +8,7 @@ import { sha256File, validateManifest, type ImageManifest } from '@kumo/hypervis
 import type { Account, HostsModel, ImageFilter, ImageRecord, ImagesModel } from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import { imageFiles } from '../compute/image-files.js';
+import { isImageStoreError, type ImageStore } from '../drivers/image-store.js';
 
 const PLATFORMS: Record<string, string> = {
   debian: 'Debian',
@@ -24,6 +25,7 @@ export class ImageService {
     private readonly registry: HostAccess,
     /** Directories admin imports may read from (Config.imageImportDirs). */
     private readonly importDirs: readonly string[],
+    private readonly store: ImageStore,
   ) {}
 
   /**
@@ -33,7 +35,7 @@ export class ImageService {
   async prepull(imageId: string, hostIds?: string[]): Promise<{ hostId: string; outcome: string }[]> {
     const img = await this.images.get(imageId);
     if (!img) throw Errors.imageNotFound(imageId.slice(0, 64));
-    const { manifest, files } = imageFiles(img);
+    const { manifest, files } = await imageFiles(img, this.store);
     const targets = (await this.hosts.list(img.regionId)).filter((h) =>
       hostIds ? hostIds.includes(h.id) || hostIds.includes(h.name) : h.health === 'up' && h.enabled,
     );
@@ -76,6 +78,7 @@ export class ImageService {
     }
     const dir = dirname(manifestFile);
     let size = 0;
+    const checked: { real: string; sha256: string; bytes: number }[] = [];
     for (const [key, f] of Object.entries(manifest.files)) {
       if (!f) continue;
       const path = join(dir, f.path);
@@ -93,9 +96,21 @@ export class ImageService {
       if ((await sha256File(real)) !== f.sha256)
         throw Errors.invalidParameter(`files.${key}`, 'sha256 mismatch');
       size += f.bytes;
+      checked.push({ real, sha256: f.sha256, bytes: f.bytes });
     }
     const name = opts.name ?? manifest.name;
     if (!IMAGE_NAME.test(name)) throw Errors.invalidParameter('name');
+    // Into the store before the row exists: a registered image always has its data, and every
+    // kumod reading the store can feed hosts. A file changed since the check above is refused.
+    for (const f of checked) {
+      try {
+        await this.store.put(createReadStream(f.real), { sha256: f.sha256, bytes: f.bytes });
+      } catch (err) {
+        if (isImageStoreError(err, 'CHECKSUM_MISMATCH') || isImageStoreError(err, 'SIZE_MISMATCH'))
+          throw Errors.invalidParameter('files', 'changed while being imported');
+        throw err;
+      }
+    }
     return this.images.create({
       regionId: opts.regionId,
       ownerAccountId: null,
@@ -146,16 +161,29 @@ export class ImageService {
     await this.images.update(img.id, patch);
   }
 
-  /** deleteImage: refused while any instance uses the image. */
+  /**
+   * deleteImage: refused while any instance uses the image, while it is shared or being made.
+   * The row goes first (the decision is the database's); store objects no other image names go
+   * after, so a crash between the two leaves only an unreferenced object, never a row without data.
+   */
   async delete(regionId: string, account: Account, imageId: string): Promise<void> {
     const img = await this.get(regionId, account, imageId);
     this.mustOwn(img, account);
-    const r = await this.images.deleteUnlessUsed(img.id);
-    if (r === 'in-use') throw Errors.imageInUse(img.id);
-    if (r === 'missing') throw Errors.imageNotFound(img.id);
+    const out = await this.images.deleteUnlessUsed(img.id);
+    if (out.r === 'in-use') throw Errors.imageInUse(img.id);
+    if (out.r === 'shared') throw Errors.imageShared(img.id);
+    if (out.r === 'pending') throw Errors.imageBusy(img.id);
+    if (out.r !== 'deleted') throw Errors.imageNotFound(img.id);
+    // Public images keep their objects: an admin re-import of the same build is then instant.
+    if (out.record.ownerAccountId === null) return;
+    for (const f of Object.values((out.record.manifest as ImageManifest).files)) {
+      if (f && !(await this.images.namesObject(f.sha256))) await this.store.remove(f.sha256);
+    }
   }
 
-  private mustOwn(img: ImageRecord, account: Account): void {
+  /** Throws unless the account may change the image (its owner; the admin for public ones). */
+  mustOwn(img: ImageRecord, account: Account): void {
+    if (img.imageSource === 'shared') throw Errors.imageNotOwned(img.id);
     const owns = img.ownerAccountId === null ? account.isAdmin : img.ownerAccountId === account.id;
     if (!owns) throw Errors.adminOnly();
   }

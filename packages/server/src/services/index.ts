@@ -10,6 +10,8 @@ import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
 import type { ConsoleService } from './consoles.js';
 import type { HostService } from './hosts.js';
+import type { ImageCreationService } from './image-creation.js';
+import type { ImageSharingService } from './image-sharing.js';
 import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
 import type { InstanceTypeService } from './instance-types.js';
@@ -34,6 +36,8 @@ export interface Services {
   quotas: QuotaService;
   hosts: HostService;
   images: ImageService;
+  imageCreation: ImageCreationService;
+  imageSharing: ImageSharingService;
   instances: InstanceService;
   vpcs: VpcService;
   securityGroups: SecurityGroupService;

@@ -1,7 +1,7 @@
 // An in-memory HostDriver for unit tests of server logic: instances, images and networks are
 // records in maps, every call is logged, and a test can make any method fail once or always.
 // Used only by *.test.ts files; production code never imports testing/.
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import {
   HypervisorError,
   type ConsoleLog,
@@ -21,6 +21,10 @@ export class FakeHostDriver implements HostDriver {
   readonly instances = new Map<string, PowerState>();
   readonly images = new Set<string>();
   readonly networks = new Set<string>();
+  /** Flattened root disk exports by `instance:tag`, with their bytes. */
+  readonly exports = new Map<string, Buffer>();
+  /** The bytes a flattenRoot of an instance writes (default: its id, repeated). */
+  readonly rootBytes = new Map<string, Buffer>();
   /** Instances whose volumes are in the pool (spawn adds, destroy removes). */
   readonly volumes = new Set<string>();
   /** Every call, in order, as `method:firstArgument`. */
@@ -72,6 +76,22 @@ export class FakeHostDriver implements HostDriver {
     await this.call('ensureImage', manifest.name);
     this.images.add(manifest.name);
   }
+  async flattenRoot(id: string, tag: string): Promise<void> {
+    await this.call('flattenRoot', id);
+    if (this.must(id) !== 'stopped')
+      throw new HypervisorError('INVALID_STATE', `flatten-root needs instance ${id} stopped`);
+    this.exports.set(`${id}:${tag}`, this.rootBytes.get(id) ?? Buffer.from(id.repeat(1000)));
+  }
+  async readFlattened(id: string, tag: string): Promise<Readable> {
+    await this.call('readFlattened', id);
+    const b = this.exports.get(`${id}:${tag}`);
+    if (!b) throw new HypervisorError('NOT_FOUND', `instance ${id} has no export ${tag}`);
+    return Readable.from([b]);
+  }
+  async removeFlattened(id: string, tag: string): Promise<void> {
+    await this.call('removeFlattened', id);
+    this.exports.delete(`${id}:${tag}`);
+  }
   async ensureNetwork(spec: { name: string }): Promise<void> {
     await this.call('ensureNetwork', spec.name);
     this.networks.add(spec.name);
@@ -112,6 +132,7 @@ export class FakeHostDriver implements HostDriver {
   async destroy(id: string): Promise<void> {
     await this.call('destroy', id);
     this.instances.delete(id);
+    for (const k of this.exports.keys()) if (k.startsWith(`${id}:`)) this.exports.delete(k);
     this.volumes.delete(id);
   }
   async state(id: string): Promise<PowerState> {
@@ -166,7 +187,9 @@ export class FakeHostDriver implements HostDriver {
     };
   }
 
-  private must(id: string): void {
-    if (!this.instances.has(id)) throw new HypervisorError('NOT_FOUND', `instance ${id} not found`, 'lookup');
+  private must(id: string): PowerState {
+    const state = this.instances.get(id);
+    if (!state) throw new HypervisorError('NOT_FOUND', `instance ${id} not found`, 'lookup');
+    return state;
   }
 }

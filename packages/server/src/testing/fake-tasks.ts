@@ -17,6 +17,7 @@ import type { TaskContext } from '../jobs/context.js';
 import type { TaskLease } from '../jobs/steps.js';
 import { createLogger } from '../logger.js';
 import { FakeHostDriver } from './fake-host-driver.js';
+import { MemoryImageStore } from './memory-image-store.js';
 
 /** An instance record with test defaults. */
 export function sampleInstance(over: Partial<InstanceRecord> = {}): InstanceRecord {
@@ -90,6 +91,10 @@ export const sampleImage = (over: Partial<ImageRecord> = {}): ImageRecord => ({
   filesDir: '/images/debian-12',
   manifest,
   constraint: null,
+  progress: 100,
+  errorReason: null,
+  sourceInstanceId: null,
+  sourceImageId: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   ...over,
 });
@@ -203,6 +208,11 @@ export function fakeContext(opts: {
   const ctx: TaskContext = {
     vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
+    imageStore: new MemoryImageStore(),
+    images: {
+      setProgress: async () => undefined,
+      settle: async () => true,
+    },
     inventory: {
       image: async (id) => (id === sampleImage().id ? sampleImage() : undefined),
       subnet: async (_regionId, id) => (id === sampleSubnet().id ? sampleSubnet() : undefined),

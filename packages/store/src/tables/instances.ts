@@ -13,7 +13,16 @@ export const INSTANCES = 'instances';
 export type InstanceStatus = InstanceStatusValue;
 
 /** The durable operations on an instance; the `task` column holds one of these or null. */
-export const TASK_NAMES = ['spawn', 'start', 'stop', 'reboot', 'resize', 'rebuild', 'delete'] as const;
+export const TASK_NAMES = [
+  'spawn',
+  'start',
+  'stop',
+  'reboot',
+  'resize',
+  'rebuild',
+  'image',
+  'delete',
+] as const;
 /** One durable operation on an instance. */
 export type TaskName = (typeof TASK_NAMES)[number];
 

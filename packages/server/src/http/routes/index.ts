@@ -6,6 +6,7 @@ import describeKeypairs from './keypairs/describeKeypairs.js';
 import importKeypair from './keypairs/importKeypair.js';
 import describeInstanceTypes from './catalogue/describeInstanceTypes.js';
 import describeQuotas from './catalogue/describeQuotas.js';
+import createImage from './instances/createImage.js';
 import createInstances from './instances/createInstances.js';
 import deleteInstance from './instances/deleteInstance.js';
 import describeInstance from './instances/describeInstance.js';
@@ -22,7 +23,11 @@ import rebuildInstance from './instances/rebuildInstance.js';
 import resizeInstance from './instances/resizeInstance.js';
 import startInstance from './instances/startInstance.js';
 import stopInstance from './instances/stopInstance.js';
+import copyImages from './images/copyImages.js';
 import deleteImage from './images/deleteImage.js';
+import describeImageMembers from './images/describeImageMembers.js';
+import shareImage from './images/shareImage.js';
+import unShareImage from './images/unShareImage.js';
 import describeImage from './images/describeImage.js';
 import describeImageConstraints from './images/describeImageConstraints.js';
 import describeImageConstraintsBatch from './images/describeImageConstraintsBatch.js';
@@ -131,6 +136,11 @@ export const routes: readonly Route[] = [
   resizeInstance,
   startInstance,
   stopInstance,
+  createImage,
+  copyImages,
+  shareImage,
+  unShareImage,
+  describeImageMembers,
   deleteImage,
   describeImage,
   describeImageConstraints,

@@ -27,7 +27,7 @@ export function imageView(i: ImageRecord): Image {
     dataDisks: [],
     snapshotId: '',
     rootDeviceType: 'localDisk',
-    progress: i.status === 'ready' ? '100' : '0',
+    progress: String(i.status === 'ready' ? 100 : i.progress),
   };
 }
 

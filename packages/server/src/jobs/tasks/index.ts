@@ -1,6 +1,7 @@
 // Every task by name: one file per task, named like the JD operation that queues it.
 import type { TaskName } from '@kumo/store';
 import type { TaskDefinition } from '../steps.js';
+import { createImage } from './createImage.js';
 import { createInstances } from './createInstances.js';
 import { deleteInstance } from './deleteInstance.js';
 import { rebootInstance } from './rebootInstance.js';
@@ -17,5 +18,6 @@ export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   reboot: rebootInstance,
   resize: resizeInstance,
   rebuild: rebuildInstance,
+  image: createImage,
   delete: deleteInstance,
 };

@@ -1,0 +1,49 @@
+// The image store settings: `local` in the data directory by default, `s3` only with its endpoint,
+// bucket and both keys; a refusal names the variable and never shows the secret key.
+import { describe, expect, test } from '@jest/globals';
+import { parseConfig } from './config.js';
+
+describe('image store configuration', () => {
+  test('defaults to the local store in the data directory', () => {
+    expect(parseConfig({ KUMO_DATA_DIR: '/srv/kumo' }).imageStore).toEqual({
+      driver: 'local',
+      localDir: '/srv/kumo/image-store',
+    });
+  });
+
+  test('s3 takes its endpoint, bucket, keys and part size', () => {
+    const c = parseConfig({
+      KUMO_IMAGE_STORE: 's3',
+      KUMO_IMAGE_S3_ENDPOINT: 'http://10.0.0.5:7480',
+      KUMO_IMAGE_S3_BUCKET: 'images-prod',
+      KUMO_IMAGE_S3_ACCESS_KEY: 'AK',
+      KUMO_IMAGE_S3_SECRET_KEY: 'very-secret',
+      KUMO_IMAGE_S3_PART_MB: '64',
+    }).imageStore;
+    expect(c.s3).toEqual({
+      endpoint: 'http://10.0.0.5:7480',
+      region: 'us-east-1',
+      bucket: 'images-prod',
+      accessKeyId: 'AK',
+      secretAccessKey: 'very-secret',
+      partBytes: 64 * 2 ** 20,
+    });
+  });
+
+  test('bad s3 settings stop kumod with the variable named and the secret unsaid', () => {
+    const base = {
+      KUMO_IMAGE_STORE: 's3',
+      KUMO_IMAGE_S3_ENDPOINT: 'http://s3.local',
+      KUMO_IMAGE_S3_SECRET_KEY: 'hunter2',
+    };
+    expect(() => parseConfig(base)).toThrow(/KUMO_IMAGE_S3_ACCESS_KEY/);
+    expect(() => parseConfig(base)).not.toThrow(/hunter2/);
+    expect(() => parseConfig({ ...base, KUMO_IMAGE_S3_ENDPOINT: 'ftp://x' })).toThrow(
+      /KUMO_IMAGE_S3_ENDPOINT/,
+    );
+    expect(() =>
+      parseConfig({ ...base, KUMO_IMAGE_S3_ACCESS_KEY: 'AK', KUMO_IMAGE_S3_PART_MB: '1' }),
+    ).toThrow(/KUMO_IMAGE_S3_PART_MB/);
+    expect(() => parseConfig({ KUMO_IMAGE_STORE: 'Not A Driver' })).toThrow(/KUMO_IMAGE_STORE/);
+  });
+});

@@ -1,0 +1,78 @@
+// The image store part of kumod's configuration: which store (`local` in the data dir, or `s3`)
+// and how to reach it. Parsed once, by parseConfig; its variables are listed in CONFIG_VARIABLES
+// with the rest. The S3 secret key is read here and never logged.
+import { join } from 'node:path';
+import { ConfigError } from './config-error.js';
+
+/** How kumod reaches its image store (parsed once in config-images.ts). */
+export interface ImageStoreConfig {
+  /** Driver name: `local` (default) or `s3`. */
+  driver: string;
+  /** The `local` store's directory. */
+  localDir: string;
+  /** The `s3` store's endpoint, bucket and credentials (secret never logged). */
+  s3?: {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    /** Multipart part size in bytes. */
+    partBytes: number;
+  };
+}
+
+/** The variables of this section and their defaults (merged into CONFIG_VARIABLES). */
+export const IMAGE_STORE_VARIABLES = {
+  KUMO_IMAGE_STORE: 'local',
+  KUMO_IMAGE_STORE_DIR: '',
+  KUMO_IMAGE_S3_ENDPOINT: '',
+  KUMO_IMAGE_S3_REGION: 'us-east-1',
+  KUMO_IMAGE_S3_BUCKET: 'kumo-images',
+  KUMO_IMAGE_S3_ACCESS_KEY: '',
+  KUMO_IMAGE_S3_SECRET_KEY: '',
+  KUMO_IMAGE_S3_PART_MB: '16',
+} as const;
+
+type Name = keyof typeof IMAGE_STORE_VARIABLES;
+
+/** Parses the image store settings; a bad value stops kumod with a message naming the variable. */
+export function parseImageStore(
+  get: (name: Name) => string,
+  int: (name: Name, min: number, max: number) => number,
+  dataDir: string,
+): ImageStoreConfig {
+  const driver = get('KUMO_IMAGE_STORE');
+  if (!/^[a-z0-9]+$/.test(driver))
+    throw new ConfigError(`KUMO_IMAGE_STORE must be a driver name, got "${driver}"`);
+  const localDir = get('KUMO_IMAGE_STORE_DIR') || join(dataDir, 'image-store');
+  if (!localDir.startsWith('/') || localDir === '/')
+    throw new ConfigError(
+      `KUMO_IMAGE_STORE_DIR must be an absolute directory other than /, got "${localDir}"`,
+    );
+  if (driver !== 's3') return { driver, localDir };
+  const endpoint = get('KUMO_IMAGE_S3_ENDPOINT');
+  if (!/^https?:\/\/[^\s/]+/.test(endpoint))
+    throw new ConfigError(`KUMO_IMAGE_S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const bucket = get('KUMO_IMAGE_S3_BUCKET');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    throw new ConfigError(`KUMO_IMAGE_S3_BUCKET must be an S3 bucket name, got "${bucket}"`);
+  const accessKeyId = get('KUMO_IMAGE_S3_ACCESS_KEY');
+  const secretAccessKey = get('KUMO_IMAGE_S3_SECRET_KEY');
+  // Never the value: it is a credential.
+  if (!accessKeyId || !secretAccessKey)
+    throw new ConfigError('KUMO_IMAGE_STORE=s3 needs KUMO_IMAGE_S3_ACCESS_KEY and KUMO_IMAGE_S3_SECRET_KEY');
+  return {
+    driver,
+    localDir,
+    s3: {
+      endpoint,
+      region: get('KUMO_IMAGE_S3_REGION'),
+      bucket,
+      accessKeyId,
+      secretAccessKey,
+      // S3's multipart limits: parts of 5 MiB at least, 10,000 parts at most.
+      partBytes: int('KUMO_IMAGE_S3_PART_MB', 5, 1024) * 2 ** 20,
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// The contract every storage backend of an AZ meets: volumes keyed by Kumo disk ids, snapshots
+// keyed by snapshot ids, attach/detach to a domain on a host, capacity. Every method is
+// idempotent, so a task re-runs it after a crash. Knows nothing of the database.
+
+/** A host of the AZ as the backend reaches it. */
+export interface StorageHost {
+  id: string;
+  /** Its libvirt URI. */
+  uri: string;
+}
+
+/** Where a disk is attached: a domain on a host, and whether the guest runs. */
+export interface Attachment {
+  host: StorageHost;
+  domain: string;
+}
+
+/** One storage backend of an AZ. `host` is where a local volume lives; rbd ignores it for data. */
+export interface DiskBackend {
+  readonly kind: 'local' | 'rbd';
+  /** Whether a disk lives on one host (local) or is reachable from every host (rbd). */
+  readonly shared: boolean;
+  /** Makes the backend usable from `host` (its pool; rbd: the cephx secret too). */
+  prepareHost(host: StorageHost): Promise<void>;
+  /** Removes what prepareHost made on `host`; volumes stay. */
+  releaseHost(host: StorageHost): Promise<void>;
+  /**
+   * Creates the disk's volume of `sizeBytes` unless it exists, from snapshot `from` when given
+   * (its data, then grown to `sizeBytes`).
+   */
+  ensureVolume(
+    diskId: string,
+    sizeBytes: number,
+    host: StorageHost,
+    from?: { diskId: string; snapshotId: string },
+  ): Promise<void>;
+  /** The volume's size in bytes, undefined when there is none. */
+  volumeSize(diskId: string, host: StorageHost): Promise<number | undefined>;
+  /** Grows the volume to `sizeBytes` (no-op when it is that big); online when attached to a running guest. */
+  growVolume(diskId: string, sizeBytes: number, host: StorageHost, attached?: Attachment): Promise<void>;
+  /** Removes the volume (no-op when absent); HAS_DEPENDENTS while it has snapshots. */
+  removeVolume(diskId: string, host: StorageHost): Promise<void>;
+  /** Takes a crash-consistent snapshot unless it exists (the guest is paused for it where needed). */
+  ensureSnapshot(diskId: string, snapshotId: string, host: StorageHost, attached?: Attachment): Promise<void>;
+  /** Rolls the detached volume back to a snapshot. */
+  restoreSnapshot(diskId: string, snapshotId: string, host: StorageHost): Promise<void>;
+  /** Removes a snapshot (no-op when absent); HAS_DEPENDENTS while disks are cloned from it. */
+  removeSnapshot(diskId: string, snapshotId: string, host: StorageHost): Promise<void>;
+  /** Attaches the volume to the domain (live too when it runs); returns the guest target, e.g. `vdb`. */
+  attach(diskId: string, at: Attachment, deviceName?: string): Promise<string>;
+  /** Detaches the volume from the domain (live and config); no-op when not attached. */
+  detach(diskId: string, at: Attachment): Promise<void>;
+  /** Total and free bytes (of the pool on `host` for local). */
+  capacity(host: StorageHost): Promise<{ totalBytes: number; freeBytes: number }>;
+  /** Disk ids with a volume (on `host` for local). */
+  listVolumes(host: StorageHost): Promise<string[]>;
+  /** Closes connections and removes temporary files. */
+  close(): Promise<void>;
+}
