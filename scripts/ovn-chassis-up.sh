@@ -7,26 +7,44 @@
 #   --bind-default-run                  bind ROOT/run over /run/openvswitch in the current mount
 #                                       namespace, for a libvirtd there (it always runs ovs-vsctl on
 #                                       the default socket); only inside a private mount namespace
-# Prints `export OVS_DB=unix:ROOT/run/db.sock`. Stop with scripts/ovn-down.sh ROOT.
+#   --run-dir DIR                       sockets and pid files in DIR instead of ROOT/run (e.g.
+#                                       /run/openvswitch, where a libvirtd of this mount namespace
+#                                       looks)
+# NS `-` is the current network namespace; the chassis is then named after the host name.
+# Prints `export OVS_DB=unix:RUN/db.sock`. Stop with scripts/ovn-down.sh ROOT.
 set -euo pipefail
-mappings='' bind=0
+mappings='' bind=0 run=''
 while [ $# -gt 0 ]; do
   case $1 in
     --bridge-mappings) mappings=$2; shift 2 ;;
     --bind-default-run) bind=1; shift ;;
+    --run-dir) run=$2; shift 2 ;;
     *) break ;;
   esac
 done
 [ $# -eq 4 ] || { echo "usage: ovn-chassis-up.sh [--bridge-mappings M] [--bind-default-run] NS ROOT SB_REMOTE ENCAP_IP" >&2; exit 2; }
 ns=$1 root=$2 sb=$3 encap=$4
-mkdir -p "$root/db" "$root/run" "$root/log"
+mkdir -p "$root/db" "$root/log"
 root=$(cd "$root" && pwd)
-[ -e "/run/netns/$ns" ] || { echo "ovn-chassis-up: no network namespace $ns" >&2; exit 1; }
-# Already inside NS (e.g. in a host's own mount namespace): run directly, so a bind mount below is
-# made in this mount namespace and not in a throwaway one of `ip netns exec`.
-if [ "$(ip netns identify $$ 2>/dev/null)" = "$ns" ]; then in_ns=(); else in_ns=(ip netns exec "$ns"); fi
-export OVS_RUNDIR=$root/run OVS_DBDIR=$root/db OVS_LOGDIR=$root/log OVN_RUNDIR=$root/run
-db=unix:$root/run/db.sock
+if [ -n "$run" ]; then
+  # ROOT/run names the run directory either way, so scripts/ovn-down.sh ROOT finds the pid files.
+  mkdir -p "$run"
+  [ "$(readlink -f "$root/run" 2>/dev/null)" = "$(readlink -f "$run")" ] || { rm -rf "$root/run"; ln -s "$run" "$root/run"; }
+else
+  run=$root/run
+  mkdir -p "$run"
+fi
+name=$ns
+if [ "$ns" = - ]; then
+  in_ns=() name=$(hostname)
+else
+  [ -e "/run/netns/$ns" ] || { echo "ovn-chassis-up: no network namespace $ns" >&2; exit 1; }
+  # Already inside NS (e.g. in a host's own mount namespace): run directly, so a bind mount below
+  # is made in this mount namespace and not in a throwaway one of `ip netns exec`.
+  if [ "$(ip netns identify $$ 2>/dev/null)" = "$ns" ]; then in_ns=(); else in_ns=(ip netns exec "$ns"); fi
+fi
+export OVS_RUNDIR=$run OVS_DBDIR=$root/db OVS_LOGDIR=$root/log OVN_RUNDIR=$run
+db=unix:$run/db.sock
 vsctl() { ovs-vsctl --db="$db" --timeout=10 "$@"; }
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -39,22 +57,22 @@ if [ $bind = 1 ]; then
     exit 1
   fi
   mkdir -p /run/openvswitch
-  [ "$(stat -c %i /run/openvswitch)" = "$(stat -c %i "$root/run")" ] || mount --bind "$root/run" /run/openvswitch
+  [ "$(stat -c %i /run/openvswitch)" = "$(stat -c %i "$run")" ] || mount --bind "$run" /run/openvswitch
 fi
 "${in_ns[@]}" ip link set lo up
-if ! running "$root/run/ovsdb-server.pid"; then
+if ! running "$run/ovsdb-server.pid"; then
   [ -f "$root/db/conf.db" ] || ovsdb-tool create "$root/db/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-  "${in_ns[@]}" ovsdb-server "$root/db/conf.db" --remote="punix:$root/run/db.sock" \
-    --pidfile="$root/run/ovsdb-server.pid" --log-file="$root/log/ovsdb-server.log" \
-    --unixctl="$root/run/ovsdb-server.ctl" --detach --no-chdir
+  "${in_ns[@]}" ovsdb-server "$root/db/conf.db" --remote="punix:$run/db.sock" \
+    --pidfile="$run/ovsdb-server.pid" --log-file="$root/log/ovsdb-server.log" \
+    --unixctl="$run/ovsdb-server.ctl" --detach --no-chdir
   vsctl --no-wait init
 fi
-if ! running "$root/run/ovs-vswitchd.pid"; then
-  "${in_ns[@]}" ovs-vswitchd "$db" --pidfile="$root/run/ovs-vswitchd.pid" \
-    --log-file="$root/log/ovs-vswitchd.log" --unixctl="$root/run/ovs-vswitchd.ctl" --detach --no-chdir
+if ! running "$run/ovs-vswitchd.pid"; then
+  "${in_ns[@]}" ovs-vswitchd "$db" --pidfile="$run/ovs-vswitchd.pid" \
+    --log-file="$root/log/ovs-vswitchd.log" --unixctl="$run/ovs-vswitchd.ctl" --detach --no-chdir
 fi
 vsctl --may-exist add-br br-int -- set Bridge br-int datapath_type=netdev fail-mode=secure other-config:disable-in-band=true
-ext=(external_ids:system-id="$ns" external_ids:ovn-remote="$sb" external_ids:ovn-encap-type=geneve
+ext=(external_ids:system-id="$name" external_ids:ovn-remote="$sb" external_ids:ovn-encap-type=geneve
   external_ids:ovn-encap-ip="$encap" external_ids:ovn-bridge-datapath-type=netdev
   external_ids:ovn-set-local-ip=true) # tunnels leave from ENCAP_IP even where several addresses route
 if [ -n "$mappings" ]; then
@@ -63,8 +81,8 @@ if [ -n "$mappings" ]; then
   for p in "${pairs[@]}"; do vsctl --may-exist add-br "${p#*:}" -- set Bridge "${p#*:}" datapath_type=netdev; done
 fi
 vsctl set Open_vSwitch . "${ext[@]}"
-if ! running "$root/run/ovn-controller.pid"; then
-  "${in_ns[@]}" ovn-controller "$db" --pidfile="$root/run/ovn-controller.pid" \
+if ! running "$run/ovn-controller.pid"; then
+  "${in_ns[@]}" ovn-controller "$db" --pidfile="$run/ovn-controller.pid" \
     --log-file="$root/log/ovn-controller.log" --detach --no-chdir
 fi
 echo "export OVS_DB=$db"

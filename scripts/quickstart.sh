@@ -15,6 +15,7 @@
 #                     guests should be reachable from the LAN, use KUMO_NETNS=none)
 #   KUMO_SUBNET_BLOCK first two octets of the guests' /16                           default 10.240
 #   KUMO_HOST_LINK    first three octets of the /30 between machine and namespace    default 169.254.77
+#   KUMO_EIP_NET      first three octets of the provider network (elastic IPs, /24) default 198.18.77
 #   KUMO_IMAGES       which images to build and import: "tiny", "debian" or "all"    default all
 #   KUMO_LOG          kumod's log file                                              default /var/log/kumo/kumod.log
 set -euo pipefail
@@ -25,6 +26,7 @@ export KUMO_LISTEN=${KUMO_LISTEN:-127.0.0.1:8080}
 export KUMO_SUBNET_BLOCK=${KUMO_SUBNET_BLOCK:-10.240}
 ns=${KUMO_NETNS:-kumo}
 link=${KUMO_HOST_LINK:-169.254.77}
+eip_net=${KUMO_EIP_NET:-198.18.77}
 images=${KUMO_IMAGES:-all}
 log=${KUMO_LOG:-/var/log/kumo/kumod.log}
 [ "$(id -u)" = 0 ] || { echo "quickstart: run as root (it installs packages and starts libvirtd)" >&2; exit 1; }
@@ -66,8 +68,28 @@ fi
 for _ in $(seq 1 100); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
 virsh -c qemu:///system version | sed -n 1p
 
+# The network plane: OVN's central databases and northd, and this host's chassis (Open vSwitch on
+# the userspace datapath, which needs no kernel module, plus ovn-controller) beside libvirtd, whose
+# ovs-vsctl always uses /run/openvswitch. The provider bridge br-ex carries the elastic IPs'
+# network ($eip_net.0/24, the namespace at .1).
+step "OVN (central and this host's chassis, provider network $eip_net.0/24 on br-ex)"
+ovn=$KUMO_DATA_DIR/ovn
+mkdir -p "$ovn"
+in_ns bash scripts/ovn-up.sh "$ovn/central" >/dev/null
+chassis_ns=$ns
+[ "$ns" = none ] && chassis_ns=-
+bash scripts/ovn-chassis-up.sh --run-dir /run/openvswitch --bridge-mappings provider:br-ex \
+  "$chassis_ns" "$ovn/chassis" "unix:$ovn/central/run/sb.sock" 127.0.0.1 >/dev/null
+chassis=$(ovs-vsctl --db=unix:/run/openvswitch/db.sock get Open_vSwitch . external_ids:system-id | tr -d '"')
+in_ns ip addr replace "$eip_net.1/24" dev br-ex
+in_ns ip link set br-ex up
+# The userspace datapath cannot complete checksums the kernel leaves to offload on its taps.
+in_ns ethtool -K br-ex tx off >/dev/null
+export KUMO_OVN_NB=unix:$ovn/central/run/nb.sock
+echo "chassis $chassis; northbound database $KUMO_OVN_NB"
+
 if [ "$ns" != none ]; then
-  step "a route from this machine to the guests in $ns ($KUMO_SUBNET_BLOCK.0.0/16 via $link.2)"
+  step "a route from this machine to the elastic IPs in $ns ($eip_net.0/24 via $link.2)"
   host_if=${ns:0:12}-h
   ns_if=${ns:0:12}-n
   if ! ip link show "$host_if" >/dev/null 2>&1; then
@@ -78,7 +100,7 @@ if [ "$ns" != none ]; then
   ip link set "$host_if" up
   ip netns exec "$ns" ip link set "$ns_if" up
   ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
-  ip route replace "$KUMO_SUBNET_BLOCK.0.0/16" via "$link.2" dev "$host_if"
+  ip route replace "$eip_net.0/24" via "$link.2" dev "$host_if"
   # libvirt's NAT networks reject new connections forwarded into them. Its private chains are made
   # here first, in libvirt's order, so that libvirt (which only adds jumps that are missing) keeps
   # the rule admitting this machine's connections in front of them.
@@ -155,6 +177,13 @@ for m in "${manifests[@]}"; do
   fi
 done
 kumo image list
+step "provider network and elastic IP pool"
+if kumo external-network list --output json | grep -q "\"cidr\": *\"$eip_net.0/24\""; then
+  echo "provider network $eip_net.0/24 already added"
+else
+  net_id=$(kumo external-network create --cidr "$eip_net.0/24" --gateway "$eip_net.1" --gateway-chassis "$chassis")
+  kumo eip-pool create --external-network "$net_id" --cidr "$eip_net.0/24"
+fi
 pick() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);console.log($1)})"; }
 image_id=$(kumo image list --output json | pick '(r.images.find((i) => i.name === "tiny") ?? r.images[0]).imageId')
 region=$(node -e 'console.log(require(process.argv[1]).regionId)' "$KUMO_CONFIG")
@@ -179,7 +208,7 @@ In another shell on this machine, create a VM, log into it and drive its lifecyc
 # --- commands ---
 export PATH=$repo/bin:\$PATH KUMO_CONFIG=$KUMO_CONFIG
 kumo keypair create demo --out ~/.kumo/demo.pem
-id=\$(kumo instance create --name demo --az $az --type t.n1.micro --image $image_id --key demo --wait)
+id=\$(kumo instance create --name demo --az $az --type t.n1.micro --image $image_id --key demo --elastic-ip 100 --wait)
 kumo instance ssh \$id --key ~/.kumo/demo.pem
 kumo instance stop \$id --wait
 kumo instance resize \$id --type t.n1.small --wait

@@ -67,13 +67,21 @@ afterAll(() => {
     }
   }
   removeLibvirtObjects();
+  // The OVN daemons it started (central, and the chassis beside libvirtd) go too.
+  spawnSync(
+    'bash',
+    ['scripts/ovn-down.sh', join(work, 'data', 'ovn', 'chassis'), join(work, 'data', 'ovn', 'central')],
+    {
+      cwd: REPO,
+    },
+  );
   // The libvirtd this run started (none was running before) goes with it, and so do its guests'
   // namespace, veth and route.
   const started = libvirtdPid();
   if (started && started !== libvirtdBefore) spawnSync('kill', [started]);
   if (ns !== 'kumo-test') {
     spawnSync('ip', ['link', 'del', `${ns.slice(0, 12)}-h`]);
-    spawnSync('ip', ['route', 'del', '10.242.0.0/16']);
+    spawnSync('ip', ['route', 'del', '198.18.78.0/24']);
     spawnSync('ip', ['netns', 'del', ns]);
   }
   rmSync(work, { recursive: true, force: true });
@@ -114,6 +122,7 @@ test('the quickstart’s printed commands work exactly as printed, and kill stop
       KUMO_NETNS: ns,
       KUMO_SUBNET_BLOCK: '10.242',
       KUMO_HOST_LINK: '169.254.78',
+      KUMO_EIP_NET: '198.18.78',
       KUMO_IMAGES: 'tiny',
       KUMO_LOG: join(work, 'kumod.log'),
       KUMO_LIBVIRT_PREFIX: PREFIX,
