@@ -237,6 +237,7 @@ test.each(['flatten-root', 'read-export'])(
       await waitStatus(c2, src.id, 'running', 120_000);
     } finally {
       await healer.stop();
+      // The restarted kumod listens elsewhere: later tests reach it through cloud.kumod.
       cloud.kumod = await startKumod(cloud.env, { adminCredentials: cloud.kumod.credentials });
     }
   },
@@ -250,7 +251,7 @@ test('copyImages into a second region served by the same kumod, and a launch fro
   await waitImage(user, imageId, 180_000);
   // A host in region local-2 makes it a region this installation serves.
   const h = await startTestHost('kimg2');
-  await cloud.admin.adminRequest('POST', '/hosts', {
+  await cloud.kumod.admin().adminRequest('POST', '/hosts', {
     body: {
       name: 'kimg2',
       uri: h.uri,
