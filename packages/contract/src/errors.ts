@@ -127,6 +127,10 @@ const catalogue = {
   elasticIpAssociated: (id: string) => precondition(`ElasticIp '${id}' is associated; disassociate it first`),
   elasticIpNotAssociated: (id: string, nic: string) =>
     precondition(`ElasticIp '${id}' is not associated with network interface '${nic}'`),
+  instanceHasElasticIp: (id: string) =>
+    precondition(`Instance '${id}' already has an elastic IP; disassociate it first`),
+  instanceNotOnNetworkPlane: (id: string) =>
+    precondition(`Instance '${id}' has no network interface on the network plane; stop and start it first`),
   interfaceHasElasticIp: (id: string) =>
     precondition(`NetworkInterface '${id}' has elastic IPs associated; disassociate them first`),
   eipPoolExhausted: (provider: string) =>

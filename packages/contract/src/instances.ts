@@ -134,6 +134,8 @@ export type RebuildInstanceRequest = z.input<typeof rebuildInstanceBody>;
 
 /** resizeInstance body. */
 export const resizeInstanceBody = z.object({ instanceType: z.string().max(64) });
+/** associateElasticIp / disassociateElasticIp on an instance. */
+export const instanceElasticIpBody = z.object({ elasticIpId: z.string().max(64) });
 /** resizeInstance body. */
 export type ResizeInstanceRequest = z.input<typeof resizeInstanceBody>;
 

@@ -7,6 +7,7 @@ import type { KumoClient } from '@kumo/client';
 import type { CreateInstancesRequest } from '@kumo/contract';
 import {
   EIP,
+  loginIp,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -16,6 +17,9 @@ import {
   type GuestCloud,
   subnetOf,
 } from './support.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
 
 jest.setTimeout(15 * 60_000);
 
@@ -110,6 +114,32 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   expect(Number(await sh('grep -c ^processor /proc/cpuinfo'))).toBe(1);
   const domain = `${cloud.prefix}${id}`;
   expect(virsh('domstate', domain).trim()).toBe('running');
+
+  // Elastic IPs move (vm service): the one made with the instance is disassociated and stops
+  // answering, a second one is associated and SSH follows it; a second association is refused
+  // (one EIP per instance); then the first one comes back for the rest of the test.
+  const post = (path: string, body: object) =>
+    user.request<Any>('POST', `/v1/regions/local-1${path}`, { body });
+  const other: string = (
+    await post('/elasticIps/', { maxCount: 1, elasticIpSpec: { bandwidthMbps: 50, provider: 'bgp' } })
+  ).elasticIpIds[0];
+  await post(`/instances/${id}:disassociateElasticIp`, { elasticIpId: instance.elasticIpId });
+  await waitUnreachable(ip, key);
+  await post(`/instances/${id}:associateElasticIp`, { elasticIpId: other });
+  const moved = await loginIp(user, id);
+  expect(moved).not.toBe(ip);
+  await waitSsh(moved, 'root', key, 60_000);
+  expect((await sshExec(moved, 'root', key, 'hostname', 15_000)).trim()).toBe('web-1');
+  await expect(
+    post(`/instances/${id}:associateElasticIp`, { elasticIpId: instance.elasticIpId }),
+  ).rejects.toMatchObject({
+    httpStatus: 400,
+    status: 'FAILED_PRECONDITION',
+  });
+  await post(`/instances/${id}:disassociateElasticIp`, { elasticIpId: other });
+  await post(`/instances/${id}:associateElasticIp`, { elasticIpId: instance.elasticIpId });
+  await waitSsh(ip, 'root', key, 60_000);
+  await user.request('DELETE', `/v1/regions/local-1/elasticIps/${other}`);
 
   // stop: stopping is visible, then stopped, and the guest is really off.
   await user.stopInstance(id);
@@ -224,3 +254,19 @@ test('create → SSH → stop → start → reboot → resize → rebuild → de
   ]);
   expect(events.events.every((e) => e.outcome === 'succeeded')).toBe(true);
 });
+
+/** Waits until SSH to `ip` no longer connects (its NAT rule is gone from the plane). */
+async function waitUnreachable(ip: string, key: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (
+      !(await sshExec(ip, 'root', key, 'true', 4_000).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${ip} still answers SSH after its elastic IP was disassociated`);
+}

@@ -180,6 +180,20 @@ export class ElasticIpService {
     this.d.changed();
   }
 
+  /**
+   * associateElasticIp on an instance (vm service): JD allows one EIP per instance, on its primary
+   * interface's primary address. `primary` is the instance's primary interface id (its owner
+   * checked by the caller). The check here gives JD's message; the one-EIP-per-address rule that
+   * associate checks under the account's lock is what two racing calls meet.
+   */
+  async associateWithInstance(scope: Scope, instanceId: string, primary: string, elasticIpId: string) {
+    await this.d.tx.locked(accountNetworkLock(scope), async (trx) => {
+      if ((await this.d.eips.ofInterface(trx, primary)).length > 0)
+        throw Errors.instanceHasElasticIp(instanceId);
+    });
+    await this.associate(scope, primary, { elasticIpId });
+  }
+
   /** disassociateElasticIp from an interface. */
   async disassociate(
     scope: Scope,

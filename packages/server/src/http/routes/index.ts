@@ -19,6 +19,8 @@ import describeInstanceSerialConsoleUrl from './instances/describeInstanceSerial
 import modifyInstanceAttribute from './instances/modifyInstanceAttribute.js';
 import modifyInstancePassword from './instances/modifyInstancePassword.js';
 import rebootInstance from './instances/rebootInstance.js';
+import associateInstanceElasticIp from './instances/associateElasticIp.js';
+import disassociateInstanceElasticIp from './instances/disassociateElasticIp.js';
 import rebuildInstance from './instances/rebuildInstance.js';
 import resizeInstance from './instances/resizeInstance.js';
 import startInstance from './instances/startInstance.js';
@@ -132,6 +134,8 @@ export const routes: readonly Route[] = [
   modifyInstanceAttribute,
   modifyInstancePassword,
   rebootInstance,
+  associateInstanceElasticIp,
+  disassociateInstanceElasticIp,
   rebuildInstance,
   resizeInstance,
   startInstance,
