@@ -8,9 +8,10 @@ import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
 import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-console.js';
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
+import { STORAGE_VARIABLES, parseStorage, type StorageConfig } from './config-storage.js';
 
 export { ConfigError };
-export type { ConsoleConfig, NetworkConfig };
+export type { ConsoleConfig, NetworkConfig, StorageConfig };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -59,6 +60,7 @@ export interface Config {
   compute: ComputeConfig;
   network: NetworkConfig;
   console: ConsoleConfig;
+  storage: StorageConfig;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -149,6 +151,7 @@ export const CONFIG_VARIABLES = {
   KUMO_VNC_LISTEN: 'socket',
   KUMO_TEST_CRASH_AT: '',
   ...NETWORK_VARIABLES,
+  ...STORAGE_VARIABLES,
   ...CONSOLE_VARIABLES,
 } as const;
 
@@ -207,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     compute,
     network: parseNetwork(get, int, compute.subnetBlock),
+    storage: parseStorage(int),
     console: parseConsole(get, int, tls.mode === 'on', [...hosts][0]!),
     tls,
     masterKey: get('KUMO_MASTER_KEY') || undefined,

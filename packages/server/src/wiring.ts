@@ -19,6 +19,8 @@ import {
   PlaneSyncModel,
   RequestGuardsModel,
   SecurityGroupsModel,
+  DisksModel,
+  StorageBackendsModel,
   SubnetsModel,
   VpcsModel,
   Transactions,
@@ -27,12 +29,14 @@ import {
 import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
+import { StorageRegistry } from './compute/storage-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import type { NetworkPlane } from './drivers/network-plane.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
 import { NetworkConverger } from './jobs/network-converger.js';
+import { StorageWorker } from './jobs/storage-worker.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
@@ -44,6 +48,8 @@ import { AccountService } from './services/accounts.js';
 import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
 import { ConsoleService } from './services/consoles.js';
+import { DiskService } from './services/disks.js';
+import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import type { Services } from './services/index.js';
@@ -73,6 +79,8 @@ export interface Wiring {
   metrics: Metrics;
   /** The network plane's connection, converger and reconciler. */
   network: { start(): Promise<void>; stop(): Promise<void> };
+  /** The storage worker and the open backends. */
+  storage: { start(): Promise<void>; stop(): Promise<void> };
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -108,6 +116,18 @@ export function createWiring(
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
+  const disksModel = new DisksModel(db);
+  const backendsModel = new StorageBackendsModel(db);
+  const storageRegistry = new StorageRegistry(drivers, backendsModel, hostsModel);
+  const storageWorker = new StorageWorker({
+    disks: disksModel,
+    storage: storageRegistry,
+    owner: `${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    leaseSeconds: config.storage.leaseSeconds,
+    intervalMs: config.storage.intervalMs,
+    log,
+    ...(config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {}),
+  });
 
   const quotas = new QuotaService(config.quotas, {
     keypair: (scope) => keypairsModel.count(scope),
@@ -246,6 +266,15 @@ export function createWiring(
       config: config.console,
       vncPassword,
     }),
+    disks: new DiskService({
+      tx,
+      disks: disksModel,
+      backends: backendsModel,
+      storage: storageRegistry,
+      quotas: config.storage.quotas,
+      changed: () => storageWorker.kick(),
+    }),
+    storageBackends: new StorageBackendService(backendsModel, storageRegistry, config.regionId),
     guards,
   };
   const reconciler = new Reconciler({
@@ -268,6 +297,13 @@ export function createWiring(
     hostsModel,
     metrics,
     network,
+    storage: {
+      start: async () => storageWorker.start(),
+      stop: async () => {
+        await storageWorker.stop();
+        await storageRegistry.close();
+      },
+    },
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

@@ -5,7 +5,7 @@ import type { HostDriverFactory } from './host-driver.js';
 import { connectLibvirtHost } from './libvirt.js';
 import { ovn } from '@kumo/network';
 import type { NetworkPlaneFactory } from './network-plane.js';
-import type { StorageBackendFactory } from './storage-backend.js';
+import { localBackend, rbdBackend, type StorageBackendFactory } from './storage-backend.js';
 
 /** Factories of one kind, by driver name. */
 class Slot<F> {
@@ -42,10 +42,12 @@ export class DriverRegistry {
   readonly storage = new Slot<StorageBackendFactory>('storage');
 }
 
-/** A registry with Kumo's built-in drivers: `libvirt` for hosts, `ovn` for the network plane. */
+/** A registry with Kumo's built-in drivers: `libvirt` hosts, the `ovn` network plane, `local` and `rbd` storage. */
 export function builtinDrivers(): DriverRegistry {
   const r = new DriverRegistry();
   r.host.register('libvirt', connectLibvirtHost);
   r.network.register('ovn', ovn);
+  r.storage.register('local', localBackend);
+  r.storage.register('rbd', rbdBackend);
   return r;
 }

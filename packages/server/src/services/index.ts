@@ -7,6 +7,8 @@ import type { AccountService } from './accounts.js';
 import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
 import type { ConsoleService } from './consoles.js';
+import type { DiskService } from './disks.js';
+import type { StorageBackendService } from './storage-backends.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
 import type { InstanceService } from './instances.js';
@@ -41,6 +43,8 @@ export interface Services {
   externalNetworks: ExternalNetworkService;
   vpcQuota: VpcQuotaService;
   consoles: ConsoleService;
+  disks: DiskService;
+  storageBackends: StorageBackendService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;
 }

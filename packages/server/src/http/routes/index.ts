@@ -94,6 +94,22 @@ import resetInstanceState from './admin/resetInstanceState.js';
 import importImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
+import createDisks from './disk/createDisks.js';
+import describeDisks from './disk/describeDisks.js';
+import describeDisk from './disk/describeDisk.js';
+import modifyDiskAttribute from './disk/modifyDiskAttribute.js';
+import deleteDisk from './disk/deleteDisk.js';
+import extendDisk from './disk/extendDisk.js';
+import restoreDisk from './disk/restoreDisk.js';
+import createSnapshot from './disk/createSnapshot.js';
+import describeSnapshots from './disk/describeSnapshots.js';
+import describeSnapshot from './disk/describeSnapshot.js';
+import modifySnapshotAttribute from './disk/modifySnapshotAttribute.js';
+import deleteSnapshot from './disk/deleteSnapshot.js';
+import describeDiskQuota from './disk/describeQuota.js';
+import addStorageBackend from './admin/addStorageBackend.js';
+import describeStorageBackends from './admin/describeStorageBackends.js';
+import removeStorageBackend from './admin/removeStorageBackend.js';
 
 /** The route table. */
 export const routes: readonly Route[] = [
@@ -176,6 +192,19 @@ export const routes: readonly Route[] = [
   describeEipPools,
   deleteEipPool,
   describeVpcQuota,
+  createDisks,
+  describeDisks,
+  describeDisk,
+  modifyDiskAttribute,
+  deleteDisk,
+  extendDisk,
+  restoreDisk,
+  createSnapshot,
+  describeSnapshots,
+  describeSnapshot,
+  modifySnapshotAttribute,
+  deleteSnapshot,
+  describeDiskQuota,
   addHost,
   createAccount,
   describeAccounts,
@@ -191,4 +220,7 @@ export const routes: readonly Route[] = [
   importImage,
   prepullImage,
   removeHost,
+  addStorageBackend,
+  describeStorageBackends,
+  removeStorageBackend,
 ] as Route[];
