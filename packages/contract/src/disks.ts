@@ -133,3 +133,18 @@ export const addStorageBackendBody = z.object({
   user: z.string().max(100).optional(),
   key: z.string().max(256).optional(),
 });
+/** attachDisk body. */
+export const attachDiskBody = z.object({
+  diskId: z.string().max(64),
+  deviceName: z.string().max(16).optional(),
+  autoDelete: z.boolean().optional(),
+});
+/** detachDisk body. */
+export const detachDiskBody = z.object({ diskId: z.string().max(64), force: z.boolean().optional() });
+/** modifyInstanceDiskAttribute body. */
+export const modifyInstanceDiskAttributeBody = z.object({
+  dataDisks: z
+    .array(z.object({ diskId: z.string().max(64), autoDelete: z.boolean().optional() }))
+    .max(8)
+    .optional(),
+});

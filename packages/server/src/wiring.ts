@@ -20,6 +20,7 @@ import {
   RequestGuardsModel,
   SecurityGroupsModel,
   DisksModel,
+  DiskAttachmentsModel,
   StorageBackendsModel,
   SubnetsModel,
   VpcsModel,
@@ -49,6 +50,7 @@ import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
 import { ConsoleService } from './services/consoles.js';
 import { DiskService } from './services/disks.js';
+import { DiskAttachmentService } from './services/disk-attachments.js';
 import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
@@ -117,15 +119,19 @@ export function createWiring(
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
   const disksModel = new DisksModel(db);
+  const attachmentsModel = new DiskAttachmentsModel(db);
   const backendsModel = new StorageBackendsModel(db);
   const storageRegistry = new StorageRegistry(drivers, backendsModel, hostsModel);
   const storageWorker = new StorageWorker({
     disks: disksModel,
+    attachments: attachmentsModel,
     storage: storageRegistry,
     owner: `${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     leaseSeconds: config.storage.leaseSeconds,
     intervalMs: config.storage.intervalMs,
     log,
+    instanceHost: async (id) => (await instancesModel.get(id))?.hostId,
+    domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
     ...(config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {}),
   });
 
@@ -272,6 +278,13 @@ export function createWiring(
       backends: backendsModel,
       storage: storageRegistry,
       quotas: config.storage.quotas,
+      changed: () => storageWorker.kick(),
+    }),
+    diskAttachments: new DiskAttachmentService({
+      tx,
+      disks: disksModel,
+      attachments: attachmentsModel,
+      instances: instancesModel,
       changed: () => storageWorker.kick(),
     }),
     storageBackends: new StorageBackendService(backendsModel, storageRegistry, config.regionId),

@@ -28,3 +28,4 @@ export * from './tables/elastic-ips.js';
 export * from './tables/console-tokens.js';
 export * from './tables/storage-backends.js';
 export * from './tables/disks.js';
+export * from './tables/disk-attachments.js';

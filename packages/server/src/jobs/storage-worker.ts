@@ -4,19 +4,24 @@
 // lapse and another, or the restarted one, takes them), runs the task — every backend call is
 // idempotent, so a re-run after a crash converges — and ends it with the status it leads to.
 // Runs on a timer and whenever the service kicks it.
-import type { DiskRecord, DisksModel, SnapshotRecord, StorageTable } from '@kumo/store';
+import type { DiskAttachmentsModel, DiskRecord, DisksModel, SnapshotRecord, StorageTable } from '@kumo/store';
 import type { StorageRegistry } from '../compute/storage-registry.js';
-import { isStorageError, type StorageHost } from '../drivers/storage-backend.js';
+import { isStorageError, type Attachment, type StorageHost } from '../drivers/storage-backend.js';
 import type { Logger } from '../logger.js';
 
 /** What the worker needs. */
 export interface StorageWorkerDeps {
   disks: DisksModel;
+  attachments: DiskAttachmentsModel;
   storage: StorageRegistry;
   owner: string;
   leaseSeconds: number;
   intervalMs: number;
   log: Logger;
+  /** The host of an instance (attach and detach go to its domain there). */
+  instanceHost(instanceId: string): Promise<string | null | undefined>;
+  /** The libvirt domain name of an instance. */
+  domainOf(instanceId: string): string;
   /** Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` before this `<table>:<task>` runs. */
   crashAt?: string;
 }
@@ -73,6 +78,8 @@ export class StorageWorker {
 
   /** Passes until one finds nothing to claim. */
   async drain(): Promise<void> {
+    // Disks of deleted instances: detached, or deleted with autoDelete (then claimed below).
+    await this.d.attachments.releaseOrphanAttachments();
     for (let i = 0; i < 50; i++) {
       this.again = false;
       let n = 0;
@@ -107,14 +114,39 @@ export class StorageWorker {
         log.warn({ err, table, id, task }, 'storage unavailable; task will be retried');
       } else {
         log.error({ err, table, id, task }, 'storage task failed');
-        await disks.finish(table, id, owner, {
-          status: FAILED[task] ?? 'error_create',
-          errorReason: `${task} failed: ${(err as Error).message}`.slice(0, 500),
-        });
+        const errorReason = `${task} failed: ${(err as Error).message}`.slice(0, 500);
+        if (table === 'disks' && (task === 'attach' || task === 'detach')) {
+          await this.undoAttachment(id, task, errorReason);
+        } else {
+          await disks.finish(table, id, owner, { status: FAILED[task] ?? 'error_create', errorReason });
+        }
       }
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /** A failed attach leaves the disk as it was before; a failed detach leaves it attached. */
+  private async undoAttachment(id: string, task: string, errorReason: string): Promise<void> {
+    const { disks, attachments, owner } = this.d;
+    const disk = await disks.diskById(id);
+    const instanceId = disk?.taskArgs?.instanceId as string | undefined;
+    if (!disk || !instanceId) return;
+    if (task === 'attach') await attachments.removeAttachment(id, instanceId);
+    else await attachments.updateAttachment(id, instanceId, { status: 'attached' });
+    const left = (await disks.diskById(id))?.attachments.length ?? 0;
+    await disks.finish('disks', id, owner, { status: left > 0 ? 'in-use' : 'available', errorReason });
+  }
+
+  /** Where the disk is attached (its first attachment), as backends take it. */
+  private async attachment(disk: DiskRecord, instanceId?: string): Promise<Attachment | undefined> {
+    const id = instanceId ?? disk.attachments.find((a) => a.status === 'attached')?.instanceId;
+    if (!id) return undefined;
+    const hostId = await this.d.instanceHost(id);
+    const found = await this.d.storage.byId(disk.backendId);
+    if (!hostId || !found) return undefined;
+    const host = await this.d.storage.host(found.rec, hostId);
+    return host && { host, domain: this.d.domainOf(id) };
   }
 
   private async target(rec: { backendId: string; hostId: string | null }) {
@@ -130,7 +162,7 @@ export class StorageWorker {
   }
 
   private async runDisk(disk: DiskRecord): Promise<void> {
-    const { disks, owner } = this.d;
+    const { disks, attachments, owner } = this.d;
     const { backend, host } = await this.target(disk);
     const args = disk.taskArgs ?? {};
     const settled = disk.attachments.length > 0 ? 'in-use' : 'available';
@@ -145,13 +177,38 @@ export class StorageWorker {
       }
       case 'extend': {
         const size = args.sizeGb as number;
-        await backend.growVolume(disk.id, size * GiB, host, undefined);
+        await backend.growVolume(disk.id, size * GiB, host, await this.attachment(disk));
         await disks.finish('disks', disk.id, owner, { status: settled, sizeGb: size, errorReason: null });
         return;
       }
       case 'restore': {
         await backend.restoreSnapshot(disk.id, args.snapshotId as string, host);
         await disks.finish('disks', disk.id, owner, { status: settled, errorReason: null });
+        return;
+      }
+      case 'attach': {
+        const instanceId = args.instanceId as string;
+        const at = await this.attachment(disk, instanceId);
+        if (!at) throw new Error(`instance ${instanceId} has no host`);
+        const wanted = disk.attachments.find((a) => a.instanceId === instanceId)?.deviceName ?? undefined;
+        const target = await backend.attach(disk.id, at, wanted);
+        this.point('disks:attach:after');
+        await attachments.updateAttachment(disk.id, instanceId, { status: 'attached', deviceName: target });
+        await disks.finish('disks', disk.id, owner, { status: 'in-use', errorReason: null });
+        return;
+      }
+      case 'detach': {
+        const instanceId = args.instanceId as string;
+        const at = await this.attachment(disk, instanceId);
+        // An instance without a host holds no device.
+        if (at) await backend.detach(disk.id, at);
+        this.point('disks:detach:after');
+        await attachments.removeAttachment(disk.id, instanceId);
+        const left = disk.attachments.filter((a) => a.instanceId !== instanceId).length;
+        await disks.finish('disks', disk.id, owner, {
+          status: left > 0 ? 'in-use' : 'available',
+          errorReason: null,
+        });
         return;
       }
       case 'delete': {
@@ -170,7 +227,8 @@ export class StorageWorker {
     const { backend, host } = await this.target(snap);
     this.point(`snapshots:${snap.task}`);
     if (snap.task === 'create') {
-      await backend.ensureSnapshot(snap.diskId, snap.id, host, undefined);
+      const disk = await disks.diskById(snap.diskId);
+      await backend.ensureSnapshot(snap.diskId, snap.id, host, disk && (await this.attachment(disk)));
       this.point('snapshots:create:after');
       await disks.finish('snapshots', snap.id, owner, { status: 'available', errorReason: null });
     } else if (snap.task === 'delete') {

@@ -190,8 +190,8 @@ export class DiskService {
     if (bad) throw bad;
     const rec = await this.d.backends.get(disk.backendId);
     if (rec) await this.requireRoom(rec, disk.hostId, sizeGb - disk.sizeGb);
-    // Attached disks grow online once attach lands; until then only detached ones.
-    await this.claimDisk(scope, id, 'extend', 'extending', ['available'], { sizeGb });
+    // An attached disk of a running guest grows online (the worker goes through QEMU).
+    await this.claimDisk(scope, id, 'extend', 'extending', ['available', 'in-use'], { sizeGb });
   }
 
   /** Rolls a detached disk back to one of its snapshots. */

@@ -8,6 +8,7 @@ import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
 import type { ConsoleService } from './consoles.js';
 import type { DiskService } from './disks.js';
+import type { DiskAttachmentService } from './disk-attachments.js';
 import type { StorageBackendService } from './storage-backends.js';
 import type { HostService } from './hosts.js';
 import type { ImageService } from './images.js';
@@ -44,6 +45,7 @@ export interface Services {
   vpcQuota: VpcQuotaService;
   consoles: ConsoleService;
   disks: DiskService;
+  diskAttachments: DiskAttachmentService;
   storageBackends: StorageBackendService;
   authenticator: Authenticator;
   guards: RequestGuardsModel;

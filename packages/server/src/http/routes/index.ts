@@ -107,6 +107,9 @@ import describeSnapshot from './disk/describeSnapshot.js';
 import modifySnapshotAttribute from './disk/modifySnapshotAttribute.js';
 import deleteSnapshot from './disk/deleteSnapshot.js';
 import describeDiskQuota from './disk/describeQuota.js';
+import attachDisk from './instances/attachDisk.js';
+import detachDisk from './instances/detachDisk.js';
+import modifyInstanceDiskAttribute from './instances/modifyInstanceDiskAttribute.js';
 import addStorageBackend from './admin/addStorageBackend.js';
 import describeStorageBackends from './admin/describeStorageBackends.js';
 import removeStorageBackend from './admin/removeStorageBackend.js';
@@ -205,6 +208,9 @@ export const routes: readonly Route[] = [
   modifySnapshotAttribute,
   deleteSnapshot,
   describeDiskQuota,
+  attachDisk,
+  detachDisk,
+  modifyInstanceDiskAttribute,
   addHost,
   createAccount,
   describeAccounts,
