@@ -3,8 +3,12 @@
 // clientToken), snapshot, a larger disk cloned from the snapshot, extend, restore, the refusals
 // JD documents (sizes, shrinking, dependents), quotas, and deletes — and after each step what
 // `rbd` shows in the pool agrees with what the API says.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
+import { kumoIn, ok } from '../support/cli.js';
 import { startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { createAccount } from '../support/vpc-sdk.js';
 
@@ -199,5 +203,61 @@ run('the disk service through the JD SDK on rbd', () => {
     expect(await goneDisk(diskId!)).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
     expect(images()).toEqual([]);
     expect((await disk.describeDisks!({})).result.totalCount).toBe(0);
+  }, 120_000);
+
+  test('kumo storage add, list and remove as the admin runs them; the cephx key is never shown', () => {
+    const home = mkdtempSync(join(tmpdir(), 'kstor-cli-'));
+    try {
+      const kumo = kumoIn(home);
+      const creds = {
+        KUMO_ACCESS_KEY: env.credentials.accessKey,
+        KUMO_SECRET_KEY: env.credentials.secretKey,
+        KUMO_ENDPOINT: env.endpoint,
+      };
+      const added = JSON.parse(
+        ok(
+          kumo(
+            creds,
+            '-o',
+            'json',
+            'storage',
+            'add',
+            'local-1b',
+            '--kind',
+            'local',
+            '--path',
+            '/var/lib/kumo/disks',
+          ),
+        ),
+      ) as { storageBackendId: string };
+      const table = ok(kumo(creds, 'storage', 'list'));
+      expect(table).toContain('local-1b');
+      expect(table).toContain(`${pool.pool} @ 127.0.0.1:3300 as ${pool.user}`);
+      expect(ok(kumo(creds, '-o', 'json', 'storage', 'list'))).not.toContain(pool.key);
+      // One backend per AZ; a Ceph that refuses the key is refused before anything is stored.
+      expect(kumo(creds, 'storage', 'add', 'local-1b', '--kind', 'local', '--path', '/x').status).not.toBe(0);
+      const badKey = kumo(
+        creds,
+        'storage',
+        'add',
+        'local-1c',
+        '--kind',
+        'rbd',
+        '--ceph-pool',
+        pool.pool,
+        '--monitor',
+        '127.0.0.1:3300',
+        '--user',
+        pool.user,
+        '--key',
+        'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==',
+      );
+      expect(badKey.status).not.toBe(0);
+      expect(ok(kumo(creds, 'storage', 'list'))).not.toContain('local-1c');
+      expect(ok(kumo(creds, 'storage', 'remove', added.storageBackendId))).toContain(added.storageBackendId);
+      expect(ok(kumo(creds, 'storage', 'list'))).not.toContain('local-1b');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   }, 120_000);
 });
