@@ -6,6 +6,7 @@
 // environment has one libvirt host, so the second instance runs on the same host (rbd disks do
 // not depend on it: any host of the AZ opens the same image).
 import { jest } from '@jest/globals';
+import { performance } from 'node:perf_hooks';
 import type { KumoClient } from '@kumo/client';
 import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
 import { newAccount } from '../../support/kumod.js';
@@ -29,6 +30,7 @@ run('cloud disks in guests (rbd)', () => {
   let user: KumoClient;
   let pool: ReturnType<typeof cephPool>;
   let key: string;
+  let keep: { id: string; sh: (cmd: string) => Promise<string> } | undefined;
 
   beforeAll(async () => {
     pool = cephPool(`kstor-guest-${process.pid}`);
@@ -96,6 +98,7 @@ run('cloud disks in guests (rbd)', () => {
 
   test('attach → see → write → detach → attach elsewhere → read; snapshot → larger disk; extend; autoDelete', async () => {
     const [a, b] = await Promise.all([boot('disk-a'), boot('disk-b')]);
+    keep = b;
     const create = async (token: string, sizeGb: number, snapshotId?: string) => {
       const { diskIds } = await req<{ diskIds: string[] }>('POST', '/disks', {
         diskSpec: {
@@ -162,5 +165,84 @@ run('cloud disks in guests (rbd)', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(rbd('ls', pool.pool).trim().split('\n').sort()).toEqual([diskId]);
     console.log(`attach → visible in guest: ${attachMs} ms`);
+  });
+
+  // The numbers of bench/disks (bash bench/disks/run.sh runs this file with more rounds).
+  test('timings: attach → visible and detach → gone in the guest, create-from-snapshot by size', async () => {
+    // The first test's second instance, or (run alone, as bench/disks does) a new one.
+    const g = keep ?? (await boot('disk-t'));
+    const rounds = Number(process.env.KSTOR_BENCH_ROUNDS ?? 3);
+    // q35 guests hot-plug into free PCIe root ports, and libvirt leaves a domain few spare ones:
+    // the first test's disk goes first, so its port takes the timed disk.
+    const { disks: held } = await req<{ disks: { diskId: string }[] }>(
+      'GET',
+      `/disks?filters.1.name=instanceId&filters.1.values.1=${g.id}`,
+    );
+    for (const d of held) {
+      await req('POST', `/instances/${g.id}:detachDisk`, { diskId: d.diskId });
+      await diskIs(d.diskId, 'available');
+    }
+    const { diskIds } = await req<{ diskIds: string[] }>('POST', '/disks', {
+      diskSpec: { az: 'local-1a', name: 'timed', diskType: 'ssd', diskSizeGB: 20 },
+      maxCount: 1,
+      clientToken: 'timed',
+    });
+    const id = diskIds[0]!;
+    await diskIs(id, 'available');
+    // A loop inside the guest that returns once the device is (or is no longer) there, so the
+    // time measured is the API call to the guest kernel's view, not SSH round trips.
+    const waiter = (present: boolean) =>
+      g.sh(
+        `i=0; while [ $i -lt 3000 ]; do r=$(${bySerial(id, 'size')}); ` +
+          `[ "$r" ${present ? '!=' : '='} none ] && break; usleep 5000; i=$((i+1)); done; echo $i`,
+      );
+    const attach: number[] = [];
+    const detach: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const seen = waiter(true);
+      await new Promise((r) => setTimeout(r, 300));
+      let t0 = performance.now();
+      await req('POST', `/instances/${g.id}:attachDisk`, { diskId: id });
+      await seen;
+      attach.push(performance.now() - t0);
+      await diskIs(id, 'in-use');
+      const gone = waiter(false);
+      await new Promise((r) => setTimeout(r, 300));
+      t0 = performance.now();
+      await req('POST', `/instances/${g.id}:detachDisk`, { diskId: id });
+      await gone;
+      detach.push(performance.now() - t0);
+      await diskIs(id, 'available');
+    }
+    const pct = (xs: number[], p: number) =>
+      [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+    const { snapshotId } = await req<{ snapshotId: string }>('POST', '/snapshots', {
+      snapshotSpec: { name: 'timed', diskId: id },
+      clientToken: 'timed-snap',
+    });
+    for (let i = 0; i < 300; i++) {
+      const { snapshot } = await req<{ snapshot: { status: string } }>('GET', `/snapshots/${snapshotId}`);
+      if (snapshot.status === 'available') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const clone: string[] = [];
+    // Sizes count against the test Ceph's OSD (500 GiB, sparse).
+    for (const gb of [20, 100, 200]) {
+      const t0 = performance.now();
+      const made = await req<{ diskIds: string[] }>('POST', '/disks', {
+        diskSpec: { az: 'local-1a', name: `clone${gb}`, diskType: 'ssd', diskSizeGB: gb, snapshotId },
+        maxCount: 1,
+        clientToken: `clone-${gb}`,
+      });
+      await diskIs(made.diskIds[0]!, 'available');
+      clone.push(`${gb} GB ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    const f = (x: number) => `${x.toFixed(0)} ms`;
+    console.log(
+      `rbd, ${rounds} rounds: attach → visible p50 ${f(pct(attach, 50))} p99 ${f(pct(attach, 99))}; ` +
+        `detach → gone p50 ${f(pct(detach, 50))} p99 ${f(pct(detach, 99))}; create from snapshot: ${clone.join(', ')}`,
+    );
+    expect(pct(attach, 99)).toBeLessThan(5000);
+    expect(pct(detach, 99)).toBeLessThan(10000);
   });
 });

@@ -332,7 +332,10 @@ export class DisksModel {
     return (await this.db(table).where({ id, task_owner: owner }).delete()) > 0;
   }
 
-  /** GB provisioned on a backend (on one host of it, for local disks): disks and snapshot copies. */
+  /**
+   * GB provisioned on a backend: its disks, and on one host of a local backend (`hostId`) also the
+   * snapshots there (full copies; rbd snapshots are copy-on-write and count as nothing).
+   */
   async provisionedGb(backendId: string, hostId: string | null): Promise<number> {
     const sum = async (table: StorageTable) => {
       const q = this.db(table).where({ backend_id: backendId });
@@ -340,7 +343,7 @@ export class DisksModel {
       const [{ n }] = (await q.sum({ n: 'size_gb' })) as [{ n: string | null }];
       return Number(n ?? 0);
     };
-    return (await sum('disks')) + (await sum('snapshots'));
+    return (await sum('disks')) + (hostId ? await sum('snapshots') : 0);
   }
 
   /** Every volume id the inventory knows on a backend (disks and snapshots), for reconciling. */
