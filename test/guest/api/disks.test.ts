@@ -9,6 +9,7 @@ import { jest } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
 import type { KumoClient } from '@kumo/client';
 import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
+import { expectJdShape } from '../../support/jd-shapes.js';
 import { newAccount } from '../../support/kumod.js';
 import {
   opensshPrivateKey,
@@ -122,6 +123,18 @@ run('cloud disks in guests (rbd)', () => {
     await guestSees(a.sh, bySerial(diskId, 'size'), String((20 * GiB) / 512));
     const attachMs = Date.now() - t0;
     const devA = await a.sh(bySerial(diskId, 'dev'));
+    // The instance shows it in dataDisks[], in the shape JD's SDKs decode.
+    const shown = await user.describeInstance(a.id);
+    expectJdShape('vm.DescribeInstanceResult', shown);
+    expect(shown.instance.dataDisks).toEqual([
+      expect.objectContaining({
+        diskCategory: 'cloud',
+        autoDelete: false,
+        status: 'attached',
+        deviceName: expect.stringMatching(/^vd[b-z]$/),
+        cloudDisk: expect.objectContaining({ diskId, status: 'in-use', diskSizeGB: 20 }),
+      }),
+    ]);
     const attached = await diskIs(diskId, 'in-use');
     expect(attached.attachments).toEqual([expect.objectContaining({ instanceId: a.id, status: 'attached' })]);
     await a.sh(`printf '${PATTERN}' | dd of=${devA} bs=512 count=1 conv=sync,fsync 2>/dev/null; sync`);

@@ -2,7 +2,15 @@
 // (same AZ, status, JD's limit of 8 data disks, a local disk only on its own host), written as an
 // attachment row plus the disk's task in one transaction; the storage worker hot-plugs it.
 import { Errors } from '@kumo/contract';
-import type { DiskAttachmentsModel, DisksModel, InstancesModel, Scope, Transactions } from '@kumo/store';
+import type {
+  DiskAttachmentRecord,
+  DiskAttachmentsModel,
+  DiskRecord,
+  DisksModel,
+  InstancesModel,
+  Scope,
+  Transactions,
+} from '@kumo/store';
 
 /** JD: at most 8 data disks on an instance. */
 export const MAX_DATA_DISKS = 8;
@@ -115,5 +123,18 @@ export class DiskAttachmentService {
           `disk '${x.diskId}' is not attached to '${instanceId}'`,
         );
     }
+  }
+
+  /** Each instance's data disks (with the attachment), for the instance views. */
+  async dataDisksOf(
+    instanceIds: string[],
+  ): Promise<Map<string, { disk: DiskRecord; attachment: DiskAttachmentRecord }[]>> {
+    const out = new Map<string, { disk: DiskRecord; attachment: DiskAttachmentRecord }[]>();
+    for (const disk of await this.d.disks.attachedTo(instanceIds))
+      for (const attachment of disk.attachments) {
+        if (!instanceIds.includes(attachment.instanceId)) continue;
+        out.set(attachment.instanceId, [...(out.get(attachment.instanceId) ?? []), { disk, attachment }]);
+      }
+    return out;
   }
 }

@@ -154,6 +154,15 @@ export class DisksModel {
     return r ? (await this.withAttachments([r]))[0] : undefined;
   }
 
+  /** The disks attached to any of these instances, with their attachments. */
+  async attachedTo(instanceIds: string[]): Promise<DiskRecord[]> {
+    if (instanceIds.length === 0) return [];
+    const rows = (await this.db('disks')
+      .whereIn('id', this.db('disk_attachments').select('disk_id').whereIn('instance_id', instanceIds))
+      .orderBy('created_at')) as Row[];
+    return this.withAttachments(rows);
+  }
+
   async listDisks(
     scope: Scope,
     f: DiskFilter,

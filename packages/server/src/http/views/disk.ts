@@ -1,6 +1,6 @@
 // Renders disks and snapshots in JD's disk model shapes. Presentation only.
-import type { Disk, Snapshot } from '@kumo/contract';
-import type { DiskRecord, SnapshotRecord } from '@kumo/store';
+import type { Disk, InstanceDiskAttachment, Snapshot } from '@kumo/contract';
+import type { DiskAttachmentRecord, DiskRecord, SnapshotRecord } from '@kumo/store';
 import { formatJdTime } from './time.js';
 
 /** A disk as describeDisk(s) shows it. */
@@ -44,4 +44,16 @@ export const snapshotView = (s: SnapshotRecord): Snapshot => ({
   status: s.status,
   createTime: formatJdTime(s.createdAt),
   encrypted: false,
+});
+
+/** A cloud data disk as an instance's dataDisks[] shows it. */
+export const dataDiskView = (x: {
+  disk: DiskRecord;
+  attachment: DiskAttachmentRecord;
+}): InstanceDiskAttachment => ({
+  diskCategory: 'cloud',
+  autoDelete: x.attachment.autoDelete,
+  cloudDisk: diskView(x.disk),
+  deviceName: x.attachment.deviceName ?? '',
+  status: x.attachment.status as InstanceDiskAttachment['status'],
 });

@@ -1,11 +1,17 @@
 // Renders instance records as JD's Instance model (and the smaller status/IP views, and the admin
 // action log). Presentation only: no policy, no lookups.
-import type { Instance, InstanceEvent, InstancePrivateIpAddress, InstanceStatus } from '@kumo/contract';
+import type {
+  Instance,
+  InstanceDiskAttachment,
+  InstanceEvent,
+  InstancePrivateIpAddress,
+  InstanceStatus,
+} from '@kumo/contract';
 import type { InstanceAction, InstanceRecord } from '@kumo/store';
 import { formatJdChargeTime, formatJdTime } from './time.js';
 
-/** The JD Instance object. */
-export function instanceView(i: InstanceRecord): Instance {
+/** The JD Instance object, with its cloud data disks (views/disk.ts renders them). */
+export function instanceView(i: InstanceRecord, dataDisks: InstanceDiskAttachment[] = []): Instance {
   const local = i.systemDiskCategory === 'local';
   return {
     instanceId: i.id,
@@ -45,7 +51,7 @@ export function instanceView(i: InstanceRecord): Instance {
             },
           }),
     },
-    dataDisks: [],
+    dataDisks,
     primaryNetworkInterface: {
       deviceIndex: 1,
       autoDelete: true,

@@ -4,6 +4,7 @@ import { parsePage } from '../../params.js';
 import { scopeOf } from './caller.js';
 import { INSTANCE_FILTERS, instanceFilter } from './filters.js';
 import { instanceView } from '../../views/instance.js';
+import { dataDiskView } from '../../views/disk.js';
 
 export default defineRoute({
   operation: 'describeInstances',
@@ -14,6 +15,10 @@ export default defineRoute({
     const page = parsePage(ctx.query);
     const f = instanceFilter(ctx.query, INSTANCE_FILTERS.describeInstances);
     const r = await ctx.services.instances.page(scopeOf(ctx), f, page.offset, page.pageSize);
-    return { instances: r.items.map(instanceView), totalCount: r.total };
+    const disks = await ctx.services.diskAttachments.dataDisksOf(r.items.map((i) => i.id));
+    return {
+      instances: r.items.map((i) => instanceView(i, (disks.get(i.id) ?? []).map(dataDiskView))),
+      totalCount: r.total,
+    };
   },
 });
