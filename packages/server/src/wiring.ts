@@ -121,7 +121,12 @@ export function createWiring(
   const disksModel = new DisksModel(db);
   const attachmentsModel = new DiskAttachmentsModel(db);
   const backendsModel = new StorageBackendsModel(db);
-  const storageRegistry = new StorageRegistry(drivers, backendsModel, hostsModel);
+  const storageRegistry = new StorageRegistry(
+    drivers,
+    backendsModel,
+    hostsModel,
+    config.compute.libvirtPrefix,
+  );
   const storageWorker = new StorageWorker({
     disks: disksModel,
     attachments: attachmentsModel,

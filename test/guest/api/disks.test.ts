@@ -19,6 +19,7 @@ import {
   waitSsh,
   waitStatus,
   type GuestCloud,
+  virsh,
 } from './support.js';
 
 jest.setTimeout(10 * 60_000);
@@ -31,27 +32,50 @@ run('cloud disks in guests (rbd)', () => {
   let user: KumoClient;
   let pool: ReturnType<typeof cephPool>;
   let key: string;
+  // The backend's rbd pool and cephx secret on the host (named with the cloud's libvirt prefix).
+  let libvirtName = '';
   let keep: { id: string; sh: (cmd: string) => Promise<string> } | undefined;
 
   beforeAll(async () => {
     pool = cephPool(`kstor-guest-${process.pid}`);
     cloud = await startGuestCloud('kstordisk', '10.237', { env: { KUMO_STORAGE_INTERVAL_MS: '200' } });
-    await cloud.admin.adminRequest('POST', '/storageBackends', {
-      body: {
-        az: 'local-1a',
-        kind: 'rbd',
-        cephPool: pool.pool,
-        monitors: ['127.0.0.1:3300'],
-        user: pool.user,
-        key: pool.key,
+    const added = await cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
+      'POST',
+      '/storageBackends',
+      {
+        body: {
+          az: 'local-1a',
+          kind: 'rbd',
+          cephPool: pool.pool,
+          monitors: ['127.0.0.1:3300'],
+          user: pool.user,
+          key: pool.key,
+        },
       },
-    });
+    );
+    libvirtName = `${cloud.prefix}rbd-${added.storageBackend.storageBackendId}`;
     user = await newAccount(cloud.kumod, 'disks');
     key = opensshPrivateKey((await user.createKeypair('disk-key')).privateKey);
   }, 5 * 60_000);
 
   afterAll(async () => {
     await cloud?.cleanup();
+    if (libvirtName) {
+      for (const args of [
+        ['pool-destroy', libvirtName],
+        ['pool-undefine', libvirtName],
+      ]) {
+        try {
+          virsh(...args);
+        } catch {
+          // absent: nothing to remove
+        }
+      }
+      const line = virsh('secret-list')
+        .split('\n')
+        .find((l) => l.includes(libvirtName));
+      if (line) virsh('secret-undefine', line.trim().split(/\s+/)[0]!);
+    }
     pool?.drop();
   });
 

@@ -14,13 +14,15 @@ export class StorageRegistry {
     private readonly drivers: DriverRegistry,
     private readonly backends: StorageBackendsModel,
     private readonly hosts: HostsModel,
+    /** The prefix of Kumo's libvirt objects (KUMO_LIBVIRT_PREFIX). */
+    private readonly namePrefix: string,
   ) {}
 
   /** The backend of a row (opened once). */
   backend(rec: StorageBackendRecord): StorageBackend {
     let b = this.open.get(rec.id);
     if (!b) {
-      b = this.drivers.storage.get(rec.kind)({ id: rec.id, config: rec.config });
+      b = this.drivers.storage.get(rec.kind)({ id: rec.id, config: rec.config, namePrefix: this.namePrefix });
       this.open.set(rec.id, b);
     }
     return b;

@@ -9,10 +9,12 @@ export { isStorageError } from '@kumo/storage';
 /** One storage backend of an AZ. */
 export type StorageBackend = DiskBackend;
 
-/** What a factory gets: the backend's id (libvirt objects are named after it) and its settings. */
+/** What a factory gets: the backend's id and settings, and the prefix of Kumo's libvirt objects. */
 export interface StorageBackendSpec {
   id: string;
   config: Record<string, unknown>;
+  /** KUMO_LIBVIRT_PREFIX (default `kumo-`): pools and secrets are `<prefix>disks-<id>`, `<prefix>rbd-<id>`. */
+  namePrefix: string;
 }
 
 /** Opens a storage backend; one factory per kind (`local`, `rbd`). */
@@ -25,14 +27,14 @@ const str = (c: Record<string, unknown>, k: string): string => {
   return v;
 };
 
-/** The `local` factory: a dir pool named `kumo-disks-<id>` at `path` on every host. */
-export const localBackend: StorageBackendFactory = ({ id, config }) =>
-  new LocalBackend({ poolName: `kumo-disks-${id}`, path: str(config, 'path') });
+/** The `local` factory: a dir pool named `<prefix>disks-<id>` at `path` on every host. */
+export const localBackend: StorageBackendFactory = ({ id, config, namePrefix }) =>
+  new LocalBackend({ poolName: `${namePrefix}disks-${id}`, path: str(config, 'path') });
 
 /** The `rbd` factory: monitors as `host:port` strings (port 3300 when absent). */
-export const rbdBackend: StorageBackendFactory = ({ id, config }) =>
+export const rbdBackend: StorageBackendFactory = ({ id, config, namePrefix }) =>
   new RbdBackend({
-    poolName: `kumo-rbd-${id}`,
+    poolName: `${namePrefix}rbd-${id}`,
     cephPool: str(config, 'cephPool'),
     user: str(config, 'user'),
     key: str(config, 'key'),
