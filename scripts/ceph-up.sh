@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 # Sparse: only what the OSD writes takes room, so the apparent size can exceed the tests' disks.
-osd_size=${KUMO_CEPH_OSD_SIZE:-100G}
+osd_size=${KUMO_CEPH_OSD_SIZE:-500G}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 conf=$root/ceph.conf

@@ -7,7 +7,7 @@ pkgs=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients genisoima
       dnsmasq-base nftables iptables openssl
       binutils # readelf: images/tiny resolves dropbear's shared libraries
       openvswitch-switch ovn-central ovn-host ethtool # the OVN network plane's tests start their own daemons
-      ceph-mon ceph-mgr ceph-osd ceph-common radosgw # the test run's single-node Ceph (scripts/ceph-up.sh)
+      ceph-mon ceph-mgr ceph-osd ceph-common radosgw curl uuid-runtime # the test run's single-node Ceph (scripts/ceph-up.sh)
       libvirt-daemon-driver-storage-rbd qemu-block-extra # libvirt rbd pools, QEMU's rbd driver
       chromium) # the console tests drive noVNC in a real browser (playwright-core)
 missing=()

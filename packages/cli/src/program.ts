@@ -7,6 +7,7 @@ import { registerAccessKeyCommands } from './commands/access-key.js';
 import { registerAccountCommands } from './commands/account.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerHostCommands } from './commands/host.js';
+import { registerStorageCommands } from './commands/storage.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerInstanceTypeCommands } from './commands/instance-type.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): Command {
   registerEniEipCommands(program, contextFor);
   registerNetworkAdminCommands(program, contextFor);
   registerHostCommands(program, contextFor);
+  registerStorageCommands(program, contextFor);
   registerAccountCommands(program, contextFor);
   registerAccessKeyCommands(program, contextFor);
   registerAuditCommands(program, contextFor);

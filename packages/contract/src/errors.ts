@@ -163,6 +163,28 @@ const catalogue = {
   hostNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Host '${name}' already exists`),
   hostUnreachable: (why: string) => new ApiError(400, 'FAILED_PRECONDITION', `Host unreachable: ${why}`),
 
+  // The disk service (cloud disks, snapshots) and storage backends
+  diskNotFound: (id: string) => notFound(`Disk '${id}' not found`),
+  snapshotNotFound: (id: string) => notFound(`Snapshot '${id}' not found`),
+  invalidDiskStatus: (id: string, status: string) => precondition(`Disk '${id}' is ${status}`),
+  invalidSnapshotStatus: (id: string, status: string) => precondition(`Snapshot '${id}' is ${status}`),
+  diskSizeOutOfRange: (diskType: string, min: number, max: number, step: number) =>
+    outOfRange(`Invalid parameter diskSizeGB: ${diskType} disks are ${min}-${max} GB in steps of ${step}`),
+  diskShrink: (current: number) =>
+    invalid(`Invalid parameter diskSizeGB: a disk only grows (it has ${current} GB)`),
+  diskHasSnapshots: (id: string) => precondition(`Disk '${id}' has snapshots; delete them first`),
+  snapshotHasDisks: (id: string) =>
+    precondition(`Snapshot '${id}' has disks created from it; delete them first`),
+  snapshotOfOtherDisk: (id: string, diskId: string) =>
+    invalid(`Invalid parameter snapshotId: snapshot '${id}' is not of disk '${diskId}'`),
+  noStorageBackend: (az: string) => precondition(`AZ '${az}' has no storage backend for cloud disks`),
+  storageFull: (az: string) => precondition(`The storage of AZ '${az}' has no room for this disk`),
+  storageBackendNotFound: (id: string) => notFound(`StorageBackend '${id}' not found`),
+  storageBackendExists: (az: string) =>
+    new ApiError(409, 'ALREADY_EXISTS', `AZ '${az}' already has a storage backend`),
+  storageBackendInUse: (id: string) =>
+    precondition(`StorageBackend '${id}' still has disks or snapshots; delete them first`),
+
   // Accounts (admin API)
   accountNotFound: (id: string) => notFound(`Account '${id}' not found`),
   accountNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Account '${name}' already exists`),

@@ -9,9 +9,10 @@ import { ConfigError } from './config-error.js';
 import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-console.js';
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
 import { IMAGE_STORE_VARIABLES, parseImageStore, type ImageStoreConfig } from './config-images.js';
+import { STORAGE_VARIABLES, parseStorage, type StorageConfig } from './config-storage.js';
 
 export { ConfigError };
-export type { ConsoleConfig, NetworkConfig };
+export type { ConsoleConfig, NetworkConfig, StorageConfig };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -62,6 +63,7 @@ export interface Config {
   compute: ComputeConfig;
   network: NetworkConfig;
   console: ConsoleConfig;
+  storage: StorageConfig;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -152,6 +154,7 @@ export const CONFIG_VARIABLES = {
   KUMO_VNC_LISTEN: 'socket',
   KUMO_TEST_CRASH_AT: '',
   ...NETWORK_VARIABLES,
+  ...STORAGE_VARIABLES,
   ...CONSOLE_VARIABLES,
   ...IMAGE_STORE_VARIABLES,
 } as const;
@@ -211,6 +214,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     compute,
     network: parseNetwork(get, int, compute.subnetBlock),
+    storage: parseStorage(int),
     console: parseConsole(get, int, tls.mode === 'on', [...hosts][0]!),
     tls,
     masterKey: get('KUMO_MASTER_KEY') || undefined,

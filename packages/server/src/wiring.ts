@@ -20,6 +20,9 @@ import {
   PlaneSyncModel,
   RequestGuardsModel,
   SecurityGroupsModel,
+  DisksModel,
+  DiskAttachmentsModel,
+  StorageBackendsModel,
   SubnetsModel,
   VpcsModel,
   Transactions,
@@ -30,10 +33,12 @@ import { Tc3Authenticator } from './auth/tc3.js';
 import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
+import { StorageRegistry } from './compute/storage-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
+import { StorageWorker } from './jobs/storage-worker.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
@@ -45,6 +50,9 @@ import { AccountService } from './services/accounts.js';
 import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
 import { ConsoleService } from './services/consoles.js';
+import { DiskService } from './services/disks.js';
+import { DiskAttachmentService } from './services/disk-attachments.js';
+import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import { ImageCreationService } from './services/image-creation.js';
@@ -76,6 +84,8 @@ export interface Wiring {
   metrics: Metrics;
   /** The network plane's connection, converger and reconciler. */
   network: { start(): Promise<void>; stop(): Promise<void> };
+  /** The storage worker and the open backends. */
+  storage: { start(): Promise<void>; stop(): Promise<void> };
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -113,6 +123,27 @@ export function createWiring(
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
   const imageStore = drivers.imageStore.get(config.imageStore.driver)(config.imageStore);
+  const disksModel = new DisksModel(db);
+  const attachmentsModel = new DiskAttachmentsModel(db);
+  const backendsModel = new StorageBackendsModel(db);
+  const storageRegistry = new StorageRegistry(
+    drivers,
+    backendsModel,
+    hostsModel,
+    config.compute.libvirtPrefix,
+  );
+  const storageWorker = new StorageWorker({
+    disks: disksModel,
+    attachments: attachmentsModel,
+    storage: storageRegistry,
+    owner: `${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    leaseSeconds: config.storage.leaseSeconds,
+    intervalMs: config.storage.intervalMs,
+    log,
+    instanceHost: async (id) => (await instancesModel.get(id))?.hostId,
+    domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
+    ...(config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {}),
+  });
 
   const quotas = new QuotaService(config.quotas, {
     keypair: (scope) => keypairsModel.count(scope),
@@ -290,6 +321,22 @@ export function createWiring(
       config: config.console,
       vncPassword,
     }),
+    disks: new DiskService({
+      tx,
+      disks: disksModel,
+      backends: backendsModel,
+      storage: storageRegistry,
+      quotas: config.storage.quotas,
+      changed: () => storageWorker.kick(),
+    }),
+    diskAttachments: new DiskAttachmentService({
+      tx,
+      disks: disksModel,
+      attachments: attachmentsModel,
+      instances: instancesModel,
+      changed: () => storageWorker.kick(),
+    }),
+    storageBackends: new StorageBackendService(backendsModel, storageRegistry, config.regionId),
     guards,
   };
   const reconciler = new Reconciler({
@@ -313,6 +360,13 @@ export function createWiring(
     hostsModel,
     metrics,
     network,
+    storage: {
+      start: async () => storageWorker.start(),
+      stop: async () => {
+        await storageWorker.stop();
+        await storageRegistry.close();
+      },
+    },
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

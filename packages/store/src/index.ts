@@ -27,3 +27,6 @@ export * from './tables/plane-sync.js';
 export * from './tables/network-interfaces.js';
 export * from './tables/elastic-ips.js';
 export * from './tables/console-tokens.js';
+export * from './tables/storage-backends.js';
+export * from './tables/disks.js';
+export * from './tables/disk-attachments.js';

@@ -5,10 +5,10 @@ import type { HostDriverFactory } from './host-driver.js';
 import { connectLibvirtHost } from './libvirt.js';
 import { ovn } from '@kumo/network';
 import type { NetworkPlaneFactory } from './network-plane.js';
-import type { StorageBackendFactory } from './storage-backend.js';
 import type { ImageStoreFactory } from './image-store.js';
 import { LocalImageStore } from './local-image-store.js';
 import { S3ImageStore } from './s3-image-store.js';
+import { localBackend, rbdBackend, type StorageBackendFactory } from './storage-backend.js';
 
 /** Factories of one kind, by driver name. */
 class Slot<F> {
@@ -48,7 +48,7 @@ export class DriverRegistry {
 
 /**
  * A registry with Kumo's built-in drivers: `libvirt` for hosts, `ovn` for the network plane,
- * `local` and `s3` for the image store.
+ * `local` and `rbd` storage, `local` and `s3` for the image store.
  */
 export function builtinDrivers(): DriverRegistry {
   const r = new DriverRegistry();
@@ -59,5 +59,7 @@ export function builtinDrivers(): DriverRegistry {
     if (!c.s3) throw new Error('the s3 image store needs its KUMO_IMAGE_S3_* settings');
     return new S3ImageStore(c.s3);
   });
+  r.storage.register('local', localBackend);
+  r.storage.register('rbd', rbdBackend);
   return r;
 }

@@ -1,35 +1,45 @@
-// StorageBackend: the slot for data disks (volumes, attach, snapshots), to be filled by the local
-// pool and Ceph RBD implementations in packages/storage. Nothing implements it yet: today's only
-// disk is the root overlay HostDriver.spawn creates. It must not know about the database.
+// StorageBackend: the disks of one AZ (volumes, snapshots, attach), as @kumo/storage's backends
+// (`local`, `rbd`) implement it; opened from the admin's storage_backends row by the factory of
+// its kind. It must not know about the database.
+import { LocalBackend, RbdBackend, StorageError, type DiskBackend } from '@kumo/storage';
 
-/** A volume as the backend sees it. */
-export interface BackendVolume {
+export type { Attachment, StorageHost } from '@kumo/storage';
+export { isStorageError } from '@kumo/storage';
+
+/** One storage backend of an AZ. */
+export type StorageBackend = DiskBackend;
+
+/** What a factory gets: the backend's id and settings, and the prefix of Kumo's libvirt objects. */
+export interface StorageBackendSpec {
   id: string;
-  sizeBytes: number;
+  config: Record<string, unknown>;
+  /** KUMO_LIBVIRT_PREFIX (default `kumo-`): pools and secrets are `<prefix>disks-<id>`, `<prefix>rbd-<id>`. */
+  namePrefix: string;
 }
 
-/**
- * One storage backend of an AZ. Every method is idempotent and keyed by Kumo's disk ids, so a
- * task can re-run it after a crash. Capacity comes from the backend, never guessed.
- */
-export interface StorageBackend {
-  /** Creates a volume unless it exists (optionally cloned from a snapshot). */
-  ensureVolume(id: string, sizeBytes: number, fromSnapshot?: string): Promise<BackendVolume>;
-  /** Grows a volume; never shrinks. */
-  resizeVolume(id: string, sizeBytes: number): Promise<void>;
-  /** Removes a volume (no-op when absent); refused while attached. */
-  removeVolume(id: string): Promise<void>;
-  /** Attaches a volume to an instance on a host, with the disk id as its virtio serial. */
-  attach(id: string, instanceId: string, hostId: string): Promise<void>;
-  /** Detaches a volume (no-op when not attached). */
-  detach(id: string, instanceId: string, hostId: string): Promise<void>;
-  /** Takes a snapshot unless it exists. */
-  ensureSnapshot(volumeId: string, snapshotId: string): Promise<void>;
-  /** Removes a snapshot (no-op when absent). */
-  removeSnapshot(snapshotId: string): Promise<void>;
-  /** Total and free bytes. */
-  capacity(): Promise<{ totalBytes: number; freeBytes: number }>;
-}
+/** Opens a storage backend; one factory per kind (`local`, `rbd`). */
+export type StorageBackendFactory = (spec: StorageBackendSpec) => StorageBackend;
 
-/** Opens a storage backend; one factory per driver name (e.g. `local`, `rbd`). */
-export type StorageBackendFactory = (opts: { config: Record<string, string> }) => Promise<StorageBackend>;
+const str = (c: Record<string, unknown>, k: string): string => {
+  const v = c[k];
+  if (typeof v !== 'string' || v === '')
+    throw new StorageError('INVALID_ARGUMENT', `storage config lacks ${k}`);
+  return v;
+};
+
+/** The `local` factory: a dir pool named `<prefix>disks-<id>` at `path` on every host. */
+export const localBackend: StorageBackendFactory = ({ id, config, namePrefix }) =>
+  new LocalBackend({ poolName: `${namePrefix}disks-${id}`, path: str(config, 'path') });
+
+/** The `rbd` factory: monitors as `host:port` strings (port 3300 when absent). */
+export const rbdBackend: StorageBackendFactory = ({ id, config, namePrefix }) =>
+  new RbdBackend({
+    poolName: `${namePrefix}rbd-${id}`,
+    cephPool: str(config, 'cephPool'),
+    user: str(config, 'user'),
+    key: str(config, 'key'),
+    monitors: ((config.monitors as string[] | undefined) ?? []).map((m) => {
+      const [host, port] = m.split(/:(?=\d+$)/);
+      return { host: host!, port: port ? Number(port) : 3300 };
+    }),
+  });

@@ -9,6 +9,9 @@ import type { AccountService } from './accounts.js';
 import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
 import type { ConsoleService } from './consoles.js';
+import type { DiskService } from './disks.js';
+import type { DiskAttachmentService } from './disk-attachments.js';
+import type { StorageBackendService } from './storage-backends.js';
 import type { HostService } from './hosts.js';
 import type { ImageCreationService } from './image-creation.js';
 import type { ImageSharingService } from './image-sharing.js';
@@ -47,6 +50,9 @@ export interface Services {
   externalNetworks: ExternalNetworkService;
   vpcQuota: VpcQuotaService;
   consoles: ConsoleService;
+  disks: DiskService;
+  diskAttachments: DiskAttachmentService;
+  storageBackends: StorageBackendService;
   authenticator: Authenticator;
   /** The Tencent CVM API 3.0 signature checks, over the same keys and budgets. */
   tc3: Tc3Authenticator;

@@ -9,6 +9,7 @@ import * as m0006 from './0006_network_inventory.js';
 import * as m0008 from './0008_task_deadline.js';
 import * as m0009 from './0009_audit_log.js';
 import * as m0007 from './0007_consoles.js';
+import * as m0011 from './0011_storage.js';
 import * as m0012 from './0012_image_lifecycle.js';
 
 interface Migration {
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
+  m0011,
   m0012,
 ];
 

@@ -101,6 +101,25 @@ import resetInstanceState from './admin/resetInstanceState.js';
 import importImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
+import createDisks from './disk/createDisks.js';
+import describeDisks from './disk/describeDisks.js';
+import describeDisk from './disk/describeDisk.js';
+import modifyDiskAttribute from './disk/modifyDiskAttribute.js';
+import deleteDisk from './disk/deleteDisk.js';
+import extendDisk from './disk/extendDisk.js';
+import restoreDisk from './disk/restoreDisk.js';
+import createSnapshot from './disk/createSnapshot.js';
+import describeSnapshots from './disk/describeSnapshots.js';
+import describeSnapshot from './disk/describeSnapshot.js';
+import modifySnapshotAttribute from './disk/modifySnapshotAttribute.js';
+import deleteSnapshot from './disk/deleteSnapshot.js';
+import describeDiskQuota from './disk/describeQuota.js';
+import attachDisk from './instances/attachDisk.js';
+import detachDisk from './instances/detachDisk.js';
+import modifyInstanceDiskAttribute from './instances/modifyInstanceDiskAttribute.js';
+import addStorageBackend from './admin/addStorageBackend.js';
+import describeStorageBackends from './admin/describeStorageBackends.js';
+import removeStorageBackend from './admin/removeStorageBackend.js';
 
 /** The route table. */
 export const routes: readonly Route[] = [
@@ -190,6 +209,22 @@ export const routes: readonly Route[] = [
   describeEipPools,
   deleteEipPool,
   describeVpcQuota,
+  createDisks,
+  describeDisks,
+  describeDisk,
+  modifyDiskAttribute,
+  deleteDisk,
+  extendDisk,
+  restoreDisk,
+  createSnapshot,
+  describeSnapshots,
+  describeSnapshot,
+  modifySnapshotAttribute,
+  deleteSnapshot,
+  describeDiskQuota,
+  attachDisk,
+  detachDisk,
+  modifyInstanceDiskAttribute,
   addHost,
   createAccount,
   describeAccounts,
@@ -205,4 +240,7 @@ export const routes: readonly Route[] = [
   importImage,
   prepullImage,
   removeHost,
+  addStorageBackend,
+  describeStorageBackends,
+  removeStorageBackend,
 ] as Route[];

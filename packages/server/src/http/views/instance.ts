@@ -2,6 +2,7 @@
 // and the smaller status/IP views and the admin action log. Presentation only: no policy, no lookups.
 import type {
   Instance,
+  InstanceDiskAttachment,
   InstanceEvent,
   InstanceNetworkInterfaceAttachment,
   InstancePrivateIpAddress,
@@ -41,10 +42,15 @@ function attachmentView(
 }
 
 /**
- * The JD Instance object. `net` is the instance's networking (absent for an instance of the NAT
- * era, which has no interface rows: its record's copies of the address and MAC are shown).
+ * The JD Instance object, with what the route looked up: its networking (absent for an instance
+ * of the NAT era, which has no interface rows: its record's copies of the address and MAC are
+ * shown) and its cloud data disks (views/disk.ts renders them).
  */
-export function instanceView(i: InstanceRecord, net?: InstanceNetworking): Instance {
+export function instanceView(
+  i: InstanceRecord,
+  extra: { net?: InstanceNetworking | undefined; dataDisks?: InstanceDiskAttachment[] } = {},
+): Instance {
+  const { net, dataDisks = [] } = extra;
   const local = i.systemDiskCategory === 'local';
   const [primaryNic, ...others] = net?.interfaces ?? [];
   const primary = primaryNic && net ? attachmentView(primaryNic, net) : undefined;
@@ -86,7 +92,7 @@ export function instanceView(i: InstanceRecord, net?: InstanceNetworking): Insta
             },
           }),
     },
-    dataDisks: [],
+    dataDisks,
     primaryNetworkInterface: primary ?? {
       deviceIndex: 1,
       autoDelete: true,

@@ -2,6 +2,7 @@
 import { defineRoute } from '../../route.js';
 import { scopeOf } from './caller.js';
 import { instanceView } from '../../views/instance.js';
+import { dataDiskView } from '../../views/disk.js';
 
 export default defineRoute({
   operation: 'describeInstance',
@@ -12,6 +13,12 @@ export default defineRoute({
     const scope = scopeOf(ctx);
     const inst = await ctx.services.instances.get(scope, ctx.params.instanceId!);
     const net = await ctx.services.networkInterfaces.ofInstances(scope, [inst.id]);
-    return { instance: instanceView(inst, net.get(inst.id)) };
+    const disks = await ctx.services.diskAttachments.dataDisksOf([inst.id]);
+    return {
+      instance: instanceView(inst, {
+        net: net.get(inst.id),
+        dataDisks: (disks.get(inst.id) ?? []).map(dataDiskView),
+      }),
+    };
   },
 });

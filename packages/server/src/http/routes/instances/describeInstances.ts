@@ -4,6 +4,7 @@ import { parsePage } from '../../params.js';
 import { scopeOf } from './caller.js';
 import { INSTANCE_FILTERS, instanceFilter } from './filters.js';
 import { instanceView } from '../../views/instance.js';
+import { dataDiskView } from '../../views/disk.js';
 
 export default defineRoute({
   operation: 'describeInstances',
@@ -15,10 +16,14 @@ export default defineRoute({
     const f = instanceFilter(ctx.query, INSTANCE_FILTERS.describeInstances);
     const scope = scopeOf(ctx);
     const r = await ctx.services.instances.page(scope, f, page.offset, page.pageSize);
-    const net = await ctx.services.networkInterfaces.ofInstances(
-      scope,
-      r.items.map((i) => i.id),
-    );
-    return { instances: r.items.map((i) => instanceView(i, net.get(i.id))), totalCount: r.total };
+    const ids = r.items.map((i) => i.id);
+    const net = await ctx.services.networkInterfaces.ofInstances(scope, ids);
+    const disks = await ctx.services.diskAttachments.dataDisksOf(ids);
+    return {
+      instances: r.items.map((i) =>
+        instanceView(i, { net: net.get(i.id), dataDisks: (disks.get(i.id) ?? []).map(dataDiskView) }),
+      ),
+      totalCount: r.total,
+    };
   },
 });
