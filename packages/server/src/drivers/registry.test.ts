@@ -3,11 +3,11 @@ import { expect, test } from '@jest/globals';
 import { FakeHostDriver } from '../testing/fake-host-driver.js';
 import { builtinDrivers, DriverRegistry } from './registry.js';
 
-test('the built-in registry has the libvirt host driver and the ovn network plane', () => {
+test('the built-in registry has the libvirt host driver, the ovn plane, local and rbd storage, local and s3 image stores', () => {
   const r = builtinDrivers();
   expect(r.host.names()).toEqual(['libvirt']);
   expect(r.network.names()).toEqual(['ovn']);
-  expect(r.storage.names()).toEqual([]);
+  expect(r.storage.names()).toEqual(['local', 'rbd']);
   expect(r.imageStore.names()).toEqual(['local', 's3']);
 });
 
