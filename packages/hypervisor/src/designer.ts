@@ -9,6 +9,12 @@ import type { CpuConfig, DomainConfig, InterfaceConfig, KumoMetadata, OsConfig }
 import type { NetworkConfig } from './xml/network.js';
 import type { VolumeConfig } from './xml/volume.js';
 
+/**
+ * PCIe root ports on q35. libvirt puts the domain's own devices (root and seed disks, NIC, RNG…)
+ * on them first; the rest stay free for hot-plug: JD's 8 data disks and a few more NICs.
+ */
+const HOTPLUG_PORTS = 20;
+
 /** Per-host facts and settings the designer needs. */
 export interface HostProfile {
   accelerator: 'kvm' | 'qemu';
@@ -170,6 +176,8 @@ export function designDomain(
     video: 'vga',
     rng: true,
     balloon: false,
+    // JD's eight data disks and an instance type's extra NICs, hot-plugged into a running guest.
+    ...(profile.machine === 'q35' ? { hotplugPorts: HOTPLUG_PORTS } : {}),
   };
   const cpu = designCpu(profile, spec.type.nested === true);
   if (cpu) d.cpu = cpu;

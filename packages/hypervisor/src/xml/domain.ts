@@ -94,6 +94,12 @@ export interface DomainConfig {
   video?: VideoModel;
   rng: boolean;
   balloon: boolean;
+  /**
+   * PCIe root ports to define (libvirt places the domain's own devices on them first): on q35
+   * every disk or NIC hot-plugged into a running guest needs a free one, and libvirt on its own
+   * leaves at most one spare.
+   */
+  hotplugPorts?: number;
 }
 
 function metadataToXml(m: KumoMetadata): XmlElement {
@@ -265,6 +271,11 @@ export function domainToXml(d: DomainConfig): string {
     d.video && el('video', {}, [el('model', { type: d.video })]),
     d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, [], '/dev/urandom')]),
     el('memballoon', { model: d.balloon ? 'virtio' : 'none' }),
+    // libvirt numbers controllers without an index in order: the root first, so it gets index 0.
+    !!d.hotplugPorts && el('controller', { type: 'pci', model: 'pcie-root' }),
+    ...Array.from({ length: d.hotplugPorts ?? 0 }, () =>
+      el('controller', { type: 'pci', model: 'pcie-root-port' }),
+    ),
   ]);
   const root = el('domain', { type: d.type }, [
     el('name', {}, [], d.name),
@@ -340,6 +351,9 @@ export function domainFromXml(xml: string): DomainConfig {
   const metadata = metadataFromXml(child(root, 'metadata'));
   const video = child(child(devices, 'video'), 'model')?.attrs.type;
   if (video === 'vga' || video === 'virtio' || video === 'bochs') d.video = video;
+  // libvirt's own definition also lists the root ports its devices sit on: only a count, as a hint.
+  const ports = children(devices, 'controller').filter((c) => c.attrs.model === 'pcie-root-port').length;
+  if (ports > 0) d.hotplugPorts = ports;
   if (uuid !== undefined) d.uuid = uuid;
   if (title !== undefined) d.title = title;
   if (emulator !== undefined) d.emulator = emulator;
