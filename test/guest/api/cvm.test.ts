@@ -117,6 +117,37 @@ test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateI
     CPU: 2,
     Memory: 2,
   });
+
+  // CreateImage of the stopped instance: CREATING, then NORMAL; shared with another account by
+  // name and the share listed with its time, then cancelled; SyncImages to a region this
+  // installation does not serve is refused.
+  await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'cvm-member' } });
+  const { ImageId: imageId } = await cvm.CreateImage({ InstanceId: id, ImageName: 'cvm-img' });
+  const states: string[] = [];
+  for (const deadline = Date.now() + 240_000; Date.now() < deadline;) {
+    const state = (await cvm.DescribeImages({ ImageIds: [imageId!] })).ImageSet?.[0]?.ImageState ?? '';
+    if (states.at(-1) !== state) states.push(state);
+    if (state === 'NORMAL' || state === 'CREATEFAILED') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(states).toEqual(['CREATING', 'NORMAL']);
+  await cvm.ModifyImageSharePermission({
+    ImageId: imageId!,
+    AccountIds: ['cvm-member'],
+    Permission: 'SHARE',
+  });
+  const shared = await cvm.DescribeImageSharePermission({ ImageId: imageId! });
+  expect(shared.SharePermissionSet).toEqual([
+    { AccountId: 'cvm-member', CreatedTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) },
+  ]);
+  await cvm.ModifyImageSharePermission({
+    ImageId: imageId!,
+    AccountIds: ['cvm-member'],
+    Permission: 'CANCEL',
+  });
+  expect((await cvm.DescribeImageSharePermission({ ImageId: imageId! })).SharePermissionSet).toEqual([]);
+  await expect(cvm.SyncImages({ ImageIds: [imageId!], DestinationRegions: ['nowhere-9'] })).rejects.toThrow();
+  await cvm.DeleteImages({ ImageIds: [imageId!] });
   await cvm.StartInstances({ InstanceIds: [id] });
   await waitState(cvm, id, 'RUNNING', 120_000);
   await waitSsh(ip, 'root', key, 180_000);

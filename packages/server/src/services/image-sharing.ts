@@ -94,8 +94,13 @@ export class ImageSharingService {
 
   /** describeImageMembers: the pins of the owner's image. */
   async members(regionId: string, account: Account, imageId: string): Promise<string[]> {
+    return (await this.memberships(regionId, account, imageId)).map((m) => m.name);
+  }
+
+  /** The accounts the owner's image is shared with, and since when (CVM's share permissions). */
+  async memberships(regionId: string, account: Account, imageId: string) {
     const img = await this.ownPrivate(regionId, account, imageId);
-    return (await this.d.shares.members(img.id)).map((m) => m.name);
+    return (await this.d.shares.members(img.id)).map((m) => ({ name: m.name, sharedAt: m.sharedAt }));
   }
 
   /** The imageShare quota's usage: accounts the (own) image is shared with; 0 for any other. */

@@ -17,13 +17,13 @@ export class ImageSharesModel {
   constructor(private readonly db: Database) {}
 
   /** The accounts an image is shared with (id and name), in the order they were added. */
-  async members(imageId: string, trx?: Transaction): Promise<{ id: string; name: string }[]> {
-    const r = await (trx ?? this.db).raw<{ rows: { id: string; name: string }[] }>(
-      `SELECT a.id, a.name FROM ${IMAGE_SHARES} s JOIN accounts a ON a.id = s.account_id
+  async members(imageId: string, trx?: Transaction): Promise<{ id: string; name: string; sharedAt: Date }[]> {
+    const r = await (trx ?? this.db).raw<{ rows: { id: string; name: string; shared_at: Date }[] }>(
+      `SELECT a.id, a.name, s.created_at AS shared_at FROM ${IMAGE_SHARES} s JOIN accounts a ON a.id = s.account_id
        WHERE s.image_id = ? ORDER BY s.created_at, a.name`,
       [imageId],
     );
-    return r.rows;
+    return r.rows.map((m) => ({ id: m.id, name: m.name, sharedAt: m.shared_at }));
   }
 
   /** Account ids by name, for the names that exist. */

@@ -112,6 +112,9 @@ export function instanceView(i: InstanceRecord, net?: InstanceNetworking) {
   };
 }
 
+// Tencent's image states for Kumo's statuses (a createImage in progress is CREATING).
+const IMAGE_STATE: Record<string, string> = { ready: 'NORMAL', pending: 'CREATING', error: 'CREATEFAILED' };
+
 /** A CVM Image. */
 export function imageView(i: ImageRecord, accountId: string) {
   const own = i.ownerAccountId === accountId;
@@ -124,7 +127,7 @@ export function imageView(i: ImageRecord, accountId: string) {
     ImageDescription: i.description,
     ImageSize: i.minDiskGB,
     Architecture: i.architecture,
-    ImageState: i.status === 'ready' ? 'NORMAL' : i.status.toUpperCase(),
+    ImageState: IMAGE_STATE[i.status] ?? i.status.toUpperCase(),
     Platform: i.platform,
     ImageCreator: i.ownerAccountId ?? '',
     ImageSource: i.ownerAccountId === null ? 'OFFICIAL' : 'CREATE_IMAGE',

@@ -1,9 +1,11 @@
 // Every CVM API 3.0 action, one file each (see ../action.ts).
 import type { CvmAction } from '../action.js';
 import AssociateInstancesKeyPairs from './AssociateInstancesKeyPairs.js';
+import CreateImage from './CreateImage.js';
 import CreateKeyPair from './CreateKeyPair.js';
 import DeleteImages from './DeleteImages.js';
 import DeleteKeyPairs from './DeleteKeyPairs.js';
+import DescribeImageSharePermission from './DescribeImageSharePermission.js';
 import DescribeImages from './DescribeImages.js';
 import DescribeInstanceTypeConfigs from './DescribeInstanceTypeConfigs.js';
 import DescribeInstanceVncUrl from './DescribeInstanceVncUrl.js';
@@ -15,6 +17,7 @@ import DescribeZoneInstanceConfigInfos from './DescribeZoneInstanceConfigInfos.j
 import DescribeZones from './DescribeZones.js';
 import ImportKeyPair from './ImportKeyPair.js';
 import ModifyImageAttribute from './ModifyImageAttribute.js';
+import ModifyImageSharePermission from './ModifyImageSharePermission.js';
 import ModifyInstancesAttribute from './ModifyInstancesAttribute.js';
 import RebootInstances from './RebootInstances.js';
 import ResetInstance from './ResetInstance.js';
@@ -23,14 +26,17 @@ import ResetInstancesType from './ResetInstancesType.js';
 import RunInstances from './RunInstances.js';
 import StartInstances from './StartInstances.js';
 import StopInstances from './StopInstances.js';
+import SyncImages from './SyncImages.js';
 import TerminateInstances from './TerminateInstances.js';
 
 /** The actions `POST /` serves, by X-TC-Action. */
 export const cvmActions: readonly CvmAction[] = [
   AssociateInstancesKeyPairs,
+  CreateImage,
   CreateKeyPair,
   DeleteImages,
   DeleteKeyPairs,
+  DescribeImageSharePermission,
   DescribeImages,
   DescribeInstanceTypeConfigs,
   DescribeInstanceVncUrl,
@@ -42,6 +48,7 @@ export const cvmActions: readonly CvmAction[] = [
   DescribeZones,
   ImportKeyPair,
   ModifyImageAttribute,
+  ModifyImageSharePermission,
   ModifyInstancesAttribute,
   RebootInstances,
   ResetInstance,
@@ -50,5 +57,6 @@ export const cvmActions: readonly CvmAction[] = [
   RunInstances,
   StartInstances,
   StopInstances,
+  SyncImages,
   TerminateInstances,
 ] as CvmAction[];
