@@ -101,7 +101,7 @@ describe('RequestGuardsModel', () => {
           { key: 'AK1:op', limit: 3 },
         ],
       });
-    expect(await admit('n1')).toEqual({ replayed: false, exceededBucket: undefined });
+    expect(await admit('n1')).toEqual({ replayed: false, forbidden: false, exceededBucket: undefined });
     expect((await admit('n1')).replayed).toBe(true);
     expect((await admit('n2')).exceededBucket).toBeUndefined();
     expect((await admit('n3')).exceededBucket).toBe('AK1:op');
