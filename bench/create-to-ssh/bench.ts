@@ -98,6 +98,9 @@ async function main() {
     KUMO_SUBNET_BLOCK: SUBNET_BLOCK,
     KUMO_POOL_DIR: poolDir,
     KUMO_IMAGE_IMPORT_DIRS: tinyDir,
+    // The test environment's OVN central; its chassis is the local host (scripts/libvirtd-up.sh).
+    KUMO_OVN_NB: process.env.KUMO_TEST_OVN_NB ?? 'unix:/var/lib/kumo-test/ovn/central/run/nb.sock',
+    KUMO_NETWORK_SYNC_INTERVAL_MS: '200',
     KUMO_RATE_LIMIT_PER_MINUTE: '100000',
     KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
   });
@@ -106,6 +109,19 @@ async function main() {
     const admin = kumod.admin();
     const { image } = await admin.adminRequest<{ image: { imageId: string } }>('POST', '/images:import', {
       body: { manifestPath: join(tinyDir, 'manifest.json'), regionId: REGION, name: 'tiny' },
+    });
+    // Guests are reached on elastic IPs from the test namespace, on the provider network br-ex
+    // (198.18.246.0/24); this bench's pool is a /28 no test file uses.
+    const provider = await admin.adminRequest<{ externalNetworkId: string }>('POST', '/externalNetworks', {
+      body: {
+        cidr: '198.18.246.0/24',
+        gateway: '198.18.246.1',
+        physicalNetwork: 'provider',
+        gatewayChassis: ['kumo-test'],
+      },
+    });
+    await admin.adminRequest('POST', '/eipPools', {
+      body: { externalNetworkId: provider.externalNetworkId, cidr: '198.18.246.16/28', provider: 'bgp' },
     });
     const user = clientFor(kumod.endpoint, await createAccount(kumod, 'bench'), REGION);
     const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
@@ -134,6 +150,7 @@ async function main() {
           keyNames: ['bench-key'],
           primaryNetworkInterface: { networkInterface: { subnetId } },
           systemDisk: { diskCategory: 'local' },
+          elasticIp: { bandwidthMbps: 200, provider: 'bgp' },
         },
       });
       marks.apiReturned = now() - t0;
@@ -156,7 +173,9 @@ async function main() {
       const { instance } = await user.describeInstance(id);
       if (instance.status !== 'running') throw new Error(`describeInstance says ${instance.status}`);
       marks.apiRunning = now() - t0;
-      await waitSsh(instance.privateIpAddress, key.private);
+      const ip = instance.elasticIpAddress;
+      if (!ip) throw new Error(`instance ${id} has no elastic IP`);
+      await waitSsh(ip, key.private);
       marks.ssh = now() - t0;
       const domain = `${PREFIX}${id}`;
       marks.qemuLaunched = qemuLaunchedAt(domain) - wall0;
@@ -175,7 +194,7 @@ async function main() {
       } catch {
         /* not persistent */
       }
-      return { id, domain, ip: instance.privateIpAddress, marks };
+      return { id, domain, ip, marks };
     };
 
     // Warm-up (untimed for the comparison, reported): the first create uploads the image and
@@ -231,9 +250,11 @@ async function main() {
         cloneXml = cloneXml.replaceAll(`'${path}'`, `'${copy}'`);
       }
       const prepMs = now() - tPrep;
-      // Same MAC and address as Kumo's instance (the seed's network config is keyed by the MAC):
-      // Kumo's instance is deleted first, so the two never run at once.
-      await deleteAndWait(user, k.id, k.domain);
+      // Same MAC, address and OVN port (interfaceid) as Kumo's instance, so the same elastic IP
+      // reaches it: Kumo's instance is stopped first (its port and EIP stay), so the two never run
+      // at once, and deleted after the clone's round.
+      await user.stopInstance(k.id);
+      await waitStopped(user, k.id);
       const xmlPath = join(work, `${name}.xml`);
       writeFileSync(xmlPath, cloneXml);
       const t0 = now();
@@ -272,6 +293,7 @@ async function main() {
       }
       virsh('undefine', name);
       for (const f of made) rmSync(f, { force: true });
+      await deleteAndWait(user, k.id, k.domain);
       console.log(
         `round ${i + 1}: kumo ${sec(k.marks.ssh)} s (running ${sec(k.marks.apiRunning)} s), virsh ${sec(plain.at(-1)!.ssh)} s`,
       );
@@ -328,6 +350,15 @@ async function main() {
     cleanup(poolDir);
     if (process.env.BENCH_KEEP) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Waits (bounded) until the API says the instance is stopped. */
+async function waitStopped(user: KumoClient, id: string): Promise<void> {
+  const end = Date.now() + 120_000;
+  while ((await user.describeInstance(id)).instance.status !== 'stopped') {
+    if (Date.now() > end) throw new Error(`instance ${id} did not stop`);
+    await sleep(100);
   }
 }
 
