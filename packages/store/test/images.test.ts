@@ -72,7 +72,9 @@ test('public, own and shared images are visible, shared ones as `shared`; nothin
   expect(await ids(owner, 'private')).toEqual([priv.id]);
   expect(await ids(owner, 'shared')).toEqual([]);
   expect(await ids(stranger)).toEqual([pub.id]);
-  expect(await shares.members(priv.id)).toEqual([{ id: member, name: 'img-member' }]);
+  expect(await shares.members(priv.id)).toEqual([
+    { id: member, name: 'img-member', sharedAt: expect.any(Date) },
+  ]);
   expect(await shares.count(priv.id)).toBe(1);
 
   // Shared: deleteImage refuses; unshared: it goes, with its record for the store cleanup.
