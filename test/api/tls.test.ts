@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { KumoClient, KumoUnreachableError } from '@kumo/client';
 import { removeDataDir, startKumod } from '../support/kumod.js';
 import { freePort } from '../support/ports.js';
@@ -19,6 +20,9 @@ interface TlsCredentials {
 }
 
 const dirs: string[] = [];
+// Each test starts kumod on its own embedded PostgreSQL (initdb included): seconds on a busy machine.
+jest.setTimeout(120_000);
+
 afterAll(() => dirs.forEach(removeDataDir));
 
 test('the embedded default serves HTTPS with a self-signed certificate that clients are told to trust', async () => {
