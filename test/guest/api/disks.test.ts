@@ -12,6 +12,8 @@ import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.
 import { expectJdShape } from '../../support/jd-shapes.js';
 import { newAccount } from '../../support/kumod.js';
 import {
+  EIP,
+  loginIp,
   opensshPrivateKey,
   sshExec,
   startGuestCloud,
@@ -38,7 +40,7 @@ run('cloud disks in guests (rbd)', () => {
 
   beforeAll(async () => {
     pool = cephPool(`kstor-guest-${process.pid}`);
-    cloud = await startGuestCloud('kstordisk', '10.237', { env: { KUMO_STORAGE_INTERVAL_MS: '200' } });
+    cloud = await startGuestCloud('kstordisk', '10.223', { env: { KUMO_STORAGE_INTERVAL_MS: '200' } });
     const added = await cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
       'POST',
       '/storageBackends',
@@ -96,10 +98,12 @@ run('cloud disks in guests (rbd)', () => {
   }
 
   async function boot(name: string): Promise<{ id: string; sh: (cmd: string) => Promise<string> }> {
-    const { instanceIds } = await user.createInstances(tinyInstance(cloud, name, { keyNames: ['disk-key'] }));
+    const { instanceIds } = await user.createInstances(
+      tinyInstance(cloud, name, { keyNames: ['disk-key'], elasticIp: EIP }),
+    );
     const id = instanceIds[0]!;
     await waitStatus(user, id, 'running', 180_000);
-    const ip = (await user.describeInstance(id)).instance.privateIpAddress;
+    const ip = await loginIp(user, id);
     await waitSsh(ip, 'root', key, 180_000);
     return { id, sh: (cmd) => sshExec(ip, 'root', key, cmd, 30_000).then((s) => s.trim()) };
   }

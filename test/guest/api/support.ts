@@ -26,7 +26,10 @@ export const TEST_CHASSIS = 'kumo-test';
  */
 async function addProviderNetwork(admin: KumoClient, subnetBlock: string): Promise<void> {
   const slot = Number(subnetBlock.split('.')[1]) % 17;
-  if (!(slot >= 1 && slot <= 15)) throw new Error(`subnet block ${subnetBlock} has no EIP slot (${slot})`);
+  if (!(slot >= 1 && slot <= 15))
+    throw new Error(
+      `subnet block ${subnetBlock} has no EIP slot (${slot}): pick a block whose second octet mod 17 is 1–15 and unused`,
+    );
   const net = await admin.adminRequest<{ externalNetworkId: string }>('POST', '/externalNetworks', {
     body: {
       cidr: '198.18.246.0/24',
