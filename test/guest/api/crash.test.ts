@@ -56,10 +56,12 @@ async function inventory(): Promise<{ used: number; claimed: number; instances: 
   }
 }
 
+// Root overlays and seeds only: the console log shares the pool's directory and shows in vol-list
+// once anything refreshes the pool.
 const volumesOf = (id: string) =>
   virsh('vol-list', `${cloud.prefix}pool`)
     .split('\n')
-    .filter((l) => l.includes(id)).length;
+    .filter((l) => l.includes(`${id}-root`) || l.includes(`${id}-seed`)).length;
 
 const create = (c: KumoClient, name: string) => c.createInstances(tinyInstance(cloud, name));
 
