@@ -68,7 +68,7 @@ test('createInstances with the Debian image: cloud-init applies key, hostname, a
   expect(await sh('hostname')).toBe('deb-1');
   const publicBlob = sshpk.parsePrivateKey(kp.privateKey, 'pem').toPublic().toString('ssh').split(' ')[1]!;
   expect(await sh('cat ~/.ssh/authorized_keys')).toContain(publicBlob);
-  expect(await sh('ip -4 -o addr show')).toContain(`inet ${ip}/24`);
+  expect(await sh('ip -4 -o addr show')).toContain(`inet ${instance.privateIpAddress}/24`);
   expect(await sh('cat /etc/kumo-userdata')).toBe('hello from user data');
   expect(await sh('sudo grep "^debian:" /etc/shadow | cut -d: -f2 | cut -c1-3')).toBe('$6$');
   expect(Number(await sh('nproc'))).toBe(1);
