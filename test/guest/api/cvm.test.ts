@@ -147,6 +147,9 @@ test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateI
   });
   expect((await cvm.DescribeImageSharePermission({ ImageId: imageId! })).SharePermissionSet).toEqual([]);
   await expect(cvm.SyncImages({ ImageIds: [imageId!], DestinationRegions: ['nowhere-9'] })).rejects.toThrow();
+  // DeleteImages' body is the DescribeImages poll's: a second apart, or it would be the same
+  // signature, which a write may not reuse (the replay rule in README).
+  await new Promise((r) => setTimeout(r, 1100));
   await cvm.DeleteImages({ ImageIds: [imageId!] });
   await cvm.StartInstances({ InstanceIds: [id] });
   await waitState(cvm, id, 'RUNNING', 120_000);
