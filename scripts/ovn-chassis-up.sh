@@ -68,8 +68,10 @@ if ! running "$run/ovsdb-server.pid"; then
   vsctl --no-wait init
 fi
 if ! running "$run/ovs-vswitchd.pid"; then
+  # --monitor restarts it after a crash (an abort, not a SIGTERM), as ovs-ctl does on real hosts:
+  # OVS 3.1.0's userspace conntrack can abort under NAT (see docs/ARCHITECTURE.md, Tests).
   "${in_ns[@]}" ovs-vswitchd "$db" --pidfile="$run/ovs-vswitchd.pid" \
-    --log-file="$root/log/ovs-vswitchd.log" --unixctl="$run/ovs-vswitchd.ctl" --detach --no-chdir
+    --log-file="$root/log/ovs-vswitchd.log" --unixctl="$run/ovs-vswitchd.ctl" --detach --monitor --no-chdir
 fi
 vsctl --may-exist add-br br-int -- set Bridge br-int datapath_type=netdev fail-mode=secure other-config:disable-in-band=true
 ext=(external_ids:system-id="$name" external_ids:ovn-remote="$sb" external_ids:ovn-encap-type=geneve

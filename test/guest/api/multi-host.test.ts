@@ -3,7 +3,7 @@
 // hosts, two instances on different hosts share one subnet, a full host is skipped, and an AZ
 // without room refuses with the JD error and leaves nothing behind.
 import { jest } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KumoClient } from '@kumo/client';
@@ -149,7 +149,14 @@ test('placement across hosts and AZs', async () => {
   let ping = '';
   for (let i = 0; i < 6 && !/rc=0/.test(ping); i++)
     ping = await ssh(`ping -c 3 -W 2 ${ipB} >/dev/null; echo rc=$?`).catch((e: Error) => e.message);
-  expect(ping).toMatch(/rc=0/);
+  if (!/rc=0/.test(ping)) {
+    // What the hosts' switches said (an abort of the userspace datapath shows here).
+    const logs = ['mh1', 'mh2', 'mh3'].map((h) => {
+      const f = `/tmp/kumo-test-hosts/hosts/${h}/ovn/log/ovs-vswitchd.log`;
+      return existsSync(f) ? `${h}: ${readFileSync(f, 'utf8').split('\n').slice(-8).join('\n')}` : '';
+    });
+    throw new Error(`${ipB} not reached from ${ipA}: ${ping}\n${logs.join('\n')}`);
+  }
 
   // Two more: the first fills one host, so the second must skip it and go to the other.
   const c = (await createIn('local-1a', 'fill-c')).instanceIds[0]!;
