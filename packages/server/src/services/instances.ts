@@ -4,7 +4,6 @@
 import { Errors, ID_PATTERNS } from '@kumo/contract';
 import {
   newId,
-  type Account,
   type ClientTokensModel,
   type HostsModel,
   type ImagesModel,
@@ -15,7 +14,6 @@ import {
   type InstancesModel,
   type InstanceTasksModel,
   type KeypairsModel,
-  type NetworkInterfaceRecord,
   type Scope,
   type TaskName,
   type Transaction,
@@ -33,57 +31,10 @@ import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
 import type { RebuildArgs } from '../jobs/tasks/rebuildInstance.js';
 import type { ImageService } from './images.js';
 import type { InstanceTypeService } from './instance-types.js';
-import type { InterfaceSpec } from './network-interfaces.js';
+import type { Caller, CreateRequest, InstanceNetwork } from './instance-requests.js';
 import type { QuotaService } from './quotas.js';
 
-/** A validated createInstances request. */
-export interface CreateRequest {
-  name: string;
-  az: string;
-  instanceType: string;
-  imageId: string;
-  /** The primary interface; absent: one in the account's default subnet of the AZ. */
-  networkInterface?: InterfaceSpec | undefined;
-  /** An elastic IP created with the instance (and released with it). */
-  elasticIp?: { bandwidthMbps: number; provider: string } | undefined;
-  keyNames: string[];
-  password?: string;
-  hostname?: string;
-  description: string;
-  diskCategory: 'local' | 'cloud';
-  diskSizeGB?: number;
-  userdata?: string;
-  maxCount: number;
-  clientToken?: string;
-}
-
-/** What instance creation needs of the network plane's services (all in the caller's transaction). */
-export interface InstanceNetwork {
-  /** Resolves the spec (or the AZ's default subnet) and writes the instance's primary interface. */
-  primaryInterface(
-    trx: Transaction,
-    scope: Scope,
-    instanceId: string,
-    spec: InterfaceSpec | { az: string },
-  ): Promise<NetworkInterfaceRecord>;
-  /** Allocates an elastic IP owned by the instance and binds it to the interface's primary address. */
-  elasticIpFor(
-    trx: Transaction,
-    scope: Scope,
-    instanceId: string,
-    nic: NetworkInterfaceRecord,
-    spec: { bandwidthMbps: number; provider: string },
-  ): Promise<void>;
-  /** Starts convergence (after the commit). */
-  kick(): void;
-}
-
-/** Who asked, for the action log. */
-export interface Caller {
-  account: Account;
-  accessKey: string;
-  requestId: string;
-}
+export type { Caller, CreateRequest, InstanceNetwork } from './instance-requests.js';
 
 const LOCAL_DISK_GB = 40;
 const CLOUD_DISK_RANGE = [40, 500] as const;
