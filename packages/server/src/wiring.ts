@@ -346,7 +346,6 @@ export function createWiring(
     images: imagesModel,
     leases,
     admin: instanceAdmin,
-    actions,
     registry,
     enqueue,
     compute: config.compute,

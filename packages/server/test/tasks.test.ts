@@ -26,6 +26,8 @@ import { connectFakeNetworkPlane } from '../src/testing/fake-network-plane.js';
 import { createWiring, type Wiring } from '../src/wiring.js';
 
 const REGION = 'cn-north-1';
+// Each test waits up to 20 s for an instance to settle (a loaded CI machine); jest's 5 s is too short.
+const TEST_TIMEOUT_MS = 30_000;
 const AZ = 'cn-north-1a';
 const fakes = new Map<string, FakeHostDriver>();
 let url: string;
@@ -156,108 +158,124 @@ afterAll(async () => {
 let hostA: { id: string; fake: FakeHostDriver };
 let hostB: { id: string; fake: FakeHostDriver };
 
-test('a spawn that fails on one host runs on the other; the failed host keeps nothing', async () => {
-  hostA = await addHost('host-a');
-  hostB = await addHost('host-b');
-  hostA.fake.failNext('spawn', undefined, Infinity);
-  const id = await create('moves');
-  const inst = await until(id, (i) => i?.status !== 'pending');
-  expect(inst).toMatchObject({
-    status: 'running',
-    hostId: hostB.id,
-    powerState: 'running',
-    task: null,
-    taskStep: null,
-  });
-  expect(hostB.fake.instances.get(id)).toBe('running');
-  expect(hostA.fake.instances.has(id)).toBe(false);
-  const used = async (h: { id: string }) => (await wiring.services.hosts.get(h.id)).vcpus.used;
-  expect([await used(hostA), await used(hostB)]).toEqual([0, 1]);
-  expect(await wiring.hostsModel.claimDrift()).toEqual([]);
-  hostA.fake.failNext('spawn', undefined, 0);
-});
+test(
+  'a spawn that fails on one host runs on the other; the failed host keeps nothing',
+  async () => {
+    hostA = await addHost('host-a');
+    hostB = await addHost('host-b');
+    hostA.fake.failNext('spawn', undefined, Infinity);
+    const id = await create('moves');
+    const inst = await until(id, (i) => i?.status !== 'pending');
+    expect(inst).toMatchObject({
+      status: 'running',
+      hostId: hostB.id,
+      powerState: 'running',
+      task: null,
+      taskStep: null,
+    });
+    expect(hostB.fake.instances.get(id)).toBe('running');
+    expect(hostA.fake.instances.has(id)).toBe(false);
+    const used = async (h: { id: string }) => (await wiring.services.hosts.get(h.id)).vcpus.used;
+    expect([await used(hostA), await used(hostB)]).toEqual([0, 1]);
+    expect(await wiring.hostsModel.claimDrift()).toEqual([]);
+    hostA.fake.failNext('spawn', undefined, 0);
+  },
+  TEST_TIMEOUT_MS,
+);
 
-test('when every host fails the spawn, it ends in error holding no host and no capacity', async () => {
-  hostA.fake.failNext('spawn', undefined, Infinity);
-  hostB.fake.failNext('spawn', undefined, Infinity);
-  const id = await create('doomed');
-  const inst = await until(id, (i) => i?.status !== 'pending');
-  expect(inst).toMatchObject({ status: 'error', hostId: null, powerState: 'absent', task: null });
-  expect(inst!.errorReason).toMatch(/^spawn failed: spawn failed/);
-  const events = await wiring.services.instances.events(id);
-  expect(events.map((e) => [e.action, e.outcome])).toEqual([['spawn', 'failed']]);
-  expect(await wiring.hostsModel.claimDrift()).toEqual([]);
-  hostA.fake.failNext('spawn', undefined, 0);
-  hostB.fake.failNext('spawn', undefined, 0);
-  // An instance in error may still be deleted, and goes.
-  await wiring.services.instances.act(scope(), caller(), id, 'delete');
-  expect(await until(id, (i) => i === undefined)).toBeUndefined();
-});
+test(
+  'when every host fails the spawn, it ends in error holding no host and no capacity',
+  async () => {
+    hostA.fake.failNext('spawn', undefined, Infinity);
+    hostB.fake.failNext('spawn', undefined, Infinity);
+    const id = await create('doomed');
+    const inst = await until(id, (i) => i?.status !== 'pending');
+    expect(inst).toMatchObject({ status: 'error', hostId: null, powerState: 'absent', task: null });
+    expect(inst!.errorReason).toMatch(/^spawn failed: spawn failed/);
+    const events = await wiring.services.instances.events(id);
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([['spawn', 'failed']]);
+    expect(await wiring.hostsModel.claimDrift()).toEqual([]);
+    hostA.fake.failNext('spawn', undefined, 0);
+    hostB.fake.failNext('spawn', undefined, 0);
+    // An instance in error may still be deleted, and goes.
+    await wiring.services.instances.act(scope(), caller(), id, 'delete');
+    expect(await until(id, (i) => i === undefined)).toBeUndefined();
+  },
+  TEST_TIMEOUT_MS,
+);
 
-test('stop, start and delete go through the lifecycle table to their done statuses', async () => {
-  const id = await create('cycle');
-  const running = await until(id, (i) => i?.status === 'running');
-  const host = running!.hostId === hostA.id ? hostA : hostB;
-  await wiring.services.instances.act(scope(), caller(), id, 'stop');
-  await expect(wiring.services.instances.act(scope(), caller(), id, 'stop')).rejects.toThrow(
-    /Conflict with underlay task stop|Invalid instance status 'stopped'/,
-  );
-  expect(await until(id, (i) => i?.status === 'stopped')).toMatchObject({
-    powerState: 'stopped',
-    task: null,
-  });
-  expect(host.fake.instances.get(id)).toBe('stopped');
-  await expect(wiring.services.instances.act(scope(), caller(), id, 'stop')).rejects.toThrow(
-    "Invalid instance status 'stopped'",
-  );
-  await wiring.services.instances.act(scope(), caller(), id, 'start');
-  expect(await until(id, (i) => i?.status === 'running')).toMatchObject({ powerState: 'running' });
-  await wiring.services.instances.act(scope(), caller(), id, 'delete');
-  expect(await until(id, (i) => i === undefined)).toBeUndefined();
-  expect(host.fake.instances.has(id)).toBe(false);
-  const events = await wiring.services.instances.events(id);
-  expect(events.map((e) => [e.action, e.outcome])).toEqual([
-    ['spawn', 'succeeded'],
-    ['stop', 'succeeded'],
-    ['start', 'succeeded'],
-    ['delete', 'succeeded'],
-  ]);
-  expect(await wiring.hostsModel.claimDrift()).toEqual([]);
-});
+test(
+  'stop, start and delete go through the lifecycle table to their done statuses',
+  async () => {
+    const id = await create('cycle');
+    const running = await until(id, (i) => i?.status === 'running');
+    const host = running!.hostId === hostA.id ? hostA : hostB;
+    await wiring.services.instances.act(scope(), caller(), id, 'stop');
+    await expect(wiring.services.instances.act(scope(), caller(), id, 'stop')).rejects.toThrow(
+      /Conflict with underlay task stop|Invalid instance status 'stopped'/,
+    );
+    expect(await until(id, (i) => i?.status === 'stopped')).toMatchObject({
+      powerState: 'stopped',
+      task: null,
+    });
+    expect(host.fake.instances.get(id)).toBe('stopped');
+    await expect(wiring.services.instances.act(scope(), caller(), id, 'stop')).rejects.toThrow(
+      "Invalid instance status 'stopped'",
+    );
+    await wiring.services.instances.act(scope(), caller(), id, 'start');
+    expect(await until(id, (i) => i?.status === 'running')).toMatchObject({ powerState: 'running' });
+    await wiring.services.instances.act(scope(), caller(), id, 'delete');
+    expect(await until(id, (i) => i === undefined)).toBeUndefined();
+    expect(host.fake.instances.has(id)).toBe(false);
+    const events = await wiring.services.instances.events(id);
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([
+      ['spawn', 'succeeded'],
+      ['stop', 'succeeded'],
+      ['start', 'succeeded'],
+      ['delete', 'succeeded'],
+    ]);
+    expect(await wiring.hostsModel.claimDrift()).toEqual([]);
+  },
+  TEST_TIMEOUT_MS,
+);
 
-test('deleting a pending instance wins over its spawn in flight', async () => {
-  // Hold every spawn on both hosts until the delete has been accepted.
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  for (const h of [hostA, hostB]) {
-    const real = h.fake.spawn.bind(h.fake);
-    h.fake.spawn = async (spec) => {
-      await gate;
-      await real(spec);
-    };
-  }
-  const id = await create('short-lived');
-  await until(id, (i) => i?.taskStep === 'domain');
-  await wiring.services.instances.act(scope(), caller(), id, 'delete');
-  expect((await wiring.services.instances.get(scope(), id).catch(() => undefined))?.status ?? 'gone').toMatch(
-    /deleting|gone/,
-  );
-  release();
-  expect(await until(id, (i) => i === undefined)).toBeUndefined();
-  // The spawn, fenced out, removes whatever it created after the delete looked.
-  const deadline = Date.now() + 10_000;
-  while ((hostA.fake.instances.has(id) || hostB.fake.instances.has(id)) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(hostA.fake.instances.has(id) || hostB.fake.instances.has(id)).toBe(false);
-  const events = await wiring.services.instances.events(id);
-  expect(events.map((e) => [e.action, e.outcome])).toEqual([
-    ['spawn', 'failed'],
-    ['delete', 'succeeded'],
-  ]);
-  expect(events[0]!.detail).toBe('superseded by delete');
-  const used = async (h: { id: string }) => (await wiring.services.hosts.get(h.id)).vcpus.used;
-  // Only the running instance of the first test still holds capacity.
-  expect((await used(hostA)) + (await used(hostB))).toBe(1);
-  expect(await wiring.hostsModel.claimDrift()).toEqual([]);
-});
+test(
+  'deleting a pending instance wins over its spawn in flight',
+  async () => {
+    // Hold every spawn on both hosts until the delete has been accepted.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    for (const h of [hostA, hostB]) {
+      const real = h.fake.spawn.bind(h.fake);
+      h.fake.spawn = async (spec) => {
+        await gate;
+        await real(spec);
+      };
+    }
+    const id = await create('short-lived');
+    await until(id, (i) => i?.taskStep === 'domain');
+    await wiring.services.instances.act(scope(), caller(), id, 'delete');
+    expect(
+      (await wiring.services.instances.get(scope(), id).catch(() => undefined))?.status ?? 'gone',
+    ).toMatch(/deleting|gone/);
+    release();
+    expect(await until(id, (i) => i === undefined)).toBeUndefined();
+    // The spawn, fenced out, removes whatever it created after the delete looked.
+    const deadline = Date.now() + 10_000;
+    while ((hostA.fake.instances.has(id) || hostB.fake.instances.has(id)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(hostA.fake.instances.has(id) || hostB.fake.instances.has(id)).toBe(false);
+    const events = await wiring.services.instances.events(id);
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([
+      ['spawn', 'failed'],
+      ['delete', 'succeeded'],
+    ]);
+    expect(events[0]!.detail).toBe('superseded by delete');
+    const used = async (h: { id: string }) => (await wiring.services.hosts.get(h.id)).vcpus.used;
+    // Only the running instance of the first test still holds capacity.
+    expect((await used(hostA)) + (await used(hostB))).toBe(1);
+    expect(await wiring.hostsModel.claimDrift()).toEqual([]);
+  },
+  TEST_TIMEOUT_MS,
+);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   AccountsModel,
   HostsModel,
+  InstanceActionsModel,
+  InstanceAdminModel,
   InstancesModel,
   InstanceTasksModel,
   migrateLatest,
@@ -150,6 +152,9 @@ describe('lease', () => {
 
   test('a stale lease is taken over, the step survives, and the old worker is fenced out', async () => {
     const inst = await instance('pending', 'spawn');
+    const actions = new InstanceActionsModel(db);
+    await actions.record({ instanceId: inst.id, accountId, action: 'spawn', requestedBy: 'test' });
+    const logged = async () => (await actions.list(inst.id)).map((a) => a.outcome);
     await tasks.takeLease(inst.id, 'spawn', 'w1', 30);
     expect(await tasks.recordStep(inst.id, 'spawn', 'w1', 'network')).toBe(true);
     await db('instances')
@@ -163,15 +168,25 @@ describe('lease', () => {
     expect(await tasks.heartbeat(inst.id, 'spawn', 'w1')).toBe(false);
     expect(await tasks.recordStep(inst.id, 'spawn', 'w1', 'domain')).toBe(false);
     expect(await tasks.update(inst.id, 'spawn', 'w1', { errorReason: 'stale writer' })).toBe(false);
-    expect(await tasks.finish(inst.id, 'spawn', 'w1', { status: 'running' })).toBe(false);
+    expect(await tasks.finish(inst.id, 'spawn', 'w1', { status: 'running' }, { outcome: 'succeeded' })).toBe(
+      false,
+    );
     expect(await instances.get(inst.id)).toMatchObject({
       status: 'pending',
       taskStep: 'network',
       errorReason: null,
     });
-    expect(await tasks.finish(inst.id, 'spawn', 'w2', { status: 'running', powerState: 'running' })).toBe(
-      true,
-    );
+    // The fenced finish closed nothing; the holder's closes the action with the task.
+    expect(await logged()).toEqual(['accepted']);
+    expect(
+      await tasks.finish(
+        inst.id,
+        'spawn',
+        'w2',
+        { status: 'running', powerState: 'running' },
+        { outcome: 'succeeded' },
+      ),
+    ).toBe(true);
     expect(await instances.get(inst.id)).toMatchObject({
       status: 'running',
       powerState: 'running',
@@ -179,6 +194,7 @@ describe('lease', () => {
       taskStep: null,
       taskOwner: null,
     });
+    expect(await logged()).toEqual(['succeeded']);
   });
 
   test('giveBack keeps the task and step for a later run', async () => {
@@ -259,5 +275,34 @@ describe('resize', () => {
     expect(await instances.get(inst.id)).toMatchObject({ task: null, status: 'stopped' });
     expect(await claimOf(inst.id)).toEqual({ vcpus: 1, memory_mb: 512, disk_gb: 1 });
     expect(await hosts.claimDrift()).toEqual([]);
+  });
+});
+
+describe('deadline', () => {
+  test('a task past its deadline with no live worker fails, and its action-log entry with it', async () => {
+    const admin = new InstanceAdminModel(db);
+    const actions = new InstanceActionsModel(db);
+    const due = await instance('starting', 'start');
+    const live = await instance('stopping', 'stop');
+    for (const [inst, action] of [
+      [due, 'start'],
+      [live, 'stop'],
+    ] as const)
+      await actions.record({ instanceId: inst.id, accountId, action, requestedBy: 'test' });
+    await tasks.takeLease(live.id, 'stop', 'w1', 30);
+    // Both were claimed an hour ago; only `due` has no live worker (its lease was given back).
+    await db('instances')
+      .whereIn('id', [due.id, live.id])
+      .update({ task_claimed_at: db.raw("now() - interval '1 hour'") });
+    const expired = await admin.expireTasks(600, 30);
+    expect(expired.filter((t) => [due.id, live.id].includes(t.id))).toEqual([
+      { id: due.id, task: 'start', reason: 'start did not finish within 600 s (its host did not answer)' },
+    ]);
+    expect(await instances.get(due.id)).toMatchObject({ status: 'error', task: null, taskOwner: null });
+    expect(await instances.get(live.id)).toMatchObject({ status: 'stopping', task: 'stop' });
+    const [dueLog] = await actions.list(due.id);
+    expect(dueLog).toMatchObject({ outcome: 'failed', detail: expired[0]!.reason });
+    expect(dueLog!.finishedAt).toBeInstanceOf(Date);
+    expect((await actions.list(live.id)).map((a) => a.outcome)).toEqual(['accepted']);
   });
 });

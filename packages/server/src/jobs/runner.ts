@@ -108,7 +108,6 @@ export class TaskRunner {
     try {
       const outcome = await runTask(TASKS[queued.task], ctx, leases, inst, this.owner);
       observe(outcome.kind);
-      if (outcome.kind === 'done') await actions.finish(inst.id, queued.task, 'succeeded');
       if (outcome.kind === 'fenced') {
         // Another task took the instance (a delete of a pending instance): this one's action
         // ends here. A takeover of the same task by another worker leaves it to that worker.
@@ -119,7 +118,6 @@ export class TaskRunner {
       }
       if (outcome.kind === 'failed') {
         log.error({ instanceId: inst.id, task: queued.task, reason: outcome.reason }, 'task failed');
-        await actions.finish(inst.id, queued.task, 'failed', outcome.reason);
       }
     } catch (err) {
       if (isHypervisorError(err, 'HOST_UNAVAILABLE')) {
@@ -132,14 +130,13 @@ export class TaskRunner {
         log.error({ instanceId: inst.id, task: queued.task, err }, 'task failed');
         observe('failed');
         const reason = `${queued.task} failed: ${(err as Error).message}`.slice(0, 500);
-        if (
-          await leases.finish(inst.id, queued.task, this.owner, {
-            status: FAILED_STATUS,
-            errorReason: reason,
-          })
-        ) {
-          await actions.finish(inst.id, queued.task, 'failed', reason);
-        }
+        await leases.finish(
+          inst.id,
+          queued.task,
+          this.owner,
+          { status: FAILED_STATUS, errorReason: reason },
+          { outcome: 'failed', detail: reason },
+        );
       }
     } finally {
       clearInterval(beat);

@@ -4,7 +4,7 @@
 // fenced, so a worker that lost its lease stops at its next write. The engine ends the task with
 // the lifecycle table's `done` status. It must not know what any one task does.
 import { isHypervisorError } from '@kumo/hypervisor';
-import type { InstancePatch, InstanceRecord, TaskName } from '@kumo/store';
+import type { ActionResult, InstancePatch, InstanceRecord, TaskName } from '@kumo/store';
 import type { TaskContext } from './context.js';
 import { FAILED_STATUS, TRANSITIONS } from './lifecycle.js';
 
@@ -12,7 +12,14 @@ import { FAILED_STATUS, TRANSITIONS } from './lifecycle.js';
 export interface TaskLease {
   recordStep(id: string, task: TaskName, owner: string, step: string): Promise<boolean>;
   update(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean>;
-  finish(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean>;
+  /** Ends the task and closes its action-log entry with `result`, atomically. */
+  finish(
+    id: string,
+    task: TaskName,
+    owner: string,
+    patch: InstancePatch,
+    result: ActionResult,
+  ): Promise<boolean>;
   finishDelete(id: string, owner: string): Promise<boolean>;
 }
 
@@ -117,11 +124,13 @@ export async function runTask(
       i = index(outcome.hop);
     } else if (outcome && 'fail' in outcome) {
       const reason = `${def.task} failed: ${outcome.fail}`.slice(0, 500);
-      const ok = await lease.finish(inst.id, def.task, owner, {
-        ...outcome.patch,
-        status: FAILED_STATUS,
-        errorReason: reason,
-      });
+      const ok = await lease.finish(
+        inst.id,
+        def.task,
+        owner,
+        { ...outcome.patch, status: FAILED_STATUS, errorReason: reason },
+        { outcome: 'failed', detail: reason },
+      );
       return ok ? { kind: 'failed', reason } : fenced();
     } else {
       i++;
@@ -131,6 +140,12 @@ export async function runTask(
   const ok =
     done === 'gone'
       ? await lease.finishDelete(inst.id, owner)
-      : await lease.finish(inst.id, def.task, owner, { ...def.done?.(run), status: done });
+      : await lease.finish(
+          inst.id,
+          def.task,
+          owner,
+          { ...def.done?.(run), status: done },
+          { outcome: 'succeeded' },
+        );
   return ok ? { kind: 'done' } : fenced();
 }

@@ -8,7 +8,6 @@ import type {
   HostRecord,
   HostsModel,
   ImagesModel,
-  InstanceActionsModel,
   InstanceAdminModel,
   InstanceRecord,
   InstancesModel,
@@ -35,7 +34,6 @@ export interface ReconcilerDeps {
   images: ImagesModel;
   leases: InstanceTasksModel;
   admin: InstanceAdminModel;
-  actions: InstanceActionsModel;
   registry: HostRegistry;
   enqueue: (instanceId: string, task: TaskName) => Promise<void>;
   compute: ComputeConfig;
@@ -102,11 +100,9 @@ export class Reconciler {
 
   /** Tasks that could not finish by their deadline fail, so the instance can be deleted or reset. */
   private async expireTasks(): Promise<void> {
-    const { admin, actions, compute, log } = this.d;
-    for (const t of await admin.expireTasks(compute.taskDeadlineSeconds, compute.taskStaleSeconds)) {
+    const { admin, compute, log } = this.d;
+    for (const t of await admin.expireTasks(compute.taskDeadlineSeconds, compute.taskStaleSeconds))
       log.warn({ instanceId: t.id, task: t.task, reason: t.reason }, 'task failed by its deadline');
-      await actions.finish(t.id, t.task, 'failed', t.reason);
-    }
     // An image whose createImage task ended without settling it (failed by its deadline, reset by
     // the admin) can never become ready: it fails too, so it can be deleted.
     for (const id of await this.d.images.failOrphanedPending())

@@ -2,6 +2,7 @@
 // like the store's), hosts of FakeHostDrivers, inventory and placement. For unit tests only.
 import type { ImageManifest } from '@kumo/hypervisor';
 import type {
+  ActionResult,
   ImageRecord,
   InstancePatch,
   InstanceRecord,
@@ -144,8 +145,18 @@ export class FakeLease implements TaskLease {
     this.row = { ...this.row!, ...patch };
     return true;
   }
-  async finish(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean> {
+  /** How each finished task ended, as the action log would record it. */
+  readonly results: ActionResult[] = [];
+
+  async finish(
+    id: string,
+    task: TaskName,
+    owner: string,
+    patch: InstancePatch,
+    result: ActionResult,
+  ): Promise<boolean> {
     if (!this.holds(id, task, owner)) return false;
+    this.results.push(result);
     this.row = { ...this.row!, ...patch, task: null, taskStep: null, taskOwner: null, taskArgs: null };
     return true;
   }

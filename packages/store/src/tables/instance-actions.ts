@@ -19,6 +19,31 @@ export interface InstanceAction {
   finishedAt: Date | null;
 }
 
+/** How a task ended, as its action-log entry records it. */
+export interface ActionResult {
+  outcome: 'succeeded' | 'failed';
+  detail?: string;
+}
+
+/**
+ * Marks the latest unfinished action of that name on an instance as finished. Takes the caller's
+ * transaction so a task's end and its log entry commit together: a crash between them would
+ * otherwise leave the action `accepted` forever.
+ */
+export async function closeAction(
+  q: Database | Transaction,
+  instanceId: string,
+  action: string,
+  result: ActionResult,
+): Promise<void> {
+  await q.raw(
+    `UPDATE instance_actions SET outcome = ?, detail = ?, finished_at = now()
+      WHERE id = (SELECT id FROM instance_actions WHERE instance_id = ? AND action = ? AND finished_at IS NULL
+                  ORDER BY id DESC LIMIT 1)`,
+    [result.outcome, result.detail ?? null, instanceId, action],
+  );
+}
+
 /** The action log. */
 export class InstanceActionsModel {
   constructor(private readonly db: Database) {}
@@ -47,12 +72,7 @@ export class InstanceActionsModel {
     outcome: 'succeeded' | 'failed',
     detail?: string,
   ): Promise<void> {
-    await this.db.raw(
-      `UPDATE instance_actions SET outcome = ?, detail = ?, finished_at = now()
-        WHERE id = (SELECT id FROM instance_actions WHERE instance_id = ? AND action = ? AND finished_at IS NULL
-                    ORDER BY id DESC LIMIT 1)`,
-      [outcome, detail ?? null, instanceId, action],
-    );
+    await closeAction(this.db, instanceId, action, { outcome, detail });
   }
 
   /** Marks one action (by the id record() returned) as finished. */

@@ -34,15 +34,24 @@ export class InstanceAdminModel {
           WHERE task IS NOT NULL AND task <> 'delete'
             AND task_claimed_at < now() - make_interval(secs => ?)
             AND (task_owner IS NULL OR task_heartbeat_at < now() - make_interval(secs => ?))
-          FOR UPDATE SKIP LOCKED)
-       UPDATE instances i
-          SET status = 'error', power_state = 'unknown',
-              error_reason = due.task || ' did not finish within ' || ?::int || ' s (its host did not answer)',
-              task = NULL, task_step = NULL, task_owner = NULL, task_heartbeat_at = NULL, task_args = NULL,
-              updated_at = now()
-         FROM due
-        WHERE i.id = due.id AND i.task = due.task
-        RETURNING i.id, due.task, i.error_reason`,
+          FOR UPDATE SKIP LOCKED),
+       expired AS (
+         UPDATE instances i
+            SET status = 'error', power_state = 'unknown',
+                error_reason = due.task || ' did not finish within ' || ?::int || ' s (its host did not answer)',
+                task = NULL, task_step = NULL, task_owner = NULL, task_heartbeat_at = NULL, task_args = NULL,
+                updated_at = now()
+           FROM due
+          WHERE i.id = due.id AND i.task = due.task
+          RETURNING i.id, due.task, i.error_reason),
+       -- The action log entry closes in the same statement, so no crash leaves it 'accepted'.
+       logged AS (
+         UPDATE instance_actions a
+            SET outcome = 'failed', detail = e.error_reason, finished_at = now()
+           FROM expired e
+          WHERE a.id = (SELECT max(id) FROM instance_actions
+                         WHERE instance_id = e.id AND action = e.task AND finished_at IS NULL))
+       SELECT id, task, error_reason FROM expired`,
       [deadlineSeconds, staleSeconds, deadlineSeconds],
     );
     return r.rows.map((x) => ({ id: x.id, task: x.task, reason: x.error_reason }));

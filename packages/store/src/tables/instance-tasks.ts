@@ -5,6 +5,7 @@
 import type { Database } from '../db.js';
 import type { Transaction } from '../locks.js';
 import { releaseClaim } from './hosts.js';
+import { closeAction, type ActionResult } from './instance-actions.js';
 import { releaseInstanceInterfaces } from './network-interfaces.js';
 import {
   INSTANCES,
@@ -136,20 +137,32 @@ export class InstanceTasksModel {
     return n > 0;
   }
 
-  /** Ends a task: clears it and applies the final fields, only if this worker still holds it. */
-  async finish(id: string, task: TaskName, owner: string, patch: InstancePatch): Promise<boolean> {
-    const n = await this.db(INSTANCES)
-      .where(fenced(id, task, owner))
-      .update({
-        ...toColumns(patch),
-        task: null,
-        task_step: null,
-        task_owner: null,
-        task_heartbeat_at: null,
-        task_args: null,
-        updated_at: this.db.fn.now(),
-      });
-    return n > 0;
+  /**
+   * Ends a task: clears it, applies the final fields and closes its action-log entry with
+   * `result`, in one transaction, only if this worker still holds it.
+   */
+  async finish(
+    id: string,
+    task: TaskName,
+    owner: string,
+    patch: InstancePatch,
+    result: ActionResult,
+  ): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      const n = await trx(INSTANCES)
+        .where(fenced(id, task, owner))
+        .update({
+          ...toColumns(patch),
+          task: null,
+          task_step: null,
+          task_owner: null,
+          task_heartbeat_at: null,
+          task_args: null,
+          updated_at: trx.fn.now(),
+        });
+      if (n > 0) await closeAction(trx, id, task, result);
+      return n > 0;
+    });
   }
 
   /**
@@ -183,6 +196,7 @@ export class InstanceTasksModel {
       await releaseClaim(trx, id);
       await releaseInstanceInterfaces(trx, id);
       await trx(INSTANCES).where({ id }).delete();
+      await closeAction(trx, id, 'delete', { outcome: 'succeeded' });
       return true;
     });
   }
