@@ -21,6 +21,9 @@ const withPostgres = {
 export default {
   // A leaked child process or socket must never hang CI.
   forceExit: true,
+  // Tests that start a kumod or a database take seconds on a loaded 2-vCPU machine; jest's 5 s
+  // default failed good tests there. Each test that waits longer still sets its own timeout.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

@@ -44,7 +44,16 @@ export const SERVER_LAYERS = {
 };
 
 /** The composition root and entry points: they may import every layer (and nothing imports them). */
-export const SERVER_ROOT = ['wiring', 'network-runtime', 'main', 'run', 'test-main', 'daemon', 'index'];
+export const SERVER_ROOT = [
+  'wiring',
+  'network-runtime',
+  'workers',
+  'main',
+  'run',
+  'test-main',
+  'daemon',
+  'index',
+];
 
 /**
  * @kumo packages a server layer must not use at all, or only for types (`import type`): the HTTP

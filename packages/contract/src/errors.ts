@@ -118,6 +118,14 @@ const catalogue = {
   networkInterfaceNotFound: (id: string) => notFound(`NetworkInterface '${id}' not found`),
   networkInterfaceAttached: (id: string, instanceId: string) =>
     precondition(`NetworkInterface '${id}' is attached to instance '${instanceId}'; detach it first`),
+  networkInterfaceNotAttached: (id: string, instanceId: string) =>
+    precondition(`NetworkInterface '${id}' is not attached to instance '${instanceId}'`),
+  primaryNetworkInterface: (id: string) =>
+    invalid(
+      `NetworkInterface '${id}' is the instance's primary interface; it cannot be attached or detached`,
+    ),
+  nicLimitExceeded: (instanceType: string, limit: number) =>
+    precondition(`Instance type '${instanceType}' allows at most ${limit} network interfaces`),
   tooManySecurityGroups: (max: number) => invalid(`Invalid parameter securityGroups: at most ${max} groups`),
   securityGroupOfOtherVpc: (id: string, vpcId: string) =>
     invalid(`Invalid parameter securityGroups: group '${id}' is not in VPC '${vpcId}'`),

@@ -136,6 +136,20 @@ export type RebuildInstanceRequest = z.input<typeof rebuildInstanceBody>;
 export const resizeInstanceBody = z.object({ instanceType: z.string().max(64) });
 /** associateElasticIp / disassociateElasticIp on an instance. */
 export const instanceElasticIpBody = z.object({ elasticIpId: z.string().max(64) });
+/** attachNetworkInterface body. */
+export const attachNetworkInterfaceBody = z.object({
+  networkInterfaceId: z.string().max(64),
+  autoDelete: z.boolean().optional(),
+});
+/** detachNetworkInterface body. */
+export const detachNetworkInterfaceBody = z.object({ networkInterfaceId: z.string().max(64) });
+/** modifyInstanceNetworkAttribute body: autoDelete of the instance's secondary interfaces. */
+export const modifyInstanceNetworkAttributeBody = z.object({
+  networks: z
+    .array(z.object({ networkInterfaceId: z.string().max(64), autoDelete: z.boolean().optional() }))
+    .max(8)
+    .optional(),
+});
 /** resizeInstance body. */
 export type ResizeInstanceRequest = z.input<typeof resizeInstanceBody>;
 

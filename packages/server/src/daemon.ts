@@ -102,7 +102,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
     await wiring.network.start();
-    await wiring.storage.start();
+    await wiring.workers.start();
 
     // Regions exist where hosts are registered; the configured one always does.
     const knownRegions = new Set((await wiring.hostsModel.zones()).map((z) => z.regionId));
@@ -167,7 +167,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         wiring.reconciler.stop();
         ops?.close();
         await wiring.network.stop();
-        await wiring.storage.stop();
+        await wiring.workers.stop();
         consoleProxy.closeAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

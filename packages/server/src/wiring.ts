@@ -20,9 +20,6 @@ import {
   PlaneSyncModel,
   RequestGuardsModel,
   SecurityGroupsModel,
-  DisksModel,
-  DiskAttachmentsModel,
-  StorageBackendsModel,
   SubnetsModel,
   VpcsModel,
   Transactions,
@@ -33,16 +30,15 @@ import { Tc3Authenticator } from './auth/tc3.js';
 import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
-import { StorageRegistry } from './compute/storage-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
-import { StorageWorker } from './jobs/storage-worker.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { NetworkRuntime, taskNetwork } from './network-runtime.js';
+import { buildWorkers } from './workers.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { Metrics } from './metrics.js';
 import { AccessKeyService } from './services/access-keys.js';
@@ -65,6 +61,7 @@ import { ElasticIpService } from './services/elastic-ips.js';
 import { ExternalNetworkService } from './services/external-networks.js';
 import { NetworkDefaults } from './services/network-defaults.js';
 import { NetworkInterfaceService } from './services/network-interfaces.js';
+import { NicAttachmentService } from './services/nic-attachments.js';
 import { NetworkPlaneService } from './services/network-plane.js';
 import { QuotaService } from './services/quotas.js';
 import { SecurityGroupService } from './services/security-groups.js';
@@ -84,8 +81,8 @@ export interface Wiring {
   metrics: Metrics;
   /** The network plane's connection, converger and reconciler. */
   network: { start(): Promise<void>; stop(): Promise<void> };
-  /** The storage worker and the open backends. */
-  storage: { start(): Promise<void>; stop(): Promise<void> };
+  /** The storage and NIC workers (and the open storage backends). */
+  workers: { start(): Promise<void>; stop(): Promise<void> };
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -123,28 +120,19 @@ export function createWiring(
   const changed = () => network.kick();
   const registry = new HostRegistry(hostsModel, drivers.host.get(HOST_DRIVER), config.compute, log);
   const imageStore = drivers.imageStore.get(config.imageStore.driver)(config.imageStore);
-  const disksModel = new DisksModel(db);
-  const attachmentsModel = new DiskAttachmentsModel(db);
-  const backendsModel = new StorageBackendsModel(db);
-  const storageRegistry = new StorageRegistry(
+  const netTasks = taskNetwork(network, interfacesModel, sync, config.network);
+  const workers = buildWorkers({
+    db,
     drivers,
-    backendsModel,
-    hostsModel,
-    config.compute.libvirtPrefix,
-  );
-  const storageWorker = new StorageWorker({
-    disks: disksModel,
-    attachments: attachmentsModel,
-    storage: storageRegistry,
-    owner: `${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-    leaseSeconds: config.storage.leaseSeconds,
-    intervalMs: config.storage.intervalMs,
+    config,
+    registry,
+    hosts: hostsModel,
+    instances: instancesModel,
+    interfaces: interfacesModel,
+    network: netTasks,
     log,
-    instanceHost: async (id) => (await instancesModel.get(id))?.hostId,
-    domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
-    ...(config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {}),
   });
-
+  const { storageRegistry, storage: storageWorker } = workers;
   const quotas = new QuotaService(config.quotas, {
     keypair: (scope) => keypairsModel.count(scope),
     instance: (scope) => instancesModel.count(scope),
@@ -169,7 +157,7 @@ export function createWiring(
       },
       instance: (id) => instancesModel.get(id),
     },
-    network: taskNetwork(network, interfacesModel, sync, config.network),
+    network: netTasks,
     images: {
       setProgress: (id, percent) => imagesModel.setProgress(id, percent),
       settle: (id, outcome) => imagesModel.settle(id, outcome),
@@ -323,20 +311,28 @@ export function createWiring(
     }),
     disks: new DiskService({
       tx,
-      disks: disksModel,
-      backends: backendsModel,
+      disks: workers.disks,
+      backends: workers.backends,
       storage: storageRegistry,
       quotas: config.storage.quotas,
       changed: () => storageWorker.kick(),
     }),
     diskAttachments: new DiskAttachmentService({
       tx,
-      disks: disksModel,
-      attachments: attachmentsModel,
+      disks: workers.disks,
+      attachments: workers.diskAttachments,
       instances: instancesModel,
       changed: () => storageWorker.kick(),
     }),
-    storageBackends: new StorageBackendService(backendsModel, storageRegistry, config.regionId),
+    nicAttachments: new NicAttachmentService({
+      tx,
+      instances: instancesModel,
+      interfaces: interfacesModel,
+      attachments: workers.nicAttachments,
+      nicLimit: (type) => instanceTypes.find(type)?.nicLimit,
+      changed: () => workers.nics.kick(),
+    }),
+    storageBackends: new StorageBackendService(workers.backends, storageRegistry, config.regionId),
     guards,
   };
   const reconciler = new Reconciler({
@@ -359,13 +355,7 @@ export function createWiring(
     hostsModel,
     metrics,
     network,
-    storage: {
-      start: async () => storageWorker.start(),
-      stop: async () => {
-        await storageWorker.stop();
-        await storageRegistry.close();
-      },
-    },
+    workers,
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

@@ -25,6 +25,7 @@ export * from './tables/vpcs.js';
 export * from './tables/security-groups.js';
 export * from './tables/plane-sync.js';
 export * from './tables/network-interfaces.js';
+export * from './tables/interface-attachments.js';
 export * from './tables/elastic-ips.js';
 export * from './tables/console-tokens.js';
 export * from './tables/storage-backends.js';

@@ -5,6 +5,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from '@kumo/hypervisor';
 import type {
   ConsoleLog,
+  ExtraNic,
   HostCapacity,
   ImageFiles,
   ImageManifest,
@@ -65,6 +66,13 @@ export interface HostDriver {
   resize(id: string, type: InstanceType): Promise<void>;
   /** Replaces a stopped instance's root disk and seed from `spec`. */
   rebuild(id: string, spec: InstanceSpec): Promise<void>;
+  /**
+   * Plugs a secondary NIC into an instance: the running guest (hot-plug) and its definition, so
+   * a stopped one has it at the next start. No-op when a NIC with its MAC is there.
+   */
+  plugNic(id: string, nic: ExtraNic): Promise<void>;
+  /** Unplugs the NIC with `mac` from the running guest and the definition (no-op when absent). */
+  unplugNic(id: string, mac: string): Promise<void>;
   /** Removes an instance and its volumes (no-op when absent). */
   destroy(id: string): Promise<void>;
   /** The power state of one instance (`absent` when the host does not know it). */

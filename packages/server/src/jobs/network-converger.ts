@@ -7,6 +7,7 @@ import type { PlaneSyncModel, PlaneTable, PlaneWork } from '@kumo/store';
 import { PLANE_TABLES } from '@kumo/store';
 import type { NetworkPlane, PlaneRule } from '../drivers/network-plane.js';
 import type { Logger } from '../logger.js';
+import { WorkLoop } from './work-loop.js';
 
 /** What the converger needs. */
 export interface ConvergerDeps {
@@ -26,47 +27,34 @@ const ORDER: PlaneTable[] = [...PLANE_TABLES, ...[...PLANE_TABLES].reverse()];
 
 /** One process's converger. */
 export class NetworkConverger {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: WorkLoop;
 
-  constructor(private readonly d: ConvergerDeps) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.kick(), this.d.intervalMs);
-    this.timer.unref();
-    this.kick();
+  constructor(private readonly d: ConvergerDeps) {
+    this.loop = new WorkLoop({
+      name: 'network converge',
+      intervalMs: d.intervalMs,
+      maxPasses: 20,
+      log: d.log,
+      pass: () => this.pass(),
+    });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs a pass now (or right after the current one): the fast path after an API change. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.d.log.warn({ err }, 'network converge pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && this.timer) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   /** Passes until a pass finds nothing to do; resolves when done (tests await it). */
-  async drain(): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      this.again = false;
-      if ((await this.pass()) === 0) return;
-    }
+  drain(): Promise<void> {
+    return this.loop.drain();
   }
 
   private async pass(): Promise<number> {

@@ -8,6 +8,7 @@ import type { DiskAttachmentsModel, DiskRecord, DisksModel, SnapshotRecord, Stor
 import type { StorageRegistry } from '../compute/storage-registry.js';
 import { isStorageError, type Attachment, type StorageHost } from '../drivers/storage-backend.js';
 import type { Logger } from '../logger.js';
+import { WorkLoop } from './work-loop.js';
 
 /** What the worker needs. */
 export interface StorageWorkerDeps {
@@ -41,55 +42,46 @@ const NO_HOST: StorageHost = { id: '', uri: '' };
 
 /** One process's storage worker. */
 export class StorageWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: WorkLoop;
 
-  constructor(private readonly d: StorageWorkerDeps) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.kick(), this.d.intervalMs);
-    this.timer.unref();
-    this.kick();
+  constructor(private readonly d: StorageWorkerDeps) {
+    this.loop = new WorkLoop({
+      name: 'storage',
+      intervalMs: d.intervalMs,
+      maxPasses: 50,
+      log: d.log,
+      pass: () => this.pass(),
+    });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.d.log.warn({ err }, 'storage pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && this.timer) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   /** Passes until one finds nothing to claim. */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    return this.loop.drain();
+  }
+
+  private async pass(): Promise<number> {
     // Disks of deleted instances: detached, or deleted with autoDelete (then claimed below).
     await this.d.attachments.releaseOrphanAttachments();
-    for (let i = 0; i < 50; i++) {
-      this.again = false;
-      let n = 0;
-      for (const table of ['disks', 'snapshots'] as const) {
-        const ids = await this.d.disks.claimWork(table, this.d.owner, this.d.leaseSeconds, BATCH);
-        n += ids.length;
-        await Promise.all(ids.map((id) => this.leased(table, id)));
-      }
-      if (n === 0) return;
+    let n = 0;
+    for (const table of ['disks', 'snapshots'] as const) {
+      const ids = await this.d.disks.claimWork(table, this.d.owner, this.d.leaseSeconds, BATCH);
+      n += ids.length;
+      await Promise.all(ids.map((id) => this.leased(table, id)));
     }
+    return n;
   }
 
   /** Runs one claimed task with its lease renewed meanwhile. */

@@ -23,6 +23,7 @@ import type { ElasticIpService } from './elastic-ips.js';
 import type { ExternalNetworkService } from './external-networks.js';
 import type { NetworkInterfaceService } from './network-interfaces.js';
 import type { NetworkPlaneService } from './network-plane.js';
+import type { NicAttachmentService } from './nic-attachments.js';
 import type { QuotaService } from './quotas.js';
 import type { SecurityGroupService } from './security-groups.js';
 import type { VpcQuotaService } from './vpc-quota.js';
@@ -52,6 +53,7 @@ export interface Services {
   consoles: ConsoleService;
   disks: DiskService;
   diskAttachments: DiskAttachmentService;
+  nicAttachments: NicAttachmentService;
   storageBackends: StorageBackendService;
   authenticator: Authenticator;
   /** The Tencent CVM API 3.0 signature checks, over the same keys and budgets. */

@@ -5,6 +5,7 @@ import { Readable, type Duplex } from 'node:stream';
 import {
   HypervisorError,
   type ConsoleLog,
+  type ExtraNic,
   type InstanceEvent,
   type InstanceSpec,
   type InstanceType,
@@ -27,6 +28,8 @@ export class FakeHostDriver implements HostDriver {
   readonly rootBytes = new Map<string, Buffer>();
   /** Instances whose volumes are in the pool (spawn adds, destroy removes). */
   readonly volumes = new Set<string>();
+  /** MACs of each instance's secondary NICs, in plug order. */
+  readonly nics = new Map<string, string[]>();
   /** Every call, in order, as `method:firstArgument`. */
   readonly calls: string[] = [];
   private readonly failures = new Map<Method, { error: Error; times: number }>();
@@ -129,8 +132,23 @@ export class FakeHostDriver implements HostDriver {
     await this.call('rebuild', id);
     this.must(id);
   }
+  async plugNic(id: string, nic: ExtraNic): Promise<void> {
+    await this.call('plugNic', id);
+    this.must(id);
+    const macs = this.nics.get(id) ?? [];
+    if (!macs.includes(nic.mac)) this.nics.set(id, [...macs, nic.mac]);
+  }
+  async unplugNic(id: string, mac: string): Promise<void> {
+    await this.call('unplugNic', id);
+    this.must(id);
+    this.nics.set(
+      id,
+      (this.nics.get(id) ?? []).filter((m) => m !== mac),
+    );
+  }
   async destroy(id: string): Promise<void> {
     await this.call('destroy', id);
+    this.nics.delete(id);
     this.instances.delete(id);
     for (const k of this.exports.keys()) if (k.startsWith(`${id}:`)) this.exports.delete(k);
     this.volumes.delete(id);

@@ -134,11 +134,13 @@ export class InstancesModel {
     return toInstance(inserted as InstanceRow);
   }
 
-  /** One instance of an account. */
-  async find(scope: Scope, id: string): Promise<InstanceRecord | undefined> {
-    const row = await this.db<InstanceRow>(INSTANCES)
+  /** One instance of an account (its row locked until the end of `trx` when given one). */
+  async find(scope: Scope, id: string, trx?: Transaction): Promise<InstanceRecord | undefined> {
+    const q = (trx ?? this.db)<InstanceRow>(INSTANCES)
       .where({ id, account_id: scope.accountId, region_id: scope.regionId })
       .first();
+    if (trx) q.forUpdate();
+    const row = await q;
     return row && toInstance(row);
   }
 

@@ -32,6 +32,10 @@ export interface NetworkInterfaceRecord {
   instanceId: string | null;
   deviceIndex: number | null;
   autoDelete: boolean;
+  /** The attach or detach in flight (see interface-attachments.ts), if any. */
+  attachTask: 'attach' | 'detach' | null;
+  /** Why the last attach or detach failed. */
+  attachError: string | null;
   createdAt: Date;
 }
 
@@ -52,11 +56,16 @@ interface Row {
   instance_id: string | null;
   device_index: number | null;
   auto_delete: boolean;
+  attach_task: 'attach' | 'detach' | null;
+  attach_error: string | null;
   created_at: Date;
 }
 
 /** A new interface: `primaryIp` absent means "the lowest free address". */
-export type NewNetworkInterface = Omit<NetworkInterfaceRecord, 'createdAt' | 'primaryIp' | 'secondaryIps'> & {
+export type NewNetworkInterface = Omit<
+  NetworkInterfaceRecord,
+  'createdAt' | 'primaryIp' | 'secondaryIps' | 'attachTask' | 'attachError'
+> & {
   primaryIp?: string;
   secondaryIps: string[];
   secondaryCount: number;
@@ -114,6 +123,8 @@ export class NetworkInterfacesModel {
       instanceId: r.instance_id,
       deviceIndex: r.device_index,
       autoDelete: r.auto_delete,
+      attachTask: r.attach_task,
+      attachError: r.attach_error,
       createdAt: r.created_at,
     }));
   }
@@ -198,6 +209,12 @@ export class NetworkInterfacesModel {
     const q = this.live(trx ?? this.db, scope).where({ id });
     if (trx) q.forUpdate();
     return (await this.withAddresses(trx ?? this.db, (await q) as Row[]))[0];
+  }
+
+  /** One interface by id, whoever owns it (workers). */
+  async get(id: string): Promise<NetworkInterfaceRecord | undefined> {
+    const rows = (await this.db(NETWORK_INTERFACES).where({ id })) as Row[];
+    return (await this.withAddresses(this.db, rows))[0];
   }
 
   /** One page of live interfaces. */
@@ -337,11 +354,13 @@ export async function releaseInstanceInterfaces(trx: Transaction, instanceId: st
       .where({ id: nic.id })
       .update(
         nic.auto_delete
-          ? { deleting: true, generation: trx.raw('generation + 1') }
+          ? { deleting: true, attach_task: null, attach_owner: null, generation: trx.raw('generation + 1') }
           : {
               instance_id: null,
               device_index: null,
               auto_delete: false,
+              attach_task: null,
+              attach_owner: null,
               generation: trx.raw('generation + 1'),
             },
       );

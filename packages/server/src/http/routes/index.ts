@@ -20,6 +20,9 @@ import modifyInstanceAttribute from './instances/modifyInstanceAttribute.js';
 import modifyInstancePassword from './instances/modifyInstancePassword.js';
 import rebootInstance from './instances/rebootInstance.js';
 import associateInstanceElasticIp from './instances/associateElasticIp.js';
+import attachNetworkInterface from './instances/attachNetworkInterface.js';
+import detachNetworkInterface from './instances/detachNetworkInterface.js';
+import modifyInstanceNetworkAttribute from './instances/modifyInstanceNetworkAttribute.js';
 import disassociateInstanceElasticIp from './instances/disassociateElasticIp.js';
 import rebuildInstance from './instances/rebuildInstance.js';
 import resizeInstance from './instances/resizeInstance.js';
@@ -154,6 +157,9 @@ export const routes: readonly Route[] = [
   modifyInstancePassword,
   rebootInstance,
   associateInstanceElasticIp,
+  attachNetworkInterface,
+  detachNetworkInterface,
+  modifyInstanceNetworkAttribute,
   disassociateInstanceElasticIp,
   rebuildInstance,
   resizeInstance,

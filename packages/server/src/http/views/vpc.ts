@@ -97,7 +97,7 @@ export const networkInterfaceView = (n: NetworkInterfaceRecord): NetworkInterfac
   instanceOwnerId: n.instanceId ? n.accountId : '',
   deviceIndex: n.deviceIndex ?? 0,
   description: n.description,
-  attachmentStatus: n.instanceId ? 'attached' : 'detached',
+  attachmentStatus: n.attachTask ? `${n.attachTask}ing` : n.instanceId ? 'attached' : 'detached',
   networkInterfaceStatus: 'enabled',
   createdTime: formatJdTime(n.createdAt),
 });

@@ -1,0 +1,103 @@
+// The leased background workers of one kumod beside the task runner and the network runtime: the
+// storage worker (disk and snapshot tasks, through the storage backends) and the NIC worker
+// (attachNetworkInterface/detachNetworkInterface onto hosts), with the models and registry they
+// drive. Built by the composition root; started after the HTTP listener, stopped before it closes.
+import {
+  DiskAttachmentsModel,
+  DisksModel,
+  InterfaceAttachmentsModel,
+  StorageBackendsModel,
+  type Database,
+  type HostsModel,
+  type InstancesModel,
+  type NetworkInterfacesModel,
+} from '@kumo/store';
+import type { HostRegistry } from './compute/host-registry.js';
+import { StorageRegistry } from './compute/storage-registry.js';
+import type { Config } from './config.js';
+import type { DriverRegistry } from './drivers/registry.js';
+import type { TaskNetwork } from './jobs/context.js';
+import { NicWorker } from './jobs/nic-worker.js';
+import { StorageWorker } from './jobs/storage-worker.js';
+import type { Logger } from './logger.js';
+
+/** What the workers are built from. */
+export interface WorkersDeps {
+  db: Database;
+  drivers: DriverRegistry;
+  config: Config;
+  registry: HostRegistry;
+  hosts: HostsModel;
+  instances: InstancesModel;
+  interfaces: NetworkInterfacesModel;
+  network: TaskNetwork;
+  log: Logger;
+}
+
+/** The built workers and what services share with them. */
+export interface Workers {
+  disks: DisksModel;
+  diskAttachments: DiskAttachmentsModel;
+  backends: StorageBackendsModel;
+  nicAttachments: InterfaceAttachmentsModel;
+  storageRegistry: StorageRegistry;
+  storage: StorageWorker;
+  nics: NicWorker;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function buildWorkers(d: WorkersDeps): Workers {
+  const { config, log } = d;
+  const owner = `${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const crash = config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {};
+  const instanceHost = async (id: string) => (await d.instances.get(id))?.hostId;
+  const disks = new DisksModel(d.db);
+  const diskAttachments = new DiskAttachmentsModel(d.db);
+  const backends = new StorageBackendsModel(d.db);
+  const nicAttachments = new InterfaceAttachmentsModel(d.db);
+  const storageRegistry = new StorageRegistry(d.drivers, backends, d.hosts, config.compute.libvirtPrefix);
+  const storage = new StorageWorker({
+    disks,
+    attachments: diskAttachments,
+    storage: storageRegistry,
+    owner,
+    leaseSeconds: config.storage.leaseSeconds,
+    intervalMs: config.storage.intervalMs,
+    log,
+    instanceHost,
+    domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
+    ...crash,
+  });
+  const nics = new NicWorker({
+    attachments: nicAttachments,
+    nic: (id) => d.interfaces.get(id),
+    instanceHost,
+    hosts: d.registry,
+    network: d.network,
+    owner,
+    // The network plane's lease and pace: a plug is one host call and one wait for the port.
+    leaseSeconds: config.network.syncLeaseSeconds,
+    intervalMs: config.network.syncIntervalMs,
+    log,
+    ...crash,
+  });
+  return {
+    disks,
+    diskAttachments,
+    backends,
+    nicAttachments,
+    storageRegistry,
+    storage,
+    nics,
+    start: async () => {
+      storage.start();
+      nics.start();
+    },
+    stop: async () => {
+      await nics.stop();
+      await storage.stop();
+      await storageRegistry.close();
+    },
+  };
+}
