@@ -1,6 +1,7 @@
 // Crash safety with real guests: kumod is killed (SIGKILL, like kill -9) at exact steps of a
-// create, a resize and a delete; a restarted kumod converges every instance to a stable status
-// and leaves no orphan domain, volume or claim.
+// create, a resize, a delete, and an attach and detach of a network interface; a restarted kumod
+// converges every instance and interface to a stable state and leaves no orphan domain, volume,
+// device or claim.
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import type { KumoClient } from '@kumo/client';
@@ -13,7 +14,10 @@ let cloud: GuestCloud;
 let keys: { accessKey: string; secretKey: string };
 
 beforeAll(async () => {
-  cloud = await startGuestCloud('apicrash', '10.243', { env: { KUMO_TASK_STALE_SECONDS: '10' } });
+  cloud = await startGuestCloud('apicrash', '10.243', {
+    // Short leases: a dead kumod's tasks and interface attachments are taken over in seconds.
+    env: { KUMO_TASK_STALE_SECONDS: '10', KUMO_NETWORK_SYNC_LEASE_SECONDS: '3' },
+  });
   keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'crashy' } });
   // From here on, exactly one kumod runs at a time, so the one that crashes is the one working.
   await cloud.kumod.stop();
@@ -119,6 +123,59 @@ test('a resize killed at its libvirt step, then a delete killed while destroying
     expect(volumesOf(id)).toBe(0);
   } finally {
     await healer2.k.stop();
+  }
+});
+
+test('an attach killed after the plug and a detach killed after the unplug both converge', async () => {
+  const first = await kumod();
+  const { instanceIds } = await first.c.createInstances(
+    tinyInstance(cloud, 'crash-eni', { instanceType: 't.n1.small' }),
+  );
+  const id = instanceIds[0]!;
+  await waitStatus(first.c, id, 'running', 180_000);
+  const R = '/v1/regions/local-1';
+  const { subnetId } = (await first.c.describeInstance(id)).instance;
+  const { networkInterfaceId: eni } = await first.c.request<{ networkInterfaceId: string }>(
+    'POST',
+    `${R}/networkInterfaces/`,
+    { body: { subnetId } },
+  );
+  type Nic = { macAddress: string; attachmentStatus: string; instanceId: string };
+  const nicOf = async (c: KumoClient) =>
+    (await c.request<{ networkInterface: Nic }>('GET', `${R}/networkInterfaces/${eni}`)).networkInterface;
+  const { macAddress: mac } = await nicOf(first.c);
+  await first.k.stop();
+  // The NICs libvirt has on the running guest, by MAC.
+  const liveMacs = () =>
+    virsh('domiflist', `${cloud.prefix}${id}`)
+      .split('\n')
+      .filter((l) => l.includes(mac)).length;
+
+  for (const [verb, want, plugged] of [
+    ['attach', 'attached', 1],
+    ['detach', 'detached', 0],
+  ] as const) {
+    const crashing = await kumod(`nic:${verb}:after`);
+    await crashing.c.request('POST', `${R}/instances/${id}:${verb}NetworkInterface`, {
+      body: { networkInterfaceId: eni },
+    });
+    expect(await died(crashing.k, 60_000)).toBe('SIGKILL');
+    // Killed after the host call, before the row recorded it: the interface still shows the task.
+    const healer = await kumod();
+    try {
+      let nic = await nicOf(healer.c);
+      for (let i = 0; i < 300 && nic.attachmentStatus !== want; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        nic = await nicOf(healer.c);
+      }
+      expect(nic).toMatchObject({ attachmentStatus: want, instanceId: want === 'attached' ? id : '' });
+      // Exactly one device after the re-run of the plug (idempotent by MAC); none after the unplug.
+      // (A guest finishes a hot-unplug on its own time: allow it a few seconds.)
+      for (let i = 0; i < 50 && liveMacs() !== plugged; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(liveMacs()).toBe(plugged);
+    } finally {
+      await healer.k.stop();
+    }
   }
 });
 

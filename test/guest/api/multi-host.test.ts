@@ -1,7 +1,9 @@
 // Several real libvirtd hosts, each in its own network and mount namespace, reached over TCP and
 // SSH URIs, in two AZs, each an OVN chassis: instances land in the requested AZ, spread alternates
 // hosts, two instances on different hosts share one subnet, a full host is skipped, and an AZ
-// without room refuses with the JD error and leaves nothing behind.
+// without room refuses with the JD error and leaves nothing behind. An elastic network interface
+// hot-plugged into a guest on one host appears there with its MAC and address, detaches, and moves
+// to a guest on the other host.
 import { jest } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,8 @@ let h1: TestHost;
 let h2: TestHost;
 let h3: TestHost;
 let probe: Probe | undefined;
+/** SSH from the probe (set by the first test, which attaches it) to a guest's private address. */
+let sshFromProbe: (ip: string, cmd: string) => Promise<string>;
 const hostIds: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -131,11 +135,11 @@ test('placement across hosts and AZs', async () => {
   });
   const ipA = (await user.describeInstance(a)).instance.privateIpAddress;
   const ipB = (await user.describeInstance(b)).instance.privateIpAddress;
-  const ssh = (ip: string, cmd: string) =>
+  const ssh = (sshFromProbe = (ip: string, cmd: string) =>
     probe!.exec([
       ...['ssh', '-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
       ...['-o', 'ConnectTimeout=3', `root@${ip}`, cmd],
-    ]);
+    ]));
   // Both guests, on their two hosts, answer over their own tunnels to the probe's chassis.
   for (const [ip, want] of [
     [ipA, 'spread-a'],
@@ -198,4 +202,102 @@ test('placement across hosts and AZs', async () => {
   for (const id of [a, b, c, e]) await user.deleteInstance(id);
   for (const id of [a, b, c, e]) await waitStatus(user, id, 'deleted', 180_000);
   expect([...(await domainsOn(h1)), ...(await domainsOn(h2)), ...(await domainsOn(h3))]).toEqual([]);
+});
+
+test('an elastic network interface is hot-plugged, detached and moved to a guest on another host', async () => {
+  // t.n1.small allows two interfaces; spread puts the two guests on mh1 and mh2.
+  const subnetId = await subnetOf(user, 'local-1a');
+  const make = async (name: string) =>
+    (
+      await user.createInstances(
+        tinyInstance(cloud, name, {
+          instanceType: 't.n1.small',
+          keyNames: ['mh-key'],
+          primaryNetworkInterface: { networkInterface: { subnetId } },
+        }),
+      )
+    ).instanceIds[0]!;
+  const a = await make('eni-a');
+  const b = await make('eni-b');
+  for (const id of [a, b]) await waitStatus(user, id, 'running', 300_000);
+  expect([(await domainsOn(h1)).length, (await domainsOn(h2)).length]).toEqual([1, 1]);
+  const R = '/v1/regions/local-1';
+  const { networkInterfaceId: eni } = await user.request<{ networkInterfaceId: string }>(
+    'POST',
+    `${R}/networkInterfaces/`,
+    { body: { subnetId } },
+  );
+  type Nic = {
+    macAddress: string;
+    primaryIp: { privateIpAddress: string };
+    attachmentStatus: string;
+    instanceId: string;
+  };
+  const nicNow = async () =>
+    (await user.request<{ networkInterface: Nic }>('GET', `${R}/networkInterfaces/${eni}`)).networkInterface;
+  const { macAddress: mac, primaryIp } = await nicNow();
+  const eniIp = primaryIp.privateIpAddress;
+  const settle = async (want: string) => {
+    for (let i = 0; i < 300; i++) {
+      const n = await nicNow();
+      if (n.attachmentStatus === want) return n;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`interface ${eni} never became ${want}: ${JSON.stringify(await nicNow())}`);
+  };
+  /** Polls the guest (over the probe, on its primary address) until `cmd` prints `want`. */
+  const guestSees = async (id: string, cmd: string, want: (out: string) => boolean, what: string) => {
+    const ip = (await user.describeInstance(id)).instance.privateIpAddress;
+    let last = '';
+    for (let i = 0; i < 60; i++) {
+      last = await sshFromProbe(ip, cmd).catch((e: Error) => `error: ${e.message}`);
+      if (want(last)) return;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    throw new Error(`${id} never showed ${what}; last output: ${last}`);
+  };
+  const nicWithMac = `for n in /sys/class/net/eth*; do [ "$(cat $n/address)" = "${mac}" ] && ip -4 -o addr show dev $(basename $n); done; echo end`;
+
+  // Hot-plugged into the running guest on one host: it appears with the interface's MAC and gets
+  // the interface's address from OVN's DHCP.
+  const act = (id: string, verb: string) =>
+    user.request('POST', `${R}/instances/${id}:${verb}NetworkInterface`, {
+      body: { networkInterfaceId: eni },
+    });
+  await act(a, 'attach');
+  expect(await settle('attached')).toMatchObject({ instanceId: a });
+  await guestSees(a, nicWithMac, (o) => o.includes(`inet ${eniIp}/`), `the interface ${mac} with ${eniIp}`);
+  const described = (await user.describeInstance(a)).instance as unknown as {
+    secondaryNetworkInterfaces: { networkInterface: { networkInterfaceId: string } }[];
+  };
+  expect(described.secondaryNetworkInterfaces.map((n) => n.networkInterface.networkInterfaceId)).toEqual([
+    eni,
+  ]);
+
+  // The primary cannot be detached; a second secondary exceeds t.n1.small's nicLimit.
+  const primaryId = (await user.describeInstance(a)).instance.primaryNetworkInterface!.networkInterface
+    .networkInterfaceId;
+  await expect(
+    user.request('POST', `${R}/instances/${a}:detachNetworkInterface`, {
+      body: { networkInterfaceId: primaryId },
+    }),
+  ).rejects.toMatchObject({ httpStatus: 400, status: 'INVALID_ARGUMENT' });
+
+  // Detached: gone from the guest; then attached to the guest on the other host, it appears there.
+  await act(a, 'detach');
+  await settle('detached');
+  await guestSees(a, nicWithMac, (o) => o.trim() === 'end', `no interface ${mac}`);
+  await act(b, 'attach');
+  expect(await settle('attached')).toMatchObject({ instanceId: b });
+  await guestSees(
+    b,
+    nicWithMac,
+    (o) => o.includes(`inet ${eniIp}/`),
+    `the moved interface ${mac} with ${eniIp}`,
+  );
+
+  for (const id of [a, b]) await user.deleteInstance(id);
+  for (const id of [a, b]) await waitStatus(user, id, 'deleted', 180_000);
+  // attachNetworkInterface left autoDelete off: the interface outlives the instance, detached.
+  expect(await nicNow()).toMatchObject({ attachmentStatus: 'detached', instanceId: '' });
 });
