@@ -1,8 +1,11 @@
 // Crash safety with real guests: kumod is killed (SIGKILL, like kill -9) at exact steps of a
-// create, a resize, a delete, and an attach and detach of a network interface; a restarted kumod
+// create, a resize, a delete, an attach and detach of a network interface and of a disk; a restarted kumod
 // converges every instance and interface to a stable state and leaves no orphan domain, volume,
 // device or claim.
 import { jest } from '@jest/globals';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { KumoClient } from '@kumo/client';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
@@ -16,7 +19,12 @@ let keys: { accessKey: string; secretKey: string };
 beforeAll(async () => {
   cloud = await startGuestCloud('apicrash', '10.243', {
     // Short leases: a dead kumod's tasks and interface attachments are taken over in seconds.
-    env: { KUMO_TASK_STALE_SECONDS: '10', KUMO_NETWORK_SYNC_LEASE_SECONDS: '3' },
+    env: {
+      KUMO_TASK_STALE_SECONDS: '10',
+      KUMO_NETWORK_SYNC_LEASE_SECONDS: '3',
+      KUMO_STORAGE_LEASE_SECONDS: '2',
+      KUMO_STORAGE_INTERVAL_MS: '200',
+    },
   });
   keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'crashy' } });
   // From here on, exactly one kumod runs at a time, so the one that crashes is the one working.
@@ -173,6 +181,66 @@ test('an attach killed after the plug and a detach killed after the unplug both 
       // (A guest finishes a hot-unplug on its own time: allow it a few seconds.)
       for (let i = 0; i < 50 && liveMacs() !== plugged; i++) await new Promise((r) => setTimeout(r, 200));
       expect(liveMacs()).toBe(plugged);
+    } finally {
+      await healer.k.stop();
+    }
+  }
+});
+
+test('a disk attach killed after the hot-plug and a detach killed after the unplug both converge', async () => {
+  const first = await kumod();
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-crash-disks-'));
+  chmodSync(dir, 0o755);
+  await first.k.admin().adminRequest('POST', '/storageBackends', {
+    body: { az: 'local-1a', kind: 'local', path: dir },
+  });
+  const { instanceIds } = await create(first.c, 'crash-disk');
+  const id = instanceIds[0]!;
+  await waitStatus(first.c, id, 'running', 180_000);
+  const R = '/v1/regions/local-1';
+  const { diskIds } = await first.c.request<{ diskIds: string[] }>('POST', `${R}/disks`, {
+    body: {
+      diskSpec: { az: 'local-1a', name: 'crashy', diskType: 'ssd', diskSizeGB: 20 },
+      maxCount: 1,
+      clientToken: 'crash-disk-1',
+    },
+  });
+  const diskId = diskIds[0]!;
+  // The disk's status and its attachment's (`in-use` shows from the attach's start; the
+  // attachment turns `attached` when the task ends).
+  const statusOf = async (c: KumoClient) => {
+    const { disk } = await c.request<{ disk: { status: string; attachments: { status: string }[] } }>(
+      'GET',
+      `${R}/disks/${diskId}`,
+    );
+    return [disk.status, ...disk.attachments.map((a) => a.status)].join(' ');
+  };
+  for (let i = 0; i < 300 && (await statusOf(first.c)) !== 'available'; i++)
+    await new Promise((r) => setTimeout(r, 200));
+  await first.k.stop();
+  // Block devices of the running guest backed by the disk's volume.
+  const devices = () =>
+    virsh('domblklist', `${cloud.prefix}${id}`)
+      .split('\n')
+      .filter((l) => l.includes(diskId)).length;
+
+  for (const [verb, want, plugged] of [
+    ['attach', 'in-use attached', 1],
+    ['detach', 'available', 0],
+  ] as const) {
+    const crashing = await kumod(`disks:${verb}:after`);
+    await crashing.c.request('POST', `${R}/instances/${id}:${verb}Disk`, { body: { diskId } });
+    expect(await died(crashing.k, 60_000)).toBe('SIGKILL');
+    const healer = await kumod();
+    try {
+      let status = await statusOf(healer.c);
+      for (let i = 0; i < 300 && status !== want; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = await statusOf(healer.c);
+      }
+      expect(status).toBe(want);
+      for (let i = 0; i < 50 && devices() !== plugged; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(devices()).toBe(plugged);
     } finally {
       await healer.k.stop();
     }
