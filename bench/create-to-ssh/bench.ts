@@ -126,7 +126,8 @@ async function main() {
     const user = clientFor(kumod.endpoint, await createAccount(kumod, 'bench'), REGION);
     const key = utils.generateKeyPairSync('ed25519', { comment: 'bench' });
     await user.importKeypair('bench-key', key.public.trim());
-    const { subnets } = await admin.request<{ subnets: { subnetId: string; az: string }[] }>(
+    // The user's own default subnet: subnets belong to accounts.
+    const { subnets } = await user.request<{ subnets: { subnetId: string; az: string }[] }>(
       'GET',
       `/v1/regions/${REGION}/subnets`,
     );
