@@ -1,6 +1,7 @@
 // addHost refuses URIs that would make kumod open a local socket, read a file outside its key
 // directory as a key, or talk plaintext or unverified without the operator's flag — before any
-// connection is made, and nothing is registered. With the flag, the host shows a warning.
+// connection is made, and nothing is registered. With the flag, the host shows a warning. A chassis
+// name that is not one is refused too.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KumoApiError } from '@kumo/client';
@@ -53,3 +54,32 @@ test("a key from kumod's key directory passes the policy (and then the connectio
   const err = await add(`qemu+ssh://root@127.0.0.1:1/system?keyfile=${join(kumod.dataDir, 'keys', 'kvm')}`);
   expect(err?.message).toMatch(/Host unreachable/);
 });
+
+test.each([
+  ['an OVSDB-quoting name', 'hv1"; evil'],
+  ['a name with a space', 'hv 1'],
+  ['a name too long for a chassis', 'h'.repeat(65)],
+])(
+  'a chassis that is not an OVN chassis name (%s) is refused: 400, nothing registered',
+  async (_what, chassis) => {
+    const err = await kumod
+      .admin()
+      .adminRequest('POST', '/hosts', {
+        body: {
+          name: 'h1',
+          uri: 'qemu:///system',
+          regionId: 'local-1',
+          az: 'local-1a',
+          poolPath: '/var/lib/kumo/pool',
+          chassis,
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as KumoApiError,
+      );
+    expect([err?.httpStatus, err?.status]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(err?.message).toMatch(/chassis/);
+    expect((await kumod.admin().adminRequest<{ hosts: unknown[] }>('GET', '/hosts')).hosts).toEqual([]);
+  },
+);

@@ -14,6 +14,11 @@ export const addHostBody = z.object({
   cpuRatio: z.number().positive().max(64).default(4),
   memoryRatio: z.number().positive().max(4).default(1),
   diskRatio: z.number().positive().max(64).default(4),
+  /** The host's OVN chassis name (ovn-controller's system-id): its instances' ports bind only there. */
+  chassis: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+    .optional(),
 });
 /** addHost body as a client sends it (defaults may be left out). */
 export type AddHostRequest = z.input<typeof addHostBody>;
@@ -33,6 +38,8 @@ export interface Host {
   hostId: string;
   name: string;
   uri: string;
+  /** The OVN chassis its instances' ports are bound to; "" when not given. */
+  chassis: string;
   regionId: string;
   az: string;
   accelerator: 'kvm' | 'qemu' | 'probe';

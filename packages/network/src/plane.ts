@@ -41,6 +41,11 @@ export interface PlanePort {
   securityGroupIds: string[];
   /** The DHCP hostname option (an instance's hostname), when the port belongs to an instance. */
   hostname?: string;
+  /**
+   * The chassis of the host the port's instance runs on: the port binds there alone (OVN's
+   * requested-chassis), so no other hypervisor can claim it. Absent: it binds where it appears.
+   */
+  chassis?: string;
 }
 
 /** One rule of a security group. */

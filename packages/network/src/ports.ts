@@ -8,7 +8,15 @@ import { PlaneInputError, PlaneStateError } from './errors.js';
 import { DEFAULT_DROP_GROUP, K, Kind, portGroupName, switchName } from './names.js';
 import type { PlanePort, PlaneSecurityGroup } from './plane.js';
 import { WriteTx, mapKey, syncChildren, tagged, type Ref } from './tx.js';
-import { checkCidr, checkHostname, checkId, checkIpIn, checkMac, checkUuid } from './validate.js';
+import {
+  checkChassis,
+  checkCidr,
+  checkHostname,
+  checkId,
+  checkIpIn,
+  checkMac,
+  checkUuid,
+} from './validate.js';
 
 const ID = ['_uuid'];
 const ACL_COLUMNS = ['_uuid', 'direction', 'priority', 'match', 'action', 'external_ids'];
@@ -78,7 +86,8 @@ function checkPort(p: PlanePort) {
     throw new PlaneInputError('port.securityGroupIds', `at most ${MAX_GROUPS}`);
   const groups = [...new Set(p.securityGroupIds.map((g, i) => checkId(`port.securityGroupIds[${i}]`, g)))];
   const hostname = p.hostname === undefined ? undefined : checkHostname('port.hostname', p.hostname);
-  return { id, interfaceId, subnetId, mac, groups, hostname };
+  const chassis = p.chassis === undefined ? undefined : checkChassis('port.chassis', p.chassis);
+  return { id, interfaceId, subnetId, mac, groups, hostname, chassis };
 }
 
 export async function ensurePort(db: Db, p: PlanePort): Promise<{ interfaceId: string }> {
@@ -127,7 +136,10 @@ export async function ensurePort(db: Db, p: PlanePort): Promise<{ interfaceId: s
     port_security: addresses,
     dhcpv4_options: dhcp._uuid!,
     // OVN parses DHCP option values: a bare host name breaks DHCP for the port; it must be quoted.
-    options: map(v.hostname ? { hostname: `"${v.hostname}"` } : {}),
+    options: map({
+      ...(v.hostname ? { hostname: `"${v.hostname}"` } : {}),
+      ...(v.chassis ? { 'requested-chassis': v.chassis } : {}),
+    }),
     external_ids: map({ [K.kind]: Kind.port, [K.port]: v.id, [K.subnet]: v.subnetId }),
   };
   const ref = current

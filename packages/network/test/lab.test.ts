@@ -97,6 +97,25 @@ describe('one subnet across hosts', () => {
   });
 });
 
+describe('requested chassis', () => {
+  it('keeps a port bound to its host: plugged on another chassis it stays down until moved there', async () => {
+    const p = { ...port(4, 'subnet-a', 'sg-a'), chassis: lab.hosts.get('h2')!.ns };
+    await plane.ensurePort(p);
+    await lab.addVm('vm4', 'h1', p.mac, p.interfaceId);
+    try {
+      // h1 sees the interface but does not claim a port requested for h2.
+      await expect(plane.waitPortUp(p.id, 4000)).rejects.toThrow();
+      expect(await lab.pingOnce(ns('vm1'), '10.10.1.14', 2)).toBe(false);
+      // The instance "moved" to h1: the port follows its host's chassis and binds.
+      await plane.ensurePort({ ...p, chassis: lab.hosts.get('h1')!.ns });
+      await plane.waitPortUp(p.id, 20_000);
+    } finally {
+      await lab.removeVm('vm4');
+      await plane.removePort(p.id);
+    }
+  });
+});
+
 /** Gives a VM a different address of its own choosing (what a tenant can do inside a guest). */
 async function readdress(vm: string, ip: string): Promise<void> {
   await lab.inNs(ns(vm), 'ip', 'addr', 'flush', 'dev', 'eth0');

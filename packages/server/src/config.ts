@@ -75,6 +75,8 @@ export interface ComputeConfig {
   /** libvirt URI registered as a host on first start when no host exists ('' = none). */
   localHostUri: string;
   localHostAccelerator: 'kvm' | 'qemu' | 'probe';
+  /** The local host's OVN chassis name ('' = not given: its ports bind wherever they appear). */
+  localHostChassis: string;
   /** Storage pool directory for the local host. */
   localPoolDir: string;
   weigher: 'spread' | 'pack';
@@ -144,6 +146,7 @@ export const CONFIG_VARIABLES = {
   KUMO_SUBNET_BLOCK: '10.240',
   KUMO_LOCAL_HOST: 'auto',
   KUMO_LOCAL_HOST_ACCELERATOR: 'probe',
+  KUMO_LOCAL_HOST_CHASSIS: '',
   KUMO_POOL_DIR: '',
   KUMO_SCHEDULER_WEIGHER: 'spread',
   KUMO_JOB_WORKERS: '4',
@@ -354,6 +357,9 @@ function parseCompute(
   if (accel !== 'kvm' && accel !== 'qemu' && accel !== 'probe') {
     throw new ConfigError(`KUMO_LOCAL_HOST_ACCELERATOR must be kvm, qemu or probe, got "${accel}"`);
   }
+  const localHostChassis = get('KUMO_LOCAL_HOST_CHASSIS');
+  if (localHostChassis && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(localHostChassis))
+    throw new ConfigError(`KUMO_LOCAL_HOST_CHASSIS must be an OVN chassis name, got "${localHostChassis}"`);
   const weigher = get('KUMO_SCHEDULER_WEIGHER');
   if (weigher !== 'spread' && weigher !== 'pack') {
     throw new ConfigError(`KUMO_SCHEDULER_WEIGHER must be spread or pack, got "${weigher}"`);
@@ -366,6 +372,7 @@ function parseCompute(
     subnetBlock,
     localHostUri,
     localHostAccelerator: accel,
+    localHostChassis,
     localPoolDir: get('KUMO_POOL_DIR') || join(dataDir, 'pool'),
     weigher,
     jobWorkers: int('KUMO_JOB_WORKERS', 1, 64),

@@ -206,6 +206,7 @@ async function registerLocalHost(wiring: Wiring, config: Config, log: Logger): P
       cpuRatio: 4,
       memoryRatio: 1,
       diskRatio: 4,
+      ...(config.compute.localHostChassis ? { chassis: config.compute.localHostChassis } : {}),
     });
     log.info(
       { hostId: host.id, uri, az: host.az, accelerator: host.accelerator },

@@ -81,6 +81,8 @@ export async function startGuestCloud(
     DATABASE_URL: dbUrl,
     KUMO_LOCAL_HOST: opts.hostRatios || opts.noLocalHost ? 'none' : 'qemu:///system',
     KUMO_LOCAL_HOST_ACCELERATOR: 'qemu',
+    // Ports of the local host's instances bind on its chassis only (OVN's requested-chassis).
+    KUMO_LOCAL_HOST_CHASSIS: TEST_CHASSIS,
     KUMO_LIBVIRT_PREFIX: prefix,
     KUMO_SUBNET_BLOCK: subnetBlock,
     KUMO_POOL_DIR: poolDir,
@@ -110,6 +112,7 @@ export async function startGuestCloud(
         az: 'local-1a',
         poolPath: poolDir,
         accelerator: 'qemu',
+        chassis: TEST_CHASSIS,
         ...opts.hostRatios,
       },
     });

@@ -27,6 +27,8 @@ function hostFields(h: Host): string {
     ['Region', h.regionId],
     ['AZ', h.az],
     ['Accelerator', h.accelerator],
+    // A kumod from before chassis existed sends none.
+    ['OVN chassis', h.chassis || '-'],
     ['Enabled', h.enabled ? 'yes' : 'no'],
     ['Health', h.healthReason ? `${h.health} (${h.healthReason})` : h.health],
     ['Last seen', h.lastSeenTime],
@@ -54,6 +56,10 @@ export function registerHostCommands(program: Command, contextFor: ContextFor): 
     .option('--cpu-ratio <n>', 'vCPU overcommit ratio (default 4)', positiveNumber)
     .option('--memory-ratio <n>', 'memory overcommit ratio (default 1)', positiveNumber)
     .option('--disk-ratio <n>', 'disk overcommit ratio (default 4)', positiveNumber)
+    .option(
+      '--chassis <name>',
+      "the host's OVN chassis name (ovn-controller's system-id); its instances' ports bind only there",
+    )
     .action(
       async (
         name: string,
@@ -65,6 +71,7 @@ export function registerHostCommands(program: Command, contextFor: ContextFor): 
           cpuRatio?: number;
           memoryRatio?: number;
           diskRatio?: number;
+          chassis?: string;
         },
         cmd: Command,
       ) => {
@@ -82,6 +89,7 @@ export function registerHostCommands(program: Command, contextFor: ContextFor): 
             ...(o.cpuRatio !== undefined && { cpuRatio: o.cpuRatio }),
             ...(o.memoryRatio !== undefined && { memoryRatio: o.memoryRatio }),
             ...(o.diskRatio !== undefined && { diskRatio: o.diskRatio }),
+            ...(o.chassis !== undefined && { chassis: o.chassis }),
           },
         });
         ctx.print(output === 'json' ? renderJson(host) : hostFields(host));

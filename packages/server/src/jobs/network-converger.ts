@@ -150,6 +150,7 @@ export class NetworkConverger {
       const rules = (await this.d.sync.rules(id)).map(toPlaneRule);
       return p.ensureSecurityGroup({ id, vpcId: r.vpc_id as string, rules });
     }
+    const chassis = await this.d.sync.chassisOf(id);
     await p.ensurePort({
       id,
       interfaceId: r.interface_id as string,
@@ -157,6 +158,7 @@ export class NetworkConverger {
       mac: r.mac as string,
       ips: await this.d.sync.addresses(id),
       securityGroupIds: r.security_group_ids as string[],
+      ...(chassis ? { chassis } : {}),
     });
   }
 }

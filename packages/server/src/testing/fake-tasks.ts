@@ -190,6 +190,7 @@ const compute: ComputeConfig = {
   libvirtPrefix: 'kumo-',
   subnetBlock: '10.240',
   localHostUri: '',
+  localHostChassis: '',
   localHostAccelerator: 'qemu',
   localPoolDir: '/tmp/pool',
   weigher: 'spread',

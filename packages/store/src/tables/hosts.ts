@@ -12,6 +12,7 @@ export interface HostRow {
   id: string;
   name: string;
   uri: string;
+  chassis: string | null;
   region_id: string;
   az: string;
   pool_path: string;
@@ -46,6 +47,8 @@ export interface HostRecord {
   id: string;
   name: string;
   uri: string;
+  /** The host's OVN chassis name, when the operator gave it (ports of its instances bind only there). */
+  chassis: string | null;
   regionId: string;
   az: string;
   poolPath: string;
@@ -73,6 +76,7 @@ const toHost = (r: HostRow): HostRecord => ({
   id: r.id,
   name: r.name,
   uri: r.uri,
+  chassis: r.chassis,
   regionId: r.region_id,
   az: r.az,
   poolPath: r.pool_path,
@@ -114,6 +118,7 @@ export class HostsModel {
     cpuRatio: number;
     memoryRatio: number;
     diskRatio: number;
+    chassis?: string | undefined;
   }): Promise<HostRecord> {
     const [row] = await translatePgErrors(() =>
       this.db<HostRow>(HOSTS)
@@ -121,6 +126,7 @@ export class HostsModel {
           id: newId('host'),
           name: h.name,
           uri: h.uri,
+          chassis: h.chassis ?? null,
           region_id: h.regionId,
           az: h.az,
           pool_path: h.poolPath,

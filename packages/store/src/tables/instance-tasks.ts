@@ -179,6 +179,11 @@ export class InstanceTasksModel {
     const n = await trx(INSTANCES)
       .where(fenced(id, task, owner))
       .update({ host_id: to.hostId, spawn_attempts: to.spawnAttempts, updated_at: trx.fn.now() });
+    // Its ports are bound to the host's chassis: the plane must see the new one.
+    if (n > 0)
+      await trx('network_interfaces')
+        .where({ instance_id: id })
+        .update({ generation: trx.raw('generation + 1') });
     return n > 0;
   }
 

@@ -48,6 +48,8 @@ export class InterfaceAttachmentsModel {
         attach_owner: null,
         attach_until: null,
         attach_error: null,
+        // The port is bound to the instance's host from now on: the plane must see it.
+        generation: trx.raw('generation + 1'),
       });
     return n > 0;
   }
@@ -107,7 +109,14 @@ export class InterfaceAttachmentsModel {
         attach_owner: null,
         attach_until: null,
         attach_error: error,
-        ...(attached ? {} : { instance_id: null, device_index: null, auto_delete: false }),
+        ...(attached
+          ? {}
+          : {
+              instance_id: null,
+              device_index: null,
+              auto_delete: false,
+              generation: this.db.raw('generation + 1'),
+            }),
       });
     return n > 0;
   }

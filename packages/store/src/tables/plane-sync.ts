@@ -111,6 +111,19 @@ export class PlaneSyncModel {
     return rows.map((r) => r.ip);
   }
 
+  /**
+   * The chassis a port must bind on: that of the host its instance is placed on, when the
+   * operator recorded one; undefined for a detached port or a host of unknown chassis.
+   */
+  async chassisOf(interfaceId: string): Promise<string | undefined> {
+    const row: { chassis: string | null } | undefined = await this.db('network_interfaces as n')
+      .join('instances as i', 'i.id', 'n.instance_id')
+      .join('hosts as h', 'h.id', 'i.host_id')
+      .where('n.id', interfaceId)
+      .first('h.chassis');
+    return row?.chassis ?? undefined;
+  }
+
   /** Every id of a table the plane should or may hold (tombstones included). */
   async ids(table: PlaneTable): Promise<Set<string>> {
     const q = this.db(table).select('id');

@@ -11,6 +11,7 @@ export function hostView(h: HostRecord): Host {
     hostId: h.id,
     name: h.name,
     uri: h.uri,
+    chassis: h.chassis ?? '',
     regionId: h.regionId,
     az: h.az,
     accelerator: h.accelerator,
