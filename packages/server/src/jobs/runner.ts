@@ -96,9 +96,17 @@ export class TaskRunner {
     const { compute, log } = ctx;
     const inst = await leases.takeLease(queued.instanceId, queued.task, this.owner, compute.taskStaleSeconds);
     if (!inst) return; // finished already, preempted, or another live worker holds it
+    // A heartbeat that finds the lease gone (another worker took it over, or a delete preempted
+    // the task) stops this run at its next host call, not only at its next write.
+    const lost = new AbortController();
     const beat = setInterval(
       () => {
-        leases.heartbeat(inst.id, queued.task, this.owner).catch(() => undefined);
+        leases
+          .heartbeat(inst.id, queued.task, this.owner)
+          .then((held) => {
+            if (!held) lost.abort();
+          })
+          .catch(() => undefined);
       },
       Math.max(1000, (compute.taskStaleSeconds * 1000) / 4),
     );
@@ -106,7 +114,7 @@ export class TaskRunner {
     const observe = (o: 'done' | 'failed' | 'fenced' | 'retry') =>
       this.deps.observe?.(queued.task, o, (Date.now() - started) / 1000);
     try {
-      const outcome = await runTask(TASKS[queued.task], ctx, leases, inst, this.owner);
+      const outcome = await runTask(TASKS[queued.task], ctx, leases, inst, this.owner, lost.signal);
       observe(outcome.kind);
       if (outcome.kind === 'fenced') {
         // Another task took the instance (a delete of a pending instance): this one's action

@@ -101,6 +101,34 @@ test('a worker whose lease was taken stops before its next step and writes nothi
   expect(lease.row).toMatchObject({ task: 'delete', status: 'deleting', taskStep: null });
 });
 
+test('a worker whose heartbeat found the lease gone stops at its next host call, inside the step', async () => {
+  const { inst, lease, ctx } = setup();
+  const lost = new AbortController();
+  const hosts = ctx.hosts as FakeHosts;
+  let cleanedUp = false;
+  const def: TaskDefinition = {
+    task: 'start',
+    steps: [
+      {
+        name: 'two-calls',
+        async run(c) {
+          await c.hosts.with('host-a', (h) => h.state(inst.id));
+          lost.abort(); // the heartbeat's answer arrives between the two calls
+          await c.hosts.with('host-a', (h) => h.powerOn(inst.id));
+        },
+      },
+    ],
+    // The cleanup of a fenced run still reaches the host.
+    fenced: async (c) => {
+      await c.hosts.with('host-a', (h) => h.state(inst.id));
+      cleanedUp = true;
+    },
+  };
+  expect(await runTask(def, ctx, lease, inst, OWNER, lost.signal)).toEqual({ kind: 'fenced' });
+  expect(hosts.host('host-a').calls.filter((c) => c.startsWith('powerOn'))).toEqual([]);
+  expect(cleanedUp).toBe(true);
+});
+
 test('a hop goes back to a named step', async () => {
   const { inst, lease, ctx } = setup();
   let tries = 0;

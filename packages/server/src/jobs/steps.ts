@@ -1,8 +1,9 @@
 // The step engine: a task is a small state machine of named, idempotent steps (Ubicloud's prog
 // style). Before a step runs its name is recorded on the instance row under the task's lease, so
 // a task taken over by another kumod resumes at the step that was in progress; every write is
-// fenced, so a worker that lost its lease stops at its next write. The engine ends the task with
-// the lifecycle table's `done` status. It must not know what any one task does.
+// fenced, so a worker that lost its lease stops at its next write — and, once its heartbeat has
+// found the lease gone (`lost`), at its next host call, even in the middle of a step. The engine
+// ends the task with the lifecycle table's `done` status. It must not know what any one task does.
 import { isHypervisorError } from '@kumo/hypervisor';
 import type { ActionResult, InstancePatch, InstanceRecord, TaskName } from '@kumo/store';
 import type { TaskContext } from './context.js';
@@ -75,11 +76,15 @@ const MAX_HOPS = 50;
  */
 export async function runTask(
   def: TaskDefinition,
-  ctx: TaskContext,
+  taskCtx: TaskContext,
   lease: TaskLease,
   inst: InstanceRecord,
   owner: string,
+  lost?: AbortSignal,
 ): Promise<RunOutcome> {
+  // Steps reach hosts through a guard that refuses once the lease is known lost; the cleanup of a
+  // fenced run (def.fenced) uses the plain context: it must still reach the host.
+  const ctx = lost ? { ...taskCtx, hosts: fencedHosts(taskCtx.hosts, lost, inst.id, def.task) } : taskCtx;
   const index = (name: string) => {
     const i = def.steps.findIndex((s) => s.name === name);
     if (i < 0) throw new Error(`task ${def.task} has no step '${name}'`);
@@ -97,7 +102,7 @@ export async function runTask(
   };
   const fenced = async (): Promise<RunOutcome> => {
     ctx.log.info({ instanceId: inst.id, task: def.task }, 'task lost its lease; stopping');
-    await def.fenced?.(ctx, run);
+    await def.fenced?.(taskCtx, run);
     return { kind: 'fenced' };
   };
   // A step name this version does not know (recorded by another version) restarts the task:
@@ -148,4 +153,39 @@ export async function runTask(
           { outcome: 'succeeded' },
         );
   return ok ? { kind: 'done' } : fenced();
+}
+
+/**
+ * Host access that throws LeaseLost instead of calling a host once `lost` fired: on entering
+ * `with`, and before every method of the driver it hands out (a step that makes several host
+ * calls stops between them).
+ */
+function fencedHosts(
+  hosts: TaskContext['hosts'],
+  lost: AbortSignal,
+  id: string,
+  task: TaskName,
+): TaskContext['hosts'] {
+  const check = () => {
+    if (lost.aborted) throw new LeaseLost(id, task);
+  };
+  return {
+    with: (hostId, fn) => {
+      check();
+      return hosts.with(hostId, (h) =>
+        fn(
+          new Proxy(h, {
+            get(target, prop, receiver) {
+              const v: unknown = Reflect.get(target, prop, receiver);
+              if (typeof v !== 'function') return v;
+              return (...args: unknown[]) => {
+                check();
+                return (v as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            },
+          }),
+        ),
+      );
+    },
+  };
 }
