@@ -47,6 +47,7 @@ export {
   type DomainPaths,
   type DomainNames,
 } from './designer.js';
+export { rfbServerSecurity } from './vnc/handshake.js';
 export { buildSeedFiles, checkUserData, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
 export { buildSeedIso } from './seed/iso.js';
 export { domainToXml, domainFromXml, KUMO_NS, type DomainConfig } from './xml/domain.js';

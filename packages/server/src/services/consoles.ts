@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Errors, ID_PATTERNS } from '@kumo/contract';
+import { rfbServerSecurity } from '@kumo/hypervisor';
 import type {
   ConsoleKind,
   ConsoleTokensModel,
@@ -38,6 +39,12 @@ export interface ConsoleSession {
   instanceId: string;
   accountId: string;
   stream: Duplex;
+  /**
+   * Takes the browser through RFB's version and security phase (a VNC session: the guest's side
+   * is already past it), so the two streams can be piped from ClientInit on; a serial session
+   * needs none.
+   */
+  greet(browser: Duplex): Promise<void>;
   /** Ends the session's bookkeeping (limits, action log); idempotent. */
   end(reason: string): Promise<void>;
 }
@@ -174,6 +181,7 @@ export class ConsoleService {
       instanceId,
       accountId,
       stream,
+      greet: kind === 'vnc' ? (browser) => rfbServerSecurity(browser) : async () => undefined,
       end: async (reason: string) => {
         if (!release()) return;
         await this.deps.actions.finishById(actionId, 'succeeded', reason);

@@ -9,7 +9,6 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { Logger } from '../../logger.js';
 import { ConsoleRefusal, type ConsoleService, type ConsoleSession } from '../../services/consoles.js';
-import { rfbServerSecurity } from './rfb.js';
 
 /** What the proxy needs. */
 export interface ConsoleProxyOptions {
@@ -121,13 +120,11 @@ function run(ws: WebSocket, session: ConsoleSession, o: ConsoleProxyOptions): vo
     });
     pipeline(browser, input, session.stream, () => finish());
   };
-  // The VNC stream arrives past its security phase: the browser's is answered here, then bytes flow.
-  if (session.kind === 'vnc')
-    rfbServerSecurity(browser).then(pipe, (err: Error) => {
-      reason = err.message;
-      finish();
-    });
-  else pipe();
+  // The VNC stream arrives past its security phase: the browser's is answered first, then bytes flow.
+  session.greet(browser).then(pipe, (err: Error) => {
+    reason = err.message;
+    finish();
+  });
   o.log.info({ instanceId: session.instanceId, accountId: session.accountId }, 'console session opened');
 }
 
