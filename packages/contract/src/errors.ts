@@ -138,7 +138,9 @@ const catalogue = {
   instanceHasElasticIp: (id: string) =>
     precondition(`Instance '${id}' already has an elastic IP; disassociate it first`),
   instanceNotOnNetworkPlane: (id: string) =>
-    precondition(`Instance '${id}' has no network interface on the network plane; stop and start it first`),
+    precondition(
+      `Instance '${id}' predates the network plane (it runs on its host's NAT network) and has no network interface`,
+    ),
   interfaceHasElasticIp: (id: string) =>
     precondition(`NetworkInterface '${id}' has elastic IPs associated; disassociate them first`),
   eipPoolExhausted: (provider: string) =>
