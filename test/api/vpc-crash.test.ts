@@ -1,7 +1,9 @@
-// kumod SIGKILLed while VPCs, subnets, security groups and interfaces are created and deleted (each
-// network plane call slowed to 40 ms so kills land mid-convergence): after a restart on the same
-// database and plane, every acknowledged create exists, every acknowledged delete is gone, nothing
-// waits to converge, and the plane holds exactly the inventory — no orphan, nothing missing.
+// kumod SIGKILLed while VPCs, subnets, security groups and interfaces are created and deleted, and
+// while elastic IPs are allocated, associated, moved, disassociated and released (each network
+// plane call slowed to 40 ms so kills land mid-convergence): after a restart on the same database
+// and plane, every acknowledged create exists, every acknowledged delete is gone, nothing waits to
+// converge, and the plane holds exactly the inventory — no orphan, no NAT rule of an EIP that is
+// bound to nothing, nothing missing.
 import { KumoApiError, type KumoClient } from '@kumo/client';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
 import { clientFor, removeDataDir, type CredentialsFile, type KumodProcess } from '../support/kumod.js';
@@ -23,6 +25,7 @@ const slow = () => ({
   KUMO_QUOTA_SUBNET: '1000',
   KUMO_QUOTA_SECURITY_GROUP: '1000',
   KUMO_QUOTA_NETWORK_INTERFACE: '1000',
+  KUMO_QUOTA_ELASTIC_IP: '1000',
 });
 
 beforeAll(async () => {
@@ -127,3 +130,82 @@ test.each([
   },
   120_000,
 );
+
+test('kill -9 while elastic IPs are associated, moved and released: the plane holds exactly the bound EIPs', async () => {
+  const admin = kumod.admin();
+  const { externalNetworkId } = await admin.adminRequest<{ externalNetworkId: string }>(
+    'POST',
+    '/externalNetworks',
+    {
+      body: {
+        cidr: '192.0.2.0/24',
+        gateway: '192.0.2.1',
+        physicalNetwork: 'provider',
+        gatewayChassis: ['gw-1'],
+      },
+    },
+  );
+  await admin.adminRequest('POST', '/eipPools', {
+    body: { externalNetworkId, cidr: '192.0.2.128/25', provider: 'bgp' },
+  });
+  const setup = user();
+  const { subnets } = await setup.request<{ subnets: { subnetId: string; az: string }[] }>(
+    'GET',
+    `${R}/subnets/`,
+    {
+      query: { pageSize: 100 },
+    },
+  );
+  const subnetId = subnets.find((x) => x.az === 'local-1a')!.subnetId;
+  const nic = async (c: KumoClient) =>
+    (
+      await c.request<{ networkInterfaceId: string }>('POST', `${R}/networkInterfaces/`, {
+        body: { subnetId },
+      })
+    ).networkInterfaceId;
+  let stop = false;
+  const churn = (async () => {
+    for (let i = 0; !stop; i++) {
+      try {
+        // A round: an EIP on a fresh interface, moved to a second one; every other round it stays
+        // there, the others release it. (Fresh interfaces: a kill between two steps of a round
+        // never leaves the next round an interface that already holds an EIP.)
+        const c = user();
+        const [a, b] = [await nic(c), await nic(c)];
+        const { elasticIpIds } = await c.request<{ elasticIpIds: string[] }>('POST', `${R}/elasticIps/`, {
+          body: { maxCount: 1, elasticIpSpec: { bandwidthMbps: 5, provider: 'bgp' } },
+        });
+        const eip = elasticIpIds[0]!;
+        const act = (port: string, verb: string) =>
+          c.request('POST', `${R}/networkInterfaces/${port}:${verb}ElasticIp`, {
+            body: { elasticIpId: eip },
+          });
+        await act(a, 'associate');
+        await act(a, 'disassociate');
+        await act(b, 'associate');
+        if (i % 2) {
+          await act(b, 'disassociate');
+          await c.request('DELETE', `${R}/elasticIps/${eip}`);
+        }
+      } catch (err) {
+        if (err instanceof KumoApiError) throw err; // an answer, not a dead kumod: a real failure
+        return; // kumod is gone
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await planeOf(kumod)).pending).toBeGreaterThan(0);
+  const restarted = killAndRestart();
+  stop = true;
+  await churn;
+  await restarted;
+  const plane = await converged(kumod, 60_000);
+  const { elasticIps } = await user().request<{
+    elasticIps: { elasticIpId: string; networkInterfaceId: string }[];
+  }>('GET', `${R}/elasticIps/`, { query: { pageSize: 100 } });
+  // Only EIPs bound to an interface have a NAT rule in the plane; released ones are gone.
+  const bound = elasticIps.filter((e) => e.networkInterfaceId).map((e) => e.elasticIpId);
+  expect(elasticIps.length).toBeGreaterThan(0);
+  expect(plane.pending).toBe(0);
+  expect(plane.elasticIps).toEqual([...bound].sort());
+}, 120_000);
