@@ -1,7 +1,7 @@
 // Crash safety with real guests: kumod is killed (SIGKILL, like kill -9) at exact steps of a
-// create, a resize, a delete, an attach and detach of a network interface and of a disk; a restarted kumod
-// converges every instance and interface to a stable state and leaves no orphan domain, volume,
-// device or claim.
+// create (one with a security group and an elastic IP), a resize, a delete, an attach and detach
+// of a network interface and of a disk; a restarted kumod converges every instance and interface
+// to a stable state and leaves no orphan domain, volume, device, claim or OVN row.
 import { jest } from '@jest/globals';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { KumoClient } from '@kumo/client';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
-import { startGuestCloud, tinyInstance, virsh, waitStatus, type GuestCloud } from './support.js';
+import { EIP, startGuestCloud, tinyInstance, virsh, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(20 * 60_000);
 
@@ -98,6 +98,53 @@ test.each(['create-overlay', 'define', 'start'])(
     }
   },
 );
+
+test('a create with a security group and an elastic IP killed at define converges; the plane holds exactly the inventory', async () => {
+  const crashing = await kumod('define');
+  const R = '/v1/regions/local-1';
+  const { subnets } = await crashing.c.request<{
+    subnets: { subnetId: string; vpcId: string; az: string }[];
+  }>('GET', `${R}/subnets/`);
+  const { subnetId, vpcId } = subnets.find((x) => x.az === 'local-1a')!;
+  const { networkSecurityGroupId: sg } = await crashing.c.request<{ networkSecurityGroupId: string }>(
+    'POST',
+    `${R}/networkSecurityGroups/`,
+    { body: { vpcId, networkSecurityGroupName: 'crash-sg' } },
+  );
+  const { instanceIds } = await crashing.c.createInstances(
+    tinyInstance(cloud, 'crash-eip', {
+      primaryNetworkInterface: { networkInterface: { subnetId, securityGroups: [sg] } },
+      elasticIp: EIP,
+    }),
+  );
+  expect(await died(crashing.k, 120_000)).toBe('SIGKILL');
+  const healer = await kumod();
+  try {
+    const id = instanceIds[0]!;
+    await waitStatus(healer.c, id, 'running', 180_000);
+    const { instance } = await healer.c.describeInstance(id);
+    expect(instance.elasticIpAddress).not.toBe('');
+    expect(instance.primaryNetworkInterface.networkInterface.securityGroups.map((g) => g.groupId)).toEqual([
+      sg,
+    ]);
+    // The plane (OVN's northbound database) holds exactly what the inventory says: every interface
+    // of the account as a port, the instance's EIP as its only NAT rule, nothing waiting.
+    const { networkInterfaces } = await healer.c.request<{
+      networkInterfaces: { networkInterfaceId: string }[];
+    }>('GET', `${R}/networkInterfaces/`, { query: { pageSize: 100 } });
+    let plane = { pending: 1, ports: [] as string[], elasticIps: [] as string[] };
+    for (let i = 0; i < 100 && plane.pending > 0; i++) {
+      plane = (await healer.k.admin().adminRequest<{ networkPlane: typeof plane }>('GET', '/networkPlane'))
+        .networkPlane;
+      if (plane.pending > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(plane.pending).toBe(0);
+    expect(plane.ports).toEqual(networkInterfaces.map((n) => n.networkInterfaceId).sort());
+    expect(plane.elasticIps).toEqual([instance.elasticIpId]);
+  } finally {
+    await healer.k.stop();
+  }
+});
 
 test('a resize killed at its libvirt step, then a delete killed while destroying, both converge', async () => {
   const first = await kumod();
