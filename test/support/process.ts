@@ -28,6 +28,14 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+// Every server still running when this process exits is killed: a kumod a test forgot to stop must
+// not outlive it (one left running on the guest tier's shared OVN database removes every later
+// test's network objects as orphans).
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 /** Spawns `node …args` and resolves once `ready` says so; kills it and rejects on exit or timeout. */
 export async function startServer(o: ServerOptions): Promise<ServerProcess> {
   const fd = o.logFile === undefined ? undefined : openSync(o.logFile, 'w');
@@ -36,6 +44,8 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
     stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
   });
   if (fd !== undefined) closeSync(fd); // the child holds its own copy
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let out = '';
   let stdout = '';
   let stderr = '';

@@ -127,7 +127,7 @@ export async function startGuestCloud(
     tiny: await imported(tiny.dir, 'tiny'),
     variant: await imported(variant.dir, 'tiny-variant'),
   };
-  return {
+  const cloud: GuestCloud = {
     kumod,
     admin,
     prefix,
@@ -135,6 +135,8 @@ export async function startGuestCloud(
     images,
     env,
     cleanup: async () => {
+      // A test may have replaced cloud.kumod (restarted it): stop the one running now, and the first.
+      await cloud.kumod.stop();
       await kumod.stop();
       // Errors kumod logged are shown with the test output: they explain a failure in CI.
       const errors = kumod
@@ -149,6 +151,7 @@ export async function startGuestCloud(
       await dropTestDatabase(dbUrl);
     },
   };
+  return cloud;
 }
 
 /**
