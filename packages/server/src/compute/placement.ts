@@ -1,5 +1,5 @@
-// Chooses a host with the scheduler and claims its capacity in the caller's transaction, moving
-// down the ranking when a concurrent claim took the room first (the CHECK constraints decide);
+// Chooses a host with the scheduler and claims its capacity in the caller's transaction, spread over
+// the best-ranked hosts so concurrent creates do not queue on one (the CHECK constraints decide);
 // and moves a failed spawn to another host. Policy of where, never of whether.
 import {
   place,
@@ -63,7 +63,12 @@ const snapshot = (h: HostRecord): HostSnapshot => ({
   instances: 0,
 });
 
-/** Places and claims; tries every passing host in rank order before giving up. */
+/**
+ * Places and claims. The claim picks among the best-ranked hosts that no concurrent placement is
+ * claiming (HostsModel.claimRanked), re-checking each candidate's current room; when none of the
+ * ranked hosts fits any more (the snapshot was stale), the hosts are read again and ranked once
+ * more, so a placement is refused only when no host of the AZ fits at that moment.
+ */
 export async function placeAndClaim(
   trx: Transaction,
   hosts: HostsModel,
@@ -71,11 +76,13 @@ export async function placeAndClaim(
   need: PlacementNeed,
   weigher: WeigherName,
 ): Promise<PlacementResult> {
-  const candidates = (await hosts.list(need.regionId, trx)).map(snapshot);
-  const { regionId: _region, ...request } = need;
-  const placement = place(request, candidates, { weigher });
-  for (const hostId of placement.ranked) {
-    if (await hosts.claim(trx, instanceId, hostId, need)) return { hostId };
+  const { regionId, ...request } = need;
+  let placement = place(request, (await hosts.inZone(regionId, need.az, trx)).map(snapshot), { weigher });
+  for (let pass = 0; pass < 2 && placement.ranked.length > 0; pass++) {
+    if (pass > 0)
+      placement = place(request, (await hosts.inZone(regionId, need.az, trx)).map(snapshot), { weigher });
+    const hostId = await hosts.claimRanked(trx, instanceId, placement.ranked, need);
+    if (hostId) return { hostId };
   }
   return { hostId: undefined, rejected: placement.rejected };
 }
