@@ -18,6 +18,7 @@ import {
   KeypairsModel,
   NetworkInterfacesModel,
   PlaneSyncModel,
+  RateLeasesModel,
   RequestGuardsModel,
   SecurityGroupsModel,
   DisksModel,
@@ -242,7 +243,8 @@ export function createWiring(
     quotas: config.quotas,
     homeRegion: config.regionId,
   });
-  const authenticator = new Authenticator(accountsModel, guards, config);
+  // Rate budget is leased through the guards pool too (asynchronous commit: see rate-budget.ts).
+  const authenticator = new Authenticator(accountsModel, guards, new RateLeasesModel(guardsDb), config);
   const services: Services = {
     accounts: new AccountService(accountsModel),
     accessKeys: new AccessKeyService(new AccessKeysModel(db, codec), accountsModel, (k) =>

@@ -126,7 +126,11 @@ describe('InstancesModel.page', () => {
     expect(await instances.page(scopeOf(a), {}, 500, 10)).toEqual({ items: [], total: 46 });
     expect(await instances.page(scopeOf(a), { status: ['running'] }, 500, 10)).toEqual({
       items: [],
-      total: (await scan(a, (q) => q.where({ status: 'running' }))).length,
+      total: (
+        await scan(a, (q) => {
+          q.where({ status: 'running' });
+        })
+      ).length,
     });
   });
 
@@ -146,7 +150,9 @@ describe('InstancesModel.page', () => {
       [{ agId: ['ag-1'] }, (q) => q.whereRaw('false')],
     ];
     for (const [f, where] of cases) {
-      const expected = await scan(a, (q) => q.andWhere(where));
+      const expected = await scan(a, (q) => {
+        q.andWhere(where);
+      });
       expect(expected.length).toBeLessThan(46);
       expect({ f, ...(await walk(a, f, 4)) }).toEqual({ f, ids: expected, totals: [expected.length] });
     }

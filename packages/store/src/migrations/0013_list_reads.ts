@@ -1,4 +1,4 @@
-// Migration 0013: cheap describeInstances reads (issue 14, bench/describe-instances).
+// Migration 0013: cheap describeInstances reads and leased rate budget (issue 14).
 // - instance_counts holds each (account, region)'s number of instances, kept exact by statement
 //   triggers on instances in the writing transaction itself, so an unfiltered page reads its
 //   totalCount from one row instead of counting the account's rows on every request. The row is
@@ -6,12 +6,16 @@
 //   its create lock (services/instances.ts), so this adds no new waiting there.
 // - Trigram indexes (pg_trgm, a trusted extension: the database owner may create it) serve the
 //   fuzzy `name` (ILIKE) and `privateIpAddress` (LIKE) filters, which scanned the account's rows.
+// - rate_counters.outstanding is the budget leased to kumod processes and not settled yet, and
+//   last_grant what the last lease got (tables/rate-leases.ts reads it back from the upsert).
 import type { Knex } from 'knex';
 
 export const name = '0013_list_reads';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+  await knex.raw(`ALTER TABLE rate_counters ADD COLUMN outstanding integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_grant integer NOT NULL DEFAULT 0`);
   await knex.raw('CREATE INDEX instances_name_trgm ON instances USING gin (name gin_trgm_ops)');
   await knex.raw('CREATE INDEX instances_ip_trgm ON instances USING gin (private_ip gin_trgm_ops)');
   await knex.raw(`
@@ -62,4 +66,5 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TABLE instance_counts');
   await knex.raw('DROP INDEX instances_ip_trgm');
   await knex.raw('DROP INDEX instances_name_trgm');
+  await knex.raw('ALTER TABLE rate_counters DROP COLUMN outstanding, DROP COLUMN last_grant');
 }

@@ -144,9 +144,8 @@ export class HostsModel {
 
   /** The hosts of one AZ (what a placement ranks). */
   async inZone(regionId: string, az: string, trx?: Transaction): Promise<HostRecord[]> {
-    return ((await (trx ?? this.db)<HostRow>(HOSTS).where({ region_id: regionId, az })) as HostRow[]).map(
-      toHost,
-    );
+    const rows: HostRow[] = await (trx ?? this.db)<HostRow>(HOSTS).where({ region_id: regionId, az });
+    return rows.map(toHost);
   }
 
   /** One host by id or name. */
