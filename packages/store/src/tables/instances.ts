@@ -280,9 +280,9 @@ export class InstancesModel {
 
   /** The maintained number of an account's instances in a region (migration 0013's triggers). */
   private accountCount(scope: Scope, trx?: Transaction) {
-    return (trx ?? this.db)('instance_counts')
+    return (trx ?? this.db)('resource_counts')
       .select('n')
-      .where({ account_id: scope.accountId, region_id: scope.regionId });
+      .where({ resource: INSTANCES, account_id: scope.accountId, region_id: scope.regionId });
   }
 
   /** Instances of every account by status (the metrics gauge). */
