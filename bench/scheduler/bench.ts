@@ -13,6 +13,7 @@ import { roundTrip } from './rtt.js';
 import { placeSkipLocked } from './skiplocked.js';
 import { placePicked } from './picked.js';
 import { refusedWithRoom } from './room.js';
+import { ZoneSnapshots } from '../../packages/server/src/compute/zone-snapshots.js';
 import { dropDatabase, freshDatabase, startServer } from './postgres.js';
 import { azNames, hostRows, requests, seed, type HostRow } from './seed.js';
 import { load } from '../support.js';
@@ -71,11 +72,12 @@ async function main() {
       try {
         const stats = { retries: 0 };
         const hosts = new HostsModel(db);
+        const snapshots = new ZoneSnapshots();
         const fn: Record<Variant, (n: number, req: PlacementRequest) => Promise<Outcome>> = {
           naive: (n, req) => placeNaive(db, n, req),
           guarded: (n, req) => placeGuarded(db, hosts, n, req, stats),
           'guarded-skip-locked': (n, req) => placeSkipLocked(db, hosts, n, req, stats),
-          'claim-ranked': (n, req) => placePicked(db, hosts, n, req, stats),
+          'claim-ranked': (n, req) => placePicked(db, hosts, snapshots, n, req),
         };
         const run = await drive(reqs, INFLIGHT, fn[kind]);
         const withRoom = await refusedWithRoom(db, reqs, run.refused);

@@ -1,50 +1,38 @@
-// One placement as kumod's placeAndClaim makes it since issue 14: snapshots, place(), the instance
-// row, then the store's HostsModel.claimRanked (the best-ranked host with room that no concurrent
-// placement is claiming, its current room re-checked in the one claim statement; else waiting for
-// the best one); when no ranked host fits any more, one fresh read of the AZ and one more ranking.
+// One placement exactly as kumod makes it since issue 14: the instance row, then the server's own
+// placeAndClaim (packages/server/src/compute/placement.ts) with one ZoneSnapshots for the whole run
+// as a kumod process has: the AZ's recent snapshot ranks, HostsModel.claimRanked takes the
+// best-ranked host with room that no concurrent placement is claiming (its current room re-checked
+// in the one claim statement), and a fresh read of the AZ comes before any refusal.
 import type { Knex } from 'knex';
-import { place, type PlacementRequest } from '@kumo/scheduler';
+import type { PlacementRequest } from '@kumo/scheduler';
 import type { HostsModel } from '@kumo/store';
+import { placeAndClaim } from '../../packages/server/src/compute/placement.js';
+import type { ZoneSnapshots } from '../../packages/server/src/compute/zone-snapshots.js';
 import type { Outcome } from './drive.js';
 import { instanceRow } from './instance.js';
-import { readSnapshots } from './snapshots.js';
-import type { ClaimStats } from './guarded.js';
+import { REGION } from './seed.js';
 
-/** Places request `n` with HostsModel.claimRanked; a re-read after a refused pick counts one retry. */
+/** Places request `n` through placeAndClaim; 'no-room' when no host of the AZ fits it now. */
 export async function placePicked(
   db: Knex,
   hosts: HostsModel,
+  snapshots: ZoneSnapshots,
   n: number,
   req: PlacementRequest,
-  stats: ClaimStats,
 ): Promise<Outcome> {
   return db
     .transaction(async (trx): Promise<Outcome> => {
-      const size = { vcpus: req.vcpus, memoryMB: req.memoryMB, diskGB: req.diskGB };
-      let p = place(req, await readSnapshots(trx, req.az));
-      if (p.hostId === undefined) return 'no-room';
       const inst = instanceRow(n, req.az, req);
       await trx('instances').insert(inst);
-      for (let pass = 0; pass < 2; pass++) {
-        if (pass > 0) {
-          stats.retries++;
-          p = place(req, await readSnapshots(trx, req.az));
-          // Nothing of the AZ fits now: the instance row goes with the rollback.
-          if (p.hostId === undefined) throw new Refused('no-room');
-        }
-        if (await hosts.claimRanked(trx, inst.id, p.ranked, size)) return 'placed';
-      }
-      throw new Refused('conflict');
+      const r = await placeAndClaim(trx, hosts, inst.id, { ...req, regionId: REGION }, 'spread', snapshots);
+      if (r.hostId) return 'placed';
+      // The instance row goes with the rollback.
+      throw new Refused();
     })
     .catch((err: unknown) => {
-      if (err instanceof Refused) return err.outcome;
+      if (err instanceof Refused) return 'no-room';
       throw err;
     });
 }
 
-/** Ends the transaction (the instance row rolls back) with how the placement ended. */
-class Refused extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome);
-  }
-}
+class Refused extends Error {}

@@ -36,6 +36,7 @@ import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js
 import { HostRegistry } from './compute/host-registry.js';
 import { StorageRegistry } from './compute/storage-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
+import { ZoneSnapshots } from './compute/zone-snapshots.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
@@ -108,6 +109,8 @@ export function createWiring(
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
+  // One per process: creates and spawn retries rank hosts from the same recent snapshots.
+  const zoneSnapshots = new ZoneSnapshots();
   const imagesModel = new ImagesModel(db);
   const sharesModel = new ImageSharesModel(db);
   const instancesModel = new InstancesModel(db);
@@ -181,6 +184,7 @@ export function createWiring(
       images: imagesModel,
       leases,
       weigher: config.compute.weigher,
+      snapshots: zoneSnapshots,
     }),
     locks: { locked: (key, fn) => tx.locked(key, fn) },
     imageStore,
@@ -285,6 +289,7 @@ export function createWiring(
       quotas,
       enqueue,
       compute: config.compute,
+      snapshots: zoneSnapshots,
     }),
     authenticator,
     tc3: new Tc3Authenticator(authenticator, config),

@@ -3,13 +3,13 @@
 // and moves a failed spawn to another host. Policy of where, never of whether.
 import {
   place,
-  type HostSnapshot,
+  type Placement,
   type PlacementRequest,
   type Rejection,
   type WeigherName,
 } from '@kumo/scheduler';
+import { ZoneSnapshots } from './zone-snapshots.js';
 import type {
-  HostRecord,
   HostsModel,
   ImagesModel,
   InstanceRecord,
@@ -50,24 +50,12 @@ export interface Replacement {
 /** How many hosts one spawn may try before it fails. */
 export const MAX_SPAWN_ATTEMPTS = 3;
 
-const snapshot = (h: HostRecord): HostSnapshot => ({
-  id: h.id,
-  az: h.az,
-  enabled: h.enabled,
-  healthy: h.health === 'up',
-  arch: h.arch,
-  nestedVirt: h.nestedVirt,
-  vcpus: h.vcpus,
-  memoryMB: h.memoryMB,
-  diskGB: h.diskGB,
-  instances: 0,
-});
-
 /**
- * Places and claims. The claim picks among the best-ranked hosts that no concurrent placement is
- * claiming (HostsModel.claimRanked), re-checking each candidate's current room; when none of the
- * ranked hosts fits any more (the snapshot was stale), the hosts are read again and ranked once
- * more, so a placement is refused only when no host of the AZ fits at that moment.
+ * Places and claims. The ranking comes from the AZ's recent snapshot (zone-snapshots.ts); the
+ * claim takes the best-ranked host with room that no concurrent placement is claiming
+ * (HostsModel.claimRanked, which re-checks each candidate's current room). When none of the
+ * ranked hosts fits any more, the AZ is read afresh and ranked once more, so a placement is
+ * refused only when no host of the AZ fits at that moment.
  */
 export async function placeAndClaim(
   trx: Transaction,
@@ -75,16 +63,20 @@ export async function placeAndClaim(
   instanceId: string,
   need: PlacementNeed,
   weigher: WeigherName,
+  snapshots: ZoneSnapshots = new ZoneSnapshots(),
 ): Promise<PlacementResult> {
   const { regionId, ...request } = need;
-  let placement = place(request, (await hosts.inZone(regionId, need.az, trx)).map(snapshot), { weigher });
-  for (let pass = 0; pass < 2 && placement.ranked.length > 0; pass++) {
-    if (pass > 0)
-      placement = place(request, (await hosts.inZone(regionId, need.az, trx)).map(snapshot), { weigher });
+  let placement: Placement | undefined;
+  for (const fresh of [false, true]) {
+    placement = place(request, await snapshots.get(hosts, trx, regionId, need.az, fresh), { weigher });
+    if (placement.ranked.length === 0) continue;
     const hostId = await hosts.claimRanked(trx, instanceId, placement.ranked, need);
-    if (hostId) return { hostId };
+    if (hostId) {
+      snapshots.charged(regionId, need.az, hostId, need);
+      return { hostId };
+    }
   }
-  return { hostId: undefined, rejected: placement.rejected };
+  return { hostId: undefined, rejected: placement!.rejected };
 }
 
 class Fenced extends Error {}
@@ -98,6 +90,7 @@ export class SpawnPlacement implements Replacement {
       images: ImagesModel;
       leases: InstanceTasksModel;
       weigher: WeigherName;
+      snapshots: ZoneSnapshots;
     },
   ) {}
 
@@ -130,6 +123,7 @@ export class SpawnPlacement implements Replacement {
                   avoidHostIds: avoid,
                 },
                 d.weigher,
+                d.snapshots,
               );
         const hostId = r?.hostId ?? null;
         // Fenced: a delete took the instance meanwhile; roll the claim change back with the rest.
