@@ -64,15 +64,26 @@ async function fleet(n: number, slots: number): Promise<string[]> {
   return ids;
 }
 
+/** Called with each claimed host as soon as the claim returns (before the instance row). */
+let claimedNow: ((hostId: string) => void) | undefined;
+
 /**
  * One placement in `trx`: a claim on one of `ranked` and, when it got one, the instance row the
  * claim belongs to (claims reference instances; the check is deferred to the commit).
  */
-async function place(trx: Transaction, ranked: string[]): Promise<string | undefined> {
+async function place(
+  trx: Transaction,
+  ranked: string[],
+  holdRow?: Promise<void>,
+): Promise<string | undefined> {
   const n = serial++;
   const id = `i-claim${n}`;
   const hostId = await hosts.claimRanked(trx, id, ranked, slot);
   if (!hostId) return undefined;
+  claimedNow?.(hostId);
+  // The instance row may wait for another transaction's count update (resource_counts): a test
+  // that holds several transactions open inserts it only once all have claimed.
+  await holdRow;
   const row: NewInstance = {
     id,
     accountId,
@@ -127,15 +138,13 @@ describe('claimRanked', () => {
     const got: string[] = [];
     let release!: () => void;
     const done = new Promise<void>((r) => (release = r));
-    const all = Array.from({ length: 8 }, () =>
-      db.transaction(async (trx) => {
-        got.push((await place(trx, ids))!);
-        if (got.length === 8) release();
-        // Every transaction keeps its host row locked until all eight have claimed.
-        await done;
-      }),
-    );
-    await Promise.all(all);
+    claimedNow = (hostId) => {
+      got.push(hostId);
+      if (got.length === 8) release();
+    };
+    // Every transaction keeps its host row locked until all eight have claimed.
+    await Promise.all(Array.from({ length: 8 }, () => db.transaction((trx) => place(trx, ids, done))));
+    claimedNow = undefined;
     expect(got).toHaveLength(8);
     expect([...got].sort()).toEqual(ids.slice(0, 8).sort());
   });

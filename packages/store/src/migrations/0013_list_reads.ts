@@ -1,9 +1,7 @@
 // Migration 0013: cheap describeInstances reads and leased rate budget (issue 14).
 // - resource_counts holds each (account, region)'s number of instances and of keypairs, kept exact
 //   by statement triggers in the writing transaction itself, so an unfiltered page reads its
-//   totalCount from one row instead of counting the account's rows on every request. The row is
-//   locked by an insert or delete until it commits; creates of an account already serialise on
-//   its create or quota lock (services/instances.ts, keypairs.ts), so this adds no new waiting.
+//   totalCount from a few rows instead of counting the account's rows on every request.
 // - Trigram indexes (pg_trgm, a trusted extension: the database owner may create it) serve the
 //   fuzzy `name` (ILIKE) and `privateIpAddress` (LIKE) filters, which scanned the account's rows.
 // - rate_counters.outstanding is the budget leased to kumod processes and not settled yet, and
@@ -14,6 +12,8 @@ export const name = '0013_list_reads';
 
 /** The tables whose rows per (account, region) resource_counts keeps. */
 const COUNTED = ['instances', 'keypairs'] as const;
+/** Rows each count is spread over (at least a connection pool's size: see below). */
+const SHARDS = 64;
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
@@ -21,13 +21,18 @@ export async function up(knex: Knex): Promise<void> {
     ADD COLUMN last_grant integer NOT NULL DEFAULT 0`);
   await knex.raw('CREATE INDEX instances_name_trgm ON instances USING gin (name gin_trgm_ops)');
   await knex.raw('CREATE INDEX instances_ip_trgm ON instances USING gin (private_ip gin_trgm_ops)');
+  // Each count is spread over SHARDS rows, one per writing connection (its backend pid modulo
+  // SHARDS): concurrent inserts of one account on different connections then update different
+  // rows instead of queueing on one row lock until each other's commit. The count is their sum;
+  // one shard may go negative (a delete on another connection than the insert), the sum cannot.
   await knex.raw(`
     CREATE TABLE resource_counts (
       resource text NOT NULL,
       account_id text NOT NULL,
       region_id text NOT NULL,
-      n bigint NOT NULL CHECK (n >= 0),
-      PRIMARY KEY (resource, account_id, region_id)
+      shard smallint NOT NULL,
+      n bigint NOT NULL,
+      PRIMARY KEY (resource, account_id, region_id, shard)
     )`);
   // Transition tables make one count update per statement (a bulk insert is one upsert per
   // account), not one per row. The resource is the table's name. account_id and region_id of a
@@ -36,18 +41,19 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE FUNCTION resource_counts_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO resource_counts (resource, account_id, region_id, n)
-        SELECT TG_TABLE_NAME, account_id, region_id, count(*) FROM added GROUP BY account_id, region_id
-        ORDER BY account_id, region_id
-      ON CONFLICT (resource, account_id, region_id) DO UPDATE SET n = resource_counts.n + excluded.n;
+      INSERT INTO resource_counts (resource, account_id, region_id, shard, n)
+        SELECT TG_TABLE_NAME, account_id, region_id, pg_backend_pid() % ${SHARDS}, count(*)
+          FROM added GROUP BY account_id, region_id ORDER BY account_id, region_id
+      ON CONFLICT (resource, account_id, region_id, shard) DO UPDATE SET n = resource_counts.n + excluded.n;
       RETURN NULL;
     END $$`);
   await knex.raw(`
     CREATE FUNCTION resource_counts_removed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE resource_counts c SET n = c.n - r.k
-        FROM (SELECT account_id, region_id, count(*) AS k FROM removed GROUP BY account_id, region_id) r
-       WHERE c.resource = TG_TABLE_NAME AND c.account_id = r.account_id AND c.region_id = r.region_id;
+      INSERT INTO resource_counts (resource, account_id, region_id, shard, n)
+        SELECT TG_TABLE_NAME, account_id, region_id, pg_backend_pid() % ${SHARDS}, -count(*)
+          FROM removed GROUP BY account_id, region_id ORDER BY account_id, region_id
+      ON CONFLICT (resource, account_id, region_id, shard) DO UPDATE SET n = resource_counts.n + excluded.n;
       RETURN NULL;
     END $$`);
   for (const table of COUNTED) {
@@ -60,8 +66,8 @@ export async function up(knex: Knex): Promise<void> {
       CREATE TRIGGER ${table}_count_delete AFTER DELETE ON ${table}
         REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION resource_counts_removed()`);
     await knex.raw(`
-      INSERT INTO resource_counts (resource, account_id, region_id, n)
-        SELECT '${table}', account_id, region_id, count(*) FROM ${table} GROUP BY account_id, region_id`);
+      INSERT INTO resource_counts (resource, account_id, region_id, shard, n)
+        SELECT '${table}', account_id, region_id, 0, count(*) FROM ${table} GROUP BY account_id, region_id`);
   }
 }
 

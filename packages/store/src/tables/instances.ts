@@ -57,6 +57,12 @@ export type ListedInstance = Omit<
   'userdata' | 'passwordHash' | 'pendingPasswordHash' | 'taskArgs'
 >;
 
+/** A listed instance from a row of LIST_COLUMNS (the other fields were not read). */
+function toListed(r: InstanceRow): ListedInstance {
+  const { userdata: _u, passwordHash: _p, pendingPasswordHash: _pp, taskArgs: _t, ...listed } = toInstance(r);
+  return listed;
+}
+
 /** The columns a listed instance is read from. */
 const LIST_COLUMNS = [
   'id',
@@ -232,8 +238,7 @@ export class InstancesModel {
       ];
       return { items: [], total: Number(n) };
     }
-    // The columns left out of LIST_COLUMNS are absent here, which ListedInstance's type says.
-    return { items: rows.map((r) => toInstance(r) as ListedInstance), total: rows[0]!.total_count };
+    return { items: rows.map(toListed), total: rows[0]!.total_count };
   }
 
   /** The WHERE of describeInstances' filters (`filtered`: anything beyond the account and region). */
@@ -281,7 +286,7 @@ export class InstancesModel {
   /** The maintained number of an account's instances in a region (migration 0013's triggers). */
   private accountCount(scope: Scope, trx?: Transaction) {
     return (trx ?? this.db)('resource_counts')
-      .select('n')
+      .select(this.db.raw('coalesce(sum(n), 0)::int AS n'))
       .where({ resource: INSTANCES, account_id: scope.accountId, region_id: scope.regionId });
   }
 

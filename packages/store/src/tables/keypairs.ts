@@ -118,7 +118,7 @@ export class KeypairsModel {
   /** The maintained number of an account's keypairs in a region (migration 0013's triggers). */
   private counted(scope: Scope, trx?: Transaction) {
     return (trx ?? this.db)('resource_counts')
-      .select('n')
+      .select(this.db.raw('coalesce(sum(n), 0)::int AS n'))
       .where({ resource: KEYPAIRS, account_id: scope.accountId, region_id: scope.regionId });
   }
 
