@@ -16,6 +16,8 @@ export interface DriveResult {
   p99: number;
   max: number;
   outcomes: Partial<Record<Outcome, number>>;
+  /** The requests (indices) that were not placed. */
+  refused: number[];
 }
 
 /**
@@ -29,6 +31,7 @@ export async function drive<R>(
 ): Promise<DriveResult> {
   const lat: number[] = new Array<number>(requests.length);
   const outcomes: Partial<Record<Outcome, number>> = {};
+  const refused: number[] = [];
   let next = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(
@@ -39,6 +42,7 @@ export async function drive<R>(
         const o = await fn(n, requests[n]!);
         lat[n] = Number(process.hrtime.bigint() - s) / 1e6;
         outcomes[o] = (outcomes[o] ?? 0) + 1;
+        if (o !== 'placed') refused.push(n);
       }
     }),
   );
@@ -51,5 +55,6 @@ export async function drive<R>(
     p99: percentile(lat, 99),
     max: lat[lat.length - 1] ?? NaN,
     outcomes,
+    refused,
   };
 }

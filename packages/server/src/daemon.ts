@@ -174,6 +174,8 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         await wiring.runner.stop();
         await wiring.registry.close();
         await feed.close();
+        // After the server closed: no request spends budget any more; the unused goes back.
+        await services.authenticator.close();
         await guardsDatabase.destroy();
         await database.destroy();
         await embedded?.stop();

@@ -18,6 +18,7 @@ import {
   KeypairsModel,
   NetworkInterfacesModel,
   PlaneSyncModel,
+  RateLeasesModel,
   RequestGuardsModel,
   SecurityGroupsModel,
   SubnetsModel,
@@ -31,6 +32,7 @@ import { Authenticator } from './auth/authenticate.js';
 import { keyringCodec, loadMasterKey, loadPreviousMasterKey } from './secrets.js';
 import { HostRegistry } from './compute/host-registry.js';
 import { vncPasswordFor } from './compute/passwords.js';
+import { ZoneSnapshots } from './compute/zone-snapshots.js';
 import { SpawnPlacement } from './compute/placement.js';
 import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
@@ -104,6 +106,8 @@ export function createWiring(
   const keypairsModel = new KeypairsModel(db);
   const guards = new RequestGuardsModel(guardsDb);
   const hostsModel = new HostsModel(db);
+  // One per process: creates and spawn retries rank hosts from the same recent snapshots.
+  const zoneSnapshots = new ZoneSnapshots();
   const imagesModel = new ImagesModel(db);
   const sharesModel = new ImageSharesModel(db);
   const instancesModel = new InstancesModel(db);
@@ -168,6 +172,7 @@ export function createWiring(
       images: imagesModel,
       leases,
       weigher: config.compute.weigher,
+      snapshots: zoneSnapshots,
     }),
     locks: { locked: (key, fn) => tx.locked(key, fn) },
     imageStore,
@@ -230,7 +235,8 @@ export function createWiring(
     quotas: config.quotas,
     homeRegion: config.regionId,
   });
-  const authenticator = new Authenticator(accountsModel, guards, config);
+  // Rate budget is leased through the guards pool too (asynchronous commit: see rate-budget.ts).
+  const authenticator = new Authenticator(accountsModel, guards, new RateLeasesModel(guardsDb), config);
   const services: Services = {
     accounts: new AccountService(accountsModel),
     accessKeys: new AccessKeyService(new AccessKeysModel(db, codec), accountsModel, (k) =>
@@ -271,6 +277,7 @@ export function createWiring(
       quotas,
       enqueue,
       compute: config.compute,
+      snapshots: zoneSnapshots,
     }),
     authenticator,
     tc3: new Tc3Authenticator(authenticator, config),

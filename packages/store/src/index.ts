@@ -8,6 +8,7 @@ export { migrations } from './migrations/index.js';
 export * from './tables/accounts.js';
 export * from './tables/keypairs.js';
 export * from './tables/request-guards.js';
+export * from './tables/rate-leases.js';
 export * from './tables/hosts.js';
 export * from './tables/images.js';
 export * from './tables/image-shares.js';

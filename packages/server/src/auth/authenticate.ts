@@ -10,7 +10,9 @@ import {
   signaturesEqual,
   type ParsedAuthorization,
 } from '@kumo/contract';
-import type { AccessKey, AccountsModel, RequestGuardsModel } from '@kumo/store';
+import type { AccessKey, AccountsModel, RateLeasesModel, RequestGuardsModel } from '@kumo/store';
+import { NonceLog } from './nonce-log.js';
+import { RateBudget } from './rate-budget.js';
 import type { Config } from '../config.js';
 import { FailureThrottle } from './failure-throttle.js';
 
@@ -61,14 +63,19 @@ export class Authenticator {
   // Cached keys are trusted only while the change feed is live: a disabled key is then evicted
   // the moment its change commits. Without the feed every lookup reads the database.
   private feedLive = false;
+  private readonly nonces: NonceLog;
+  private readonly budget: RateBudget;
 
   constructor(
     private readonly accounts: AccountsModel,
     private readonly guards: RequestGuardsModel,
+    leases: RateLeasesModel,
     private readonly cfg: Pick<Config, 'auth' | 'rateLimit'>,
     private readonly now: () => number = Date.now,
   ) {
     this.failures = new FailureThrottle(cfg.auth.failuresPerMinute, now);
+    this.nonces = new NonceLog(guards);
+    this.budget = new RateBudget(leases, 60);
   }
 
   /** Header-only checks; throws UNAUTHENTICATED, or RATE_LIMIT for a caller that keeps failing. */
@@ -158,21 +165,26 @@ export class Authenticator {
     operation: string,
     opts: { forbidden?: string[]; repeatable?: boolean } = {},
   ): Promise<'replayed' | 'account' | 'operation' | undefined> {
-    const admission = await this.guards.admit({
-      accessKey: key.accessKey,
-      nonce: replay,
-      forbidden: opts.forbidden ?? [],
+    // The nonce's durable record is group-committed (nonce-log.ts); the budgets are spent from
+    // this process's leases (rate-budget.ts), which reach the database once per lease.
+    const [fresh, forbidden] = await Promise.all([
       // A nonce must be remembered for as long as its date could still pass the skew check.
-      nonceTtlSeconds: this.cfg.auth.maxSkewSeconds * 2,
-      windowSeconds: 60,
-      buckets: [
-        { key: `acct:${key.account.id}`, limit: this.cfg.rateLimit.perAccountPerMinute },
-        { key: `op:${key.account.id}:${operation}`, limit: this.cfg.rateLimit.perOperationPerMinute },
-      ],
-    });
-    if ((admission.replayed && !opts.repeatable) || admission.forbidden) return 'replayed';
-    if (admission.exceededBucket?.startsWith('acct:')) return 'account';
-    return admission.exceededBucket ? 'operation' : undefined;
+      this.nonces.record(key.accessKey, replay, this.cfg.auth.maxSkewSeconds * 2),
+      this.guards.anySeen(key.accessKey, opts.forbidden ?? []),
+    ]);
+    if ((!fresh && !opts.repeatable) || forbidden) return 'replayed';
+    // The account's budget is spent first: a request refused by its operation's budget still
+    // counts against the account's.
+    const rate = this.cfg.rateLimit;
+    if (!(await this.budget.take(`acct:${key.account.id}`, rate.perAccountPerMinute))) return 'account';
+    if (!(await this.budget.take(`op:${key.account.id}:${operation}`, rate.perOperationPerMinute)))
+      return 'operation';
+    return undefined;
+  }
+
+  /** Gives back this process's unused rate budget (at shutdown). */
+  close(): Promise<void> {
+    return this.budget.close();
   }
 
   /** The access key by id through this process's cache (the Tencent APIs' SecretId). */

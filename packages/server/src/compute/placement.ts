@@ -1,15 +1,15 @@
-// Chooses a host with the scheduler and claims its capacity in the caller's transaction, moving
-// down the ranking when a concurrent claim took the room first (the CHECK constraints decide);
+// Chooses a host with the scheduler and claims its capacity in the caller's transaction, spread over
+// the best-ranked hosts so concurrent creates do not queue on one (the CHECK constraints decide);
 // and moves a failed spawn to another host. Policy of where, never of whether.
 import {
   place,
-  type HostSnapshot,
+  type Placement,
   type PlacementRequest,
   type Rejection,
   type WeigherName,
 } from '@kumo/scheduler';
+import { ZoneSnapshots } from './zone-snapshots.js';
 import type {
-  HostRecord,
   HostsModel,
   ImagesModel,
   InstanceRecord,
@@ -50,34 +50,33 @@ export interface Replacement {
 /** How many hosts one spawn may try before it fails. */
 export const MAX_SPAWN_ATTEMPTS = 3;
 
-const snapshot = (h: HostRecord): HostSnapshot => ({
-  id: h.id,
-  az: h.az,
-  enabled: h.enabled,
-  healthy: h.health === 'up',
-  arch: h.arch,
-  nestedVirt: h.nestedVirt,
-  vcpus: h.vcpus,
-  memoryMB: h.memoryMB,
-  diskGB: h.diskGB,
-  instances: 0,
-});
-
-/** Places and claims; tries every passing host in rank order before giving up. */
+/**
+ * Places and claims. The ranking comes from the AZ's recent snapshot (zone-snapshots.ts); the
+ * claim takes the best-ranked host with room that no concurrent placement is claiming
+ * (HostsModel.claimRanked, which re-checks each candidate's current room). When none of the
+ * ranked hosts fits any more, the AZ is read afresh and ranked once more, so a placement is
+ * refused only when no host of the AZ fits at that moment.
+ */
 export async function placeAndClaim(
   trx: Transaction,
   hosts: HostsModel,
   instanceId: string,
   need: PlacementNeed,
   weigher: WeigherName,
+  snapshots: ZoneSnapshots = new ZoneSnapshots(),
 ): Promise<PlacementResult> {
-  const candidates = (await hosts.list(need.regionId, trx)).map(snapshot);
-  const { regionId: _region, ...request } = need;
-  const placement = place(request, candidates, { weigher });
-  for (const hostId of placement.ranked) {
-    if (await hosts.claim(trx, instanceId, hostId, need)) return { hostId };
+  const { regionId, ...request } = need;
+  let placement: Placement | undefined;
+  for (const fresh of [false, true]) {
+    placement = place(request, await snapshots.get(hosts, trx, regionId, need.az, fresh), { weigher });
+    if (placement.ranked.length === 0) continue;
+    const hostId = await hosts.claimRanked(trx, instanceId, placement.ranked, need);
+    if (hostId) {
+      snapshots.charged(regionId, need.az, hostId, need);
+      return { hostId };
+    }
   }
-  return { hostId: undefined, rejected: placement.rejected };
+  return { hostId: undefined, rejected: placement!.rejected };
 }
 
 class Fenced extends Error {}
@@ -91,6 +90,7 @@ export class SpawnPlacement implements Replacement {
       images: ImagesModel;
       leases: InstanceTasksModel;
       weigher: WeigherName;
+      snapshots: ZoneSnapshots;
     },
   ) {}
 
@@ -123,6 +123,7 @@ export class SpawnPlacement implements Replacement {
                   avoidHostIds: avoid,
                 },
                 d.weigher,
+                d.snapshots,
               );
         const hostId = r?.hostId ?? null;
         // Fenced: a delete took the instance meanwhile; roll the claim change back with the rest.

@@ -25,6 +25,7 @@ import { checkUserData } from '@kumo/hypervisor';
 import { checkRequestedHostname, hostnameFor } from '../compute/hostnames.js';
 import { checkPassword, hashPassword } from '../compute/passwords.js';
 import { placeAndClaim } from '../compute/placement.js';
+import type { ZoneSnapshots } from '../compute/zone-snapshots.js';
 import type { ComputeConfig } from '../config.js';
 import { claimFor, TRANSITIONS } from '../jobs/lifecycle.js';
 import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
@@ -57,6 +58,8 @@ export class InstanceService {
       quotas: QuotaService;
       enqueue: (instanceId: string, task: TaskName) => Promise<void>;
       compute: ComputeConfig;
+      /** The process's recent AZ snapshots placements rank with. */
+      snapshots: ZoneSnapshots;
     },
   ) {}
 
@@ -167,6 +170,7 @@ export class InstanceService {
         nestedVirt: type.nestedVirt,
       },
       d.compute.weigher,
+      d.snapshots,
     );
     if (!placed.hostId) throw Errors.noCapacity(req.az, type.instanceType);
     const nic = await d.network.primaryInterface(

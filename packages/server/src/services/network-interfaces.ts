@@ -129,11 +129,13 @@ export class NetworkInterfaceService {
   /** The networking of each of `instanceIds` (three queries, whatever their number). */
   async ofInstances(scope: Scope, instanceIds: string[]): Promise<Map<string, InstanceNetworking>> {
     const nics = await this.d.interfaces.ofInstances(instanceIds);
-    const eips = await this.d.eips.ofInterfaces(nics.map((n) => n.id));
     const groupIds = [...new Set(nics.flatMap((n) => n.securityGroupIds))];
-    const groupNames = new Map(
-      (groupIds.length ? await this.d.groups.findMany(scope, groupIds) : []).map((g) => [g.id, g.name]),
-    );
+    // Both depend only on the interfaces: one round trip's wait for the two.
+    const [eips, groups] = await Promise.all([
+      this.d.eips.ofInterfaces(nics.map((n) => n.id)),
+      groupIds.length ? this.d.groups.findMany(scope, groupIds) : [],
+    ]);
+    const groupNames = new Map(groups.map((g) => [g.id, g.name]));
     const out = new Map<string, InstanceNetworking>();
     for (const nic of nics) {
       const entry = out.get(nic.instanceId!) ?? { interfaces: [], elasticIps: [], groupNames };

@@ -3,6 +3,7 @@ import type { Database } from '../db.js';
 import { CheckViolation, translatePgErrors, UniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Transaction } from '../locks.js';
+import { claimRanked } from './host-claims.js';
 
 export const HOSTS = 'hosts';
 export const CLAIMS = 'claims';
@@ -147,6 +148,12 @@ export class HostsModel {
     return (await q).map(toHost);
   }
 
+  /** The hosts of one AZ (what a placement ranks). */
+  async inZone(regionId: string, az: string, trx?: Transaction): Promise<HostRecord[]> {
+    const rows: HostRow[] = await (trx ?? this.db)<HostRow>(HOSTS).where({ region_id: regionId, az });
+    return rows.map(toHost);
+  }
+
   /** One host by id or name. */
   async find(idOrName: string): Promise<HostRecord | undefined> {
     const row = await this.db<HostRow>(HOSTS).where({ id: idOrName }).orWhere({ name: idOrName }).first();
@@ -237,6 +244,19 @@ export class HostsModel {
         throw new Error(`instance ${instanceId} already holds a claim`, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * Claims capacity on one of `ranked` (best first) without queueing behind concurrent claims of
+   * the same host (see host-claims.ts); the host's id, or undefined when none of them fits now.
+   */
+  claimRanked(
+    trx: Transaction,
+    instanceId: string,
+    ranked: readonly string[],
+    size: ClaimSize,
+  ): Promise<string | undefined> {
+    return claimRanked(trx, instanceId, ranked, size);
   }
 
   /** Hosts by health (the metrics gauge). */

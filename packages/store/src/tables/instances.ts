@@ -2,7 +2,6 @@
 // conversion are instance-records.ts'). The task columns (claim, lease, step) are written only by
 // instance-tasks.ts. No policy, no libvirt.
 import type { Database } from '../db.js';
-import { pageOf } from '../paging.js';
 import type { Transaction } from '../locks.js';
 import type { Scope } from './keypairs.js';
 import { addressPlan } from './subnets.js';
@@ -48,6 +47,55 @@ export interface InstanceFilter {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * An instance as the list operations show it: the record without its secrets and task arguments
+ * (user data, password hashes), which no list view renders and which may be large.
+ */
+export type ListedInstance = Omit<
+  InstanceRecord,
+  'userdata' | 'passwordHash' | 'pendingPasswordHash' | 'taskArgs'
+>;
+
+/** A listed instance from a row of LIST_COLUMNS (the other fields were not read). */
+function toListed(r: InstanceRow): ListedInstance {
+  const { userdata: _u, passwordHash: _p, pendingPasswordHash: _pp, taskArgs: _t, ...listed } = toInstance(r);
+  return listed;
+}
+
+/** The columns a listed instance is read from. */
+const LIST_COLUMNS = [
+  'id',
+  'account_id',
+  'region_id',
+  'az',
+  'name',
+  'description',
+  'hostname',
+  'instance_type',
+  'vcpus',
+  'memory_mb',
+  'nested_virt',
+  'image_id',
+  'host_id',
+  'status',
+  'task',
+  'task_step',
+  'task_owner',
+  'power_state',
+  'subnet_id',
+  'vpc_id',
+  'network_interface_id',
+  'private_ip',
+  'mac',
+  'key_names',
+  'system_disk_category',
+  'system_disk_gb',
+  'error_reason',
+  'spawn_attempts',
+  'launch_time',
+  'created_at',
+] as const;
 
 /** Queries over instances. */
 export class InstancesModel {
@@ -156,17 +204,52 @@ export class InstancesModel {
     return (await this.db<InstanceRow>(INSTANCES).whereIn('id', ids).orderBy('created_at')).map(toInstance);
   }
 
-  /** A page of an account's instances. */
+  /**
+   * A page of an account's instances and the exact number matching `f`, in one statement (one
+   * snapshot, one round trip). The page is a deferred join: its keys are picked in list order on
+   * the 0003 indexes (index-only where the visibility map allows), then only those rows are read.
+   * An unfiltered total is the account's maintained count (migration 0013), not a count of its rows.
+   */
   async page(
     scope: Scope,
     f: InstanceFilter,
     offset: number,
     limit: number,
-  ): Promise<{ items: InstanceRecord[]; total: number }> {
+  ): Promise<{ items: ListedInstance[]; total: number }> {
+    const { q, filtered } = this.matching(scope, f);
+    const keys = q
+      .clone()
+      .select('id')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .offset(offset)
+      .limit(limit);
+    const total = filtered
+      ? q.clone().count('*')
+      : this.db.raw('coalesce((?), 0)', [this.accountCount(scope)]);
+    const rows = (await this.db(INSTANCES)
+      .select(this.db.raw('(?)::int AS total_count', [total]), ...LIST_COLUMNS)
+      .whereIn('id', keys)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])) as (InstanceRow & { total_count: number })[];
+    // No row: either nothing matches (a first page says so) or the page is past the end.
+    if (rows.length === 0) {
+      if (offset === 0) return { items: [], total: 0 };
+      const [{ n }] = (await (filtered
+        ? q.clone().count({ n: '*' })
+        : this.db.select({ n: this.db.raw('coalesce((?), 0)', [this.accountCount(scope)]) }))) as [
+        { n: number },
+      ];
+      return { items: [], total: Number(n) };
+    }
+    return { items: rows.map(toListed), total: rows[0]!.total_count };
+  }
+
+  /** The WHERE of describeInstances' filters (`filtered`: anything beyond the account and region). */
+  private matching(scope: Scope, f: InstanceFilter) {
     const q = this.db<InstanceRow>(INSTANCES).where({
       account_id: scope.accountId,
       region_id: scope.regionId,
     });
+    let filtered = false;
     const exact: [keyof InstanceFilter, string][] = [
       ['instanceId', 'id'],
       ['az', 'az'],
@@ -178,19 +261,35 @@ export class InstancesModel {
     ];
     for (const [k, col] of exact) {
       const v = f[k];
-      if (Array.isArray(v)) q.whereIn(col, v);
+      if (Array.isArray(v)) {
+        q.whereIn(col, v);
+        filtered = true;
+      }
     }
     if (f.privateIpAddress) {
       const ips = f.privateIpAddress;
       q.andWhere((w) => {
         for (const ip of ips) w.orWhere('private_ip', 'like', `%${escapeLike(ip)}%`);
       });
+      filtered = true;
     }
-    if (f.name !== undefined) q.andWhere('name', 'ilike', `%${escapeLike(f.name)}%`);
+    if (f.name !== undefined) {
+      q.andWhere('name', 'ilike', `%${escapeLike(f.name)}%`);
+      filtered = true;
+    }
     // Kumo has no availability groups or fault domains yet: asking for one matches nothing.
-    if (f.agId || f.faultDomain) q.whereRaw('false');
-    const { rows, total } = await pageOf(q, offset, limit);
-    return { items: rows.map(toInstance), total };
+    if (f.agId || f.faultDomain) {
+      q.whereRaw('false');
+      filtered = true;
+    }
+    return { q, filtered };
+  }
+
+  /** The maintained number of an account's instances in a region (migration 0013's triggers). */
+  private accountCount(scope: Scope, trx?: Transaction) {
+    return (trx ?? this.db)('resource_counts')
+      .select(this.db.raw('coalesce(sum(n), 0)::int AS n'))
+      .where({ resource: INSTANCES, account_id: scope.accountId, region_id: scope.regionId });
   }
 
   /** Instances of every account by status (the metrics gauge). */
@@ -201,12 +300,10 @@ export class InstancesModel {
     return r.rows.map((x) => ({ status: x.status, count: x.n }));
   }
 
-  /** How many instances an account has in a region (quota). */
+  /** How many instances an account has in a region (quota): its maintained count. */
   async count(scope: Scope, trx?: Transaction): Promise<number> {
-    const [{ n }] = (await (trx ?? this.db)(INSTANCES)
-      .where({ account_id: scope.accountId, region_id: scope.regionId })
-      .count({ n: '*' })) as [{ n: number }];
-    return n;
+    const row = (await this.accountCount(scope, trx).first()) as { n: number } | undefined;
+    return row?.n ?? 0;
   }
 
   /** Applies an observation when no task is in flight (the reconciler never races a task). */

@@ -1,6 +1,7 @@
 // keypairs: public keys users registered per account and region (private keys are never stored).
 import type { Database } from '../db.js';
 import { translatePgErrors } from '../errors.js';
+import type { Transaction } from '../locks.js';
 
 export const KEYPAIRS = 'keypairs';
 
@@ -54,10 +55,7 @@ export class KeypairsModel {
     return translatePgErrors(() =>
       this.db.transaction(async (trx) => {
         await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [KEYPAIR_QUOTA_LOCK, scope.accountId]);
-        const [{ n }] = (await trx(KEYPAIRS)
-          .where({ account_id: scope.accountId, region_id: scope.regionId })
-          .count({ n: '*' })) as [{ n: number }];
-        if (n >= limit) return 'quota' as const;
+        if ((await this.count(scope, trx)) >= limit) return 'quota' as const;
         const [row] = await trx<KeypairRow>(KEYPAIRS)
           .insert({
             account_id: scope.accountId,
@@ -72,25 +70,56 @@ export class KeypairsModel {
     );
   }
 
-  /** One page of keypairs, optionally restricted to some names, ordered by creation. */
+  /**
+   * One page of keypairs, optionally restricted to some names, ordered by creation, with the
+   * number matching, in one statement: the page's names are picked on the keypairs_page index
+   * (a deferred join), and an unfiltered total is the maintained count of migration 0013.
+   */
   async page(
     scope: Scope,
     opts: { names?: string[]; offset: number; limit: number },
   ): Promise<{ items: Keypair[]; total: number }> {
-    const base = this.db<KeypairRow>(KEYPAIRS).where({
-      account_id: scope.accountId,
-      region_id: scope.regionId,
-    });
+    const own = { account_id: scope.accountId, region_id: scope.regionId };
+    const base = this.db<KeypairRow>(KEYPAIRS).where(own);
     if (opts.names) base.whereIn('key_name', opts.names);
-    const [rows, [{ n }]] = await Promise.all([
-      base
-        .clone()
-        .orderBy([{ column: 'created_at' }, { column: 'key_name' }])
-        .offset(opts.offset)
-        .limit(opts.limit),
-      base.clone().count({ n: '*' }) as unknown as Promise<[{ n: number }]>,
-    ]);
-    return { items: rows.map(toKeypair), total: n };
+    const total = opts.names
+      ? base.clone().count('*')
+      : this.db.raw('coalesce((?), 0)', [this.counted(scope)]);
+    const keys = base
+      .clone()
+      .select('key_name')
+      .orderBy([{ column: 'created_at' }, { column: 'key_name' }])
+      .offset(opts.offset)
+      .limit(opts.limit);
+    const rows = (await this.db(KEYPAIRS)
+      .select(
+        this.db.raw('(?)::int AS total_count', [total]),
+        'account_id',
+        'region_id',
+        'key_name',
+        'public_key',
+        'fingerprint',
+        'created_at',
+      )
+      .where(own)
+      .whereIn('key_name', keys)
+      .orderBy([{ column: 'created_at' }, { column: 'key_name' }])) as (KeypairRow & {
+      total_count: number;
+    })[];
+    if (rows.length > 0) return { items: rows.map(toKeypair), total: rows[0]!.total_count };
+    // No row: nothing matches (a first page says so), or the page is past the end.
+    if (opts.offset === 0) return { items: [], total: 0 };
+    const [{ n }] = (await (opts.names
+      ? base.clone().count({ n: '*' })
+      : this.db.select({ n: this.db.raw('coalesce((?), 0)', [this.counted(scope)]) }))) as [{ n: number }];
+    return { items: [], total: Number(n) };
+  }
+
+  /** The maintained number of an account's keypairs in a region (migration 0013's triggers). */
+  private counted(scope: Scope, trx?: Transaction) {
+    return (trx ?? this.db)('resource_counts')
+      .select(this.db.raw('coalesce(sum(n), 0)::int AS n'))
+      .where({ resource: KEYPAIRS, account_id: scope.accountId, region_id: scope.regionId });
   }
 
   /** Finds one keypair by name. */
@@ -109,11 +138,9 @@ export class KeypairsModel {
     return n > 0;
   }
 
-  /** How many keypairs an account holds in a region. */
-  async count(scope: Scope): Promise<number> {
-    const [{ n }] = (await this.db(KEYPAIRS)
-      .where({ account_id: scope.accountId, region_id: scope.regionId })
-      .count({ n: '*' })) as [{ n: number }];
-    return n;
+  /** How many keypairs an account holds in a region (the maintained count). */
+  async count(scope: Scope, trx?: Transaction): Promise<number> {
+    const row = (await this.counted(scope, trx).first()) as { n: number } | undefined;
+    return row?.n ?? 0;
   }
 }

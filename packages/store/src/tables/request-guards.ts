@@ -75,6 +75,45 @@ export class RequestGuardsModel {
     return { replayed: row.fresh === 0, forbidden: row.forbidden > 0, exceededBucket: exceeded?.key };
   }
 
+  /**
+   * Records many requests' nonces in one statement (group commit: the requests in flight share
+   * it); returns the indices of the entries that were new. An entry repeating an earlier one of
+   * the same batch is not new. A nonce counts as seen until the sweep removes it.
+   */
+  async recordNonces(
+    entries: { accessKey: string; nonce: string; ttlSeconds: number }[],
+  ): Promise<Set<number>> {
+    const first = new Map<string, number>();
+    entries.forEach((e, i) => {
+      const k = `${e.accessKey}\n${e.nonce}`;
+      if (!first.has(k)) first.set(k, i);
+    });
+    const unique = [...first.values()].map((i) => entries[i]!);
+    const r = await this.db.raw<{ rows: { access_key: string; nonce: string }[] }>(
+      `INSERT INTO request_nonces (access_key, nonce, expires_at)
+       SELECT a, n, now() + make_interval(secs => t)
+         FROM unnest(CAST(:a AS text[]), CAST(:n AS text[]), CAST(:t AS int[])) AS u(a, n, t)
+       ON CONFLICT DO NOTHING RETURNING access_key, nonce`,
+      {
+        a: unique.map((e) => e.accessKey),
+        n: unique.map((e) => e.nonce),
+        t: unique.map((e) => e.ttlSeconds),
+      },
+    );
+    return new Set(r.rows.map((x) => first.get(`${x.access_key}\n${x.nonce}`)!));
+  }
+
+  /** Whether any of `nonces` of the key was seen inside its window. */
+  async anySeen(accessKey: string, nonces: string[]): Promise<boolean> {
+    if (nonces.length === 0) return false;
+    const row = await this.db(REQUEST_NONCES)
+      .where({ access_key: accessKey })
+      .whereIn('nonce', nonces)
+      .andWhere('expires_at', '>', this.db.fn.now())
+      .first('nonce');
+    return row !== undefined;
+  }
+
   /** Drops expired nonces and idle counters; safe to run from any process at any time. */
   async sweep(windowSeconds: number): Promise<void> {
     await this.db(REQUEST_NONCES).where('expires_at', '<', this.db.fn.now()).delete();

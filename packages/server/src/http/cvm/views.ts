@@ -1,6 +1,6 @@
 // Renders Kumo's records in CVM API 3.0's shapes (Instance, Image, KeyPair) and maps instance
 // states. Presentation only: no policy, no lookups.
-import type { ImageRecord, InstanceRecord, Keypair } from '@kumo/store';
+import type { ImageRecord, InstanceRecord, Keypair, ListedInstance } from '@kumo/store';
 import { cvmInstanceId, keyIdOf } from './ids.js';
 import type { InstanceNetworking } from '../../services/network-interfaces.js';
 
@@ -35,7 +35,7 @@ const STATE: Record<InstanceRecord['status'], CvmState> = {
 };
 
 /** The CVM state of an instance. */
-export const cvmState = (i: InstanceRecord): CvmState => STATE[i.status];
+export const cvmState = (i: ListedInstance): CvmState => STATE[i.status];
 
 /** Kumo statuses shown as a CVM state (for the instance-state filter). */
 export function statusesOf(state: string): string[] {
@@ -58,7 +58,7 @@ const TASK_ACTION: Record<string, string> = {
 };
 
 /** A CVM Instance, with its networking (interfaces, groups, elastic IPs) when it has any. */
-export function instanceView(i: InstanceRecord, net?: InstanceNetworking) {
+export function instanceView(i: ListedInstance, net?: InstanceNetworking) {
   const local = i.systemDiskCategory === 'local';
   const primary = net?.interfaces[0];
   const publicIps = primary

@@ -1,5 +1,5 @@
 // API 2.0's instance shape and its numeric status codes. Presentation only.
-import type { InstanceRecord } from '@kumo/store';
+import type { InstanceRecord, ListedInstance } from '@kumo/store';
 import { cvmInstanceId, keyIdOf } from '../cvm/ids.js';
 
 /** API 2.0 status codes: 1 fault, 2 running, 3 creating, 4 stopped, 6 returning, 7 restarting,
@@ -24,7 +24,7 @@ export const v2Time = (d: Date) =>
   `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 /** An instance of API 2.0's DescribeInstances. */
-export function v2InstanceView(i: InstanceRecord) {
+export function v2InstanceView(i: ListedInstance) {
   const id = cvmInstanceId(i.id);
   return {
     instanceId: id,

@@ -8,7 +8,7 @@ import type {
   InstancePrivateIpAddress,
   InstanceStatus,
 } from '@kumo/contract';
-import type { InstanceAction, InstanceRecord, NetworkInterfaceRecord } from '@kumo/store';
+import type { InstanceAction, ListedInstance, NetworkInterfaceRecord } from '@kumo/store';
 import type { InstanceNetworking } from '../../services/network-interfaces.js';
 import { formatJdChargeTime, formatJdTime } from './time.js';
 
@@ -47,7 +47,7 @@ function attachmentView(
  * shown) and its cloud data disks (views/disk.ts renders them).
  */
 export function instanceView(
-  i: InstanceRecord,
+  i: ListedInstance,
   extra: { net?: InstanceNetworking | undefined; dataDisks?: InstanceDiskAttachment[] } = {},
 ): Instance {
   const { net, dataDisks = [] } = extra;
@@ -125,10 +125,10 @@ export function instanceView(
 }
 
 /** A describeInstanceStatus item. */
-export const statusView = (i: InstanceRecord): InstanceStatus => ({ instanceId: i.id, status: i.status });
+export const statusView = (i: ListedInstance): InstanceStatus => ({ instanceId: i.id, status: i.status });
 
 /** A describeInstancePrivateIpAddress item. */
-export const privateIpView = (i: InstanceRecord): InstancePrivateIpAddress => ({
+export const privateIpView = (i: ListedInstance): InstancePrivateIpAddress => ({
   instanceId: i.id,
   privateIpAddress: i.privateIp,
 });
