@@ -25,6 +25,7 @@ import {
   StorageBackendsModel,
   SubnetsModel,
   VpcsModel,
+  UsageModel,
   Transactions,
   type Database,
 } from '@kumo/store';
@@ -70,6 +71,8 @@ import { QuotaService } from './services/quotas.js';
 import { SecurityGroupService } from './services/security-groups.js';
 import { VpcQuotaService } from './services/vpc-quota.js';
 import { VpcService } from './services/vpcs.js';
+import { UsageService } from './services/usage.js';
+import { fileClock, systemClock } from './billing/clock.js';
 
 /** The host driver kumod uses; the only one today. */
 const HOST_DRIVER = 'libvirt';
@@ -100,6 +103,7 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
+  const clock = config.billing.clockFile ? fileClock(config.billing.clockFile) : systemClock;
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const codec = keyringCodec(masterKey, loadPreviousMasterKey(config.masterKeyPrevious));
   const accountsModel = new AccountsModel(db, codec);
@@ -290,6 +294,7 @@ export function createWiring(
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),
+    usage: new UsageService(new UsageModel(db), config.billing.prices, clock),
     vpcs: vpcService,
     securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
     networkInterfaces,

@@ -30,3 +30,4 @@ export * from './tables/console-tokens.js';
 export * from './tables/storage-backends.js';
 export * from './tables/disks.js';
 export * from './tables/disk-attachments.js';
+export * from './tables/usage.js';

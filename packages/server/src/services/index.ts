@@ -26,6 +26,7 @@ import type { NetworkPlaneService } from './network-plane.js';
 import type { QuotaService } from './quotas.js';
 import type { SecurityGroupService } from './security-groups.js';
 import type { VpcQuotaService } from './vpc-quota.js';
+import type { UsageService } from './usage.js';
 import type { VpcService } from './vpcs.js';
 
 /** Every service a route may call. */
@@ -33,6 +34,7 @@ export interface Services {
   accounts: AccountService;
   accessKeys: AccessKeyService;
   audit: AuditService;
+  usage: UsageService;
   instanceAdmin: InstanceAdminService;
   keypairs: KeypairService;
   instanceTypes: InstanceTypeService;

@@ -11,6 +11,7 @@ import * as m0009 from './0009_audit_log.js';
 import * as m0007 from './0007_consoles.js';
 import * as m0011 from './0011_storage.js';
 import * as m0012 from './0012_image_lifecycle.js';
+import * as m0014 from './0014_usage_ledger.js';
 
 interface Migration {
   name: string;
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   m0009,
   m0011,
   m0012,
+  m0014,
 ];
 
 /** A knex MigrationSource over {@link migrations}. */

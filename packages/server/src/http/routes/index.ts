@@ -47,6 +47,9 @@ import adminEnableAccessKey from './access-keys/adminEnableAccessKey.js';
 import adminDeleteAccessKey from './access-keys/adminDeleteAccessKey.js';
 import describeAuditLog from './audit/describeAuditLog.js';
 import adminDescribeAuditLog from './admin/describeAuditLog.js';
+import describeUsage from './usage/describeUsage.js';
+import adminDescribeUsage from './admin/describeUsage.js';
+import adminDescribeUsageRecords from './admin/describeUsageRecords.js';
 import createVpc from './vpc/createVpc.js';
 import describeVpcs from './vpc/describeVpcs.js';
 import describeVpc from './vpc/describeVpc.js';
@@ -125,6 +128,9 @@ import removeStorageBackend from './admin/removeStorageBackend.js';
 export const routes: readonly Route[] = [
   describeAuditLog,
   adminDescribeAuditLog,
+  describeUsage,
+  adminDescribeUsage,
+  adminDescribeUsageRecords,
   createAccessKey,
   describeAccessKeys,
   disableAccessKey,
