@@ -104,6 +104,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
     await registerLocalHost(wiring, config, log);
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
+    wiring.chargeTimer.start();
     await wiring.network.start();
     await wiring.storage.start();
 
@@ -168,6 +169,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
+        wiring.chargeTimer.stop();
         ops?.close();
         await wiring.network.stop();
         await wiring.storage.stop();

@@ -26,6 +26,7 @@ import {
   SubnetsModel,
   VpcsModel,
   UsageModel,
+  InstanceChargesModel,
   Transactions,
   type Database,
 } from '@kumo/store';
@@ -73,6 +74,9 @@ import { VpcQuotaService } from './services/vpc-quota.js';
 import { VpcService } from './services/vpcs.js';
 import { UsageService } from './services/usage.js';
 import { fileClock, systemClock } from './billing/clock.js';
+import { ChargePolicy } from './billing/charges.js';
+import { ChargeTimer } from './services/charge-timer.js';
+import { InstanceChargeService } from './services/instance-charges.js';
 
 /** The host driver kumod uses; the only one today. */
 const HOST_DRIVER = 'libvirt';
@@ -89,6 +93,8 @@ export interface Wiring {
   network: { start(): Promise<void>; stop(): Promise<void> };
   /** The storage worker and the open backends. */
   storage: { start(): Promise<void>; stop(): Promise<void> };
+  /** Prepaid instances' expiry, retirement and deletion. */
+  chargeTimer: ChargeTimer;
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -104,6 +110,8 @@ export function createWiring(
 ): Wiring {
   const tx = new Transactions(db);
   const clock = config.billing.clockFile ? fileClock(config.billing.clockFile) : systemClock;
+  const chargePolicy = new ChargePolicy(clock, config.billing.retireGraceSeconds);
+  const chargesModel = new InstanceChargesModel(db);
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const codec = keyringCodec(masterKey, loadPreviousMasterKey(config.masterKeyPrevious));
   const accountsModel = new AccountsModel(db, codec);
@@ -287,6 +295,7 @@ export function createWiring(
       quotas,
       enqueue,
       compute: config.compute,
+      charges: chargePolicy,
     }),
     authenticator,
     tc3: new Tc3Authenticator(authenticator, config),
@@ -295,6 +304,13 @@ export function createWiring(
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),
     usage: new UsageService(new UsageModel(db), config.billing.prices, clock),
+    instanceCharges: new InstanceChargeService({
+      instances: instancesModel,
+      charges: chargesModel,
+      policy: chargePolicy,
+      log,
+    }),
+    chargePolicy,
     vpcs: vpcService,
     securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
     networkInterfaces,
@@ -371,6 +387,14 @@ export function createWiring(
         await storageRegistry.close();
       },
     },
+    chargeTimer: new ChargeTimer({
+      tx,
+      charges: chargesModel,
+      instances: services.instances,
+      policy: chargePolicy,
+      intervalMs: config.billing.sweepIntervalMs,
+      log,
+    }),
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

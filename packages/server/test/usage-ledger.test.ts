@@ -5,166 +5,35 @@
 // price list; a process SIGKILLed inside a state change's transaction leaves neither the change nor
 // its record, and one killed after its commit leaves both.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { ImageManifest } from '@kumo/hypervisor';
-import { parseConfig } from '@kumo/server';
-import {
-  AccountsModel,
-  ImagesModel,
-  UsageModel,
-  migrateLatest,
-  openDatabase,
-  type Account,
-  type Database,
-  type InstanceRecord,
-} from '@kumo/store';
-import { createTestDatabase, dropTestDatabase } from '../../../test/support/database.js';
-import { DriverRegistry } from '../src/drivers/registry.js';
-import { LocalImageStore } from '../src/drivers/local-image-store.js';
-import { createLogger } from '../src/logger.js';
-import { FakeHostDriver } from '../src/testing/fake-host-driver.js';
-import { connectFakeNetworkPlane } from '../src/testing/fake-network-plane.js';
-import { createWiring, type Wiring } from '../src/wiring.js';
+import { UsageModel } from '@kumo/store';
+import { billingWorld, REGION, type BillingWorld } from './billing-wiring.js';
 
-const REGION = 'cn-north-1';
-const AZ = 'cn-north-1a';
 const TEST_TIMEOUT_MS = 60_000;
 const T0 = Date.parse('2026-03-01T10:00:00Z');
-let clockMs = T0;
-const at = (s: number) => {
-  clockMs = T0 + s * 1000;
-};
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
+// Round prices: 3.6 an hour is 0.001 a second.
+const PRICES = [
+  'currency: CNY',
+  'instances:',
+  '  t.n1.micro: { running: 3.6, stopped: 0.36 }',
+  '  t.n1.small: { running: 7.2, stopped: 0.72 }',
+].join('\n');
 
-let url: string;
-let db: Database;
-let wiring: Wiring;
-let account: Account;
-let imageId: string;
-const fake = new FakeHostDriver('usage-host');
-
-const scope = () => ({ accountId: account.id, regionId: REGION });
-const caller = () => ({ account, accessKey: 'AKTEST', requestId: 'req-usage' });
-
-async function until(id: string, done: (i: InstanceRecord | undefined) => boolean) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const inst = await wiring.services.instances.get(scope(), id).catch(() => undefined);
-    if (done(inst)) return inst;
-    if (Date.now() > deadline) throw new Error(`instance ${id} did not settle: ${JSON.stringify(inst)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
+let w: BillingWorld;
 beforeAll(async () => {
-  url = await createTestDatabase();
-  // The ledger's clock: whatever the test last set, on every session of the pool.
-  db = openDatabase({ url, clock: () => new Date(clockMs) });
-  await migrateLatest(db);
-  const dir = mkdtempSync(join(tmpdir(), 'kbill-usage-'));
-  // Round prices: 3.6 an hour is 0.001 a second.
-  writeFileSync(
-    join(dir, 'prices.yaml'),
-    [
-      'currency: CNY',
-      'instances:',
-      '  t.n1.micro: { running: 3.6, stopped: 0.36 }',
-      '  t.n1.small: { running: 7.2, stopped: 0.72 }',
-    ].join('\n'),
-  );
-  const config = parseConfig({
-    DATABASE_URL: url,
-    KUMO_LOCAL_HOST: 'none',
-    KUMO_REGION: REGION,
-    KUMO_LOG_LEVEL: 'silent',
-    KUMO_DATA_DIR: dir,
-    KUMO_PRICES: join(dir, 'prices.yaml'),
-    KUMO_ALLOW_INSECURE_HOSTS: '1',
-    KUMO_NETWORK_DRIVER: 'fake',
-    KUMO_OVN_NB: 'memory:',
-    KUMO_NETWORK_SYNC_INTERVAL_MS: '100',
-  });
-  const drivers = new DriverRegistry();
-  drivers.imageStore.register('local', (c) => LocalImageStore.open(c.localDir));
-  drivers.host.register('libvirt', async () => fake);
-  drivers.network.register('fake', connectFakeNetworkPlane);
-  wiring = createWiring(db, db, url, config, createLogger('silent'), drivers);
-  await wiring.network.start();
-  await wiring.runner.start(2);
-  account = (await new AccountsModel(db).create('usage', false)).account;
-  await wiring.services.hosts.add({
-    name: 'usage-host',
-    uri: 'qemu+tcp://usage-host/system',
-    regionId: REGION,
-    az: AZ,
-    poolPath: '/pool',
-    accelerator: 'kvm',
-    cpuRatio: 1,
-    memoryRatio: 1,
-    diskRatio: 1,
-  });
-  const manifest: ImageManifest = {
-    name: 'tiny',
-    os: 'busybox',
-    version: '1',
-    arch: 'x86_64',
-    rootDevice: 'virtio-blk',
-    minDiskBytes: 2 ** 20,
-    boot: { mode: 'firmware' },
-    defaultUser: 'root',
-    sshPasswordAuth: false,
-    files: { root: { path: 'root.qcow2', bytes: 1, sha256: '0'.repeat(64) } },
-  };
-  imageId = (
-    await new ImagesModel(db).create({
-      regionId: REGION,
-      ownerAccountId: null,
-      name: 'tiny',
-      description: '',
-      imageSource: 'public',
-      platform: 'Linux',
-      osType: 'linux',
-      osVersion: '1',
-      architecture: 'x86_64',
-      minDiskGB: 1,
-      sizeBytes: 1,
-      filesDir: '/images/tiny',
-      manifest,
-      constraint: null,
-    })
-  ).id;
+  w = await billingWorld(T0, PRICES);
 }, 60_000);
-
 afterAll(async () => {
-  await wiring.runner.stop(5_000);
-  await wiring.network.stop();
-  await wiring.registry.close();
-  await db.destroy();
-  await dropTestDatabase(url);
+  await w.close();
 });
-
-const create = async (name: string) =>
-  (
-    await wiring.services.instances.create(scope(), caller(), {
-      name,
-      az: AZ,
-      instanceType: 't.n1.micro',
-      imageId,
-      keyNames: [],
-      description: '',
-      diskCategory: 'local',
-      maxCount: 1,
-    })
-  ).instanceIds[0]!;
 
 test(
   'create → stop → start → stop → resize → delete leaves one record per interval, to the second, priced',
   async () => {
+    const { wiring, at, until, scope, caller } = w;
     at(0);
-    const id = await create('metered');
+    const id = await w.create('metered');
     await until(id, (i) => i?.status === 'running');
     at(100);
     await wiring.services.instances.act(scope(), caller(), id, 'stop');
@@ -183,7 +52,7 @@ test(
     await until(id, (i) => i === undefined);
     at(900);
 
-    const records = await new UsageModel(db).records({
+    const records = await new UsageModel(w.db).records({
       resourceId: id,
       from: new Date(T0 - 86_400_000),
       to: new Date(T0 + 86_400_000),
@@ -201,11 +70,11 @@ test(
       ['instance:t.n1.micro:stopped', iso(400), iso(430)],
       ['instance:t.n1.small:stopped', iso(430), iso(500)],
     ]);
-    expect(records.every((r) => r.accountId === account.id && r.regionId === REGION)).toBe(true);
+    expect(records.every((r) => r.accountId === w.account.id && r.regionId === REGION)).toBe(true);
 
     // 340 s running at 0.001/s, 90 s stopped at 0.0001/s, 70 s stopped (small) at 0.0002/s.
     const report = await wiring.services.usage.report({
-      accountId: account.id,
+      accountId: w.account.id,
       from: new Date(T0),
       to: new Date(T0 + 3600_000),
     });
@@ -218,7 +87,7 @@ test(
 
     // A period clips the intervals: 50 s into the first running stretch to 50 s into the second.
     const clipped = await wiring.services.usage.report({
-      accountId: account.id,
+      accountId: w.account.id,
       from: new Date(T0 + 50_000),
       to: new Date(T0 + 210_000),
     });
@@ -231,11 +100,11 @@ test(
 );
 
 test('the ledger refuses changes to a closed record and any delete', async () => {
-  const [closed] = (await db('usage_records').whereNotNull('ended_at').limit(1)) as { id: number }[];
-  await expect(db('usage_records').where({ id: closed!.id }).update({ quantity: 2 })).rejects.toThrow(
+  const [closed] = (await w.db('usage_records').whereNotNull('ended_at').limit(1)) as { id: number }[];
+  await expect(w.db('usage_records').where({ id: closed!.id }).update({ quantity: 2 })).rejects.toThrow(
     /append-only/,
   );
-  await expect(db('usage_records').where({ id: closed!.id }).delete()).rejects.toThrow(/append-only/);
+  await expect(w.db('usage_records').where({ id: closed!.id }).delete()).rejects.toThrow(/append-only/);
 });
 
 // A child process that changes an instance's status in a transaction, says so, and then either
@@ -256,7 +125,7 @@ setInterval(() => {}, 1000);
 async function changeThenKill(id: string, status: string, commit: boolean, clock: string): Promise<void> {
   const child = spawn(
     process.execPath,
-    ['--input-type=module', '-e', CHILD, url, id, status, commit ? 'yes' : 'no'],
+    ['--input-type=module', '-e', CHILD, w.url, id, status, commit ? 'yes' : 'no'],
     { cwd: process.cwd(), env: { ...process.env, CLOCK: clock }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -272,11 +141,12 @@ async function changeThenKill(id: string, status: string, commit: boolean, clock
 test(
   'a process SIGKILLed inside the state change leaves neither change nor record; after its commit, both',
   async () => {
+    const { at, until } = w;
     at(1000);
-    const id = await create('crashy');
+    const id = await w.create('crashy');
     await until(id, (i) => i?.status === 'running' && i.task === null);
     const ledger = async () =>
-      (await db('usage_records').where({ resource_id: id }).orderBy('id')).map(
+      (await w.db('usage_records').where({ resource_id: id }).orderBy('id')).map(
         (r: { item: string; ended_at: Date | null }) => [r.item, r.ended_at?.toISOString() ?? null],
       );
     expect(await ledger()).toEqual([['instance:t.n1.micro:running', null]]);
@@ -285,18 +155,19 @@ test(
     // Postgres rolls the dead session's transaction back once it notices the lost connection.
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const n = await db('pg_stat_activity')
-        .where({ datname: new URL(url).pathname.slice(1) })
+      const n = await w
+        .db('pg_stat_activity')
+        .where({ datname: new URL(w.url).pathname.slice(1) })
         .whereRaw("state LIKE 'idle in transaction%'")
         .count('* as n');
       if (Number((n[0] as { n: number }).n) === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect((await wiring.services.instances.get(scope(), id)).status).toBe('running');
+    expect((await w.wiring.services.instances.get(w.scope(), id)).status).toBe('running');
     expect(await ledger()).toEqual([['instance:t.n1.micro:running', null]]);
 
     await changeThenKill(id, 'stopped', true, iso(1200));
-    expect((await wiring.services.instances.get(scope(), id)).status).toBe('stopped');
+    expect((await w.wiring.services.instances.get(w.scope(), id)).status).toBe('stopped');
     expect(await ledger()).toEqual([
       ['instance:t.n1.micro:running', new Date(T0 + 1200_000).toISOString()],
       ['instance:t.n1.micro:stopped', null],

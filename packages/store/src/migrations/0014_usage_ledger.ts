@@ -1,7 +1,9 @@
-// Migration 0014: the usage ledger. One row per metered resource per state interval, opened and
+// Migration 0014: the usage ledger and instances' billing modes. One row per metered resource per state interval, opened and
 // closed by triggers on the metered tables, so the ledger changes in the very transaction (the very
 // statement) that changes the state it meters: no code path can forget it, and a crash keeps both
-// or neither. Closed rows are immutable and no row is ever deleted.
+// or neither. Closed rows are immutable and no row is ever deleted. Instances gain JD's charge
+// model: a mode and, for prepaid ones, an expiry and retirement time and the phase their timer is
+// in (the durable timer the charge sweep advances).
 import type { Knex } from 'knex';
 
 export const name = '0014_usage_ledger';
@@ -105,6 +107,19 @@ END $$`;
 }
 
 export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('instances', (t) => {
+    t.text('charge_mode').notNullable().defaultTo('postpaid_by_duration');
+    t.timestamp('charge_start_at', { useTz: true });
+    t.timestamp('charge_expires_at', { useTz: true });
+    t.timestamp('charge_retire_at', { useTz: true });
+    t.text('charge_phase').notNullable().defaultTo('active');
+  });
+  await knex.raw(`ALTER TABLE instances ADD CONSTRAINT instances_charge_known CHECK (
+    charge_mode IN ('postpaid_by_duration','postpaid_by_usage','prepaid_by_duration')
+    AND charge_phase IN ('active','expired','retired')
+    AND (charge_mode <> 'prepaid_by_duration' OR (charge_expires_at IS NOT NULL AND charge_retire_at IS NOT NULL)))`);
+  await knex.raw(`CREATE INDEX instances_charge_due ON instances (charge_expires_at)
+    WHERE charge_mode = 'prepaid_by_duration'`);
   await knex.schema.createTable('usage_records', (t) => {
     t.bigIncrements('id');
     // No foreign keys: the ledger outlives the resources (and accounts) it meters.
@@ -165,4 +180,16 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP FUNCTION kumo_usage_sync(text, text, text, text, text, numeric)');
   await knex.raw('DROP FUNCTION kumo_usage_now()');
   await knex.raw('DROP FUNCTION kumo_usage_append_only()');
+  await knex.raw('DROP INDEX instances_charge_due');
+  await knex.raw('ALTER TABLE instances DROP CONSTRAINT instances_charge_known');
+  await knex.schema.alterTable('instances', (t) => {
+    for (const c of [
+      'charge_mode',
+      'charge_start_at',
+      'charge_expires_at',
+      'charge_retire_at',
+      'charge_phase',
+    ])
+      t.dropColumn(c);
+  });
 }

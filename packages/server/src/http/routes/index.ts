@@ -101,6 +101,7 @@ import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
 import resetInstanceState from './admin/resetInstanceState.js';
+import renewInstance from './admin/renewInstance.js';
 import importImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
@@ -131,6 +132,7 @@ export const routes: readonly Route[] = [
   describeUsage,
   adminDescribeUsage,
   adminDescribeUsageRecords,
+  renewInstance,
   createAccessKey,
   describeAccessKeys,
   disableAccessKey,

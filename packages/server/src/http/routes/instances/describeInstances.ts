@@ -21,7 +21,11 @@ export default defineRoute({
     const disks = await ctx.services.diskAttachments.dataDisksOf(ids);
     return {
       instances: r.items.map((i) =>
-        instanceView(i, { net: net.get(i.id), dataDisks: (disks.get(i.id) ?? []).map(dataDiskView) }),
+        instanceView(i, {
+          net: net.get(i.id),
+          dataDisks: (disks.get(i.id) ?? []).map(dataDiskView),
+          chargeStatus: ctx.services.chargePolicy.status(i.charge),
+        }),
       ),
       totalCount: r.total,
     };
