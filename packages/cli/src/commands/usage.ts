@@ -107,19 +107,21 @@ export function registerUsageCommands(program: Command, contextFor: ContextFor):
         `\n${r.startTime} to ${r.endTime}: ${r.totalAmount} ${r.currency}\n`,
     );
   });
-  withFilters(
-    group
-      .command('records')
-      .description("List the usage ledger's intervals, oldest first (admin)")
-      .option('--account <id>', 'only this account'),
-  ).action(async (o: Options, cmd: Command) => {
-    const ctx = contextFor(cmd);
-    if (o.all) throw new UsageError('records always covers every account; use --account to narrow it');
-    const filters = filtersOf(o);
-    const r = await ctx.getClient().request<{ records: LedgerRecord[] }>('GET', '/admin/v1/usageRecords', {
-      query: filters.length ? { filters } : {},
+  group
+    .command('records')
+    .description(
+      "List the usage ledger's intervals, oldest first (admin); takes usage's filters: kumo usage records --resource i-… --csv",
+    )
+    .action(async (_o: unknown, cmd: Command) => {
+      // The filters are the parent's options (commander gives an option to the command that defines it).
+      const o = cmd.optsWithGlobals<Options>();
+      const ctx = contextFor(cmd);
+      if (o.all) throw new UsageError('records always covers every account; use --account to narrow it');
+      const filters = filtersOf(o);
+      const r = await ctx.getClient().request<{ records: LedgerRecord[] }>('GET', '/admin/v1/usageRecords', {
+        query: filters.length ? { filters } : {},
+      });
+      if (o.csv) return ctx.print(renderCsv(RECORD_COLUMNS, r.records));
+      ctx.print(ctx.output === 'json' ? renderJson(r) : renderTable(RECORD_COLUMNS, r.records));
     });
-    if (o.csv) return ctx.print(renderCsv(RECORD_COLUMNS, r.records));
-    ctx.print(ctx.output === 'json' ? renderJson(r) : renderTable(RECORD_COLUMNS, r.records));
-  });
 }
