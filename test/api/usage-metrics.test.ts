@@ -88,6 +88,8 @@ beforeAll(async () => {
       KUMO_TEST_CLOCK_FILE: clockFile,
       KUMO_ALLOW_INSECURE_HOSTS: '1',
       KUMO_IMAGE_IMPORT_DIRS: work,
+      // The prepaid test crosses an expiry by hand; the charge timer must not act meanwhile.
+      KUMO_CHARGE_SWEEP_INTERVAL_MS: '3600000',
     },
     { main: KUMOD_TEST_MAIN, dataDir },
   );
@@ -249,3 +251,46 @@ test('a real Prometheus scraping the ops listener holds the lifecycle’s reques
     prom.kill('SIGKILL');
   }
 }, 90_000);
+
+test('a prepaid instance through JD’s API: its charge, the refused delete, and renewal by the admin', async () => {
+  at(5000);
+  const image = (await user.request<{ images: { imageId: string }[] }>('GET', `/v1/regions/${REGION}/images`))
+    .images[0]!;
+  const { instanceIds } = await user.createInstances({
+    instanceSpec: {
+      az: `${REGION}a`,
+      instanceType: 't.n1.micro',
+      imageId: image.imageId,
+      name: 'monthly',
+      charge: { chargeMode: 'prepaid_by_duration', chargeUnit: 'month', chargeDuration: 2 },
+    },
+  });
+  const id = instanceIds[0]!;
+  await until(id, 'running');
+  expect((await user.describeInstance(id)).instance.charge).toEqual({
+    chargeMode: 'prepaid_by_duration',
+    chargeStatus: 'normal',
+    chargeStartTime: iso(5000),
+    chargeExpiredTime: '2026-05-01T11:23:20Z',
+    chargeRetireTime: '2026-05-08T11:23:20Z',
+  });
+  await expect(user.deleteInstance(id)).rejects.toMatchObject({
+    httpStatus: 400,
+    status: 'FAILED_PRECONDITION',
+    message: `Instance ${id} is prepaid_by_duration and has not expired, it cannot be deleted`,
+  });
+  const admin = {
+    KUMO_ACCESS_KEY: kumod.credentials.accessKey,
+    KUMO_SECRET_KEY: kumod.credentials.secretKey,
+    KUMO_ENDPOINT: kumod.endpoint,
+  };
+  expect(ok(kumo(admin, 'instance', 'renew', id, '--unit', 'year', '--duration', '1'))).toBe(
+    `${id} expires at 2027-05-01T11:23:20Z`,
+  );
+  expect((await user.describeInstance(id)).instance.charge!.chargeExpiredTime).toBe('2027-05-01T11:23:20Z');
+  // Past the expiry the delete is allowed (the charge timer would stop it first).
+  writeFileSync(clockFile, '2027-05-01T11:23:20Z');
+  expect((await user.describeInstance(id)).instance.charge!.chargeStatus).toBe('expired');
+  await user.deleteInstance(id);
+  await until(id, undefined);
+}, 60_000);
