@@ -9,6 +9,7 @@ pkgs=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients genisoima
       openvswitch-switch ovn-central ovn-host ethtool # the OVN network plane's tests start their own daemons
       ceph-mon ceph-mgr ceph-osd ceph-common radosgw curl uuid-runtime # the test run's single-node Ceph (scripts/ceph-up.sh)
       libvirt-daemon-driver-storage-rbd qemu-block-extra # libvirt rbd pools, QEMU's rbd driver
+      prometheus # test/api/prometheus.test.ts scrapes kumod's /metrics with a real Prometheus
       chromium) # the console tests drive noVNC in a real browser (playwright-core)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

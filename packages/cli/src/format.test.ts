@@ -1,5 +1,5 @@
 // Unit tests for the CLI's pure formatting helpers.
-import { cellText, displayWidth, renderFields, renderJson, renderTable } from './format.js';
+import { cellText, displayWidth, renderCsv, renderFields, renderJson, renderTable } from './format.js';
 
 describe('cellText', () => {
   it('renders empties as -, arrays comma-joined, objects as JSON, newlines flattened', () => {
@@ -63,5 +63,21 @@ describe('renderFields and renderJson', () => {
   it('pretty-prints JSON with a newline', () => {
     expect(renderJson({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}\n');
     expect(renderJson(undefined)).toBe('null\n');
+  });
+});
+
+describe('renderCsv', () => {
+  it('quotes fields that need it, neutralises formula starts and ends lines with CRLF', () => {
+    const cols = [
+      { header: 'Item', value: (r: { i: string; n: number | undefined }) => r.i },
+      { header: 'N', value: (r: { i: string; n: number | undefined }) => r.n },
+    ];
+    expect(
+      renderCsv(cols, [
+        { i: 'disk:ssd', n: 20 },
+        { i: 'a,"b"', n: undefined },
+        { i: '=cmd', n: 0 },
+      ]),
+    ).toBe('Item,N\r\ndisk:ssd,20\r\n"a,""b""",\r\n"=cmd",0\r\n');
   });
 });

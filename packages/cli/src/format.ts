@@ -74,3 +74,15 @@ export function renderFields(fields: [string, unknown][]): string {
 export function renderJson(value: unknown): string {
   return JSON.stringify(value ?? null, null, 2) + '\n';
 }
+
+/** Renders rows as RFC 4180 CSV (header row, CRLF line ends, fields quoted when they need it). */
+export function renderCsv<R>(columns: Column<R>[], rows: R[]): string {
+  const field = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const line = (values: unknown[]) => values.map(field).join(',');
+  return [line(columns.map((c) => c.header)), ...rows.map((r) => line(columns.map((c) => c.value(r))))]
+    .map((l) => `${l}\r\n`)
+    .join('');
+}

@@ -6,6 +6,7 @@ import { describeFailure, ExitCode } from './errors.js';
 import { registerAccessKeyCommands } from './commands/access-key.js';
 import { registerAccountCommands } from './commands/account.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerUsageCommands } from './commands/usage.js';
 import { registerHostCommands } from './commands/host.js';
 import { registerStorageCommands } from './commands/storage.js';
 import { registerImageCommands } from './commands/image.js';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo): Command {
   registerAccountCommands(program, contextFor);
   registerAccessKeyCommands(program, contextFor);
   registerAuditCommands(program, contextFor);
+  registerUsageCommands(program, contextFor);
   // Exit codes are decided in runCli, so no subcommand may exit the process on its own.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();

@@ -102,3 +102,11 @@ export const resetInstanceStateBody = z.object({
   status: z.enum(['error', 'stopped', 'running']).optional(),
 });
 export type ResetInstanceStateRequest = z.input<typeof resetInstanceStateBody>;
+
+/** Admin renewInstance: the prepaid period to add (JD's chargeUnit and chargeDuration). */
+export const renewInstanceBody = z.object({
+  chargeUnit: z.string().max(16).optional(),
+  chargeDuration: z.number().int().optional(),
+});
+/** The body of renewInstance. */
+export type RenewInstanceRequest = z.input<typeof renewInstanceBody>;

@@ -78,6 +78,7 @@ const BY_NAME: Partial<Record<ErrorName, string>> = {
   instanceNotFound: 'InvalidInstanceId.NotFound',
   invalidInstanceStatus: 'UnsupportedOperation.InstanceStateUnsupported',
   conflictWithTask: 'OperationDenied.InstanceOperationInProgress',
+  prepaidNotExpired: 'UnsupportedOperation.InstanceChargeType',
   invalidPassword: 'InvalidPassword',
   noCapacity: 'ResourceInsufficient.ZoneSoldOutForSpecifiedInstance',
   ipInUse: 'InvalidParameterValue.IPAddressUsed',

@@ -88,6 +88,12 @@ const catalogue = {
   instanceNotFound: (id: string) => notFound(`Instance '${id}' not found.`),
   invalidInstanceStatus: (status: string) => precondition(`Invalid instance status '${status}'`),
   conflictWithTask: (task: string) => precondition(`Conflict with underlay task ${task}`),
+  // JD: "The virtual machine that has not expired in monthly package cannot be deleted."
+  prepaidNotExpired: (id: string) =>
+    precondition(`Instance ${id} is prepaid_by_duration and has not expired, it cannot be deleted`),
+  prepaidExpired: (id: string) =>
+    precondition(`Instance ${id} is prepaid_by_duration and has expired: renew it first`),
+  notPrepaid: (id: string) => precondition(`Instance ${id} is not prepaid_by_duration: nothing to renew`),
   invalidPassword: () => invalid('Invalid password'),
   noCapacity: (az: string, instanceType: string) =>
     precondition(`No host in '${az}' has capacity for instanceType '${instanceType}'`),

@@ -10,9 +10,10 @@ import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-co
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
 import { IMAGE_STORE_VARIABLES, parseImageStore, type ImageStoreConfig } from './config-images.js';
 import { STORAGE_VARIABLES, parseStorage, type StorageConfig } from './config-storage.js';
+import { BILLING_VARIABLES, parseBilling, type BillingConfig } from './config-billing.js';
 
 export { ConfigError };
-export type { ConsoleConfig, NetworkConfig, StorageConfig };
+export type { BillingConfig, ConsoleConfig, NetworkConfig, StorageConfig };
 
 /** kumod's whole configuration. */
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   network: NetworkConfig;
   console: ConsoleConfig;
   storage: StorageConfig;
+  /** Prices, the charge timer and the test clock. */
+  billing: BillingConfig;
 }
 
 /** How kumod drives hosts, jobs and the reconciler. */
@@ -160,6 +163,7 @@ export const CONFIG_VARIABLES = {
   ...STORAGE_VARIABLES,
   ...CONSOLE_VARIABLES,
   ...IMAGE_STORE_VARIABLES,
+  ...BILLING_VARIABLES,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -218,6 +222,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     compute,
     network: parseNetwork(get, int, compute.subnetBlock),
     storage: parseStorage(int),
+    billing: parseBilling(get, int),
     console: parseConsole(get, int, tls.mode === 'on', [...hosts][0]!),
     tls,
     masterKey: get('KUMO_MASTER_KEY') || undefined,

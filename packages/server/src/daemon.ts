@@ -12,6 +12,7 @@ import {
   type Database,
 } from '@kumo/store';
 import { startKeyFeed } from './auth/key-feed.js';
+import { fileClock } from './billing/clock.js';
 import { ConfigError, type Config } from './config.js';
 import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
@@ -51,7 +52,9 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
       finishInterruptedSwap(config.dataDir);
       embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
     }
-    db = openDatabase({ url: config.databaseUrl ?? embedded!.url });
+    // The injected test clock reaches the ledger's triggers through the sessions of this pool.
+    const clock = config.billing.clockFile ? { clock: fileClock(config.billing.clockFile) } : {};
+    db = openDatabase({ url: config.databaseUrl ?? embedded!.url, ...clock });
     const { applied } = await migrateLatest(db);
     log.info({ applied }, 'database schema is current');
     if (embedded && (await isSqlAscii(embedded.url))) {
@@ -63,7 +66,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         // Nothing was changed: keep serving from the old cluster and say what stands in the way.
         log.error({ err: (err as Error).message }, 'embedded database stays SQL_ASCII');
       }
-      db = openDatabase({ url: embedded.url });
+      db = openDatabase({ url: embedded.url, ...clock });
     }
 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
@@ -101,6 +104,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
     await registerLocalHost(wiring, config, log);
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
+    wiring.chargeTimer.start();
     await wiring.network.start();
     await wiring.workers.start();
 
@@ -165,6 +169,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
+        wiring.chargeTimer.stop();
         ops?.close();
         await wiring.network.stop();
         await wiring.workers.stop();

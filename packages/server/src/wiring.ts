@@ -23,6 +23,8 @@ import {
   SecurityGroupsModel,
   SubnetsModel,
   VpcsModel,
+  UsageModel,
+  InstanceChargesModel,
   Transactions,
   type Database,
 } from '@kumo/store';
@@ -69,6 +71,11 @@ import { QuotaService } from './services/quotas.js';
 import { SecurityGroupService } from './services/security-groups.js';
 import { VpcQuotaService } from './services/vpc-quota.js';
 import { VpcService } from './services/vpcs.js';
+import { UsageService } from './services/usage.js';
+import { fileClock, systemClock } from './billing/clock.js';
+import { ChargePolicy } from './billing/charges.js';
+import { ChargeTimer } from './services/charge-timer.js';
+import { InstanceChargeService } from './services/instance-charges.js';
 
 /** The host driver kumod uses; the only one today. */
 const HOST_DRIVER = 'libvirt';
@@ -85,6 +92,8 @@ export interface Wiring {
   network: { start(): Promise<void>; stop(): Promise<void> };
   /** The storage and NIC workers (and the open storage backends). */
   workers: { start(): Promise<void>; stop(): Promise<void> };
+  /** Prepaid instances' expiry, retirement and deletion. */
+  chargeTimer: ChargeTimer;
   /** Seals secrets stored before sealing existed; throws on a master key that does not open them. */
   sealSecrets(): Promise<number>;
 }
@@ -99,6 +108,9 @@ export function createWiring(
   drivers: DriverRegistry = builtinDrivers(),
 ): Wiring {
   const tx = new Transactions(db);
+  const clock = config.billing.clockFile ? fileClock(config.billing.clockFile) : systemClock;
+  const chargePolicy = new ChargePolicy(clock, config.billing.retireGraceSeconds);
+  const chargesModel = new InstanceChargesModel(db);
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const codec = keyringCodec(masterKey, loadPreviousMasterKey(config.masterKeyPrevious));
   const accountsModel = new AccountsModel(db, codec);
@@ -278,6 +290,7 @@ export function createWiring(
       enqueue,
       compute: config.compute,
       snapshots: zoneSnapshots,
+      charges: chargePolicy,
     }),
     authenticator,
     tc3: new Tc3Authenticator(authenticator, config),
@@ -285,6 +298,14 @@ export function createWiring(
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),
+    usage: new UsageService(new UsageModel(db), config.billing.prices, clock),
+    instanceCharges: new InstanceChargeService({
+      instances: instancesModel,
+      charges: chargesModel,
+      policy: chargePolicy,
+      log,
+    }),
+    chargePolicy,
     vpcs: vpcService,
     securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
     networkInterfaces,
@@ -363,6 +384,14 @@ export function createWiring(
     metrics,
     network,
     workers,
+    chargeTimer: new ChargeTimer({
+      tx,
+      charges: chargesModel,
+      instances: services.instances,
+      policy: chargePolicy,
+      intervalMs: config.billing.sweepIntervalMs,
+      log,
+    }),
     sealSecrets: () => accountsModel.sealSecrets(),
   };
 }

@@ -15,6 +15,11 @@ export interface DatabaseOptions {
    * forgets well under a second of it, and hot rows stay locked for microseconds, not a flush.
    */
   asyncCommit?: boolean;
+  /**
+   * An injected clock (tests): every statement on this pool's sessions runs with `kumo.clock` set
+   * to its time, which the usage ledger's triggers use instead of the transaction's start.
+   */
+  clock?: () => Date;
 }
 
 /** A knex instance bound to Kumo's database. */
@@ -22,16 +27,18 @@ export type Database = Knex;
 
 /** Creates the connection pool; call `destroy()` on shutdown. */
 export function openDatabase(opts: DatabaseOptions): Database {
+  const { clock, asyncCommit } = opts;
   return knexFactory({
     client: 'pg',
     connection: opts.url,
     pool: {
       min: 0,
       max: opts.poolMax ?? 20,
-      ...(opts.asyncCommit
+      ...(asyncCommit || clock
         ? {
             afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
-              conn.query('SET synchronous_commit = off').then(
+              if (clock) followClock(conn, clock);
+              conn.query(asyncCommit ? 'SET synchronous_commit = off' : 'SELECT 1').then(
                 () => done(null, conn),
                 (err: Error) => done(err, conn),
               );
@@ -41,4 +48,19 @@ export function openDatabase(opts: DatabaseOptions): Database {
     },
     acquireConnectionTimeout: 10_000,
   });
+}
+
+/**
+ * Queues `SET kumo.clock` ahead of each statement of a session. A pg client runs its queries in
+ * order, so the statement sees the clock as it was when it was sent; inside a transaction the
+ * setting is re-applied before every statement, so a rollback cannot leave a stale one behind.
+ */
+function followClock(conn: pg.Client, clock: () => Date): void {
+  const send = conn.query.bind(conn) as (...args: unknown[]) => unknown;
+  (conn as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const p = send("SELECT set_config('kumo.clock', $1, false)", [clock().toISOString()]) as Promise<unknown>;
+    // A failure here (an aborted transaction) is the statement's own failure too; it reports it.
+    p.catch(() => undefined);
+    return send(...args);
+  };
 }

@@ -32,3 +32,5 @@ export * from './tables/console-tokens.js';
 export * from './tables/storage-backends.js';
 export * from './tables/disks.js';
 export * from './tables/disk-attachments.js';
+export * from './tables/usage.js';
+export * from './tables/instance-charges.js';

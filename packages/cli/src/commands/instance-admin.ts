@@ -1,4 +1,5 @@
-// `kumo instance force-delete|reset-state` (admin): the way out for instances a dead host holds.
+// `kumo instance force-delete|reset-state` (admin): the way out for instances a dead host holds;
+// `kumo instance renew` (admin): another prepaid period for an instance.
 import type { Command } from 'commander';
 import type { ContextFor } from '../program.js';
 import { UsageError } from '../errors.js';
@@ -37,5 +38,26 @@ export function registerInstanceAdmin(group: Command, contextFor: ContextFor): v
       ctx.print(
         ctx.output === 'json' ? renderJson({ instanceId: id, status: o.status }) : `${id} is ${o.status}`,
       );
+    });
+
+  group
+    .command('renew <instanceId>')
+    .description('Add a prepaid period to a prepaid_by_duration instance (admin)')
+    .option('--unit <unit>', 'month or year', 'month')
+    .option('--duration <n>', '1-9 months or 1-3 years', '1')
+    .action(async (id: string, o: { unit: string; duration: string }, cmd: Command) => {
+      if (o.unit !== 'month' && o.unit !== 'year') throw new UsageError('--unit must be month or year');
+      const duration = Number(o.duration);
+      if (!Number.isInteger(duration) || duration < 1)
+        throw new UsageError('--duration must be a positive integer');
+      const ctx = contextFor(cmd);
+      const r = await ctx
+        .getClient()
+        .adminRequest<{ instanceId: string; chargeExpiredTime: string; chargeRetireTime: string }>(
+          'POST',
+          `/instances/${encodeURIComponent(id)}:renew`,
+          { body: { chargeUnit: o.unit, chargeDuration: duration } },
+        );
+      ctx.print(ctx.output === 'json' ? renderJson(r) : `${id} expires at ${r.chargeExpiredTime}`);
     });
 }

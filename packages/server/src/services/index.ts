@@ -27,6 +27,9 @@ import type { NicAttachmentService } from './nic-attachments.js';
 import type { QuotaService } from './quotas.js';
 import type { SecurityGroupService } from './security-groups.js';
 import type { VpcQuotaService } from './vpc-quota.js';
+import type { UsageService } from './usage.js';
+import type { InstanceChargeService } from './instance-charges.js';
+import type { ChargePolicy } from '../billing/charges.js';
 import type { VpcService } from './vpcs.js';
 
 /** Every service a route may call. */
@@ -34,6 +37,10 @@ export interface Services {
   accounts: AccountService;
   accessKeys: AccessKeyService;
   audit: AuditService;
+  usage: UsageService;
+  instanceCharges: InstanceChargeService;
+  /** Charge status and refusals, for the views. */
+  chargePolicy: ChargePolicy;
   instanceAdmin: InstanceAdminService;
   keypairs: KeypairService;
   instanceTypes: InstanceTypeService;

@@ -1,6 +1,7 @@
 // What instance operations take: a validated createInstances request, the caller for the action
 // log, and the network plane's part of creation. Types only; the policy is instances.ts'.
 import type { NetworkInterfaceRecord, Scope, Transaction, Account } from '@kumo/store';
+import type { ChargeRequest } from '../billing/charges.js';
 import type { InterfaceSpec } from './network-interfaces.js';
 
 /** A validated createInstances request. */
@@ -22,6 +23,8 @@ export interface CreateRequest {
   userdata?: string;
   maxCount: number;
   clientToken?: string;
+  /** JD's ChargeSpec, validated; absent: postpaid_by_duration. */
+  charge?: ChargeRequest;
 }
 
 /** What instance creation needs of the network plane's services (all in the caller's transaction). */

@@ -19,6 +19,7 @@ import {
   type Transaction,
   type Transactions,
 } from '@kumo/store';
+import type { ChargePolicy } from '../billing/charges.js';
 import type { InstanceTypeSpec } from '../catalogue.js';
 import { imageSupports } from '../compute/image-files.js';
 import { checkUserData } from '@kumo/hypervisor';
@@ -60,6 +61,7 @@ export class InstanceService {
       compute: ComputeConfig;
       /** The process's recent AZ snapshots placements rank with. */
       snapshots: ZoneSnapshots;
+      charges: ChargePolicy;
     },
   ) {}
 
@@ -216,6 +218,7 @@ export class InstanceService {
         userdata: req.userdata ?? null,
         systemDiskCategory: req.diskCategory,
         systemDiskGB: diskGB,
+        charge: d.charges.chargeFor(req.charge ?? { mode: 'postpaid_by_duration' }),
       },
       'address-of-interface',
     );
@@ -250,6 +253,9 @@ export class InstanceService {
    * update), records the action and queues the task. Conflicts become JD's FAILED_PRECONDITION.
    */
   async act(scope: Scope, caller: Caller, id: string, task: Exclude<TaskName, 'spawn'>, args?: object) {
+    // A prepaid instance may not be deleted before expiry, nor started after it (until renewed).
+    if (task === 'delete' || task === 'start' || task === 'reboot')
+      this.deps.charges.check(await this.get(scope, id), task);
     await this.claim(scope, id, task, args);
     await this.queue(scope, caller, id, task);
   }

@@ -56,6 +56,7 @@ export function sampleInstance(over: Partial<InstanceRecord> = {}): InstanceReco
     errorReason: null,
     spawnAttempts: 0,
     launchTime: null,
+    charge: { mode: 'postpaid_by_duration', startAt: null, expiresAt: null, retireAt: null, phase: 'active' },
     createdAt: new Date('2026-01-01T00:00:00Z'),
     ...over,
   };

@@ -12,6 +12,7 @@ import * as m0007 from './0007_consoles.js';
 import * as m0011 from './0011_storage.js';
 import * as m0012 from './0012_image_lifecycle.js';
 import * as m0013 from './0013_list_reads.js';
+import * as m0014 from './0014_usage_ledger.js';
 import * as m0015 from './0015_interface_attachments.js';
 import * as m0016 from './0016_host_chassis.js';
 
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   m0011,
   m0012,
   m0013,
+  m0014,
   m0015,
   m0016,
 ];

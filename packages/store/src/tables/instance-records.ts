@@ -58,8 +58,31 @@ export interface InstanceRow {
   error_reason: string | null;
   spawn_attempts: number;
   launch_time: Date | null;
+  charge_mode: ChargeMode;
+  charge_start_at: Date | null;
+  charge_expires_at: Date | null;
+  charge_retire_at: Date | null;
+  charge_phase: ChargePhase;
   created_at: Date;
   updated_at: Date;
+}
+
+/** JD's billing modes of an instance. */
+export const CHARGE_MODES = ['postpaid_by_duration', 'postpaid_by_usage', 'prepaid_by_duration'] as const;
+/** One billing mode. */
+export type ChargeMode = (typeof CHARGE_MODES)[number];
+/** Where a prepaid instance is on its timer: paid up, expired (stopped), retired (then deleted). */
+export type ChargePhase = 'active' | 'expired' | 'retired';
+
+/** How an instance is billed; the times are set for prepaid instances only. */
+export interface InstanceCharge {
+  mode: ChargeMode;
+  /** When billing started (creation); null reads as the creation time. */
+  startAt: Date | null;
+  expiresAt: Date | null;
+  /** When an expired instance is retired; it is deleted one grace period later. */
+  retireAt: Date | null;
+  phase: ChargePhase;
 }
 
 /** An instance as the rest of Kumo sees it (row fields, camel-cased). */
@@ -98,6 +121,7 @@ export interface InstanceRecord {
   errorReason: string | null;
   spawnAttempts: number;
   launchTime: Date | null;
+  charge: InstanceCharge;
   createdAt: Date;
 }
 
@@ -136,6 +160,13 @@ export const toInstance = (r: InstanceRow): InstanceRecord => ({
   errorReason: r.error_reason,
   spawnAttempts: r.spawn_attempts,
   launchTime: r.launch_time,
+  charge: {
+    mode: r.charge_mode,
+    startAt: r.charge_start_at,
+    expiresAt: r.charge_expires_at,
+    retireAt: r.charge_retire_at,
+    phase: r.charge_phase,
+  },
   createdAt: r.created_at,
 });
 
@@ -151,7 +182,8 @@ export type NewInstance = Omit<
   | 'launchTime'
   | 'createdAt'
   | 'pendingPasswordHash'
-> & { privateIp?: string };
+  | 'charge'
+> & { privateIp?: string; charge?: InstanceCharge };
 
 /** The fields of an instance that callers may change (domain-shaped; the store maps columns). */
 export type InstancePatch = Partial<

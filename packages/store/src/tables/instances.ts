@@ -18,6 +18,7 @@ import {
   type InstancePatch,
 } from './instance-records.js';
 
+export { CHARGE_MODES, type ChargeMode, type ChargePhase, type InstanceCharge } from './instance-records.js';
 export {
   INSTANCES,
   TASK_NAMES,
@@ -94,6 +95,11 @@ const LIST_COLUMNS = [
   'error_reason',
   'spawn_attempts',
   'launch_time',
+  'charge_mode',
+  'charge_start_at',
+  'charge_expires_at',
+  'charge_retire_at',
+  'charge_phase',
   'created_at',
 ] as const;
 
@@ -148,7 +154,13 @@ export class InstancesModel {
       | 'created_at'
       | 'updated_at'
       | 'pending_password_hash'
-    > = {
+      | 'charge_mode'
+      | 'charge_start_at'
+      | 'charge_expires_at'
+      | 'charge_retire_at'
+      | 'charge_phase'
+    > &
+      Partial<InstanceRow> = {
       id: inst.id,
       account_id: inst.accountId,
       region_id: inst.regionId,
@@ -175,6 +187,15 @@ export class InstancesModel {
       userdata: inst.userdata,
       system_disk_category: inst.systemDiskCategory,
       system_disk_gb: inst.systemDiskGB,
+      ...(inst.charge
+        ? {
+            charge_mode: inst.charge.mode,
+            charge_start_at: inst.charge.startAt,
+            charge_expires_at: inst.charge.expiresAt,
+            charge_retire_at: inst.charge.retireAt,
+            charge_phase: inst.charge.phase,
+          }
+        : {}),
     };
     const [inserted] = await trx<InstanceRow>(INSTANCES)
       .insert({ ...row, task_args: row.task_args ? JSON.stringify(row.task_args) : null } as never)

@@ -50,6 +50,9 @@ import adminEnableAccessKey from './access-keys/adminEnableAccessKey.js';
 import adminDeleteAccessKey from './access-keys/adminDeleteAccessKey.js';
 import describeAuditLog from './audit/describeAuditLog.js';
 import adminDescribeAuditLog from './admin/describeAuditLog.js';
+import describeUsage from './usage/describeUsage.js';
+import adminDescribeUsage from './admin/describeUsage.js';
+import adminDescribeUsageRecords from './admin/describeUsageRecords.js';
 import createVpc from './vpc/createVpc.js';
 import describeVpcs from './vpc/describeVpcs.js';
 import describeVpc from './vpc/describeVpc.js';
@@ -101,6 +104,7 @@ import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
 import resetInstanceState from './admin/resetInstanceState.js';
+import renewInstance from './admin/renewInstance.js';
 import importImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
@@ -128,6 +132,10 @@ import removeStorageBackend from './admin/removeStorageBackend.js';
 export const routes: readonly Route[] = [
   describeAuditLog,
   adminDescribeAuditLog,
+  describeUsage,
+  adminDescribeUsage,
+  adminDescribeUsageRecords,
+  renewInstance,
   createAccessKey,
   describeAccessKeys,
   disableAccessKey,

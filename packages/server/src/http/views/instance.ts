@@ -48,9 +48,15 @@ function attachmentView(
  */
 export function instanceView(
   i: ListedInstance,
-  extra: { net?: InstanceNetworking | undefined; dataDisks?: InstanceDiskAttachment[] } = {},
+  extra: {
+    net?: InstanceNetworking | undefined;
+    dataDisks?: InstanceDiskAttachment[];
+    /** JD's chargeStatus as of now (the charge policy's clock); `normal` when not given. */
+    chargeStatus?: string;
+  } = {},
 ): Instance {
   const { net, dataDisks = [] } = extra;
+  const c = i.charge;
   const local = i.systemDiskCategory === 'local';
   const [primaryNic, ...others] = net?.interfaces ?? [];
   const primary = primaryNic && net ? attachmentView(primaryNic, net) : undefined;
@@ -112,11 +118,11 @@ export function instanceView(
     az: i.az,
     keyNames: i.keyNames,
     charge: {
-      chargeMode: 'postpaid_by_duration',
-      chargeStatus: 'normal',
-      chargeStartTime: formatJdChargeTime(i.createdAt),
-      chargeExpiredTime: '',
-      chargeRetireTime: '',
+      chargeMode: c.mode,
+      chargeStatus: extra.chargeStatus ?? 'normal',
+      chargeStartTime: formatJdChargeTime(c.startAt ?? i.createdAt),
+      chargeExpiredTime: c.expiresAt ? formatJdChargeTime(c.expiresAt) : '',
+      chargeRetireTime: c.retireAt ? formatJdChargeTime(c.retireAt) : '',
     },
     ag: { name: '', id: '' },
     faultDomain: '',

@@ -147,9 +147,25 @@ test('missing required fields and bad values are refused with JD’s errors', as
   expect((await rejection(spec({ dataDisks: [{ diskCategory: 'cloud' }] }))).message).toBe(
     'InstanceSpec.DataDisks is not supported by this cloud',
   );
-  expect((await rejection(spec({ charge: { chargeMode: 'prepaid_by_duration' } }))).message).toMatch(
-    /chargeMode/,
+  expect((await rejection(spec({ charge: { chargeMode: 'monthly' } }))).message).toMatch(
+    /^Invalid parameter InstanceSpec\.Charge\.ChargeMode: must be one of postpaid_by_duration/,
   );
+  expect(
+    await rejection(
+      spec({ charge: { chargeMode: 'prepaid_by_duration', chargeUnit: 'year', chargeDuration: 4 } }),
+    ),
+  ).toEqual({ status: 'OUT_OF_RANGE', message: 'InstanceSpec.Charge.ChargeDuration out of range' });
+});
+
+test('a ChargeSpec reaches the service validated, prepaid with its period', async () => {
+  expect((await create(spec())).charge).toEqual({ mode: 'postpaid_by_duration' });
+  expect(
+    (
+      await create(
+        spec({ charge: { chargeMode: 'prepaid_by_duration', chargeUnit: 'month', chargeDuration: 3 } }),
+      )
+    ).charge,
+  ).toEqual({ mode: 'prepaid_by_duration', unit: 'month', duration: 3 });
 });
 
 test('launch-script user data is decoded from base64', async () => {

@@ -11,6 +11,7 @@ import {
   type InstanceSpec,
 } from '@kumo/contract';
 import type { z } from 'zod';
+import { parseChargeSpec } from '../../../billing/charges.js';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
 
@@ -93,9 +94,7 @@ export default defineRoute({
     if (s.agId || s.instanceTemplateId)
       throw Errors.unsupported('Availability groups and instance templates');
     if (s.dataDisks && s.dataDisks.length > 0) throw Errors.unsupported('InstanceSpec.DataDisks');
-    if (s.charge?.chargeMode && s.charge.chargeMode !== 'postpaid_by_duration') {
-      throw Errors.unsupported(`chargeMode '${s.charge.chargeMode.slice(0, 32)}'`);
-    }
+    const charge = parseChargeSpec(s.charge, 'InstanceSpec.Charge');
     const nic = s.primaryNetworkInterface?.networkInterface;
     if (nic?.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
       throw Errors.invalidParameter('PrimaryIpAddress');
@@ -128,6 +127,7 @@ export default defineRoute({
       userdata: userdataOf(s.userdata),
       maxCount,
       clientToken: ctx.body.clientToken,
+      charge,
     });
   },
 });

@@ -18,6 +18,7 @@ export default defineRoute({
       instance: instanceView(inst, {
         net: net.get(inst.id),
         dataDisks: (disks.get(inst.id) ?? []).map(dataDiskView),
+        chargeStatus: ctx.services.chargePolicy.status(inst.charge),
       }),
     };
   },

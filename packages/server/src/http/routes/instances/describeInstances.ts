@@ -24,7 +24,11 @@ export default defineRoute({
     ]);
     return {
       instances: r.items.map((i) =>
-        instanceView(i, { net: net.get(i.id), dataDisks: (disks.get(i.id) ?? []).map(dataDiskView) }),
+        instanceView(i, {
+          net: net.get(i.id),
+          dataDisks: (disks.get(i.id) ?? []).map(dataDiskView),
+          chargeStatus: ctx.services.chargePolicy.status(i.charge),
+        }),
       ),
       totalCount: r.total,
     };
