@@ -61,6 +61,9 @@ export const TencentErrors = {
     te('InvalidParameterValue.Malformed', `Invalid value of ${name}: '${id}' is malformed; use ${shape}`),
   resourceNotFound: (what: string, id: string) =>
     te('ResourceNotFound', `The ${what} '${id}' does not exist`),
+  addressBound: (id: string) =>
+    te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is bound; disassociate it first`),
+  addressNotBound: (id: string) => te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is not bound`),
   diskNotFound: (id: string) => te('InvalidDiskId.NotFound', `The disk '${id}' does not exist`),
   snapshotNotFound: (id: string) => te('InvalidSnapshotId.NotFound', `The snapshot '${id}' does not exist`),
   unsupportedOperation: (what: string) =>
@@ -120,7 +123,8 @@ const BY_SERVICE: Record<string, Partial<Record<ErrorName, string>>> = {
     ruleNotFound: 'ResourceNotFound',
     networkInterfaceNotFound: 'ResourceNotFound',
     elasticIpNotFound: 'InvalidAddressId.NotFound',
-    instanceNotFound: 'ResourceNotFound',
+    instanceNotFound: 'InvalidInstanceId.NotFound',
+    interfaceHasElasticIp: 'ResourceInUse',
     invalidAddressPrefix: 'InvalidParameterValue.Malformed',
     subnetOverlaps: 'InvalidParameterValue.SubnetConflict',
     vpcHasSubnets: 'ResourceInUse',
