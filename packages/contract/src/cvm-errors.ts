@@ -64,6 +64,8 @@ export const TencentErrors = {
   addressBound: (id: string) =>
     te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is bound; disassociate it first`),
   addressNotBound: (id: string) => te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is not bound`),
+  diskAttached: (id: string) => te('InvalidDisk.Busy', `The disk '${id}' is attached; detach it first`),
+  diskNotAttached: (id: string) => te('InvalidDisk.NotSupported', `The disk '${id}' is not attached there`),
   diskNotFound: (id: string) => te('InvalidDiskId.NotFound', `The disk '${id}' does not exist`),
   snapshotNotFound: (id: string) => te('InvalidSnapshotId.NotFound', `The snapshot '${id}' does not exist`),
   unsupportedOperation: (what: string) =>
@@ -149,6 +151,16 @@ const BY_SERVICE: Record<string, Partial<Record<ErrorName, string>>> = {
     snapshotNotFound: 'InvalidSnapshotId.NotFound',
     instanceNotFound: 'InvalidInstanceId.NotFound',
     quotaExceeded: 'LimitExceeded',
+    invalidDiskStatus: 'InvalidDisk.Busy',
+    invalidSnapshotStatus: 'InvalidSnapshot.NotSupported',
+    diskSizeOutOfRange: 'InvalidParameterValue',
+    diskShrink: 'InvalidParameterValue',
+    diskHasSnapshots: 'ResourceInUse',
+    snapshotHasDisks: 'ResourceInUse',
+    noStorageBackend: 'ResourceInsufficient',
+    storageFull: 'ResourceInsufficient',
+    conflictWithTask: 'ResourceBusy',
+    invalidInstanceStatus: 'InvalidInstance.NotSupported',
   },
 };
 
