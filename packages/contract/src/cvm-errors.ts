@@ -28,6 +28,11 @@ export const TencentErrors = {
   nonceReplayed: () =>
     te('RequestReplayed', 'This Nonce and Timestamp were already used (a replayed request)'),
   invalidAction: (action: string) => te('InvalidAction', `The action '${action}' does not exist`),
+  ambiguousAction: (action: string, services: string) =>
+    te(
+      'InvalidAction',
+      `The action '${action}' exists in ${services}: sign for the service (endpoint host <service>.<domain>)`,
+    ),
   noSuchVersion: (version: string) =>
     te('NoSuchVersion', `The version '${version}' does not exist; this endpoint serves 2017-03-12`),
   unsupportedRegion: (region: string) => te('UnsupportedRegion', `The region '${region}' is not served here`),
@@ -51,6 +56,18 @@ export const TencentErrors = {
   malformedKeyPairId: (id: string) =>
     te('InvalidKeyPairId.Malformed', `The key pair id '${id}' is malformed; use skey-<name>`),
   imageNotFound: (id: string) => te('InvalidImageId.NotFound', `The image '${id}' does not exist`),
+  // The VPC and CBS services' own shapes of id and lookup errors.
+  malformedId: (name: string, id: string, shape: string) =>
+    te('InvalidParameterValue.Malformed', `Invalid value of ${name}: '${id}' is malformed; use ${shape}`),
+  resourceNotFound: (what: string, id: string) =>
+    te('ResourceNotFound', `The ${what} '${id}' does not exist`),
+  addressBound: (id: string) =>
+    te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is bound; disassociate it first`),
+  addressNotBound: (id: string) => te('InvalidAddressIdStatus.NotPermit', `The address '${id}' is not bound`),
+  diskAttached: (id: string) => te('InvalidDisk.Busy', `The disk '${id}' is attached; detach it first`),
+  diskNotAttached: (id: string) => te('InvalidDisk.NotSupported', `The disk '${id}' is not attached there`),
+  diskNotFound: (id: string) => te('InvalidDiskId.NotFound', `The disk '${id}' does not exist`),
+  snapshotNotFound: (id: string) => te('InvalidSnapshotId.NotFound', `The snapshot '${id}' does not exist`),
   unsupportedOperation: (what: string) =>
     te('UnsupportedOperation', `${what} is not supported by this cloud`),
   dryRun: () => te('DryRunOperation', 'The request would have succeeded; DryRun made no change'),
@@ -100,6 +117,54 @@ const BY_NAME: Partial<Record<ErrorName, string>> = {
   notImplemented: 'UnsupportedOperation',
 };
 
+// Where the VPC and CBS services name an error differently from CVM (checked before BY_NAME).
+const BY_SERVICE: Record<string, Partial<Record<ErrorName, string>>> = {
+  vpc: {
+    vpcNotFound: 'ResourceNotFound',
+    subnetNotFound: 'ResourceNotFound',
+    securityGroupNotFound: 'ResourceNotFound',
+    ruleNotFound: 'ResourceNotFound',
+    networkInterfaceNotFound: 'ResourceNotFound',
+    elasticIpNotFound: 'InvalidAddressId.NotFound',
+    instanceNotFound: 'InvalidInstanceId.NotFound',
+    interfaceHasElasticIp: 'ResourceInUse',
+    invalidAddressPrefix: 'InvalidParameterValue.Malformed',
+    subnetOverlaps: 'InvalidParameterValue.SubnetConflict',
+    vpcHasSubnets: 'ResourceInUse',
+    vpcHasSecurityGroups: 'ResourceInUse',
+    subnetInUse: 'ResourceInUse',
+    securityGroupInUse: 'ResourceInUse',
+    defaultSecurityGroup: 'UnsupportedOperation',
+    networkInterfaceAttached: 'ResourceInUse',
+    networkInterfaceNotAttached: 'UnsupportedOperation.InvalidState',
+    primaryNetworkInterface: 'UnsupportedOperation.InvalidState',
+    nicLimitExceeded: 'LimitExceeded',
+    elasticIpAssociated: 'InvalidAddressIdStatus.NotPermit',
+    elasticIpNotAssociated: 'InvalidAddressIdStatus.NotPermit',
+    instanceHasElasticIp: 'InvalidInstanceId.AlreadyBindEip',
+    eipPoolExhausted: 'AddressQuotaLimitExceeded',
+    quotaExceeded: 'LimitExceeded',
+    azNotFound: 'InvalidParameterValue.Range',
+    noFreeIp: 'ResourceInsufficient.Subnet',
+  },
+  cbs: {
+    diskNotFound: 'InvalidDiskId.NotFound',
+    snapshotNotFound: 'InvalidSnapshotId.NotFound',
+    instanceNotFound: 'InvalidInstanceId.NotFound',
+    quotaExceeded: 'LimitExceeded',
+    invalidDiskStatus: 'InvalidDisk.Busy',
+    invalidSnapshotStatus: 'InvalidSnapshot.NotSupported',
+    diskSizeOutOfRange: 'InvalidParameterValue',
+    diskShrink: 'InvalidParameterValue',
+    diskHasSnapshots: 'ResourceInUse',
+    snapshotHasDisks: 'ResourceInUse',
+    noStorageBackend: 'ResourceInsufficient',
+    storageFull: 'ResourceInsufficient',
+    conflictWithTask: 'ResourceBusy',
+    invalidInstanceStatus: 'InvalidInstance.NotSupported',
+  },
+};
+
 const BY_STATUS: Record<ErrorStatus, string> = {
   INVALID_ARGUMENT: 'InvalidParameterValue',
   FAILED_PRECONDITION: 'FailedOperation',
@@ -120,9 +185,9 @@ const BY_STATUS: Record<ErrorStatus, string> = {
   UNAVAILABLE: 'InternalError',
 };
 
-/** A catalogue error in Tencent's terms (the message stays Kumo's). */
-export function toTencentError(e: ApiError): TencentError {
-  const code = (e.kind && BY_NAME[e.kind]) ?? BY_STATUS[e.status];
+/** A catalogue error in Tencent's terms for one of its services (the message stays Kumo's). */
+export function toTencentError(e: ApiError, service = 'cvm'): TencentError {
+  const code = (e.kind && (BY_SERVICE[service]?.[e.kind] ?? BY_NAME[e.kind])) ?? BY_STATUS[e.status];
   return new TencentError(code, e.message);
 }
 

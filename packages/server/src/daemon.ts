@@ -18,6 +18,8 @@ import { finishInterruptedSwap, upgradeToUtf8 } from './embedded-encoding.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { createApp } from './http/app.js';
 import { cvmActions } from './http/cvm/actions/index.js';
+import { cbsActions } from './http/cvm/cbs/index.js';
+import { vpcActions } from './http/cvm/vpc/index.js';
 import { v2Actions } from './http/cvm2/actions/index.js';
 import { attachConsoleProxy } from './http/console/proxy.js';
 import { applyFrontDoor, SERVER_OPTIONS } from './http/front-door.js';
@@ -123,7 +125,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
       db,
       body: { maxBytes: config.maxBodyBytes, timeoutMs: config.frontDoor.bodyTimeoutMs },
       knownRegion: (r) => r === config.regionId || knownRegions.has(r),
-      cvmActions,
+      cvmActions: [...cvmActions, ...vpcActions, ...cbsActions],
       cvmV2Actions: v2Actions,
       regions: () => Promise.resolve([...new Set([config.regionId, ...knownRegions])].sort()),
       onFinished: (r) => {

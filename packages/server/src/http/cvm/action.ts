@@ -7,6 +7,8 @@ import type { Services } from '../../services/index.js';
 /** Everything an action gets about one authenticated request. */
 export interface CvmContext<P> {
   requestId: string;
+  /** The Tencent service of the action. */
+  service: TencentService;
   account: Account;
   accessKey: string;
   /** X-TC-Region, checked to be served here (empty for region-less actions). */
@@ -17,10 +19,15 @@ export interface CvmContext<P> {
   regions(): Promise<string[]>;
 }
 
-/** One CVM API 3.0 action. */
+/** The Tencent services `POST /` serves, all at version 2017-03-12. */
+export type TencentService = 'cvm' | 'vpc' | 'cbs';
+
+/** One API 3.0 action (CVM's, or VPC's and CBS's over the network and storage planes). */
 export interface CvmAction<S extends z.ZodType = z.ZodType> {
   /** Tencent's action name (X-TC-Action). */
   action: string;
+  /** The Tencent service the action belongs to; `cvm` when absent. */
+  service?: TencentService;
   /**
    * The rate-limit bucket: the JD operation the action maps onto (contract §5), so the per-API
    * budget is one across JD and both CVM APIs; actions without a JD twin use their own name.

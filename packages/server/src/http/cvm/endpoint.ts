@@ -9,7 +9,7 @@ import { ApiError, TencentError, TencentErrors, sha256Hex, toTencentError } from
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { checkBodyHeaders, readBody, type BodyLimits } from '../body.js';
-import type { CvmAction } from './action.js';
+import type { CvmAction, TencentService } from './action.js';
 import { validateParams } from './params.js';
 
 /** The one API version CVM 3.0 clients send. */
@@ -27,7 +27,7 @@ export interface CvmEndpointOptions {
 
 /** The express handler of `POST /`. */
 export function cvmEndpoint(opts: CvmEndpointOptions) {
-  const byName = new Map(opts.actions.map((a) => [a.action, a]));
+  const resolve = actionResolver(opts.actions);
   return async (req: Request, res: Response): Promise<void> => {
     const requestId = randomUUID();
     res.locals.requestId = requestId;
@@ -35,7 +35,7 @@ export function cvmEndpoint(opts: CvmEndpointOptions) {
       const response = await serve(req, res, requestId);
       res.json({ Response: { ...response, RequestId: requestId } });
     } catch (err) {
-      const e = tencentErrorOf(err);
+      const e = tencentErrorOf(err, (res.locals.tencentService as TencentService | undefined) ?? 'cvm');
       if (e.code === 'InternalError') opts.log.error({ err, requestId }, 'CVM request failed');
       res.locals.errorStatus = e.code;
       // A body that was refused unread is never drained: the connection ends with the answer.
@@ -63,10 +63,10 @@ export function cvmEndpoint(opts: CvmEndpointOptions) {
     });
 
     const name = header(req, 'x-tc-action') ?? '';
-    const action = byName.get(name);
-    if (!action) throw TencentErrors.invalidAction(name.slice(0, 64));
+    const action = resolve(pre.auth.service, name);
     const mutating = !action.action.startsWith('Describe');
-    res.locals.operation = `cvm:${action.action}`;
+    res.locals.tencentService = action.service ?? 'cvm';
+    res.locals.operation = `${action.service ?? 'cvm'}:${action.action}`;
     res.locals.readOnly = !mutating;
     res.locals.accountId = pre.key.account.id;
     res.locals.accessKey = pre.key.accessKey;
@@ -81,6 +81,7 @@ export function cvmEndpoint(opts: CvmEndpointOptions) {
     }
     const params = validateParams(action.params, parseBody(raw));
     return action.handle({
+      service: action.service ?? 'cvm',
       requestId,
       account: pre.key.account,
       accessKey: pre.key.accessKey,
@@ -90,6 +91,28 @@ export function cvmEndpoint(opts: CvmEndpointOptions) {
       regions: opts.regions,
     });
   }
+}
+
+/**
+ * Finds the action a request names. The signed scope's service is what Tencent's SDK derived from
+ * the endpoint host: `cvm`, `vpc` or `cbs` when users point each client at such a name, something
+ * else (`127` for an address) otherwise. A service it names is searched first; an action name only
+ * one service has is served whatever the scope says, and one several services share needs the
+ * scope to choose.
+ */
+export function actionResolver(actions: readonly CvmAction[]) {
+  const byKey = new Map(actions.map((a) => [`${a.service ?? 'cvm'}:${a.action}`, a]));
+  const byName = new Map<string, CvmAction[]>();
+  for (const a of actions) byName.set(a.action, [...(byName.get(a.action) ?? []), a]);
+  return (scopeService: string, name: string): CvmAction => {
+    const named = byKey.get(`${scopeService.toLowerCase() as TencentService}:${name}`);
+    if (named) return named;
+    const candidates = byName.get(name) ?? [];
+    if (candidates.length === 1) return candidates[0]!;
+    if (candidates.length > 1)
+      throw TencentErrors.ambiguousAction(name, candidates.map((a) => a.service ?? 'cvm').join(', '));
+    throw TencentErrors.invalidAction(name.slice(0, 64));
+  };
 }
 
 function parseBody(raw: Buffer): unknown {
@@ -111,8 +134,8 @@ function header(req: Request, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function tencentErrorOf(err: unknown): TencentError {
+function tencentErrorOf(err: unknown, service: TencentService): TencentError {
   if (err instanceof TencentError) return err;
-  if (err instanceof ApiError) return toTencentError(err);
+  if (err instanceof ApiError) return toTencentError(err, service);
   return TencentErrors.internal();
 }

@@ -25,6 +25,21 @@ export const paging = {
   Limit: z.number().int().min(0).optional(),
 };
 
+/** A count that Tencent's VPC models type as a string ("20") and its CBS models as a number. */
+const count = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a non-negative integer')
+    .transform(Number),
+]);
+
+/** `Offset` and `Limit` of the VPC and CBS list actions, as numbers or numeric strings. */
+export const countPaging = {
+  Offset: count.refine((n) => n <= 1_000_000, 'at most 1000000').optional(),
+  Limit: count.optional(),
+};
+
 /** Offset/limit of one page: Limit defaults to 20 and is at most 100 (a larger one is refused). */
 export function pageOf(p: { Offset?: number | undefined; Limit?: number | undefined }) {
   const limit = p.Limit ?? 20;

@@ -83,6 +83,7 @@ export function v2Endpoint(opts: V2EndpointOptions) {
     if (!opts.knownRegion(regionId)) throw TencentErrors.unsupportedRegion(regionId.slice(0, 64));
     return action.handle({
       requestId,
+      service: 'cvm',
       account: key.account,
       accessKey: key.accessKey,
       regionId,
