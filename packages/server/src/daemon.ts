@@ -54,9 +54,19 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
       finishInterruptedSwap(config.dataDir);
       embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
     }
+    // knex's own warnings (a pooled connection the server ended, …) become log records.
+    const dbLog = {
+      log: (level: 'warn' | 'error' | 'deprecate', message: string) =>
+        level === 'error'
+          ? log.error({ component: 'knex' }, message)
+          : log.warn({ component: 'knex' }, message),
+    };
     // The injected test clock reaches the ledger's triggers through the sessions of this pool.
-    const clock = config.billing.clockFile ? { clock: fileClock(config.billing.clockFile) } : {};
-    db = openDatabase({ url: config.databaseUrl ?? embedded!.url, ...clock });
+    const dbOpts = {
+      ...dbLog,
+      ...(config.billing.clockFile ? { clock: fileClock(config.billing.clockFile) } : {}),
+    };
+    db = openDatabase({ url: config.databaseUrl ?? embedded!.url, ...dbOpts });
     const { applied } = await migrateLatest(db);
     log.info({ applied }, 'database schema is current');
     if (embedded && (await isSqlAscii(embedded.url))) {
@@ -68,12 +78,12 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         // Nothing was changed: keep serving from the old cluster and say what stands in the way.
         log.error({ err: (err as Error).message }, 'embedded database stays SQL_ASCII');
       }
-      db = openDatabase({ url: embedded.url, ...clock });
+      db = openDatabase({ url: embedded.url, ...dbOpts });
     }
 
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Nonces and rate counters: one small pool committing asynchronously (see DatabaseOptions).
-    guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true });
+    guardsDb = openDatabase({ url: databaseUrl, poolMax: 8, asyncCommit: true, ...dbLog });
     const wiring = createWiring(db, guardsDb, databaseUrl, config, log, drivers);
     const { services } = wiring;
     keyFeed = await startKeyFeed(databaseUrl, services.authenticator, log);
@@ -171,7 +181,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         clearInterval(sweeper);
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
-        wiring.chargeTimer.stop();
+        await wiring.chargeTimer.stop();
         ops?.close();
         await wiring.network.stop();
         await wiring.workers.stop();

@@ -20,7 +20,14 @@ export interface DatabaseOptions {
    * to its time, which the usage ledger's triggers use instead of the transaction's start.
    */
   clock?: () => Date;
+  /**
+   * Where knex's own warnings go (e.g. "Connection Error" for a pooled connection the server
+   * ended). Default: stderr, never stdout, which a daemon keeps for its JSON log records.
+   */
+  log?: (level: 'warn' | 'error' | 'deprecate', message: string) => void;
 }
+
+const toStderr = (level: string, message: string) => process.stderr.write(`knex ${level}: ${message}\n`);
 
 /** A knex instance bound to Kumo's database. */
 export type Database = Knex;
@@ -28,8 +35,16 @@ export type Database = Knex;
 /** Creates the connection pool; call `destroy()` on shutdown. */
 export function openDatabase(opts: DatabaseOptions): Database {
   const { clock, asyncCommit } = opts;
+  const log = opts.log ?? toStderr;
   return knexFactory({
     client: 'pg',
+    log: {
+      warn: (m: unknown) => log('warn', String(m)),
+      error: (m: unknown) => log('error', String(m)),
+      deprecate: (method: unknown, alternative: unknown) =>
+        log('deprecate', `${String(method)} is deprecated; use ${String(alternative)}`),
+      debug: () => undefined,
+    },
     connection: opts.url,
     pool: {
       min: 0,

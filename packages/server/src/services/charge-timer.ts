@@ -5,6 +5,7 @@
 // half-way is finished by the next one, on any kumod.
 import { ApiError } from '@kumo/contract';
 import type { InstanceChargesModel, InstanceRecord, Transactions } from '@kumo/store';
+import { WorkLoop } from '../jobs/work-loop.js';
 import type { Logger } from '../logger.js';
 import type { InstanceService } from './instances.js';
 import type { ChargePolicy } from '../billing/charges.js';
@@ -23,22 +24,26 @@ export interface ChargeTimerDeps {
 
 /** The charge timer of one kumod process. */
 export class ChargeTimer {
-  private timer: NodeJS.Timeout | undefined;
   private running = false;
+  // One sweep per tick; stop() waits for a sweep in progress, so none outlives the pool.
+  private readonly loop: WorkLoop;
 
-  constructor(private readonly d: ChargeTimerDeps) {}
-
-  start(): void {
-    this.timer = setInterval(
-      () => void this.sweep().catch((err: unknown) => this.d.log.warn({ err }, 'charge sweep failed')),
-      this.d.intervalMs,
-    );
-    this.timer.unref();
+  constructor(private readonly d: ChargeTimerDeps) {
+    this.loop = new WorkLoop({
+      name: 'charge sweep',
+      intervalMs: d.intervalMs,
+      maxPasses: 1,
+      log: d.log,
+      pass: () => this.sweep(),
+    });
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One sweep; returns the instances it acted on (0 when another kumod is sweeping). */
