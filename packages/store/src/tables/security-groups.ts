@@ -136,7 +136,11 @@ export class SecurityGroupsModel {
   private async insertRules(trx: Transaction, groupId: string, rules: NewRule[]): Promise<void> {
     if (rules.length === 0) return;
     await trx(RULES).insert(
-      rules.map((r) => ({
+      rules.map((r, i) => ({
+        // Rules added together keep the order they were given in (ties in priority are listed
+        // by age): a millisecond apart (what a JS Date resolves), as now() would give them all
+        // the same instant.
+        created_at: trx.raw("clock_timestamp() + ? * interval '1 millisecond'", [i]),
         id: r.id,
         group_id: groupId,
         direction: r.direction,
