@@ -242,6 +242,14 @@ export class Host {
     return this.nics.unplug(id, mac);
   }
 
+  /**
+   * Moves a stopped instance's NIC (by MAC) onto an OVN port in its definition, e.g. off a libvirt
+   * NAT network; idempotent.
+   */
+  replaceNic(id: string, nic: ExtraNic): Promise<void> {
+    return this.nics.replace(id, nic);
+  }
+
   /** The power state of an instance, `absent` when the host has no such domain. */
   state(id: string): Promise<PowerState> {
     return this.lifecycle.state(id);

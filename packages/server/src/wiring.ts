@@ -16,6 +16,7 @@ import {
   InstancesModel,
   InstanceTasksModel,
   KeypairsModel,
+  NatEraModel,
   NetworkInterfacesModel,
   PlaneSyncModel,
   RateLeasesModel,
@@ -63,6 +64,7 @@ import { InstanceTypeService, type AzCapacity } from './services/instance-types.
 import { KeypairService } from './services/keypairs.js';
 import { ElasticIpService } from './services/elastic-ips.js';
 import { ExternalNetworkService } from './services/external-networks.js';
+import { NatEraAdoption } from './services/nat-era.js';
 import { NetworkDefaults } from './services/network-defaults.js';
 import { NetworkInterfaceService } from './services/network-interfaces.js';
 import { NicAttachmentService } from './services/nic-attachments.js';
@@ -174,6 +176,13 @@ export function createWiring(
       instance: (id) => instancesModel.get(id),
     },
     network: netTasks,
+    // Built below from the network services (only called once tasks run).
+    natEra: {
+      adopt: (inst) => natEra.adopt(inst),
+      sharedSubnetOf: (inst) => natEra.sharedSubnetOf(inst),
+      othersOnHost: (hostId, shared, except) => natEra.othersOnHost(hostId, shared, except),
+      settle: (id) => natEra.settle(id),
+    },
     images: {
       setProgress: (id, percent) => imagesModel.setProgress(id, percent),
       settle: (id, outcome) => imagesModel.settle(id, outcome),
@@ -227,6 +236,17 @@ export function createWiring(
     ...netDeps,
     interfaces: interfacesModel,
     eips: eipsModel,
+  });
+  const natEra = new NatEraAdoption({
+    tx,
+    natEra: new NatEraModel(db),
+    instances: instancesModel,
+    sharedSubnets: subnetsModel,
+    vpcs: vpcsModel,
+    groups: groupsModel,
+    interfaces: interfacesModel,
+    networkInterfaces,
+    changed,
   });
   const elasticIps = new ElasticIpService({
     tx,

@@ -13,6 +13,7 @@ export * from './tables/hosts.js';
 export * from './tables/images.js';
 export * from './tables/image-shares.js';
 export * from './tables/subnets.js';
+export * from './tables/nat-era.js';
 export * from './tables/instances.js';
 export * from './tables/instance-tasks.js';
 export * from './tables/instance-actions.js';

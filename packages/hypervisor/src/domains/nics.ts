@@ -5,6 +5,7 @@
 import { DomainAffect } from '@kumo/libvirt';
 import type { HostContext } from '../context.js';
 import { designNic } from '../designer.js';
+import { HypervisorError } from '../errors.js';
 import type { ExtraNic } from '../spec.js';
 import { domainFromXml, interfaceDeviceXml } from '../xml/domain.js';
 import type { Domains } from './domains.js';
@@ -44,6 +45,28 @@ export class Nics {
         const xml = interfaceDeviceXml(nic ?? { kind: 'bridge', source: '', mac, model: 'virtio' });
         if (running && live) await this.ctx.lv.domainDetachDeviceFlags(d, xml, DomainAffect.LIVE);
         if (config) await this.ctx.lv.domainDetachDeviceFlags(d, xml, DomainAffect.CONFIG);
+      }),
+    );
+  }
+
+  /**
+   * Puts the NIC with `nic.mac` of a stopped instance on `nic.ovn` in its definition (added when
+   * there is none with that MAC); no-op when it is there already. INVALID_STATE while it runs:
+   * the guest would lose its link under it. Detach and attach rather than an update: libvirt
+   * updates only some of a NIC's settings in place, and never its type.
+   */
+  async replace(id: string, nic: ExtraNic): Promise<void> {
+    await this.ctx.locked(`inst:${id}`, () =>
+      this.ctx.step('replace-nic', async () => {
+        const d = await this.domains.require(id);
+        if ((await this.domains.state(d)) === 'running')
+          throw new HypervisorError('INVALID_STATE', `instance ${id} must be stopped to move its NIC`);
+        const want = designNic(nic, '');
+        const have = (await this.domains.config(d)).interfaces.find((n) => n.mac === nic.mac);
+        if (have?.kind === want.kind && have.source === want.source)
+          if (have.openvswitchInterfaceId === want.openvswitchInterfaceId) return;
+        if (have) await this.ctx.lv.domainDetachDeviceFlags(d, interfaceDeviceXml(have), DomainAffect.CONFIG);
+        await this.ctx.lv.domainAttachDeviceFlags(d, interfaceDeviceXml(want), DomainAffect.CONFIG);
       }),
     );
   }

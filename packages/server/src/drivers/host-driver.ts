@@ -12,7 +12,6 @@ import type {
   InstanceEvent,
   InstanceSpec,
   InstanceType,
-  NetworkSpec,
   PowerState,
 } from '@kumo/hypervisor';
 
@@ -52,8 +51,8 @@ export interface HostDriver {
   readFlattened(id: string, tag: string): Promise<Readable>;
   /** Removes an export (no-op when absent). */
   removeFlattened(id: string, tag: string): Promise<void>;
-  /** Defines and starts a subnet's network unless it exists. */
-  ensureNetwork(spec: NetworkSpec): Promise<void>;
+  /** Stops and removes a libvirt network of the NAT era (no-op when absent). */
+  removeNetwork(name: string): Promise<void>;
   /** Creates and starts an instance (a re-run only makes sure it runs). */
   spawn(spec: InstanceSpec): Promise<void>;
   /** Starts a stopped instance (no-op when running). */
@@ -71,6 +70,11 @@ export interface HostDriver {
    * a stopped one has it at the next start. No-op when a NIC with its MAC is there.
    */
   plugNic(id: string, nic: ExtraNic): Promise<void>;
+  /**
+   * Moves the NIC with `nic.mac` of a stopped instance onto its OVN port in the definition (off
+   * the NAT network it had); no-op when it is there. INVALID_STATE while the instance runs.
+   */
+  replaceNic(id: string, nic: ExtraNic): Promise<void>;
   /** Unplugs the NIC with `mac` from the running guest and the definition (no-op when absent). */
   unplugNic(id: string, mac: string): Promise<void>;
   /** Removes an instance and its volumes (no-op when absent). */

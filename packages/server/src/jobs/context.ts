@@ -33,6 +33,21 @@ export interface TaskNetwork {
   portUp(interfaceId: string): Promise<void>;
 }
 
+/**
+ * Moving an instance of the NAT era onto the plane (services/nat-era.ts decides how): its place
+ * written to the inventory, then settled once its domain is on the port.
+ */
+export interface TaskAdoption {
+  /** Idempotent: the instance's primary interface, and the shared subnet whose network it leaves. */
+  adopt(inst: InstanceRecord): Promise<{ nic: NetworkInterfaceRecord; sharedSubnetId: string }>;
+  /** The shared subnet an instance of the NAT era sits on (or left, if adopted but not settled). */
+  sharedSubnetOf(inst: InstanceRecord): Promise<string | undefined>;
+  /** Other instances on the host still on that shared subnet's libvirt network. */
+  othersOnHost(hostId: string, sharedSubnetId: string, exceptId: string): Promise<number>;
+  /** The instance is on the plane for good. */
+  settle(instanceId: string): Promise<void>;
+}
+
 /** The writes the createImage task makes to the image it fills (only a `pending` image changes). */
 export interface TaskImageWrites {
   setProgress(id: string, percent: number): Promise<void>;
@@ -56,6 +71,7 @@ export interface TaskContext {
   placement: Replacement;
   locks: TaskLocks;
   network: TaskNetwork;
+  natEra: TaskAdoption;
   /** Where image data lives (hosts are fed from it; createImage writes to it). */
   imageStore: ImageStore;
   compute: ComputeConfig;

@@ -1,8 +1,8 @@
-// Builds the hypervisor's InstanceSpec (and the image files to upload) and, for an instance of the
-// NAT era (no network interface rows), its subnet's libvirt network spec from inventory records.
-// Pure translation; the reads go through the task context.
-import type { ImageFiles, InstanceSpec, NetworkSpec } from '@kumo/hypervisor';
-import { addressPlan, type ImageRecord, type InstanceRecord, type SubnetRecord } from '@kumo/store';
+// Builds the hypervisor's InstanceSpec (and the image files to upload) from inventory records: the
+// NIC is the primary interface's port on the integration bridge. Pure translation; the reads go
+// through the task context.
+import type { ImageFiles, InstanceSpec } from '@kumo/hypervisor';
+import type { ImageRecord, InstanceRecord, SubnetRecord } from '@kumo/store';
 import { imageFiles } from '../compute/image-files.js';
 import { memoryMiBFromMB } from '../compute/units.js';
 import type { HostDriver } from '../drivers/host-driver.js';
@@ -31,6 +31,8 @@ export async function buildSpec(
 ): Promise<{ spec: InstanceSpec; files: ImageFiles }> {
   const subnet = await subnetOf(ctx, inst);
   const [primary] = await ctx.network.interfaces(inst.id);
+  // Instances of the NAT era move onto the plane (adopt-network) before any spec is built.
+  if (!primary) throw new Error(`instance ${inst.id} has no network interface`);
   // A keypair deleted since the request simply no longer reaches the guest.
   const keys = await ctx.inventory.publicKeys(
     { accountId: inst.accountId, regionId: inst.regionId },
@@ -53,28 +55,13 @@ export async function buildSpec(
         prefix: subnet.prefix,
         gateway: subnet.gateway,
         dns: [subnet.gateway],
-        // On the network plane the NIC is the primary interface's port on the integration bridge.
-        ...(primary
-          ? { ovn: { bridge: ctx.network.bridge, interfaceId: primary.interfaceId }, mtu: OVERLAY_MTU }
-          : {}),
+        ovn: { bridge: ctx.network.bridge, interfaceId: primary.interfaceId },
+        mtu: OVERLAY_MTU,
       },
       login: { authorizedKeys: keys, ...(passwordHash ? { passwordHash } : {}) },
       vncPassword: ctx.vncPassword(inst.id),
       ...(inst.userdata ? { userData: inst.userdata } : {}),
     },
-  };
-}
-
-/** The libvirt network of an instance's subnet, created on the host if absent. */
-export async function networkSpecFor(ctx: TaskContext, inst: InstanceRecord): Promise<NetworkSpec> {
-  const subnet = await subnetOf(ctx, inst);
-  return {
-    name: subnet.id,
-    mode: 'nat',
-    gateway: subnet.gateway,
-    prefix: subnet.prefix,
-    // Static addresses are Kumo's IPAM's; DHCP only serves strays above them.
-    dhcpRange: addressPlan(subnet.cidr).dhcpRange,
   };
 }
 

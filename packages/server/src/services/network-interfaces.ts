@@ -117,6 +117,27 @@ export class NetworkInterfaceService {
   }
 
   /**
+   * For moving an instance of the NAT era onto the plane, in the caller's transaction (holding
+   * the account's network lock): its primary interface in `subnet` with the MAC and address the
+   * guest already has, so its own network configuration stays valid.
+   */
+  async adoptPrimaryInterface(
+    trx: Transaction,
+    scope: Scope,
+    instanceId: string,
+    subnet: VpcSubnetRecord,
+    keep: { mac: string; ip: string },
+  ): Promise<NetworkInterfaceRecord> {
+    return this.write(
+      trx,
+      scope,
+      subnet,
+      { subnetId: subnet.id, primaryIpAddress: keep.ip },
+      { role: 'Primary', instanceId, deviceIndex: 0, autoDelete: true, mac: keep.mac },
+    );
+  }
+
+  /**
    * For instance deletion, in the caller's transaction: EIPs created with the instance are
    * released, other EIPs on its autoDelete interfaces unbound; autoDelete interfaces become
    * tombstones (the plane drops their ports, then their addresses are free), the others are
@@ -289,6 +310,8 @@ export class NetworkInterfaceService {
       instanceId?: string;
       deviceIndex?: number;
       autoDelete?: boolean;
+      /** The MAC to keep (an adopted guest's); a fresh one otherwise. */
+      mac?: string;
     },
   ): Promise<NetworkInterfaceRecord> {
     const primary = spec.primaryIpAddress && checkAddress('primaryIpAddress', spec.primaryIpAddress, subnet);
@@ -309,7 +332,7 @@ export class NetworkInterfaceService {
         vpcId: subnet.vpcId,
         subnetId: subnet.id,
         interfaceId: randomUUID(),
-        mac: randomMac(),
+        mac: attach.mac ?? randomMac(),
         primaryIp: primary || '',
         name: spec.name ?? '',
         description: spec.description ?? '',

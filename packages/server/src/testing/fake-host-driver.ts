@@ -95,9 +95,9 @@ export class FakeHostDriver implements HostDriver {
     await this.call('removeFlattened', id);
     this.exports.delete(`${id}:${tag}`);
   }
-  async ensureNetwork(spec: { name: string }): Promise<void> {
-    await this.call('ensureNetwork', spec.name);
-    this.networks.add(spec.name);
+  async removeNetwork(name: string): Promise<void> {
+    await this.call('removeNetwork', name);
+    this.networks.delete(name);
   }
   /** The specs of every spawn, in order. */
   readonly spawned: InstanceSpec[] = [];
@@ -137,6 +137,16 @@ export class FakeHostDriver implements HostDriver {
     this.must(id);
     const macs = this.nics.get(id) ?? [];
     if (!macs.includes(nic.mac)) this.nics.set(id, [...macs, nic.mac]);
+  }
+  /** The OVN interface id each NIC (by instance and MAC) was last put on by replaceNic. */
+  readonly replaced = new Map<string, string>();
+
+  async replaceNic(id: string, nic: ExtraNic): Promise<void> {
+    await this.call('replaceNic', id);
+    this.must(id);
+    if (this.instances.get(id) === 'running')
+      throw new HypervisorError('INVALID_STATE', `instance ${id} must be stopped to move its NIC`);
+    this.replaced.set(`${id}:${nic.mac}`, nic.ovn.interfaceId);
   }
   async unplugNic(id: string, mac: string): Promise<void> {
     await this.call('unplugNic', id);

@@ -56,6 +56,7 @@ export function sampleInstance(over: Partial<InstanceRecord> = {}): InstanceReco
     errorReason: null,
     spawnAttempts: 0,
     launchTime: null,
+    natEra: false,
     charge: { mode: 'postpaid_by_duration', startAt: null, expiresAt: null, retireAt: null, phase: 'active' },
     createdAt: new Date('2026-01-01T00:00:00Z'),
     ...over,
@@ -110,6 +111,31 @@ export const sampleSubnet = (): SubnetRecord => ({
   cidr: '10.240.0.0/24',
   gateway: '10.240.0.1',
   prefix: 24,
+});
+
+/** A primary network interface record with test defaults. */
+export const samplePort = (over: Partial<NetworkInterfaceRecord> = {}): NetworkInterfaceRecord => ({
+  id: 'port-aaaaaaaaaa',
+  accountId: 'acc-1',
+  regionId: 'cn-north-1',
+  az: 'cn-north-1a',
+  vpcId: 'vpc-1',
+  subnetId: 'subnet-aaaaaaaaaa',
+  interfaceId: '7d0c8f3e-2f1a-4b7e-9d61-0a1b2c3d4e5f',
+  mac: '52:54:00:00:00:01',
+  primaryIp: '10.240.0.10',
+  secondaryIps: [],
+  name: '',
+  description: '',
+  securityGroupIds: [],
+  role: 'Primary',
+  instanceId: 'i-aaaaaaaaaaaa',
+  deviceIndex: 0,
+  autoDelete: true,
+  attachTask: null,
+  attachError: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  ...over,
 });
 
 /**
@@ -213,8 +239,10 @@ export function fakeContext(opts: {
   lease: FakeLease;
   order?: string[];
   maxAttempts?: number;
-  /** The instance's network interfaces (none: an instance of the NAT era). */
+  /** The instance's network interfaces (default: one primary, {@link samplePort}). */
   interfaces?: NetworkInterfaceRecord[];
+  /** The interface an instance of the NAT era is given, and how many others share its network. */
+  adoption?: { nic: NetworkInterfaceRecord; othersOnHost: number };
 }) {
   const moves: { from: string | null; to: string | null }[] = [];
   const networkCalls: string[] = [];
@@ -234,9 +262,22 @@ export function fakeContext(opts: {
     },
     network: {
       bridge: 'br-int',
-      interfaces: async () => opts.interfaces ?? [],
+      interfaces: async () => opts.interfaces ?? [samplePort()],
       converged: async (id) => void networkCalls.push(`converged:${id}`),
       portUp: async (id) => void networkCalls.push(`up:${id}`),
+    },
+    natEra: {
+      async adopt(inst) {
+        networkCalls.push(`adopt:${inst.id}`);
+        if (!opts.adoption) throw new Error('no adoption configured');
+        return { nic: opts.adoption.nic, sharedSubnetId: inst.subnetId };
+      },
+      sharedSubnetOf: async (inst) => inst.subnetId,
+      othersOnHost: async () => opts.adoption?.othersOnHost ?? 0,
+      async settle(id) {
+        networkCalls.push(`settle:${id}`);
+        if (opts.lease.row) opts.lease.row = { ...opts.lease.row, natEra: false };
+      },
     },
     placement: {
       async moveToAnotherHost(inst: InstanceRecord, avoid: readonly string[], lease: LeaseRef) {

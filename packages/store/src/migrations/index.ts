@@ -15,6 +15,7 @@ import * as m0013 from './0013_list_reads.js';
 import * as m0014 from './0014_usage_ledger.js';
 import * as m0015 from './0015_interface_attachments.js';
 import * as m0016 from './0016_host_chassis.js';
+import * as m0017 from './0017_nat_era_adoption.js';
 
 interface Migration {
   name: string;
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   m0014,
   m0015,
   m0016,
+  m0017,
 ];
 
 /** A knex MigrationSource over {@link migrations}. */

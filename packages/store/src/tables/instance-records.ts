@@ -58,6 +58,7 @@ export interface InstanceRow {
   error_reason: string | null;
   spawn_attempts: number;
   launch_time: Date | null;
+  nat_era: boolean;
   charge_mode: ChargeMode;
   charge_start_at: Date | null;
   charge_expires_at: Date | null;
@@ -121,6 +122,8 @@ export interface InstanceRecord {
   errorReason: string | null;
   spawnAttempts: number;
   launchTime: Date | null;
+  /** Still on its host's libvirt NAT network (created before the network plane): moved at its next power-on. */
+  natEra: boolean;
   charge: InstanceCharge;
   createdAt: Date;
 }
@@ -160,6 +163,7 @@ export const toInstance = (r: InstanceRow): InstanceRecord => ({
   errorReason: r.error_reason,
   spawnAttempts: r.spawn_attempts,
   launchTime: r.launch_time,
+  natEra: r.nat_era,
   charge: {
     mode: r.charge_mode,
     startAt: r.charge_start_at,
@@ -180,6 +184,7 @@ export type NewInstance = Omit<
   | 'errorReason'
   | 'spawnAttempts'
   | 'launchTime'
+  | 'natEra'
   | 'createdAt'
   | 'pendingPasswordHash'
   | 'charge'

@@ -95,6 +95,7 @@ const LIST_COLUMNS = [
   'error_reason',
   'spawn_attempts',
   'launch_time',
+  'nat_era',
   'charge_mode',
   'charge_start_at',
   'charge_expires_at',
@@ -151,6 +152,7 @@ export class InstancesModel {
       | 'error_reason'
       | 'spawn_attempts'
       | 'launch_time'
+      | 'nat_era'
       | 'created_at'
       | 'updated_at'
       | 'pending_password_hash'
@@ -214,8 +216,8 @@ export class InstancesModel {
   }
 
   /** One instance by id (jobs, reconciler, admin). */
-  async get(id: string): Promise<InstanceRecord | undefined> {
-    const row = await this.db<InstanceRow>(INSTANCES).where({ id }).first();
+  async get(id: string, trx?: Transaction): Promise<InstanceRecord | undefined> {
+    const row = await (trx ?? this.db)<InstanceRow>(INSTANCES).where({ id }).first();
     return row && toInstance(row);
   }
 

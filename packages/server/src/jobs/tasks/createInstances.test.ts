@@ -3,7 +3,7 @@
 import { expect, test } from '@jest/globals';
 import { HypervisorError } from '@kumo/hypervisor';
 import type { NetworkInterfaceRecord } from '@kumo/store';
-import { fakeContext, FakeHosts, FakeLease, sampleInstance } from '../../testing/fake-tasks.js';
+import { fakeContext, FakeHosts, FakeLease, sampleInstance, samplePort } from '../../testing/fake-tasks.js';
 import { runTask } from '../steps.js';
 import { TASKS } from './index.js';
 import { deleteInstance } from './deleteInstance.js';
@@ -32,10 +32,7 @@ function setup(
 }
 
 test('on the network plane: waits for the port, plugs the NIC into br-int, waits for it up', async () => {
-  const port = {
-    id: 'port-aaaaaaaaaa',
-    interfaceId: '7d0c8f3e-2f1a-4b7e-9d61-0a1b2c3d4e5f',
-  } as NetworkInterfaceRecord;
+  const port = samplePort();
   const { hosts, inst, lease, ctx, networkCalls } = setup({ interfaces: [port] });
   expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
   const a = hosts.host('host-a');
@@ -51,7 +48,6 @@ test('prepares the image and network, starts the domain and ends running', async
   expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
   const a = hosts.host('host-a');
   expect(a.images.has('debian-12')).toBe(true);
-  expect(a.networks.has('subnet-aaaaaaaaaa')).toBe(true);
   expect(a.instances.get(inst.id)).toBe('running');
   expect(lease.steps).toEqual(['image', 'network', 'domain', 'link']);
   expect(lease.row).toMatchObject({
@@ -111,10 +107,10 @@ test('an unreachable host is not given up on: the error propagates for a later r
   const { hosts, inst, lease, ctx, moves } = setup();
   hosts
     .host('host-a')
-    .failNext('ensureNetwork', new HypervisorError('HOST_UNAVAILABLE', 'no route', 'connect'));
+    .failNext('ensureImage', new HypervisorError('HOST_UNAVAILABLE', 'no route', 'connect'));
   await expect(runTask(spawn, ctx, lease, inst, OWNER)).rejects.toThrow('no route');
   expect(moves).toEqual([]);
-  expect(lease.row).toMatchObject({ hostId: 'host-a', task: 'spawn', taskStep: 'network' });
+  expect(lease.row).toMatchObject({ hostId: 'host-a', task: 'spawn', taskStep: 'image' });
 });
 
 test('a spawn taken over after its network step resumes at the domain', async () => {
@@ -163,4 +159,37 @@ test('a spawn taken over by another worker of the same spawn leaves the host wor
   };
   expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'fenced' });
   expect(a.instances.get(inst.id)).toBe('running');
+});
+
+test('a spawn of the NAT era an upgrade interrupted starts its domain over on the plane, keeping its MAC', async () => {
+  const hosts = new FakeHosts(['host-a']);
+  const inst = sampleInstance({ hostId: 'host-a', natEra: true, subnetId: 'subnet-shared0001' });
+  const lease = new FakeLease(inst, OWNER);
+  const nic = samplePort({ id: 'port-adopted01', mac: inst.mac });
+  const a = hosts.host('host-a');
+  a.instances.set(inst.id, 'running'); // the old kumod's domain, on the NAT network
+  a.networks.add('subnet-shared0001');
+  const { ctx, networkCalls } = fakeContext({
+    hosts,
+    lease,
+    interfaces: [nic],
+    adoption: { nic, othersOnHost: 0 },
+  });
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
+  expect(a.calls.filter((c) => /^(destroy|spawn|removeNetwork):/.test(c))).toEqual([
+    `destroy:${inst.id}`,
+    'removeNetwork:subnet-shared0001',
+    `spawn:${inst.id}`,
+  ]);
+  expect(a.spawned[0]!.nic).toMatchObject({
+    mac: inst.mac,
+    ovn: { bridge: 'br-int', interfaceId: nic.interfaceId },
+  });
+  expect(networkCalls).toEqual([
+    `adopt:${inst.id}`,
+    `converged:${nic.id}`,
+    `settle:${inst.id}`,
+    `up:${nic.id}`,
+  ]);
+  expect(lease.row).toMatchObject({ status: 'running', natEra: false });
 });

@@ -4,7 +4,9 @@
 // delete may have looked already.
 import { isHypervisorError } from '@kumo/hypervisor';
 import type { TaskDefinition } from '../steps.js';
-import { buildSpec, imageOf, networkSpecFor, onHost } from '../instance-spec.js';
+import { imageFiles } from '../../compute/image-files.js';
+import { buildSpec, imageOf, onHost } from '../instance-spec.js';
+import { adoptNetworkStep } from './adopt-network.js';
 import { linkStep } from './power-steps.js';
 
 /** Hosts this run already failed on (the next placement avoids them). */
@@ -18,23 +20,25 @@ export const createInstances: TaskDefinition = {
       name: 'image',
       async run(ctx, run) {
         const image = await imageOf(ctx, run.inst.imageId);
-        const { spec, files } = await buildSpec(ctx, run.inst, image);
+        const { manifest, files } = await imageFiles(image, ctx.imageStore);
         await onHost(ctx, run.inst, (h) =>
-          ctx.locks.locked(`${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files)),
+          ctx.locks.locked(`${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(manifest, files)),
         );
       },
     },
     {
       // The primary interface's port in the plane (the converger makes it from the row written
-      // with the instance); an instance of the NAT era gets its subnet's libvirt network instead.
+      // with the instance). A spawn of the NAT era an upgrade interrupted moves onto the plane.
       name: 'network',
       async run(ctx, run) {
+        if (run.inst.natEra) {
+          // Its fresh disk holds nothing of the user's yet: start the domain over, on the plane.
+          await onHost(ctx, run.inst, (h) => h.destroy(run.inst.id));
+          return adoptNetworkStep.run(ctx, run);
+        }
         const [primary] = await ctx.network.interfaces(run.inst.id);
-        if (primary) return ctx.network.converged(primary.id);
-        const net = await networkSpecFor(ctx, run.inst);
-        await onHost(ctx, run.inst, (h) =>
-          ctx.locks.locked(`${run.inst.hostId}:net:${net.name}`, () => h.ensureNetwork(net)),
-        );
+        if (!primary) throw new Error(`instance ${run.inst.id} has no network interface`);
+        await ctx.network.converged(primary.id);
       },
     },
     {

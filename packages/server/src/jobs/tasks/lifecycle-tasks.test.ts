@@ -2,7 +2,7 @@
 // each step skips what is already true.
 import { expect, test } from '@jest/globals';
 import type { InstanceRecord } from '@kumo/store';
-import { fakeContext, FakeHosts, FakeLease, sampleInstance } from '../../testing/fake-tasks.js';
+import { fakeContext, FakeHosts, FakeLease, sampleInstance, samplePort } from '../../testing/fake-tasks.js';
 import { runTask } from '../steps.js';
 import { TASKS } from './index.js';
 
@@ -103,4 +103,59 @@ test('delete destroys the domain and removes the row; an instance on no host ski
   await runTask(TASKS.delete, nowhere.ctx, nowhere.lease, nowhere.inst, OWNER);
   expect(nowhere.host.calls).toEqual([]);
   expect(nowhere.lease.row).toBeUndefined();
+});
+
+test('an instance of the NAT era moves onto the plane at its start: NIC onto its port, last one out removes the NAT network', async () => {
+  const hosts = new FakeHosts(['host-a']);
+  const inst = sampleInstance({
+    hostId: 'host-a',
+    task: 'start',
+    status: 'starting',
+    natEra: true,
+    subnetId: 'subnet-shared0001',
+  });
+  const lease = new FakeLease(inst, OWNER);
+  const nic = samplePort({ mac: inst.mac });
+  const host = hosts.host('host-a');
+  host.instances.set(inst.id, 'stopped');
+  host.networks.add('subnet-shared0001');
+  const { ctx, networkCalls } = fakeContext({
+    hosts,
+    lease,
+    interfaces: [nic],
+    adoption: { nic, othersOnHost: 0 },
+  });
+  await runTask(TASKS.start, ctx, lease, inst, OWNER);
+  expect(host.replaced.get(`${inst.id}:${inst.mac}`)).toBe(nic.interfaceId);
+  expect(host.networks.has('subnet-shared0001')).toBe(false);
+  expect(host.calls.filter((c) => /^(replaceNic|removeNetwork|powerOn):/.test(c))).toEqual([
+    `replaceNic:${inst.id}`,
+    'removeNetwork:subnet-shared0001',
+    `powerOn:${inst.id}`,
+  ]);
+  expect(networkCalls).toEqual([
+    `adopt:${inst.id}`,
+    `converged:${nic.id}`,
+    `settle:${inst.id}`,
+    `up:${nic.id}`,
+  ]);
+  expect(lease.row).toMatchObject({ status: 'running', natEra: false });
+
+  // Another instance still on the NAT network keeps it; an instance on the plane skips the step.
+  const second = sampleInstance({
+    hostId: 'host-a',
+    task: 'start',
+    status: 'starting',
+    natEra: true,
+    subnetId: 'subnet-shared0001',
+  });
+  const l2 = new FakeLease(second, OWNER);
+  host.networks.add('subnet-shared0001');
+  host.instances.set(second.id, 'stopped');
+  const c2 = fakeContext({ hosts, lease: l2, interfaces: [nic], adoption: { nic, othersOnHost: 1 } });
+  await runTask(TASKS.start, c2.ctx, l2, second, OWNER);
+  expect(host.networks.has('subnet-shared0001')).toBe(true);
+  const plain = setup({ task: 'start', status: 'starting', powerState: 'stopped' });
+  await runTask(TASKS.start, plain.ctx, plain.lease, plain.inst, OWNER);
+  expect(plain.host.calls.filter((c) => c.startsWith('replaceNic'))).toEqual([]);
 });

@@ -1,7 +1,9 @@
 // The rebuild task of rebuildInstance: the image on the host, then a new root disk and seed for
 // the stopped domain; the instance then records the image, keys and password it was rebuilt with.
+// An instance of the NAT era moves onto the network plane first (its new seed names its port's MTU).
 import type { TaskDefinition, TaskRun } from '../steps.js';
 import { buildSpec, imageOf, onHost } from '../instance-spec.js';
+import { adoptNetworkStep } from './adopt-network.js';
 
 /** The arguments rebuildInstance stores with the claim. */
 export interface RebuildArgs {
@@ -24,6 +26,7 @@ async function specOf(ctx: Parameters<TaskDefinition['steps'][number]['run']>[0]
 export const rebuildInstance: TaskDefinition = {
   task: 'rebuild',
   steps: [
+    adoptNetworkStep,
     {
       name: 'image',
       async run(ctx, run) {
