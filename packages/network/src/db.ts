@@ -2,7 +2,10 @@
 // write transaction per call. Reconnect policy, kept explicit: a closed connection is replaced on
 // the next call; a call in flight when it closed fails, and the caller's task re-runs it (every
 // driver call is idempotent, so a write that did commit before the close is simply found done).
-import { OvsdbClient, type ConnectOptions, type SelectOp, type SelectedRow } from '@kumo/ovsdb';
+// With several endpoints (a raft cluster), the connection is to the leader (cluster.ts), and a
+// reconnect starts with the member after the one that went away.
+import type { ConnectOptions, OvsdbClient, SelectOp, SelectedRow } from '@kumo/ovsdb';
+import { connectLeader, parseRemotes } from './cluster.js';
 import { NB, type WriteTx } from './tx.js';
 
 /** Reads and writes of the NB database, as the driver's operations use them. */
@@ -16,19 +19,29 @@ export class NbConnection implements Db {
   private client: OvsdbClient | undefined;
   private connecting: Promise<OvsdbClient> | undefined;
   private closing = false;
+  private readonly endpoints: string[];
+  private next = 0;
 
+  /** `endpoint`: one OVSDB endpoint, or OVN's comma-separated list of a cluster's members. */
   constructor(
     readonly endpoint: string,
     private readonly opts: ConnectOptions,
-  ) {}
+  ) {
+    this.endpoints = parseRemotes(endpoint);
+  }
 
   /** The live client, connecting if there is none. */
   async get(): Promise<OvsdbClient> {
     if (this.closing) throw new Error('network plane: closed');
     if (this.client && !this.client.closed) return this.client;
-    this.connecting ??= OvsdbClient.connect(this.endpoint, this.opts).finally(() => {
-      this.connecting = undefined;
-    });
+    this.connecting ??= connectLeader(this.endpoints, this.opts, this.next)
+      .then(({ client, index }) => {
+        this.next = (index + 1) % this.endpoints.length;
+        return client;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
     this.client = await this.connecting;
     return this.client;
   }

@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** CA, server and client certificates (RSA 2048, one day) made with openssl. */
-function makeCerts(dir: string): {
+export function makeCerts(dir: string): {
   ca: string;
   serverKey: string;
   serverCert: string;
@@ -99,7 +99,7 @@ function makeCerts(dir: string): {
   };
 }
 
-async function waitFor(path: string, proc: ChildProcess, ms: number): Promise<void> {
+export async function waitFor(path: string, proc: ChildProcess, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((r) => {

@@ -8,8 +8,13 @@ import { ConfigError } from './config-error.js';
 export interface NetworkConfig {
   /** NetworkPlane driver name (`ovn`; tests register `fake`). */
   driver: string;
-  /** The driver's endpoint, e.g. `unix:/run/ovn/ovnnb_db.sock` or `tcp:127.0.0.1:6641`. */
+  /**
+   * The driver's endpoint, e.g. `unix:/run/ovn/ovnnb_db.sock` or `tcp:127.0.0.1:6641`, or OVN's
+   * comma-separated list of a raft cluster's members (`ssl:nb1:6641,ssl:nb2:6641,ssl:nb3:6641`).
+   */
   endpoint: string;
+  /** PEM files for `ssl:` endpoints: kumod's key and certificate, and the CA of the servers'. */
+  tls: { keyFile: string; certFile: string; caFile: string } | undefined;
   /** The pool default VPCs are carved from (non-overlapping across accounts), e.g. `10.240.0.0/16`. */
   defaultVpcPool: string;
   /** Prefix length of each account's default VPC. */
@@ -36,6 +41,9 @@ export interface NetworkConfig {
 export const NETWORK_VARIABLES = {
   KUMO_NETWORK_DRIVER: 'ovn',
   KUMO_OVN_NB: 'unix:/run/ovn/ovnnb_db.sock',
+  KUMO_OVN_NB_PRIVATE_KEY: '',
+  KUMO_OVN_NB_CERTIFICATE: '',
+  KUMO_OVN_NB_CA_CERT: '',
   KUMO_OVN_BRIDGE: 'br-int',
   KUMO_PORT_UP_TIMEOUT_SECONDS: '60',
   KUMO_DEFAULT_VPC_POOL: '',
@@ -82,7 +90,7 @@ export function parseNetwork(
   }
   return {
     driver,
-    endpoint: get('KUMO_OVN_NB'),
+    ...northbound(get, driver),
     bridge: bridgeName(get('KUMO_OVN_BRIDGE')),
     portUpTimeoutSeconds: int('KUMO_PORT_UP_TIMEOUT_SECONDS', 1, 3600),
     defaultVpcPool: pool,
@@ -98,6 +106,34 @@ export function parseNetwork(
       elasticIp: int('KUMO_QUOTA_ELASTIC_IP', 0, 100_000),
     },
   };
+}
+
+/** OVN's NB endpoints and, for `ssl:` ones, the TLS files (all three or none). */
+function northbound(get: (name: Name) => string, driver: string): Pick<NetworkConfig, 'endpoint' | 'tls'> {
+  const endpoint = get('KUMO_OVN_NB');
+  const remotes = endpoint.split(',').map((s) => s.trim());
+  // Other drivers (the tests' in-memory plane) name their endpoints their own way.
+  if (driver !== 'ovn') return { endpoint, tls: undefined };
+  for (const r of remotes)
+    if (!/^(unix:\/.+|(tcp|ssl):.+:\d{1,5})$/.test(r))
+      throw new ConfigError(
+        `KUMO_OVN_NB must list endpoints like unix:/run/ovn/ovnnb_db.sock, tcp:HOST:PORT or ssl:HOST:PORT (comma-separated), got "${r}"`,
+      );
+  const files = {
+    keyFile: get('KUMO_OVN_NB_PRIVATE_KEY'),
+    certFile: get('KUMO_OVN_NB_CERTIFICATE'),
+    caFile: get('KUMO_OVN_NB_CA_CERT'),
+  };
+  const given = Object.values(files).filter(Boolean).length;
+  if (given !== 0 && given !== 3)
+    throw new ConfigError(
+      'KUMO_OVN_NB_PRIVATE_KEY, KUMO_OVN_NB_CERTIFICATE and KUMO_OVN_NB_CA_CERT go together: set all three or none',
+    );
+  if (given === 0 && remotes.some((r) => r.startsWith('ssl:')))
+    throw new ConfigError(
+      'KUMO_OVN_NB has ssl: endpoints: set KUMO_OVN_NB_PRIVATE_KEY, KUMO_OVN_NB_CERTIFICATE and KUMO_OVN_NB_CA_CERT',
+    );
+  return { endpoint: remotes.join(','), tls: given === 3 ? files : undefined };
 }
 
 // The name reaches libvirt's domain XML and ovs-vsctl: an OVS bridge name, nothing else.

@@ -1,6 +1,7 @@
 // The network plane of one kumod process: the connection to the engine, the converger and the
 // plane's reconciler, and the narrow view task steps get of it (TaskNetwork). It owns no policy:
 // services decide what the inventory holds; this drives it into the engine and waits on it.
+import { readFile } from 'node:fs/promises';
 import { HypervisorError } from '@kumo/hypervisor';
 import type { NetworkInterfacesModel, PlaneSyncModel, Transactions } from '@kumo/store';
 import type { Config } from './config.js';
@@ -49,9 +50,15 @@ export class NetworkRuntime {
   }
 
   private async connect(): Promise<void> {
-    const { driver, endpoint, syncLeaseSeconds, syncIntervalMs } = this.config.network;
+    const { driver, endpoint, tls, syncLeaseSeconds, syncIntervalMs } = this.config.network;
     try {
-      this.plane = await this.drivers.network.get(driver)({ endpoint });
+      // Read at each attempt: an operator who fixes or rotates a file needs no restart to retry.
+      const pems = tls && {
+        key: await readFile(tls.keyFile, 'utf8'),
+        cert: await readFile(tls.certFile, 'utf8'),
+        ca: await readFile(tls.caFile, 'utf8'),
+      };
+      this.plane = await this.drivers.network.get(driver)({ endpoint, ...(pems ? { tls: pems } : {}) });
     } catch (err) {
       this.log.warn({ err, driver, endpoint }, 'cannot reach the network plane; retrying in 5 s');
       if (!this.stopped) this.retry = setTimeout(() => void this.connect(), 5000).unref();

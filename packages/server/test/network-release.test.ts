@@ -62,6 +62,7 @@ test('a primary interface with the defaults, then the instance released: EIPs fi
     network: {
       driver: 'fake',
       endpoint: 'memory:',
+      tls: undefined,
       defaultVpcPool: '10.240.0.0/16',
       defaultVpcPrefixLength: 20,
       syncLeaseSeconds: 5,
