@@ -48,6 +48,7 @@ export const SERVER_ROOT = [
   'wiring',
   'network-runtime',
   'workers',
+  'network-wiring',
   'main',
   'run',
   'test-main',

@@ -7,7 +7,6 @@ import {
   AuditLogModel,
   InstanceAdminModel,
   ClientTokensModel,
-  ElasticIpsModel,
   ConsoleTokensModel,
   HostsModel,
   ImagesModel,
@@ -16,14 +15,11 @@ import {
   InstancesModel,
   InstanceTasksModel,
   KeypairsModel,
-  NatEraModel,
   NetworkInterfacesModel,
   PlaneSyncModel,
   RateLeasesModel,
   RequestGuardsModel,
-  SecurityGroupsModel,
   SubnetsModel,
-  VpcsModel,
   UsageModel,
   InstanceChargesModel,
   Transactions,
@@ -44,6 +40,7 @@ import { TaskRunner } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { NetworkRuntime, taskNetwork } from './network-runtime.js';
 import { buildWorkers } from './workers.js';
+import { buildNetworkServices } from './network-wiring.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { Metrics } from './metrics.js';
 import { AccessKeyService } from './services/access-keys.js';
@@ -62,17 +59,8 @@ import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
 import { KeypairService } from './services/keypairs.js';
-import { ElasticIpService } from './services/elastic-ips.js';
-import { ExternalNetworkService } from './services/external-networks.js';
-import { NatEraAdoption } from './services/nat-era.js';
-import { NetworkDefaults } from './services/network-defaults.js';
-import { NetworkInterfaceService } from './services/network-interfaces.js';
 import { NicAttachmentService } from './services/nic-attachments.js';
-import { NetworkPlaneService } from './services/network-plane.js';
 import { QuotaService } from './services/quotas.js';
-import { SecurityGroupService } from './services/security-groups.js';
-import { VpcQuotaService } from './services/vpc-quota.js';
-import { VpcService } from './services/vpcs.js';
 import { UsageService } from './services/usage.js';
 import { fileClock, systemClock } from './billing/clock.js';
 import { ChargePolicy } from './billing/charges.js';
@@ -129,10 +117,7 @@ export function createWiring(
   const subnetsModel = new SubnetsModel(db);
   const actions = new InstanceActionsModel(db);
   const instanceAdmin = new InstanceAdminModel(db);
-  const vpcsModel = new VpcsModel(db);
-  const groupsModel = new SecurityGroupsModel(db);
   const interfacesModel = new NetworkInterfacesModel(db);
-  const eipsModel = new ElasticIpsModel(db);
   const sync = new PlaneSyncModel(db);
   const network = new NetworkRuntime(drivers, config, tx, sync, log);
   const changed = () => network.kick();
@@ -212,50 +197,18 @@ export function createWiring(
     observe: (task, outcome, seconds) => metrics.observeTask(task, outcome, seconds),
   });
   const enqueue = (id: string, task: Parameters<TaskRunner['enqueue']>[1]) => runner.enqueue(id, task);
-  const defaults = new NetworkDefaults({
+  const net = buildNetworkServices({
+    db,
     tx,
-    vpcs: vpcsModel,
-    groups: groupsModel,
-    sharedSubnets: subnetsModel,
+    config,
+    runtime: network,
+    sync,
     hosts: hostsModel,
-    network: config.network,
-    defaultRegion: config.regionId,
-    defaultAz: config.defaultAz,
-    changed,
-  });
-  const netDeps = {
-    tx,
-    vpcs: vpcsModel,
-    groups: groupsModel,
-    defaults,
-    quotas: config.network.quotas,
-    changed,
-  };
-  const vpcService = new VpcService(netDeps);
-  const networkInterfaces = new NetworkInterfaceService({
-    ...netDeps,
-    interfaces: interfacesModel,
-    eips: eipsModel,
-  });
-  const natEra = new NatEraAdoption({
-    tx,
-    natEra: new NatEraModel(db),
     instances: instancesModel,
-    sharedSubnets: subnetsModel,
-    vpcs: vpcsModel,
-    groups: groupsModel,
     interfaces: interfacesModel,
-    networkInterfaces,
-    changed,
+    subnets: subnetsModel,
   });
-  const elasticIps = new ElasticIpService({
-    tx,
-    vpcs: vpcsModel,
-    eips: eipsModel,
-    interfaces: interfacesModel,
-    quota: config.network.quotas.elasticIp,
-    changed,
-  });
+  const { networkInterfaces, elasticIps, natEra } = net;
   const importDirs = config.imageImportDirs;
   const imageService = new ImageService(imagesModel, hostsModel, registry, importDirs, imageStore);
   const imageSharing = new ImageSharingService({
@@ -326,29 +279,13 @@ export function createWiring(
       log,
     }),
     chargePolicy,
-    vpcs: vpcService,
-    securityGroups: new SecurityGroupService({ ...netDeps, interfaces: interfacesModel }),
+    vpcs: net.vpcs,
+    securityGroups: net.securityGroups,
     networkInterfaces,
     elasticIps,
-    vpcQuota: new VpcQuotaService({
-      vpcs: vpcsModel,
-      groups: groupsModel,
-      interfaces: interfacesModel,
-      eips: eipsModel,
-      quotas: config.network.quotas,
-    }),
-    externalNetworks: new ExternalNetworkService({
-      tx,
-      eips: eipsModel,
-      vpcs: vpcsModel,
-      defaultRegion: config.regionId,
-      changed,
-    }),
-    networkPlane: new NetworkPlaneService({
-      sync,
-      plane: () => network.plane,
-      driver: config.network.driver,
-    }),
+    vpcQuota: net.vpcQuota,
+    externalNetworks: net.externalNetworks,
+    networkPlane: net.networkPlane,
     consoles: new ConsoleService({
       tokens: new ConsoleTokensModel(db),
       instances: instancesModel,
