@@ -14,6 +14,8 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const GiB = 1 << 30;
 const AZ = 'local-1a';
 const run = haveCeph() ? describe : describe.skip;
+/** Waits for the next second, so a write may repeat an earlier body (see tencent-vpc.test.ts). */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
 
 run('CBS through the Tencent SDK on rbd', () => {
   let env: TestKumod;
@@ -80,7 +82,9 @@ run('CBS through the Tencent SDK on rbd', () => {
     expect(DiskIdSet).toHaveLength(2);
     const [a, b] = DiskIdSet as [string, string];
     expect(a).toMatch(/^disk-[a-z0-9]{10}$/);
-    // The same token again: the same disks, no more.
+    // The same token again (a second later: the same body in the same second is a replay): the
+    // same disks, no more.
+    await nextSecond();
     expect(
       (await tc.CreateDisks({ ...create, DiskName: 'data', DiskCount: 2, ClientToken: 'cbs-tok-1' }))
         .DiskIdSet,
@@ -125,6 +129,9 @@ run('CBS through the Tencent SDK on rbd', () => {
     );
 
     // Refusals in Tencent's codes, nothing changed: shrinking; a snapshot a disk was made from.
+    // (A write whose body a read just sent, in the same second, has that read's signature, which
+    // kumod refuses as a replay: tc3.ts. Each such write below waits for the next second.)
+    await nextSecond();
     expect(await codeOf(tc.ResizeDisk({ DiskId: a, DiskSize: 10 }))).toMatch(/^InvalidParameter/);
     expect(await codeOf(tc.DeleteSnapshots({ SnapshotIds: [SnapshotId!] }))).toMatch(
       /^(ResourceInUse|FailedOperation|OperationDenied)/,
@@ -136,12 +143,14 @@ run('CBS through the Tencent SDK on rbd', () => {
     expect(sizeOf(kumoDisk(a))).toBe(40 * GiB);
 
     // Terminate the clone, then the snapshot goes; then the rest. rbd ends empty.
+    await nextSecond();
     await tc.TerminateDisks({ DiskIds: [fromSnap] });
     await until(
       async () => (await tc.DescribeDisks({ DiskIds: [fromSnap] })).TotalCount,
       (n) => n === 0,
       fromSnap,
     );
+    await nextSecond();
     await tc.DeleteSnapshots({ SnapshotIds: [SnapshotId!] });
     await until(
       async () => (await tc.DescribeSnapshots({ SnapshotIds: [SnapshotId!] })).TotalCount,

@@ -112,6 +112,8 @@ export class DiskService {
         task: 'create',
         taskArgs: from ? { from: { diskId: from.diskId, snapshotId: from.id } } : null,
       }));
+      // In id order, the order a repeat of the request reads them back in (the same answer twice).
+      rows.sort((x, y) => (x.id < y.id ? -1 : 1));
       await d.disks.insertDisks(trx, rows);
       return rows.map((r) => r.id);
     });
