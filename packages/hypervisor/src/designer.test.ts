@@ -176,8 +176,13 @@ describe('designRebuild', () => {
   it('refuses to change the network identity or to rebuild a domain Kumo did not define', () => {
     const otherMac = { ...testSpec, nic: { ...testSpec.nic, mac: '52:54:00:00:00:01' } };
     const otherIp = { ...testSpec, nic: { ...testSpec.nic, ip: '10.77.1.99' } };
+    // A new subnet with the same MAC and address (an instance of the NAT era moved onto the plane)
+    // is recorded.
     const otherNet = { ...testSpec, nic: { ...testSpec.nic, network: 'subnet-2' } };
-    for (const spec of [otherMac, otherIp, otherNet])
+    expect(designRebuild(created, otherNet, volumes, { ...newPaths, kernel: '/k2' }).metadata?.network).toBe(
+      'subnet-2',
+    );
+    for (const spec of [otherMac, otherIp])
       expect(thrown(() => designRebuild(created, spec, volumes, newPaths))).toMatchObject({
         code: 'INVALID_ARGUMENT',
       });

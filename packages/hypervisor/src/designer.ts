@@ -269,8 +269,10 @@ export function designResize(cfg: DomainConfig, profile: HostProfile, type: Inst
 export function rebuildIdentity(cfg: DomainConfig, spec: InstanceSpec): KumoMetadata {
   const meta = cfg.metadata;
   if (!meta) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} has no Kumo metadata`);
-  if (meta.mac !== spec.nic.mac || meta.ip !== spec.nic.ip || meta.network !== spec.nic.network)
-    throw new HypervisorError('INVALID_ARGUMENT', 'rebuild keeps the network identity (MAC, IP, network)');
+  // The subnet may differ: an instance moved from the NAT era onto the network plane keeps its MAC
+  // and address in a subnet of its own account.
+  if (meta.mac !== spec.nic.mac || meta.ip !== spec.nic.ip)
+    throw new HypervisorError('INVALID_ARGUMENT', 'rebuild keeps the network identity (MAC and IP)');
   return meta;
 }
 
@@ -299,7 +301,7 @@ export function designRebuild(
   if (!root || !seed) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} lacks its disks`);
   root.path = paths.rootDisk;
   seed.path = paths.seed;
-  cfg.metadata = { ...meta, image: spec.image.name, ...volumes };
+  cfg.metadata = { ...meta, network: spec.nic.network, image: spec.image.name, ...volumes };
   // The machine type stays what the instance was created with, even if the host's default changed.
   cfg.os = designOs(old.os, spec.image.boot, paths);
   return cfg;
