@@ -255,6 +255,7 @@ const ACTIONS = [
   'DescribeKeyPairs',
   'DeleteKeyPairs',
   'AssociateInstancesKeyPairs',
+  'DisassociateInstancesKeyPairs',
   'RunInstances',
   'DescribeInstances',
   'DescribeInstancesStatus',

@@ -52,6 +52,11 @@ export const TencentErrors = {
     te('OperationDenied.InstanceOperationInProgress', `The instance '${id}' is busy with ${task}`),
   stateUnsupported: (id: string, state: string) =>
     te('UnsupportedOperation.InstanceStateUnsupported', `The instance '${id}' is ${state}`),
+  instanceRunning: (id: string) =>
+    te(
+      'UnsupportedOperation.InstanceStateRunning',
+      `The instance '${id}' is running; stop it first or set ForceStop`,
+    ),
   keyPairNotFound: (id: string) => te('InvalidKeyPairId.NotFound', `The key pair '${id}' does not exist`),
   malformedKeyPairId: (id: string) =>
     te('InvalidKeyPairId.Malformed', `The key pair id '${id}' is malformed; use skey-<name>`),

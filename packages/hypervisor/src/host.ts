@@ -221,6 +221,11 @@ export class Host {
     return this.provisioner.rebuild(id, spec);
   }
 
+  /** Writes a stopped instance's seed anew from `spec` (its keys, say), in place; idempotent. */
+  reseed(id: string, spec: InstanceSpec): Promise<void> {
+    return this.provisioner.reseed(id, spec);
+  }
+
   /**
    * Removes an instance: stops it, undefines the domain, deletes its overlay and seed (unless
    * keepVolumes) and its DHCP reservation. Idempotent: whatever is already gone is skipped.

@@ -48,7 +48,13 @@ export {
   type DomainNames,
 } from './designer.js';
 export { rfbServerSecurity } from './vnc/handshake.js';
-export { buildSeedFiles, checkUserData, validateSeedInputs, type SeedFiles } from './seed/cloudinit.js';
+export {
+  buildSeedFiles,
+  checkUserData,
+  KEYS_FILE,
+  validateSeedInputs,
+  type SeedFiles,
+} from './seed/cloudinit.js';
 export { buildSeedIso } from './seed/iso.js';
 export { domainToXml, domainFromXml, KUMO_NS, type DomainConfig } from './xml/domain.js';
 export { networkToXml, networkFromXml, type NetworkConfig } from './xml/network.js';

@@ -175,6 +175,29 @@ test('RunInstances with a key pair → SSH → ResetInstancesType → TerminateI
     KeyIds: ['skey-cvmkey2'],
   });
 
+  // AssociateInstancesKeyPairs on the running instance with ForceStop: powered off, the first key
+  // in place of the second (Tencent: the old key stops working); at the next start only it opens
+  // the guest, whose disk is kept. Without ForceStop a running instance is refused.
+  await sshExec(ip, 'root', key2, 'touch /root/before-keys', 15_000);
+  expect(await codeOf(cvm.AssociateInstancesKeyPairs({ InstanceIds: [id], KeyIds: ['skey-cvmkey'] }))).toBe(
+    'UnsupportedOperation.InstanceStateRunning',
+  );
+  expect(
+    await codeOf(
+      cvm.AssociateInstancesKeyPairs({ InstanceIds: [id], KeyIds: ['skey-nosuchkey'], ForceStop: true }),
+    ),
+  ).toBe('InvalidKeyPairId.NotFound');
+  await new Promise((r) => setTimeout(r, 1100));
+  await cvm.AssociateInstancesKeyPairs({ InstanceIds: [id], KeyIds: ['skey-cvmkey'], ForceStop: true });
+  await waitState(cvm, id, 'STOPPED', 120_000);
+  await waitIdle(cvm, id);
+  expect((await describe(cvm, id)).LoginSettings).toEqual({ KeyIds: ['skey-cvmkey'] });
+  await cvm.StartInstances({ InstanceIds: [id] });
+  await waitState(cvm, id, 'RUNNING', 120_000);
+  await waitSsh(ip, 'root', key, 180_000);
+  expect(await sh('ls /root/before-keys')).toBe('/root/before-keys');
+  await expect(sshExec(ip, 'root', key2, 'true', 15_000)).rejects.toThrow();
+
   await new Promise((r) => setTimeout(r, 1100));
   await cvm.TerminateInstances({ InstanceIds: [id] });
   await waitState(cvm, id, 'GONE', 120_000);

@@ -1,11 +1,13 @@
 // One create through the API with the Debian image and real cloud-init: the keypair, password,
-// hostname, static address and the user's cloud-config all arrive in the guest.
+// hostname, static address and the user's cloud-config all arrive in the guest; then a key pair
+// associated with the stopped guest through Tencent's API replaces its key at the next boot.
 import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import sshpk from 'sshpk';
 import type { KumoClient } from '@kumo/client';
 import { buildImage } from '../../../packages/hypervisor/test/support.js';
-import { newAccount } from '../../support/kumod.js';
+import { codeOf, cvmClient } from '../../support/cvm-sdk.js';
+import { clientFor } from '../../support/kumod.js';
 import {
   EIP,
   opensshPrivateKey,
@@ -20,6 +22,7 @@ jest.setTimeout(20 * 60_000);
 
 let cloud: GuestCloud;
 let user: KumoClient;
+let keys: { accessKey: string; secretKey: string };
 
 beforeAll(async () => {
   cloud = await startGuestCloud('apideb', '10.246');
@@ -27,7 +30,8 @@ beforeAll(async () => {
   await cloud.admin.adminRequest('POST', '/images:import', {
     body: { manifestPath: join(debian.dir, 'manifest.json'), regionId: 'local-1', name: 'debian-12' },
   });
-  user = await newAccount(cloud.kumod, 'debian-user');
+  keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'debian-user' } });
+  user = clientFor(cloud.kumod.endpoint, keys);
 });
 
 afterAll(async () => {
@@ -73,6 +77,26 @@ test('createInstances with the Debian image: cloud-init applies key, hostname, a
   expect(await sh('sudo grep "^debian:" /etc/shadow | cut -d: -f2 | cut -c1-3')).toBe('$6$');
   expect(Number(await sh('nproc'))).toBe(1);
   expect(Number(await sh('lsblk -bdno SIZE /dev/vda'))).toBe(40 * 2 ** 30);
+
+  // Tencent's AssociateInstancesKeyPairs on the stopped guest: a new seed with the new key, which
+  // cloud-init's per-boot command installs; the old key no longer opens it, the disk is kept.
+  await sh('touch ~/before-keys');
+  const kp2 = await user.createKeypair('deb-key-2');
+  const key2 = opensshPrivateKey(kp2.privateKey);
+  await user.stopInstance(id);
+  await waitStatus(user, id, 'stopped', 300_000);
+  const cvm = cvmClient(cloud.kumod.endpoint, keys);
+  const cvmId = `ins-${id.slice(2)}`;
+  expect(
+    await codeOf(cvm.AssociateInstancesKeyPairs({ InstanceIds: [cvmId], KeyIds: ['skey-deb-key-2'] })),
+  ).toBe(undefined);
+  await waitStatus(user, id, 'stopped', 120_000);
+  expect((await user.describeInstance(id)).instance.keyNames).toEqual(['deb-key-2']);
+  await user.startInstance(id);
+  await waitStatus(user, id, 'running', 300_000);
+  await waitSsh(ip, 'debian', key2, 10 * 60_000);
+  expect((await sshExec(ip, 'debian', key2, 'ls ~/before-keys', 60_000)).trim()).toMatch(/before-keys$/);
+  await expect(sshExec(ip, 'debian', key, 'true', 30_000)).rejects.toThrow();
 
   await user.deleteInstance(id);
   await waitStatus(user, id, 'deleted', 180_000);

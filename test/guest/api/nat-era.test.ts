@@ -31,9 +31,10 @@ let user: KumoClient;
 let key: string;
 let shared: SubnetRecord;
 const macs = new Map<string, string>();
-const ips = ['10.250.0.10', '10.250.0.11'];
+const ips = ['10.250.0.10', '10.250.0.11', '10.250.0.12'];
 let a: string;
 let b: string;
+let c: string;
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: cloud.env.DATABASE_URL });
@@ -124,11 +125,11 @@ beforeAll(async () => {
   await db.destroy();
 
   const ids: string[] = [];
-  for (const name of ['nat-a', 'nat-b']) {
+  for (const name of ['nat-a', 'nat-b', 'nat-c']) {
     const { instanceIds } = await user.createInstances(tinyInstance(cloud, name, { keyNames: ['nat-key'] }));
     ids.push(instanceIds[0]!);
   }
-  [a, b] = ids as [string, string];
+  [a, b, c] = ids as [string, string, string];
   for (const id of ids) await waitStatus(user, id, 'running', 180_000);
   for (const id of ids) await user.stopInstance(id);
   for (const id of ids) await waitStatus(user, id, 'stopped', 120_000);
@@ -144,6 +145,7 @@ beforeAll(async () => {
   try {
     await toNatEra(host, a, ips[0]!, publicKey);
     await toNatEra(host, b, ips[1]!, publicKey);
+    await toNatEra(host, c, ips[2]!, publicKey);
     // The old world works: a's guest answers on its NAT address (inside the test namespace).
     await waitSsh(ips[0]!, 'root', key, 180_000);
     for (const id of ids) await host.powerOff(id, { gracefulTimeoutMs: 10_000 });
@@ -189,13 +191,13 @@ test('a start killed before the NIC moves converges after a restart: a runs on i
   expect(networks()).toContain(natNetwork());
 });
 
-test('the last instance to leave removes the NAT network', async () => {
+test('a second instance joins the first one’s subnet; the NAT network stays while one is left on it', async () => {
   await user.startInstance(b);
   await waitStatus(user, b, 'running', 240_000);
   const { instance } = await user.describeInstance(b);
   expect(instance.privateIpAddress).toBe(ips[1]);
   expect(instance.subnetId).toBe((await user.describeInstance(a)).instance.subnetId);
-  expect(networks()).not.toContain(natNetwork());
+  expect(networks()).toContain(natNetwork());
 });
 
 test('an elastic IP reaches the moved guest from outside; inside, nothing changed; the two reach each other over OVN', async () => {
@@ -214,4 +216,25 @@ test('an elastic IP reaches the moved guest from outside; inside, nothing change
   expect(await sh('ip -4 -o addr show dev eth0')).toContain(`inet ${ips[0]}/24`);
   expect(await sh('cat /sys/class/net/eth0/address')).toBe(macs.get(a));
   expect(await sh(`ping -c 3 -W 2 ${ips[1]} >/dev/null && echo reached`)).toBe('reached');
+});
+
+test('a rebuild moves the last one (its domain then records the new subnet), which removes the NAT network', async () => {
+  await user.rebuildInstance(c, {
+    password: 'Nat-Era-2026x',
+    imageId: cloud.images.tiny,
+    keyNames: ['nat-key'],
+  });
+  await waitStatus(user, c, 'stopped', 240_000);
+  expect(networks()).not.toContain(natNetwork());
+  expect(virsh('dumpxml', '--inactive', `${cloud.prefix}${c}`)).toContain(
+    (await user.describeInstance(c)).instance.subnetId,
+  );
+  await user.startInstance(c);
+  await waitStatus(user, c, 'running', 240_000);
+  const { instance } = await user.describeInstance(c);
+  expect(instance.privateIpAddress).toBe(ips[2]);
+  expect(instance.primaryNetworkInterface.networkInterface.macAddress).toBe(macs.get(c));
+  const eip = (await user.describeInstance(a)).instance.elasticIpAddress!;
+  const reach = `for i in $(seq 1 30); do ping -c 1 -W 1 ${ips[2]} >/dev/null && echo reached && break; sleep 2; done`;
+  expect((await sshExec(eip, 'root', key, reach, 90_000)).trim()).toBe('reached');
 });

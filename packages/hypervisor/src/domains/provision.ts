@@ -188,4 +188,30 @@ export class Provisioner {
       }
     });
   }
+
+  /**
+   * Writes a fresh seed from `spec` for a stopped instance, in place of its seed volume (same name
+   * and path, so the definition stays as it is): new keys reach the guest at its next boot.
+   * Idempotent; the network identity must be the instance's.
+   */
+  async reseed(id: string, spec: InstanceSpec): Promise<void> {
+    if (spec.id !== id) throw new HypervisorError('INVALID_ARGUMENT', 'reseed cannot change the instance id');
+    const { ctx, volumes } = this;
+    await ctx.locked(`inst:${id}`, async () => {
+      const seedFiles = seedFilesOf(spec);
+      const d = await ctx.step('lookup', () => this.domains.require(id));
+      await this.domains.requireStopped(d, id, 'reseed');
+      const meta = rebuildIdentity(await ctx.step('read-config', () => this.domains.config(d)), spec);
+      const pool = await ctx.step('lookup-pool', () => this.pool.require());
+      const r = new Reverter();
+      try {
+        await ctx.step('upload-seed', async () =>
+          volumes.replace(pool, r, meta.seedVolume, await buildSeedIso(seedFiles)),
+        );
+        r.success();
+      } finally {
+        await ctx.settle(r, 'reseed', { instanceId: id });
+      }
+    });
+  }
 }

@@ -4,7 +4,7 @@ import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { testSpec } from '../testing.js';
-import { buildSeedFiles, checkUserData } from './cloudinit.js';
+import { buildSeedFiles, checkUserData, KEYS_FILE } from './cloudinit.js';
 
 test('rejects hostnames, keys and hashes that could break out of their value', () => {
   const bad = [
@@ -32,6 +32,7 @@ test('key comments and operator data are data, never structure', () => {
       expect(doc.ssh_authorized_keys).toEqual([key]);
       expect(Object.keys(doc).sort()).toEqual(
         [
+          'bootcmd',
           'disable_root',
           'manage_etc_hosts',
           'preserve_hostname',
@@ -63,7 +64,7 @@ test('non-cloud-config user-data rides in a MIME multipart beside Kumo config', 
   const ud = buildSeedFiles({ ...testSpec, userData: '#!/bin/sh\necho hello\n' })['user-data'];
   expect(ud).toMatch(/^Content-Type: multipart\/mixed; boundary="kumo-i-0abc123-boundary"/);
   expect(ud).toContain('Content-Type: text/x-shellscript');
-  expect(ud).toContain('#cloud-config\nusers:');
+  expect(ud).toContain('#cloud-config\nbootcmd:');
 });
 
 test('root login is refused unless asked for', () => {
@@ -93,4 +94,26 @@ test('invalid #cloud-config is refused with where, never with what it says', () 
   }
   expect(() => checkUserData('#cloud-config\n- a list\n')).toThrow('must be a mapping');
   expect(() => checkUserData('#!/bin/sh\nanything: [\n')).not.toThrow();
+});
+
+test('the keys file holds the authorized keys, and a boot command installs it for the users Kumo gives keys', () => {
+  const keys = [
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1oVv0Rj0t7wq1h2o2xjYf1m3x5n7r9dT0b0QmUo0aF alice@laptop',
+    'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob',
+  ];
+  const seed = buildSeedFiles({ ...testSpec, login: { authorizedKeys: keys } });
+  expect(seed[KEYS_FILE]).toBe(`${keys[0]}\n${keys[1]}\n`);
+  const [cmd] = (parse(seed['user-data']) as { bootcmd: string[][] }).bootcmd;
+  expect(cmd!.slice(0, 2)).toEqual(['sh', '-c']);
+  expect(cmd![2]).toContain(`for u in ${testSpec.image.defaultUser}; do`);
+  expect(cmd![2]).toContain(`"$m/${KEYS_FILE}" "$h/.ssh/authorized_keys"`);
+  // Root gets them too where root logs in (and then root's file is Kumo's, not cloud-init's refusal).
+  const root = buildSeedFiles({ ...testSpec, login: { authorizedKeys: keys, rootLogin: true } });
+  expect((parse(root['user-data']) as { bootcmd: string[][] }).bootcmd[0]![2]).toContain(
+    `for u in ${testSpec.image.defaultUser} root; do`,
+  );
+  // No keys: an empty file, so the boot command empties authorized_keys (the keys were removed).
+  expect(buildSeedFiles({ ...testSpec, login: { authorizedKeys: [] } })[KEYS_FILE]).toBe('');
+  const badUser = { ...testSpec, image: { ...testSpec.image, defaultUser: 'x; rm -rf /' } };
+  expect(() => buildSeedFiles(badUser)).toThrow(/default user/);
 });

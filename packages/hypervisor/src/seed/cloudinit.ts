@@ -1,5 +1,6 @@
-// Builds the three NoCloud seed files (meta-data, user-data, network-config) from an instance spec.
-// Pure: YAML is emitted by the yaml package with every string quoted, so no input can add keys.
+// Builds the NoCloud seed files (meta-data, user-data, network-config, and the keys file a boot
+// command reads) from an instance spec. Pure: YAML is emitted by the yaml package with every
+// string quoted, so no input can add keys.
 import { parse, stringify, YAMLParseError } from 'yaml';
 import { HypervisorError } from '../errors.js';
 import type { InstanceSpec } from '../spec.js';
@@ -9,7 +10,12 @@ export type SeedFiles = {
   'meta-data': string;
   'user-data': string;
   'network-config': string;
+  /** The authorized keys, one per line, which the boot command installs at every boot. */
+  [KEYS_FILE]: string;
 };
+
+/** The seed's file of authorized keys (read at every boot, so a new seed changes a guest's keys). */
+export const KEYS_FILE = 'kumo-authorized-keys';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
@@ -63,14 +69,43 @@ function merge(base: Obj, ours: Obj): Obj {
   return out;
 }
 
+/**
+ * A boot command (cloud-init runs `bootcmd` at every boot, from the user data of the first): the
+ * seed's keys file replaces the authorized keys of the users Kumo gives keys, so keys associated
+ * with a stopped instance (a new seed) take effect at its next start. On the first boot the
+ * default user does not exist yet and is skipped: cloud-init's own ssh module writes its keys.
+ */
+function keysBootCommand(users: string[]): string[] {
+  const install = (mode: string) => `install ${mode} -o "$u" -g "$(id -gn "$u")"`;
+  const script = [
+    'm=$(mktemp -d)',
+    `mount -o ro LABEL=cidata "$m" 2>/dev/null || { rmdir "$m"; exit 0; }`,
+    `if [ -f "$m/${KEYS_FILE}" ]; then for u in ${users.join(' ')}`,
+    'do h=$(getent passwd "$u" | cut -d: -f6)',
+    '[ -n "$h" ] && [ -d "$h" ] || continue',
+    `${install('-d -m 700')} "$h/.ssh"`,
+    `${install('-m 600')} "$m/${KEYS_FILE}" "$h/.ssh/authorized_keys"`,
+    'done; fi',
+    'umount "$m"; rmdir "$m"',
+  ].join('; ');
+  return ['sh', '-c', script];
+}
+
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
 function cloudConfig(spec: InstanceSpec): Obj {
   const user = spec.image.defaultUser;
   const keys = spec.login.authorizedKeys.map((k) => k.trim());
+  const rootGetsKeys = spec.login.rootLogin ?? user === 'root';
+  const keyUsers = [...new Set([user, ...(rootGetsKeys ? ['root'] : [])])];
+  if (!keyUsers.every((u) => USER_NAME.test(u)))
+    throw new HypervisorError('INVALID_ARGUMENT', 'invalid default user name in the image manifest');
   const cfg: Obj = {
+    bootcmd: [keysBootCommand(keyUsers)],
     users: ['default'],
     ssh_authorized_keys: keys,
     // With disable_root false cloud-init gives root the same keys; otherwise root logins are refused.
-    disable_root: !(spec.login.rootLogin ?? user === 'root'),
+    disable_root: !rootGetsKeys,
     ssh_pwauth: spec.image.sshPasswordAuth && spec.login.passwordHash !== undefined,
     preserve_hostname: false,
     manage_etc_hosts: true,
@@ -156,5 +191,6 @@ export function buildSeedFiles(spec: InstanceSpec): SeedFiles {
     'meta-data': yaml({ 'instance-id': spec.id, 'local-hostname': spec.hostname }),
     'user-data': userData(spec),
     'network-config': yaml(network),
+    [KEYS_FILE]: spec.login.authorizedKeys.map((k) => `${k.trim()}\n`).join(''),
   };
 }

@@ -65,6 +65,8 @@ export interface HostDriver {
   resize(id: string, type: InstanceType): Promise<void>;
   /** Replaces a stopped instance's root disk and seed from `spec`. */
   rebuild(id: string, spec: InstanceSpec): Promise<void>;
+  /** Writes a stopped instance's seed anew from `spec` (new keys), in place; idempotent. */
+  reseed(id: string, spec: InstanceSpec): Promise<void>;
   /**
    * Plugs a secondary NIC into an instance: the running guest (hot-plug) and its definition, so
    * a stopped one has it at the next start. No-op when a NIC with its MAC is there.

@@ -25,6 +25,8 @@ describe('TRANSITIONS', () => {
       resize: 'stopped -> resizing -> stopped',
       rebuild: 'stopped -> rebuilding -> stopped',
       image: 'stopped -> stopped -> stopped',
+      // Tencent's key pair association (no JD twin): running only with ForceStop (checked by the service).
+      keys: 'stopped|running -> stopping -> stopped',
       delete: 'pending|running|stopped|error -> deleting -> gone',
     });
   });

@@ -26,6 +26,9 @@ export const TRANSITIONS: Readonly<Record<TaskName, Transition>> = {
   // createImage: the instance stays `stopped` to pollers (JD shows no imaging status), and the
   // claimed task keeps every other operation out until the root disk has been copied.
   image: { from: ['stopped'], transient: 'stopped', done: 'stopped' },
+  // Tencent's AssociateInstancesKeyPairs: a stopped instance (or, with ForceStop, a running one,
+  // powered off first) gets a new seed with its keys, and ends stopped.
+  keys: { from: ['stopped', 'running'], transient: 'stopping', done: 'stopped' },
   // JD allows deleting a pending instance: the delete wins over the spawn in flight, which is
   // fenced out by the claim and cleans up after itself (see tasks/createInstances.ts).
   delete: {

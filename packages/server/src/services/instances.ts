@@ -31,6 +31,7 @@ import type { ComputeConfig } from '../config.js';
 import { claimFor, TRANSITIONS } from '../jobs/lifecycle.js';
 import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
 import type { RebuildArgs } from '../jobs/tasks/rebuildInstance.js';
+import type { KeysArgs } from '../jobs/tasks/setInstanceKeys.js';
 import type { ImageService } from './images.js';
 import type { InstanceTypeService } from './instance-types.js';
 import type { Caller, CreateRequest, InstanceNetwork } from './instance-requests.js';
@@ -344,6 +345,20 @@ export class InstanceService {
     const passwordHash = await hashPassword(req.password);
     const args: RebuildArgs = { imageId: image.id, keyNames, passwordHash };
     await this.act(scope, caller, id, 'rebuild', args);
+  }
+
+  /**
+   * The keys of an instance (Tencent's key pair association): the given keypairs replace its keys
+   * through a new seed, which the guest installs at its next boot; stopped only, or running with
+   * `forceStop` (powered off first). Password login is left as it is.
+   */
+  async setKeys(scope: Scope, caller: Caller, id: string, keyNames: string[], forceStop: boolean) {
+    const inst = await this.get(scope, id);
+    for (const k of keyNames)
+      if (!(await this.deps.keypairs.find(scope, k))) throw Errors.keypairNotFound(k.slice(0, 64));
+    // The lifecycle table accepts running for ForceStop; without it, stopped only.
+    if (!forceStop && inst.status !== 'stopped') throw Errors.invalidInstanceStatus(inst.status);
+    await this.act(scope, caller, id, 'keys', { keyNames } satisfies KeysArgs);
   }
 
   /** modifyInstanceAttribute. */

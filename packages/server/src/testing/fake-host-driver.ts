@@ -132,6 +132,15 @@ export class FakeHostDriver implements HostDriver {
     await this.call('rebuild', id);
     this.must(id);
   }
+  /** The spec of each reseed, in order. */
+  readonly reseeded: InstanceSpec[] = [];
+  async reseed(id: string, spec: InstanceSpec): Promise<void> {
+    await this.call('reseed', id);
+    this.must(id);
+    if (this.instances.get(id) !== 'stopped')
+      throw new HypervisorError('INVALID_STATE', `reseed needs instance ${id} stopped`);
+    this.reseeded.push(spec);
+  }
   async plugNic(id: string, nic: ExtraNic): Promise<void> {
     await this.call('plugNic', id);
     this.must(id);

@@ -16,6 +16,7 @@ export const TASK_NAMES = [
   'resize',
   'rebuild',
   'image',
+  'keys',
   'delete',
 ] as const;
 /** One durable operation on an instance. */

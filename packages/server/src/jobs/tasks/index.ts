@@ -7,6 +7,7 @@ import { deleteInstance } from './deleteInstance.js';
 import { rebootInstance } from './rebootInstance.js';
 import { rebuildInstance } from './rebuildInstance.js';
 import { resizeInstance } from './resizeInstance.js';
+import { setInstanceKeys } from './setInstanceKeys.js';
 import { startInstance } from './startInstance.js';
 import { stopInstance } from './stopInstance.js';
 
@@ -19,5 +20,6 @@ export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   resize: resizeInstance,
   rebuild: rebuildInstance,
   image: createImage,
+  keys: setInstanceKeys,
   delete: deleteInstance,
 };

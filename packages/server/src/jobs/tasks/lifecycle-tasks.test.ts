@@ -159,3 +159,36 @@ test('an instance of the NAT era moves onto the plane at its start: NIC onto its
   await runTask(TASKS.start, plain.ctx, plain.lease, plain.inst, OWNER);
   expect(plain.host.calls.filter((c) => c.startsWith('replaceNic'))).toEqual([]);
 });
+
+test('keys: a running instance (ForceStop) is powered off, then reseeded; it ends stopped with its new keys', async () => {
+  const s = setup({
+    task: 'keys',
+    status: 'stopping',
+    powerState: 'running',
+    taskArgs: { keyNames: ['new-key'] },
+  });
+  await runTask(TASKS.keys, s.ctx, s.lease, s.inst, OWNER);
+  expect(s.host.calls.filter((c) => /^(powerOff|reseed):/.test(c))).toEqual([
+    `powerOff:${s.inst.id}`,
+    `reseed:${s.inst.id}`,
+  ]);
+  expect(s.lease.row).toMatchObject({
+    status: 'stopped',
+    powerState: 'stopped',
+    keyNames: ['new-key'],
+    task: null,
+  });
+
+  // A stopped one is only reseeded.
+  const stopped = setup({
+    task: 'keys',
+    status: 'stopping',
+    powerState: 'stopped',
+    taskArgs: { keyNames: [] },
+  });
+  await runTask(TASKS.keys, stopped.ctx, stopped.lease, stopped.inst, OWNER);
+  expect(stopped.host.calls.filter((c) => /^(powerOff|reseed):/.test(c))).toEqual([
+    `reseed:${stopped.inst.id}`,
+  ]);
+  expect(stopped.lease.row).toMatchObject({ keyNames: [] });
+});

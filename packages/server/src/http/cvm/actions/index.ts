@@ -15,6 +15,7 @@ import DescribeKeyPairs from './DescribeKeyPairs.js';
 import DescribeRegions from './DescribeRegions.js';
 import DescribeZoneInstanceConfigInfos from './DescribeZoneInstanceConfigInfos.js';
 import DescribeZones from './DescribeZones.js';
+import DisassociateInstancesKeyPairs from './DisassociateInstancesKeyPairs.js';
 import ImportKeyPair from './ImportKeyPair.js';
 import ModifyImageAttribute from './ModifyImageAttribute.js';
 import ModifyImageSharePermission from './ModifyImageSharePermission.js';
@@ -46,6 +47,7 @@ export const cvmActions: readonly CvmAction[] = [
   DescribeRegions,
   DescribeZoneInstanceConfigInfos,
   DescribeZones,
+  DisassociateInstancesKeyPairs,
   ImportKeyPair,
   ModifyImageAttribute,
   ModifyImageSharePermission,
