@@ -60,6 +60,11 @@ if [ $bind = 1 ]; then
   [ "$(stat -c %i /run/openvswitch)" = "$(stat -c %i "$run")" ] || mount --bind "$run" /run/openvswitch
 fi
 "${in_ns[@]}" ip link set lo up
+# The userspace datapath reads guest taps as ordinary kernel interfaces, so this kernel sees their
+# ARP too, and by Linux's default answers for any address of its own on any interface: a guest
+# asking for its gateway could get this kernel's MAC (say, where a NAT-era libvirt network holds
+# the same gateway address). Answer only for the receiving interface's own addresses.
+[ "$ns" = - ] || "${in_ns[@]}" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.default.arp_ignore=1
 if ! running "$run/ovsdb-server.pid"; then
   [ -f "$root/db/conf.db" ] || ovsdb-tool create "$root/db/conf.db" /usr/share/openvswitch/vswitch.ovsschema
   "${in_ns[@]}" ovsdb-server "$root/db/conf.db" --remote="punix:$run/db.sock" \

@@ -39,10 +39,12 @@ describe('a raft cluster over SSL', () => {
     const plane: NetworkPlane = await ovn({ endpoint: order.join(','), tls: cluster.tls });
     try {
       await plane.ensureVpc({ id: 'vpc-raft00001', cidr: '10.9.0.0/16' });
+      const killed = Date.now();
       cluster.members[leader]!.proc.kill('SIGKILL');
       const next = await cluster.leader();
       expect(next).not.toBe(leader);
       await eventually(() => plane.ensureVpc({ id: 'vpc-raft00002', cidr: '10.10.0.0/16' }));
+      console.log(`northbound leader SIGKILLed: the next write committed ${Date.now() - killed} ms later`);
       expect((await eventually(() => plane.inventory())).vpcs.sort()).toEqual([
         'vpc-raft00001',
         'vpc-raft00002',
