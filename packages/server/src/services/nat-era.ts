@@ -20,8 +20,8 @@ import {
   type Transactions,
   type VpcsModel,
 } from '@kumo/store';
-import { accountNetworkLock } from './network-defaults.js';
-import { defaultGroupRules, networkId, randomMac } from './network-ids.js';
+import { accountNetworkLock, insertDefaultGroup } from './network-defaults.js';
+import { networkId, randomMac } from './network-ids.js';
 import type { NetworkInterfaceService } from './network-interfaces.js';
 
 /** What an adoption hands the task that powers the instance on. */
@@ -127,19 +127,7 @@ export class NatEraAdoption {
       cidr: formatCidr(covering(sharedCidrs)),
       isDefault: false,
     });
-    await this.d.groups.insert(
-      trx,
-      {
-        id: networkId('sg'),
-        accountId: scope.accountId,
-        regionId: scope.regionId,
-        vpcId: vpc.id,
-        name: 'default',
-        description: 'Default security group: all egress, ingress ICMP and SSH (TCP 22)',
-        isDefault: true,
-      },
-      defaultGroupRules(),
-    );
+    await insertDefaultGroup(this.d.groups, trx, scope, vpc.id);
     return vpc.id;
   }
 }

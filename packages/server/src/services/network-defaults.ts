@@ -26,6 +26,28 @@ import { defaultGroupRules, networkId, randomMac } from './network-ids.js';
 /** The lock every network creation of one account takes. */
 export const accountNetworkLock = (scope: Scope) => `net:${scope.accountId}:${scope.regionId}`;
 
+/** Writes a VPC's default security group (every VPC has one: interfaces that name none get it). */
+export function insertDefaultGroup(
+  groups: SecurityGroupsModel,
+  trx: Transaction,
+  scope: Scope,
+  vpcId: string,
+): Promise<void> {
+  return groups.insert(
+    trx,
+    {
+      id: networkId('sg'),
+      accountId: scope.accountId,
+      regionId: scope.regionId,
+      vpcId,
+      name: 'default',
+      description: 'Default security group: all egress, ingress ICMP and SSH (TCP 22)',
+      isDefault: true,
+    },
+    defaultGroupRules(),
+  );
+}
+
 /** Creates and finds account defaults. */
 export class NetworkDefaults {
   // Accounts whose defaults this process has seen complete (for the AZs it knew then).
@@ -87,19 +109,7 @@ export class NetworkDefaults {
       created = true;
     }
     if (!(await groups.defaultOf(vpc.id, trx))) {
-      await groups.insert(
-        trx,
-        {
-          id: networkId('sg'),
-          accountId: scope.accountId,
-          regionId: scope.regionId,
-          vpcId: vpc.id,
-          name: 'default',
-          description: 'Default security group: all egress, ingress ICMP and SSH (TCP 22)',
-          isDefault: true,
-        },
-        defaultGroupRules(),
-      );
+      await insertDefaultGroup(groups, trx, scope, vpc.id);
       created = true;
     }
     const subnets = await vpcs.subnetsOfVpc(trx, vpc.id);

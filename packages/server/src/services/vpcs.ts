@@ -23,8 +23,8 @@ import {
 } from '@kumo/store';
 import type { NetworkConfig } from '../config-network.js';
 import { checkName, checkPrefix } from './network-checks.js';
-import { accountNetworkLock, type NetworkDefaults } from './network-defaults.js';
-import { defaultGroupRules, networkId, randomMac } from './network-ids.js';
+import { accountNetworkLock, insertDefaultGroup, type NetworkDefaults } from './network-defaults.js';
+import { networkId, randomMac } from './network-ids.js';
 
 /** A subnet with what describeSubnets derives from it. */
 export interface SubnetDetail extends VpcSubnetRecord {
@@ -63,20 +63,7 @@ export class VpcService {
         cidr,
         isDefault: false,
       });
-      // Every VPC has a default group, the one interfaces get when they name none.
-      await this.d.groups.insert(
-        trx,
-        {
-          id: networkId('sg'),
-          accountId: scope.accountId,
-          regionId: scope.regionId,
-          vpcId: v.id,
-          name: 'default',
-          description: 'Default security group: all egress, ingress ICMP and SSH (TCP 22)',
-          isDefault: true,
-        },
-        defaultGroupRules(),
-      );
+      await insertDefaultGroup(this.d.groups, trx, scope, v.id);
       return v;
     });
     this.d.changed();
