@@ -52,7 +52,7 @@ export class NetworkRuntime {
   private async connect(): Promise<void> {
     const { driver, endpoint, tls, syncLeaseSeconds, syncIntervalMs } = this.config.network;
     try {
-      // Read at each attempt: an operator who fixes or rotates a file needs no restart to retry.
+      // Read at each attempt, so a file fixed while kumod waits for the plane is picked up.
       const pems = tls && {
         key: await readFile(tls.keyFile, 'utf8'),
         cert: await readFile(tls.certFile, 'utf8'),
