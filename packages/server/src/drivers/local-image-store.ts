@@ -4,6 +4,7 @@
 // a key; temporary files a crash left behind are removed when the store opens.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -47,8 +48,9 @@ export class LocalImageStore implements ImageStore {
   async put(data: Readable, expect?: PutExpectation): Promise<StoredObject> {
     const tmp = join(this.root, 'tmp', `${Date.now()}-${randomBytes(6).toString('hex')}`);
     const hasher = new Hasher(expect?.onProgress);
+    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(data, hasher, out);
       const got = hasher.result();
       checkExpectation(got, expect);
       // Durable before it is visible: the rename below is what makes the object exist.
@@ -62,6 +64,9 @@ export class LocalImageStore implements ImageStore {
       await dir.sync().finally(() => dir.close());
       return got;
     } finally {
+      // A source that fails early destroys the file stream while its open may still be under way:
+      // the file would be created after the rm below and outlive it. Wait for the stream to close.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
       await rm(tmp, { force: true });
     }
   }
