@@ -4,6 +4,7 @@
 // Ceph pool holds exactly the inventory: no orphan image or snapshot, nothing missing.
 import type { KumoClient } from '@kumo/client';
 import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
+import { addRbdBackend } from '../support/storage.js';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
 import { clientFor, removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
 
@@ -30,16 +31,7 @@ run('disk tasks survive kill -9', () => {
     pool = cephPool(`kstor-crash-${process.pid}`);
     dbUrl = await createTestDatabase();
     kumod = await startKumod(env());
-    await kumod.admin().adminRequest('POST', '/storageBackends', {
-      body: {
-        az: AZ,
-        kind: 'rbd',
-        cephPool: pool.pool,
-        monitors: ['127.0.0.1:3300'],
-        user: pool.user,
-        key: pool.key,
-      },
-    });
+    await addRbdBackend(kumod.admin(), AZ, pool);
     keys = await kumod.admin().adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
       body: { name: 'crash-disks' },
     });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
+import { addRbdBackend } from '../support/storage.js';
 import { kumoIn, ok } from '../support/cli.js';
 import { startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { createAccount } from '../support/vpc-sdk.js';
@@ -30,16 +31,7 @@ run('the disk service through the JD SDK on rbd', () => {
   beforeAll(async () => {
     pool = cephPool(`kstor-api-${process.pid}`);
     env = await startKumodOnTestDatabase({ KUMO_STORAGE_INTERVAL_MS: '200', KUMO_QUOTA_DISK: '5' });
-    await env.admin().adminRequest('POST', '/storageBackends', {
-      body: {
-        az: AZ,
-        kind: 'rbd',
-        cephPool: pool.pool,
-        monitors: ['127.0.0.1:3300'],
-        user: pool.user,
-        key: pool.key,
-      },
-    });
+    await addRbdBackend(env.admin(), AZ, pool);
     const keys = await createAccount(env, 'disk-user');
     const url = new URL(env.endpoint);
     disk = new DISK({

@@ -4,6 +4,7 @@
 // (shrinking, a snapshot with dependents), DeleteSnapshots and TerminateDisks — after each step
 // what `rbd` shows in the pool agrees with what CBS says, and JD's disk API sees the same disks.
 import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
+import { addRbdBackend } from '../support/storage.js';
 import { codeOf, type Keys } from '../support/cvm-sdk.js';
 import { clientFor, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { cbsClient } from '../support/tencent-sdk.js';
@@ -26,16 +27,7 @@ run('CBS through the Tencent SDK on rbd', () => {
   beforeAll(async () => {
     pool = cephPool(`kstor-cbs-${process.pid}`);
     env = await startKumodOnTestDatabase({ KUMO_STORAGE_INTERVAL_MS: '200' });
-    await env.admin().adminRequest('POST', '/storageBackends', {
-      body: {
-        az: AZ,
-        kind: 'rbd',
-        cephPool: pool.pool,
-        monitors: ['127.0.0.1:3300'],
-        user: pool.user,
-        key: pool.key,
-      },
-    });
+    await addRbdBackend(env.admin(), AZ, pool);
     keys = await createAccount(env, 'cbs-rbd-user');
     tc = cbsClient(env.endpoint, keys);
   }, 120_000);

@@ -32,14 +32,10 @@ export function keyAssociationAction(
       });
       const missing = p.KeyIds.find((id) => !items.some((k) => k.keyName === keyNameOf(id)));
       if (missing !== undefined) throw TencentErrors.keyPairNotFound(missing.slice(0, 64));
-      const batch = await batchOf(ctx, p.InstanceIds);
-      for (const inst of batch) {
-        if (inst.task) throw TencentErrors.operationInProgress(cvmInstanceId(inst.id), inst.task);
-        if (inst.status === 'running' && !p.ForceStop)
-          throw TencentErrors.instanceRunning(cvmInstanceId(inst.id));
-        if (inst.status !== 'stopped' && inst.status !== 'running')
-          throw TencentErrors.stateUnsupported(cvmInstanceId(inst.id), inst.status);
-      }
+      // The lifecycle table's check (busy, stopped or running), then ForceStop's for running ones.
+      const batch = await batchOf(ctx, p.InstanceIds, 'keys');
+      const running = batch.find((inst) => inst.status === 'running');
+      if (running && !p.ForceStop) throw TencentErrors.instanceRunning(cvmInstanceId(running.id));
       for (const inst of batch)
         await ctx.services.instances.setKeys(
           scopeOf(ctx),
