@@ -20,7 +20,15 @@ import { silentLogger, type Logger } from './log.js';
 import { Naming } from './naming.js';
 import { Networks } from './networks.js';
 import { probeAccelerator } from './probe.js';
-import type { ExtraNic, HostCapacity, InstanceSpec, InstanceType, NetworkSpec, PowerState } from './spec.js';
+import type {
+  ExtraNic,
+  HostCapacity,
+  InstanceSpec,
+  InstanceType,
+  NetworkSpec,
+  PowerState,
+  SpawnOptions,
+} from './spec.js';
 import { Pool } from './storage/pool.js';
 import { Volumes } from './storage/volumes.js';
 
@@ -185,8 +193,8 @@ export class Host {
    * volume), seed volume, domain definition, start, DHCP reservation. A failure at any step undoes
    * the earlier ones; re-running after a crash converges because each step first checks what exists.
    */
-  spawn(spec: InstanceSpec): Promise<void> {
-    return this.provisioner.spawn(spec);
+  spawn(spec: InstanceSpec, opts?: SpawnOptions): Promise<void> {
+    return this.provisioner.spawn(spec, opts);
   }
 
   /** Starts a stopped instance; no-op when it runs. */

@@ -22,6 +22,7 @@ export {
 export { sha256File } from './image-cache.js';
 export type {
   InstanceSpec,
+  SpawnOptions,
   InstanceType,
   InstanceNic,
   OvnAttachment,

@@ -68,6 +68,11 @@ export interface InstanceSpec {
 }
 
 /** Power state as the control plane sees it. */
+/** How a spawn ends: started (the default), or only defined, for devices to be added before the first boot. */
+export interface SpawnOptions {
+  start?: boolean;
+}
+
 export type PowerState = 'running' | 'stopped' | 'paused' | 'shutting-down' | 'crashed' | 'absent';
 
 /** A lifecycle change of an instance on this host. */

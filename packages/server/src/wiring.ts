@@ -37,6 +37,7 @@ import type { Config } from './config.js';
 import { builtinDrivers, type DriverRegistry } from './drivers/registry.js';
 import type { TaskContext } from './jobs/context.js';
 import { TaskRunner } from './jobs/runner.js';
+import { taskDisks } from './jobs/task-disks.js';
 import type { Logger } from './logger.js';
 import { NetworkRuntime, taskNetwork } from './network-runtime.js';
 import { buildWorkers } from './workers.js';
@@ -50,6 +51,7 @@ import { InstanceAdminService } from './services/instance-admin.js';
 import { ConsoleService } from './services/consoles.js';
 import { DiskService } from './services/disks.js';
 import { DiskAttachmentService } from './services/disk-attachments.js';
+import { InstanceDiskWriter } from './services/instance-disks.js';
 import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
@@ -161,6 +163,14 @@ export function createWiring(
       instance: (id) => instancesModel.get(id),
     },
     network: netTasks,
+    disks: taskDisks({
+      disks: workers.disks,
+      attachments: workers.diskAttachments,
+      storage: storageRegistry,
+      domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
+      kick: () => storageWorker.kick(),
+      crashAt: config.compute.crashAtStep,
+    }),
     // Built below from the network services (only called once tasks run).
     natEra: {
       adopt: (inst) => natEra.adopt(inst),
@@ -255,6 +265,15 @@ export function createWiring(
         elasticIpFor: (trx, scope, id, nic, spec) => elasticIps.createForInstance(trx, scope, id, nic, spec),
         kick: changed,
       },
+      disks: new InstanceDiskWriter({
+        tx,
+        disks: workers.disks,
+        attachments: workers.diskAttachments,
+        backends: workers.backends,
+        storage: storageRegistry,
+        quotas: config.storage.quotas,
+        changed: () => storageWorker.kick(),
+      }),
       keypairs: keypairsModel,
       actions,
       clientTokens: new ClientTokensModel(db),

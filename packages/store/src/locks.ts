@@ -27,6 +27,11 @@ export class Transactions {
     });
   }
 
+  /** Takes the advisory lock named `key` too, in a transaction {@link locked} or {@link run} opened. */
+  async lockWithin(trx: Transaction, key: string): Promise<void> {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+  }
+
   /**
    * Like {@link locked}, but returns `{ ran: false }` at once when another session holds the lock
    * (singleton loops such as the reconcile sweep: one runner is enough, the others skip).

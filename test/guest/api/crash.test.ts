@@ -294,6 +294,54 @@ test('a disk attach killed after the hot-plug and a detach killed after the unpl
   }
 });
 
+test('a create with a data disk killed right after the disk joined the domain converges, the disk plugged once', async () => {
+  const crashing = await kumod('disks:spawn-attach:after');
+  // The AZ's local backend (the test before adds it; run alone, this one does).
+  const { storageBackends } = await crashing.k
+    .admin()
+    .adminRequest<{ storageBackends: unknown[] }>('GET', '/storageBackends');
+  if (storageBackends.length === 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'kumo-crash-disks-'));
+    chmodSync(dir, 0o755);
+    await crashing.k.admin().adminRequest('POST', '/storageBackends', {
+      body: { az: 'local-1a', kind: 'local', path: dir },
+    });
+  }
+  const { instanceIds } = await crashing.c.createInstances(
+    tinyInstance(cloud, 'crash-data', {
+      dataDisks: [{ diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 20 } }],
+    }),
+  );
+  const id = instanceIds[0]!;
+  expect(await died(crashing.k, 120_000)).toBe('SIGKILL');
+  const healer = await kumod();
+  try {
+    await waitStatus(healer.c, id, 'running', 180_000);
+    const { instance } = await healer.c.describeInstance(id);
+    expect(instance.dataDisks.map((d) => [d.status, d.cloudDisk?.status])).toEqual([['attached', 'in-use']]);
+    const diskId = instance.dataDisks[0]!.cloudDisk!.diskId;
+    const plugged = virsh('domblklist', `${cloud.prefix}${id}`)
+      .split('\n')
+      .filter((l) => l.includes(diskId)).length;
+    expect(plugged).toBe(1);
+    // Deleting it takes the autoDelete disk along: no volume is left behind.
+    await healer.c.deleteInstance(id);
+    await waitStatus(healer.c, id, 'deleted', 120_000);
+    let left = 1;
+    for (let i = 0; i < 300 && left > 0; i++) {
+      const { disks } = await healer.c.request<{ disks: { diskId: string }[] }>(
+        'GET',
+        '/v1/regions/local-1/disks',
+      );
+      left = disks.filter((d) => d.diskId === diskId).length;
+      if (left > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(left).toBe(0);
+  } finally {
+    await healer.k.stop();
+  }
+});
+
 test('after all the crashes: claims equal usage and only live instances have domains', async () => {
   const last = await kumod();
   try {

@@ -20,7 +20,7 @@ import type { Networks } from '../networks.js';
 import { Reverter } from '../reverter.js';
 import { buildSeedFiles, type SeedFiles } from '../seed/cloudinit.js';
 import { buildSeedIso } from '../seed/iso.js';
-import type { InstanceSpec } from '../spec.js';
+import type { InstanceSpec, SpawnOptions } from '../spec.js';
 import type { Pool } from '../storage/pool.js';
 import type { Volumes } from '../storage/volumes.js';
 import type { Domains } from './domains.js';
@@ -58,15 +58,16 @@ export class Provisioner {
    * Creates and starts an instance: address check, root overlay (O(1), backed by the image's base
    * volume), seed volume, domain definition, start, DHCP reservation.
    */
-  async spawn(spec: InstanceSpec): Promise<void> {
+  async spawn(spec: InstanceSpec, opts: SpawnOptions = {}): Promise<void> {
     const { ctx, volumes, networks } = this;
+    const start = opts.start ?? true;
     await ctx.locked(`inst:${spec.id}`, async () => {
       const seedFiles = seedFilesOf(spec);
       checkRootDisk(spec);
       const existing = await ctx.step('lookup', () => this.domains.lookup(spec.id));
       if (existing) {
-        // Already defined (a re-run after a crash): only make sure it runs.
-        if ((await this.domains.state(existing)) !== 'running')
+        // Already defined (a re-run after a crash): only make sure it runs (if it should).
+        if (start && (await this.domains.state(existing)) !== 'running')
           await ctx.step('start', () => ctx.lv.domainCreate(existing), 'START_FAILED');
         return;
       }
@@ -120,6 +121,10 @@ export class Provisioner {
         r.add(() => volumes.deleteUnmanaged(pool, ctx.names.consoleLog(spec.id)));
         const dom = await ctx.step('define', () => this.domains.define(cfg), 'DEFINE_FAILED');
         r.add(() => ctx.lv.domainUndefine(dom));
+        if (!start) {
+          r.success();
+          return;
+        }
         await ctx.step('start', () => ctx.lv.domainCreate(dom), 'START_FAILED');
         r.add(() => ctx.lv.domainDestroy(dom).catch(() => undefined));
         if (libvirtNetwork)

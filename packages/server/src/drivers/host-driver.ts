@@ -13,6 +13,7 @@ import type {
   InstanceSpec,
   InstanceType,
   PowerState,
+  SpawnOptions,
 } from '@kumo/hypervisor';
 
 /** An instance a host knows about, with its power state. */
@@ -53,8 +54,11 @@ export interface HostDriver {
   removeFlattened(id: string, tag: string): Promise<void>;
   /** Stops and removes a libvirt network of the NAT era (no-op when absent). */
   removeNetwork(name: string): Promise<void>;
-  /** Creates and starts an instance (a re-run only makes sure it runs). */
-  spawn(spec: InstanceSpec): Promise<void>;
+  /**
+   * Creates and starts an instance (a re-run only makes sure it runs); with `start: false` only
+   * defines it, so disks can join the definition before its first boot.
+   */
+  spawn(spec: InstanceSpec, opts?: SpawnOptions): Promise<void>;
   /** Starts a stopped instance (no-op when running). */
   powerOn(id: string): Promise<void>;
   /** Stops an instance, gracefully for up to `gracefulTimeoutMs`, then by force. */

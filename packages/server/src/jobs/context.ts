@@ -57,6 +57,19 @@ export interface TaskImageWrites {
   ): Promise<boolean>;
 }
 
+/**
+ * The cloud data disks createInstances wrote with an instance: the storage worker makes them, the
+ * spawn waits and attaches them to the domain before its first boot.
+ */
+export interface TaskDisks {
+  /** The instance's data disks; `local` ones live on its host (it cannot move without them). */
+  dataDisks(instanceId: string): Promise<{ diskId: string; local: boolean; failed: boolean }[]>;
+  /** Resolves once every data disk exists in its backend; throws when one could not be made. */
+  created(instanceId: string): Promise<void>;
+  /** Attaches the data disks to the instance's domain on `hostId` (and marks them attached); idempotent. */
+  attachAll(instanceId: string, hostId: string): Promise<void>;
+}
+
 /** Named locks across every kumod process. */
 export interface TaskLocks {
   /** Runs `fn` while holding the lock named `key` (others wait, then find the work done). */
@@ -71,6 +84,7 @@ export interface TaskContext {
   placement: Replacement;
   locks: TaskLocks;
   network: TaskNetwork;
+  disks: TaskDisks;
   natEra: TaskAdoption;
   /** Where image data lives (hosts are fed from it; createImage writes to it). */
   imageStore: ImageStore;

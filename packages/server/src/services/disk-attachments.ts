@@ -15,6 +15,10 @@ import type {
 /** JD: at most 8 data disks on an instance. */
 export const MAX_DATA_DISKS = 8;
 
+/** The device names data disks may take: vda is the system disk, vdb the instance's seed. */
+export const DATA_DEVICES = ['vdc', 'vdd', 'vde', 'vdf', 'vdg', 'vdh', 'vdi', 'vdj'] as const;
+export const DEVICE_RULE = `one of ${DATA_DEVICES[0]}…${DATA_DEVICES[DATA_DEVICES.length - 1]} (vdb holds the instance's seed)`;
+
 /** What attachments need. */
 export interface DiskAttachmentDeps {
   tx: Transactions;
@@ -45,8 +49,8 @@ export class DiskAttachmentService {
     if (inst.task) throw Errors.conflictWithTask(inst.task);
     if (inst.status !== 'running' && inst.status !== 'stopped')
       throw Errors.invalidInstanceStatus(inst.status);
-    if (opts.deviceName !== undefined && !/^vd[b-i]$/.test(opts.deviceName))
-      throw Errors.invalidParameter('deviceName', 'vdb…vdi');
+    if (opts.deviceName !== undefined && !(DATA_DEVICES as readonly string[]).includes(opts.deviceName))
+      throw Errors.invalidParameter('deviceName', DEVICE_RULE);
     await this.d.tx.locked(`instance:disks:${instanceId}`, async (trx) => {
       const disk = await this.d.disks.findDisk(scope, diskId, trx);
       if (!disk) throw Errors.diskNotFound(diskId);

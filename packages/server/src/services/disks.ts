@@ -11,6 +11,7 @@ import {
   type Scope,
   type SnapshotFilter,
   type SnapshotRecord,
+  type StorageBackendRecord,
   type StorageBackendsModel,
   type Transactions,
 } from '@kumo/store';
@@ -43,16 +44,33 @@ export interface CreateDisksRequest {
 const GiB = 1 << 30;
 const MAX_COUNT = 100;
 
-function checkName(field: string, name: string): void {
+export function checkName(field: string, name: string): void {
   if (!NETWORK_NAME.test(name)) throw Errors.invalidParameter(field, NETWORK_NAME_RULE);
 }
 
-function checkSize(diskType: string, sizeGb: number): ApiError | undefined {
+export function checkSize(diskType: string, sizeGb: number): ApiError | undefined {
   const t = DISK_TYPES[diskType];
   if (!t) return Errors.invalidParameter('diskType', `one of ${Object.keys(DISK_TYPES).join(', ')}`);
   if (sizeGb < t.min || sizeGb > t.max || sizeGb % t.step !== 0)
     return Errors.diskSizeOutOfRange(diskType, t.min, t.max, t.step);
   return undefined;
+}
+
+/** Refuses (storageFull) when the disks already provisioned plus `gb` exceed the backend's capacity. */
+export async function requireRoom(
+  d: Pick<DiskServiceDeps, 'storage' | 'disks'>,
+  rec: StorageBackendRecord,
+  hostId: string | null,
+  gb: number,
+): Promise<void> {
+  const hostRef = hostId ?? (await d.storage.hostsOf(rec))[0]?.id;
+  // No host to ask yet (an rbd AZ before its first host): Ceph refuses writes when full.
+  if (!hostRef) return;
+  const host = await d.storage.host(rec, hostRef);
+  if (!host) return;
+  const cap = await d.storage.backend(rec).capacity(host);
+  const used = await d.disks.provisionedGb(rec.id, hostId);
+  if ((used + gb) * GiB > cap.totalBytes) throw Errors.storageFull(rec.az);
 }
 
 /** Disks and snapshots. */
@@ -87,7 +105,7 @@ export class DiskService {
       hostId = from?.hostId ?? (await d.storage.hostsOf(rec))[0]?.id ?? null;
       if (!hostId) throw Errors.noStorageBackend(req.az);
     }
-    await this.requireRoom(rec, hostId, req.diskSizeGB * req.maxCount);
+    await requireRoom(d, rec, hostId, req.diskSizeGB * req.maxCount);
 
     const ids = await d.tx.locked(`disks:create:${scope.accountId}`, async (trx) => {
       const earlier = await d.disks.disksByToken(trx, scope, req.clientToken);
@@ -119,22 +137,6 @@ export class DiskService {
     });
     d.changed();
     return { diskIds: ids };
-  }
-
-  /** Refuses (storageFull) when the disks already provisioned plus `gb` exceed the backend's capacity. */
-  private async requireRoom(
-    rec: Awaited<ReturnType<StorageBackendsModel['get']>> & object,
-    hostId: string | null,
-    gb: number,
-  ): Promise<void> {
-    const hostRef = hostId ?? (await this.d.storage.hostsOf(rec))[0]?.id;
-    // No host to ask yet (an rbd AZ before its first host): Ceph refuses writes when full.
-    if (!hostRef) return;
-    const host = await this.d.storage.host(rec, hostRef);
-    if (!host) return;
-    const cap = await this.d.storage.backend(rec).capacity(host);
-    const used = await this.d.disks.provisionedGb(rec.id, hostId);
-    if ((used + gb) * GiB > cap.totalBytes) throw Errors.storageFull(rec.az);
   }
 
   async describeDisks(scope: Scope, f: DiskFilter, offset: number, limit: number) {
@@ -191,7 +193,7 @@ export class DiskService {
     const bad = checkSize(disk.diskType, sizeGb);
     if (bad) throw bad;
     const rec = await this.d.backends.get(disk.backendId);
-    if (rec) await this.requireRoom(rec, disk.hostId, sizeGb - disk.sizeGb);
+    if (rec) await requireRoom(this.d, rec, disk.hostId, sizeGb - disk.sizeGb);
     // An attached disk of a running guest grows online (the worker goes through QEMU).
     await this.claimDisk(scope, id, 'extend', 'extending', ['available', 'in-use'], { sizeGb });
   }

@@ -20,11 +20,46 @@ export interface CreateRequest {
   description: string;
   diskCategory: 'local' | 'cloud';
   diskSizeGB?: number;
+  /** Cloud data disks made with each instance, in the order the guest sees them (default none). */
+  dataDisks?: DataDiskRequest[];
   userdata?: string;
   maxCount: number;
   clientToken?: string;
   /** JD's ChargeSpec, validated; absent: postpaid_by_duration. */
   charge?: ChargeRequest;
+}
+
+/** A cloud data disk createInstances makes with each instance (JD's cloudDiskSpec and attachment). */
+export interface DataDiskRequest {
+  diskType: string;
+  diskSizeGB: number;
+  snapshotId?: string;
+  name?: string;
+  description: string;
+  multiAttachable: boolean;
+  autoDelete: boolean;
+  deviceName?: string;
+}
+
+/** What instance creation needs of the storage plane (the writes in the caller's transaction). */
+export interface InstanceDisks {
+  /** Checks the data disks of a request for `count` instances; returns what `write` takes. */
+  plan(scope: Scope, az: string, disks: DataDiskRequest[], count: number): Promise<DataDiskPlan>;
+  /** Writes one instance's disks (a `create` task each) and their attachments. */
+  write(
+    trx: Transaction,
+    scope: Scope,
+    plan: DataDiskPlan,
+    instance: { id: string; name: string; hostId: string },
+  ): Promise<void>;
+  /** Starts the storage worker (after the commit). */
+  kick(): void;
+}
+
+/** Data disks checked against their AZ's backend, with device names settled. */
+export interface DataDiskPlan {
+  backendId: string | null;
+  disks: (DataDiskRequest & { deviceName: string; from?: { diskId: string; snapshotId: string } })[];
 }
 
 /** What instance creation needs of the network plane's services (all in the caller's transaction). */

@@ -29,12 +29,19 @@ import { placeAndClaim } from '../compute/placement.js';
 import type { ZoneSnapshots } from '../compute/zone-snapshots.js';
 import type { ComputeConfig } from '../config.js';
 import { claimFor, TRANSITIONS } from '../jobs/lifecycle.js';
+import { MAX_DATA_DISKS } from './disk-attachments.js';
 import type { ResizeArgs } from '../jobs/tasks/resizeInstance.js';
 import type { RebuildArgs } from '../jobs/tasks/rebuildInstance.js';
 import type { KeysArgs } from '../jobs/tasks/setInstanceKeys.js';
 import type { ImageService } from './images.js';
 import type { InstanceTypeService } from './instance-types.js';
-import type { Caller, CreateRequest, InstanceNetwork } from './instance-requests.js';
+import type {
+  Caller,
+  CreateRequest,
+  DataDiskPlan,
+  InstanceDisks,
+  InstanceNetwork,
+} from './instance-requests.js';
 import type { QuotaService } from './quotas.js';
 
 export type { Caller, CreateRequest, InstanceNetwork } from './instance-requests.js';
@@ -53,6 +60,7 @@ export class InstanceService {
       images: ImagesModel;
       imageService: ImageService;
       network: InstanceNetwork;
+      disks: InstanceDisks;
       keypairs: KeypairsModel;
       actions: InstanceActionsModel;
       clientTokens: ClientTokensModel;
@@ -90,6 +98,12 @@ export class InstanceService {
       }
     }
     if (diskGB < image.minDiskGB) throw Errors.imageDiskTooSmall(image.minDiskGB);
+    // JD: at most 8 data disks, 7 beside a cloud system disk.
+    const maxData = req.diskCategory === 'cloud' ? MAX_DATA_DISKS - 1 : MAX_DATA_DISKS;
+    const dataDisks = req.dataDisks ?? [];
+    if (dataDisks.length > maxData)
+      throw Errors.invalidParameter('InstanceSpec.DataDisks', `at most ${maxData} data disks`);
+    const disks = await d.disks.plan(scope, req.az, dataDisks, req.maxCount);
     if (req.password !== undefined) checkPassword(req.password);
     // Everything the seed builder checks, checked now: a request it would refuse is refused here,
     // before any placement, and never retried on other hosts.
@@ -130,6 +144,7 @@ export class InstanceService {
             image.architecture,
             diskGB,
             passwordHash,
+            disks,
             i,
           ),
         );
@@ -139,6 +154,7 @@ export class InstanceService {
       return { instanceIds, created };
     });
     if (result.created.length > 0) d.network.kick();
+    if (result.created.length > 0 && disks.disks.length > 0) d.disks.kick();
     for (const inst of result.created) await d.enqueue(inst.id, 'spawn');
     return { instanceIds: result.instanceIds };
   }
@@ -153,6 +169,7 @@ export class InstanceService {
     arch: string,
     diskGB: number,
     passwordHash: string | null,
+    disks: DataDiskPlan,
     index: number,
   ): Promise<InstanceRecord> {
     const d = this.deps;
@@ -224,6 +241,7 @@ export class InstanceService {
       'address-of-interface',
     );
     if (typeof inserted === 'string') throw new Error(`instance insert refused: ${inserted}`);
+    await d.disks.write(trx, scope, disks, { id, name, hostId: placed.hostId });
     await d.actions.record(
       {
         instanceId: id,

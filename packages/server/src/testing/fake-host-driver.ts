@@ -102,10 +102,14 @@ export class FakeHostDriver implements HostDriver {
   /** The specs of every spawn, in order. */
   readonly spawned: InstanceSpec[] = [];
 
-  async spawn(spec: InstanceSpec): Promise<void> {
+  async spawn(spec: InstanceSpec, opts: { start?: boolean } = {}): Promise<void> {
     this.spawned.push(spec);
     await this.call('spawn', spec.id);
     this.volumes.add(spec.id);
+    if (opts.start === false) {
+      if (!this.instances.has(spec.id)) this.instances.set(spec.id, 'stopped');
+      return;
+    }
     this.instances.set(spec.id, 'running');
     this.emit(spec.id, 'started');
   }

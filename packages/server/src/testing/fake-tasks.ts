@@ -243,9 +243,12 @@ export function fakeContext(opts: {
   interfaces?: NetworkInterfaceRecord[];
   /** The interface an instance of the NAT era is given, and how many others share its network. */
   adoption?: { nic: NetworkInterfaceRecord; othersOnHost: number };
+  /** The instance's cloud data disks (default: none). */
+  dataDisks?: { diskId: string; local: boolean; failed: boolean }[];
 }) {
   const moves: { from: string | null; to: string | null }[] = [];
   const networkCalls: string[] = [];
+  const diskCalls: string[] = [];
   const ctx: TaskContext = {
     vncPassword: (id) => `vnc-${id}`.slice(0, 8),
     hosts: opts.hosts,
@@ -265,6 +268,19 @@ export function fakeContext(opts: {
       interfaces: async () => opts.interfaces ?? [samplePort()],
       converged: async (id) => void networkCalls.push(`converged:${id}`),
       portUp: async (id) => void networkCalls.push(`up:${id}`),
+    },
+    disks: {
+      dataDisks: async () => opts.dataDisks ?? [],
+      async created(id) {
+        diskCalls.push(`created:${id}`);
+        const failed = opts.dataDisks?.find((x) => x.failed);
+        if (failed) throw new Error(`data disk ${failed.diskId} could not be created`);
+      },
+      // Records the domain's state when the disks join it (stopped: before the first boot).
+      attachAll: async (id, hostId) =>
+        void diskCalls.push(
+          `attach:${id}@${hostId}:${opts.hosts.host(hostId).instances.get(id) ?? 'absent'}`,
+        ),
     },
     natEra: {
       async adopt(inst) {
@@ -297,5 +313,5 @@ export function fakeContext(opts: {
     compute,
     log: createLogger('silent'),
   };
-  return { ctx, moves, networkCalls };
+  return { ctx, moves, networkCalls, diskCalls };
 }

@@ -71,9 +71,13 @@ export class DiskAttachmentsModel {
    */
   async releaseOrphanAttachments(): Promise<number> {
     type Orphan = { disk_id: string; instance_id: string; auto_delete: boolean };
+    // A disk in the middle of a task (a data disk still being made for a spawn that a delete
+    // ended) is settled once that task is done, from the status the task left.
     const orphans: Orphan[] = await this.db('disk_attachments as a')
       .leftJoin('instances as i', 'i.id', 'a.instance_id')
+      .join('disks as d', 'd.id', 'a.disk_id')
       .whereNull('i.id')
+      .whereNull('d.task')
       .select('a.disk_id', 'a.instance_id', 'a.auto_delete');
     for (const o of orphans) {
       await this.db.transaction(async (trx) => {

@@ -181,8 +181,8 @@ export class DisksModel {
     return { items: await this.withAttachments(rows as Row[]), total: Number(total) };
   }
 
-  async countDisks(scope: Scope): Promise<number> {
-    const [{ n }] = (await this.db('disks')
+  async countDisks(scope: Scope, trx?: Transaction): Promise<number> {
+    const [{ n }] = (await (trx ?? this.db)('disks')
       .where({ account_id: scope.accountId, region_id: scope.regionId })
       .count({ n: '*' })) as [{ n: string }];
     return Number(n);

@@ -1,6 +1,14 @@
 // Renders Kumo's records in CVM API 3.0's shapes (Instance, Image, KeyPair) and maps instance
 // states. Presentation only: no policy, no lookups.
-import type { ImageRecord, InstanceRecord, Keypair, ListedInstance } from '@kumo/store';
+import type {
+  DiskAttachmentRecord,
+  DiskRecord,
+  ImageRecord,
+  InstanceRecord,
+  Keypair,
+  ListedInstance,
+} from '@kumo/store';
+import { instanceDataDiskView } from './cbs/views.js';
 import { cvmInstanceId, keyIdOf } from './ids.js';
 import type { InstanceNetworking } from '../../services/network-interfaces.js';
 
@@ -57,8 +65,12 @@ const TASK_ACTION: Record<string, string> = {
   delete: 'TerminateInstances',
 };
 
-/** A CVM Instance, with its networking (interfaces, groups, elastic IPs) when it has any. */
-export function instanceView(i: ListedInstance, net?: InstanceNetworking) {
+/** A CVM Instance, with its networking (interfaces, groups, elastic IPs) and data disks when it has any. */
+export function instanceView(
+  i: ListedInstance,
+  net?: InstanceNetworking,
+  disks: { disk: DiskRecord; attachment: DiskAttachmentRecord }[] = [],
+) {
   const local = i.systemDiskCategory === 'local';
   const primary = net?.interfaces[0];
   const publicIps = primary
@@ -82,7 +94,7 @@ export function instanceView(i: ListedInstance, net?: InstanceNetworking) {
       DiskId: local ? '' : `disk-${i.id.slice(2)}`,
       DiskSize: i.systemDiskGB,
     },
-    DataDisks: [],
+    DataDisks: disks.map(instanceDataDiskView),
     PrivateIpAddresses: i.privateIp ? [i.privateIp] : [],
     PublicIpAddresses: publicIps,
     InternetAccessible: {

@@ -17,18 +17,20 @@ function setup(
     maxAttempts?: number;
     inst?: Parameters<typeof sampleInstance>[0];
     interfaces?: NetworkInterfaceRecord[];
+    dataDisks?: { diskId: string; local: boolean; failed: boolean }[];
   } = {},
 ) {
   const hosts = new FakeHosts(opts.hosts ?? ['host-a', 'host-b']);
   const inst = sampleInstance({ hostId: 'host-a', ...opts.inst });
   const lease = new FakeLease(inst, OWNER);
-  const { ctx, moves, networkCalls } = fakeContext({
+  const { ctx, moves, networkCalls, diskCalls } = fakeContext({
     hosts,
     lease,
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.interfaces ? { interfaces: opts.interfaces } : {}),
+    ...(opts.dataDisks ? { dataDisks: opts.dataDisks } : {}),
   });
-  return { hosts, inst, lease, ctx, moves, networkCalls };
+  return { hosts, inst, lease, ctx, moves, networkCalls, diskCalls };
 }
 
 test('on the network plane: waits for the port, plugs the NIC into br-int, waits for it up', async () => {
@@ -40,7 +42,7 @@ test('on the network plane: waits for the port, plugs the NIC into br-int, waits
   expect(a.networks.size).toBe(0);
   expect(a.spawned[0]!.nic.ovn).toEqual({ bridge: 'br-int', interfaceId: port.interfaceId });
   expect(networkCalls).toEqual([`converged:${port.id}`, `up:${port.id}`]);
-  expect(lease.steps).toEqual(['image', 'network', 'domain', 'link']);
+  expect(lease.steps).toEqual(['image', 'network', 'disks', 'domain', 'attach-disks', 'link']);
 });
 
 test('prepares the image and network, starts the domain and ends running', async () => {
@@ -49,7 +51,7 @@ test('prepares the image and network, starts the domain and ends running', async
   const a = hosts.host('host-a');
   expect(a.images.has('debian-12')).toBe(true);
   expect(a.instances.get(inst.id)).toBe('running');
-  expect(lease.steps).toEqual(['image', 'network', 'domain', 'link']);
+  expect(lease.steps).toEqual(['image', 'network', 'disks', 'domain', 'attach-disks', 'link']);
   expect(lease.row).toMatchObject({
     status: 'running',
     powerState: 'running',
@@ -68,7 +70,18 @@ test('a spawn that fails on one host is placed on another and runs there', async
   expect(hosts.host('host-b').instances.get(inst.id)).toBe('running');
   expect(lease.row).toMatchObject({ hostId: 'host-b', spawnAttempts: 1, status: 'running' });
   // The new host is prepared from the first step, not only given the domain.
-  expect(lease.steps).toEqual(['image', 'network', 'domain', 'image', 'network', 'domain', 'link']);
+  expect(lease.steps).toEqual([
+    'image',
+    'network',
+    'disks',
+    'domain',
+    'image',
+    'network',
+    'disks',
+    'domain',
+    'attach-disks',
+    'link',
+  ]);
   expect(hosts.host('host-b').images.has('debian-12')).toBe(true);
 });
 
@@ -192,4 +205,38 @@ test('a spawn of the NAT era an upgrade interrupted starts its domain over on th
     `up:${nic.id}`,
   ]);
   expect(lease.row).toMatchObject({ status: 'running', natEra: false });
+});
+
+test('data disks: made first, attached to the defined domain before its first boot, then it starts', async () => {
+  const disk = { diskId: 'vol-data000001', local: false, failed: false };
+  const { hosts, inst, lease, ctx, diskCalls } = setup({ dataDisks: [disk] });
+  expect(await runTask(spawn, ctx, lease, inst, OWNER)).toEqual({ kind: 'done' });
+  expect(diskCalls).toEqual([`created:${inst.id}`, `attach:${inst.id}@host-a:stopped`]);
+  expect(hosts.host('host-a').instances.get(inst.id)).toBe('running');
+  expect(lease.row).toMatchObject({ status: 'running', task: null });
+});
+
+test('rbd data disks follow a spawn to another host; local ones keep it on theirs', async () => {
+  const shared = setup({ dataDisks: [{ diskId: 'vol-data000001', local: false, failed: false }] });
+  shared.hosts.host('host-a').failNext('spawn');
+  expect(await runTask(spawn, shared.ctx, shared.lease, shared.inst, OWNER)).toEqual({ kind: 'done' });
+  expect(shared.moves).toEqual([{ from: 'host-a', to: 'host-b' }]);
+  expect(shared.diskCalls).toContain(`attach:${shared.inst.id}@host-b:stopped`);
+
+  const local = setup({ dataDisks: [{ diskId: 'vol-data000002', local: true, failed: false }] });
+  local.hosts.host('host-a').failNext('spawn');
+  expect((await runTask(spawn, local.ctx, local.lease, local.inst, OWNER)).kind).not.toBe('done');
+  expect(local.moves).toEqual([]);
+  expect(local.lease.row).toMatchObject({ status: 'error', hostId: 'host-a', task: null });
+});
+
+test('a data disk that could not be made fails the spawn at once, on no other host', async () => {
+  const { inst, lease, ctx, moves, hosts } = setup({
+    dataDisks: [{ diskId: 'vol-data000003', local: false, failed: true }],
+  });
+  expect((await runTask(spawn, ctx, lease, inst, OWNER)).kind).not.toBe('done');
+  expect(moves).toEqual([]);
+  expect(hosts.host('host-a').calls).not.toContain(`spawn:${inst.id}`);
+  expect(lease.row).toMatchObject({ status: 'error', task: null });
+  expect(lease.row?.errorReason).toMatch(/vol-data000003 could not be created/);
 });

@@ -1,5 +1,6 @@
 // The spawn task of createInstances: image on the host, the instance's port in the network plane,
-// the domain, then the port up; a host that fails the spawn is left for another (bounded by the
+// its cloud data disks made, the domain (only defined when it has data disks, which join the
+// definition before the first boot, so the guest finds them as it comes up), then the port up; a host that fails the spawn is left for another (bounded by the
 // spawn attempts). A spawn that a delete preempted removes what it made on its host, since the
 // delete may have looked already.
 import { isHypervisorError } from '@kumo/hypervisor';
@@ -42,14 +43,30 @@ export const createInstances: TaskDefinition = {
       },
     },
     {
+      // The storage worker makes the volumes the create wrote; a failed one fails the spawn.
+      name: 'disks',
+      run: (ctx, run) => ctx.disks.created(run.inst.id),
+    },
+    {
       name: 'domain',
       async run(ctx, run) {
         const image = await imageOf(ctx, run.inst.imageId);
         const { spec } = await buildSpec(ctx, run.inst, image);
+        const start = (await ctx.disks.dataDisks(run.inst.id)).length === 0;
         await onHost(ctx, run.inst, async (h) => {
           if ((await h.state(run.inst.id)) === 'running') return;
-          await h.spawn(spec);
+          await h.spawn(spec, { start });
         });
+      },
+    },
+    {
+      name: 'attach-disks',
+      async run(ctx, run) {
+        if ((await ctx.disks.dataDisks(run.inst.id)).length === 0) return;
+        const hostId = run.inst.hostId;
+        if (!hostId) throw new Error(`instance ${run.inst.id} is on no host`);
+        await ctx.disks.attachAll(run.inst.id, hostId);
+        await onHost(ctx, run.inst, (h) => h.powerOn(run.inst.id));
       },
     },
     linkStep,
@@ -61,6 +78,10 @@ export const createInstances: TaskDefinition = {
     // A spec the host refused as invalid would be refused by every host: fail now, no retries
     // (the claim stays with the instance until it is deleted, like any failed task's).
     if (isHypervisorError(err, 'INVALID_ARGUMENT')) return { fail: err.message };
+    // Local data disks live on this host: the instance stays with them. A disk that could not be
+    // made would not be on another host either.
+    if ((await ctx.disks.dataDisks(run.inst.id)).some((x) => x.local || x.failed))
+      return { fail: err.message };
     if (hostId) tried(run.scratch).push(hostId);
     const moved = await ctx.placement.moveToAnotherHost(run.inst, tried(run.scratch), run);
     if (moved === 'fenced') return { fail: err.message };

@@ -49,10 +49,14 @@ export default defineAction({
     // A state filter that names no Kumo status matches nothing (an empty list would match all).
     if (out.status && out.status.length === 0) return { TotalCount: 0, InstanceSet: [] };
     const r = await ctx.services.instances.page(scopeOf(ctx), out, page.offset, page.limit);
-    const net = await ctx.services.networkInterfaces.ofInstances(
-      scopeOf(ctx),
-      r.items.map((i) => i.id),
-    );
-    return { TotalCount: r.total, InstanceSet: r.items.map((i) => instanceView(i, net.get(i.id))) };
+    const shown = r.items.map((i) => i.id);
+    const [net, disks] = await Promise.all([
+      ctx.services.networkInterfaces.ofInstances(scopeOf(ctx), shown),
+      ctx.services.diskAttachments.dataDisksOf(shown),
+    ]);
+    return {
+      TotalCount: r.total,
+      InstanceSet: r.items.map((i) => instanceView(i, net.get(i.id), disks.get(i.id))),
+    };
   },
 });

@@ -1,15 +1,54 @@
-// RunInstances: createInstances from CVM's parameters. What Kumo does not have (data disks at
-// creation, public IPs, security groups by id, prepaid charging) is refused, not ignored.
+// RunInstances: createInstances from CVM's parameters. What Kumo does not have (local data disks,
+// encrypted disks, prepaid charging) is refused, not ignored.
 import { randomBytes } from 'node:crypto';
 import { INSTANCE_NAME, INSTANCE_NAME_RULE, TencentErrors } from '@kumo/contract';
 import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { callerOf, scopeOf } from '../batch.js';
-import { cvmInstanceId, keyNameOf } from '../ids.js';
+import type { DataDiskRequest } from '../../../services/instance-requests.js';
+import { DISK_TYPE_OF } from '../cbs/views.js';
+import { CBS_IDS, cvmInstanceId, keyNameOf } from '../ids.js';
 import { idList } from '../params.js';
 
 const LOCAL_DISKS = ['LOCAL_BASIC', 'LOCAL_SSD'];
 const CLOUD_DISKS = ['CLOUD_BASIC', 'CLOUD_PREMIUM', 'CLOUD_SSD', 'CLOUD_BSSD', 'CLOUD_HSSD'];
+
+type TencentDataDisk = {
+  DiskSize: number;
+  DiskType?: string | undefined;
+  DiskId?: string | undefined;
+  DeleteWithInstance?: boolean | undefined;
+  SnapshotId?: string | undefined;
+  Encrypt?: boolean | undefined;
+  DiskName?: string | undefined;
+};
+
+/** Tencent's DataDisks as Kumo's cloud data disks (Tencent's default type is local: refused). */
+function dataDisksOf(disks: TencentDataDisk[]): DataDiskRequest[] {
+  return disks.map((x, i) => {
+    const type = x.DiskType ?? 'LOCAL_BASIC';
+    if (LOCAL_DISKS.includes(type)) throw TencentErrors.unsupportedOperation('local data disks');
+    const diskType = DISK_TYPE_OF[type];
+    if (!diskType)
+      throw TencentErrors.invalidParameterValue(
+        `DataDisks.${i}.DiskType`,
+        Object.keys(DISK_TYPE_OF).join(', '),
+      );
+    if (x.DiskId !== undefined) throw TencentErrors.unsupportedOperation('DataDisks.DiskId');
+    if (x.Encrypt) throw TencentErrors.unsupportedOperation('encrypted disks');
+    return {
+      diskType,
+      diskSizeGB: x.DiskSize,
+      ...(x.SnapshotId !== undefined
+        ? { snapshotId: CBS_IDS.snapshot.in(`DataDisks.${i}.SnapshotId`, x.SnapshotId) }
+        : {}),
+      ...(x.DiskName !== undefined ? { name: x.DiskName } : {}),
+      description: '',
+      multiAttachable: false,
+      autoDelete: x.DeleteWithInstance ?? true,
+    };
+  });
+}
 
 export default defineAction({
   action: 'RunInstances',
@@ -31,7 +70,24 @@ export default defineAction({
     SystemDisk: z
       .strictObject({ DiskType: z.string().max(32).optional(), DiskSize: z.number().int().optional() })
       .optional(),
-    DataDisks: z.array(z.unknown()).max(20).optional(),
+    DataDisks: z
+      .array(
+        z.strictObject({
+          DiskSize: z.number().int(),
+          DiskType: z.string().max(32).optional(),
+          DiskId: z.string().max(64).optional(),
+          DeleteWithInstance: z.boolean().optional(),
+          SnapshotId: z.string().max(128).optional(),
+          Encrypt: z.boolean().optional(),
+          KmsKeyId: z.string().max(128).optional(),
+          ThroughputPerformance: z.number().int().optional(),
+          CdcId: z.string().max(64).optional(),
+          BurstPerformance: z.boolean().optional(),
+          DiskName: z.string().max(128).optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
     VirtualPrivateCloud: z
       .strictObject({
         VpcId: z.string().max(64),
@@ -62,8 +118,7 @@ export default defineAction({
       throw TencentErrors.unsupportedOperation(`InstanceChargeType ${p.InstanceChargeType.slice(0, 32)}`);
     }
     if (!p.InstanceType) throw TencentErrors.missingParameter('InstanceType');
-    if (p.DataDisks && p.DataDisks.length > 0)
-      throw TencentErrors.unsupportedOperation('DataDisks at creation');
+    const dataDisks = dataDisksOf(p.DataDisks ?? []);
     const subnetId = p.VirtualPrivateCloud?.SubnetId;
     if (!subnetId && (p.VirtualPrivateCloud?.PrivateIpAddresses?.length || p.SecurityGroupIds?.length))
       throw TencentErrors.missingParameter('VirtualPrivateCloud.SubnetId');
@@ -118,6 +173,7 @@ export default defineAction({
       description: '',
       diskCategory: cloud ? 'cloud' : 'local',
       ...(cloud && p.SystemDisk?.DiskSize !== undefined ? { diskSizeGB: p.SystemDisk.DiskSize } : {}),
+      dataDisks,
       ...(userdata !== undefined ? { userdata } : {}),
       maxCount: count,
       ...(p.ClientToken !== undefined ? { clientToken: p.ClientToken } : {}),

@@ -1,6 +1,6 @@
 // Renders Kumo's disks and snapshots in the shapes of Tencent's CBS API (Disk, Snapshot) and maps
 // Tencent's disk types onto Kumo's (JD's). Presentation only.
-import type { DiskRecord, SnapshotRecord } from '@kumo/store';
+import type { DiskAttachmentRecord, DiskRecord, SnapshotRecord } from '@kumo/store';
 import { CBS_IDS, VPC_IDS } from '../ids.js';
 import { vpcTime } from '../vpc/views.js';
 
@@ -13,6 +13,20 @@ export const DISK_TYPE_OF: Record<string, string> = {
   CLOUD_TSSD: 'ssd.io1',
 };
 const TENCENT_TYPE = Object.fromEntries(Object.entries(DISK_TYPE_OF).map(([t, k]) => [k, t]));
+
+/** The Tencent disk type of a Kumo disk type. */
+export const tencentDiskType = (kumoType: string): string => TENCENT_TYPE[kumoType] ?? kumoType.toUpperCase();
+
+/** A data disk as an Instance's DataDisks[] shows it. */
+export const instanceDataDiskView = (x: { disk: DiskRecord; attachment: DiskAttachmentRecord }) => ({
+  DiskSize: x.disk.sizeGb,
+  DiskType: tencentDiskType(x.disk.diskType),
+  DiskId: CBS_IDS.disk.out(x.disk.id),
+  DeleteWithInstance: x.attachment.autoDelete,
+  SnapshotId: x.disk.snapshotId ? CBS_IDS.snapshot.out(x.disk.snapshotId) : null,
+  Encrypt: false,
+  DiskName: x.disk.name,
+});
 
 // Kumo's disk statuses in Tencent's DiskState terms (an attachment in flight comes first).
 const STATE: Record<string, string> = {
@@ -37,7 +51,7 @@ export function diskView(d: DiskRecord) {
   return {
     DiskId: CBS_IDS.disk.out(d.id),
     DiskName: d.name,
-    DiskType: TENCENT_TYPE[d.diskType] ?? d.diskType.toUpperCase(),
+    DiskType: tencentDiskType(d.diskType),
     DiskUsage: 'DATA_DISK',
     DiskChargeType: 'POSTPAID_BY_HOUR',
     DiskState: moving ?? STATE[d.status] ?? d.status.toUpperCase(),

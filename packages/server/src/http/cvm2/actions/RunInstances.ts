@@ -48,6 +48,7 @@ export default {
       ...(p.password ? { password: p.password } : {}),
       description: '',
       diskCategory: 'local',
+      dataDisks: [],
       maxCount: count,
     });
     return { unInstanceIds: r.instanceIds.map(cvmInstanceId) };

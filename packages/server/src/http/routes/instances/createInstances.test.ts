@@ -145,8 +145,18 @@ test('missing required fields and bad values are refused with JD’s errors', as
     ).message,
   ).toBe('Invalid parameter PrimaryIpAddress');
   expect((await rejection(spec({ dataDisks: [{ diskCategory: 'cloud' }] }))).message).toBe(
-    'InstanceSpec.DataDisks is not supported by this cloud',
+    'Parameter InstanceSpec.DataDisks[0].CloudDiskSpec missing',
   );
+  expect((await rejection(spec({ dataDisks: [{ diskCategory: 'local' }] }))).message).toBe(
+    'Local data disks (give diskCategory cloud) is not supported by this cloud',
+  );
+  expect(
+    (
+      await rejection(
+        spec({ dataDisks: [{ cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 20, az: 'other' } }] }),
+      )
+    ).message,
+  ).toMatch(/^Invalid parameter InstanceSpec\.DataDisks\[0\]\.CloudDiskSpec\.Az/);
   expect((await rejection(spec({ charge: { chargeMode: 'monthly' } }))).message).toMatch(
     /^Invalid parameter InstanceSpec\.Charge\.ChargeMode: must be one of postpaid_by_duration/,
   );

@@ -12,6 +12,7 @@ import {
 } from '@kumo/contract';
 import type { z } from 'zod';
 import { parseChargeSpec } from '../../../billing/charges.js';
+import type { DataDiskRequest } from '../../../services/instance-requests.js';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
 
@@ -55,6 +56,38 @@ export function systemDiskOf(disk: Spec['systemDisk']): {
   return { diskCategory: 'cloud', diskSizeGB: spec.diskSizeGB };
 }
 
+/**
+ * The cloud data disks. JD's category defaults to `local`; a spec with a cloudDiskSpec and no
+ * category is taken as cloud (what the user plainly meant). Entries with `noDevice` are skipped.
+ */
+export function dataDisksOf(disks: Spec['dataDisks'], az: string): DataDiskRequest[] {
+  return (disks ?? [])
+    .filter((x) => x.noDevice !== true)
+    .map((x, i) => {
+      const at = `InstanceSpec.DataDisks[${i}]`;
+      const spec = x.cloudDiskSpec;
+      if ((x.diskCategory ?? (spec ? 'cloud' : 'local')) === 'local')
+        throw Errors.unsupported('Local data disks (give diskCategory cloud)');
+      if (!spec) throw Errors.missingParameter(`${at}.CloudDiskSpec`);
+      if (spec.diskType === undefined || spec.diskType === '')
+        throw Errors.missingParameter(`${at}.CloudDiskSpec.DiskType`);
+      if (spec.diskSizeGB === undefined) throw Errors.missingParameter(`${at}.CloudDiskSpec.DiskSizeGB`);
+      if (spec.az !== undefined && spec.az !== '' && spec.az !== az)
+        throw Errors.invalidParameter(`${at}.CloudDiskSpec.Az`, `must be the instance's AZ '${az}'`);
+      return {
+        diskType: spec.diskType,
+        diskSizeGB: spec.diskSizeGB,
+        ...(spec.snapshotId ? { snapshotId: spec.snapshotId } : {}),
+        ...(spec.name !== undefined ? { name: spec.name } : {}),
+        description: spec.description ?? '',
+        multiAttachable: spec.multiAttachable ?? false,
+        // JD: a data disk made with the instance goes with it unless told otherwise.
+        autoDelete: x.autoDelete ?? true,
+        ...(x.deviceName !== undefined ? { deviceName: x.deviceName } : {}),
+      };
+    });
+}
+
 export default defineRoute({
   operation: 'createInstances',
   method: 'POST',
@@ -83,6 +116,11 @@ export default defineRoute({
     'tooManySecurityGroups',
     'ipOutsideSubnet',
     'eipPoolExhausted',
+    'noStorageBackend',
+    'storageFull',
+    'diskSizeOutOfRange',
+    'snapshotNotFound',
+    'invalidSnapshotStatus',
   ],
   handle: (ctx) => {
     const s = ctx.body.instanceSpec;
@@ -93,7 +131,6 @@ export default defineRoute({
       throw Errors.invalidParameter('InstanceSpec.Hostname');
     if (s.agId || s.instanceTemplateId)
       throw Errors.unsupported('Availability groups and instance templates');
-    if (s.dataDisks && s.dataDisks.length > 0) throw Errors.unsupported('InstanceSpec.DataDisks');
     const charge = parseChargeSpec(s.charge, 'InstanceSpec.Charge');
     const nic = s.primaryNetworkInterface?.networkInterface;
     if (nic?.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
@@ -124,6 +161,7 @@ export default defineRoute({
       description: s.description ?? '',
       diskCategory: disk.diskCategory,
       diskSizeGB: disk.diskSizeGB,
+      dataDisks: dataDisksOf(s.dataDisks, s.az),
       userdata: userdataOf(s.userdata),
       maxCount,
       clientToken: ctx.body.clientToken,

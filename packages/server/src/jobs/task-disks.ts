@@ -1,0 +1,75 @@
+// What a spawn needs of the storage plane: the cloud data disks createInstances wrote with the
+// instance (disk rows with a `create` task, attachments `attaching`). The storage worker makes the
+// volumes; the spawn waits for them, then puts them on the domain it defined before its first
+// boot. Waits that run out throw HOST_UNAVAILABLE, so the task stays at its step and runs again.
+import { HypervisorError } from '@kumo/hypervisor';
+import type { DiskAttachmentsModel, DisksModel } from '@kumo/store';
+import type { StorageRegistry } from '../compute/storage-registry.js';
+import type { TaskDisks } from './context.js';
+
+export interface TaskDisksDeps {
+  disks: DisksModel;
+  attachments: DiskAttachmentsModel;
+  storage: StorageRegistry;
+  domainOf(instanceId: string): string;
+  /** Wakes the storage worker. */
+  kick(): void;
+  /** Test hook (KUMO_TEST_CRASH_AT `disks:spawn-attach:after`): dies like `kill -9` once a disk joined the domain. */
+  crashAt?: string | undefined;
+}
+
+const CREATE_WAIT_MS = 120_000;
+const POLL_MS = 200;
+
+export function taskDisks(d: TaskDisksDeps): TaskDisks {
+  const ofInstance = async (instanceId: string) => d.disks.attachedTo([instanceId]);
+  return {
+    async dataDisks(instanceId) {
+      const disks = await ofInstance(instanceId);
+      return disks.map((x) => ({
+        diskId: x.id,
+        local: x.hostId !== null,
+        failed: x.status === 'error_create',
+      }));
+    },
+
+    async created(instanceId) {
+      const deadline = Date.now() + CREATE_WAIT_MS;
+      d.kick();
+      for (;;) {
+        const disks = await ofInstance(instanceId);
+        const failed = disks.find((x) => x.status === 'error_create');
+        if (failed)
+          throw new Error(`data disk ${failed.id} could not be created: ${failed.errorReason ?? ''}`);
+        const waiting = disks.filter((x) => x.task === 'create');
+        if (waiting.length === 0) return;
+        if (Date.now() > deadline)
+          throw new HypervisorError(
+            'HOST_UNAVAILABLE',
+            `data disks ${waiting.map((x) => x.id).join(', ')} not created yet`,
+          );
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    },
+
+    async attachAll(instanceId, hostId) {
+      for (const disk of await ofInstance(instanceId)) {
+        // Attached ones too: a spawn that moved hosts needs them on its new domain.
+        const mine = disk.attachments.find((a) => a.instanceId === instanceId);
+        if (!mine || mine.status === 'detaching') continue;
+        const found = await d.storage.byId(disk.backendId);
+        if (!found) throw new Error(`storage backend ${disk.backendId} of disk ${disk.id} is gone`);
+        const host = await d.storage.host(found.rec, hostId);
+        if (!host) throw new Error(`host ${hostId} is not in the storage backend of disk ${disk.id}`);
+        // Idempotent by the disk's serial: a re-run finds it on the domain and keeps its target.
+        const target = await found.backend.attach(
+          disk.id,
+          { host, domain: d.domainOf(instanceId) },
+          mine.deviceName ?? undefined,
+        );
+        if (d.crashAt === 'disks:spawn-attach:after') process.kill(process.pid, 'SIGKILL');
+        await d.attachments.updateAttachment(disk.id, instanceId, { status: 'attached', deviceName: target });
+      }
+    },
+  };
+}
