@@ -1,11 +1,13 @@
 // Tencent's CVM SDK against real guests: RunInstances with a CVM key pair → RUNNING → SSH with
 // the CVM private key; ResetInstancesType with the new size seen in the guest; TerminateInstances
 // → gone (with Reboot and ResetInstance on the way). And one instance through all three APIs: created
-// via JD, stopped via CVM 3.0, started via API 2.0 (qcloudapi-sdk), deleted via JD, one quota.
+// via JD, stopped via CVM 3.0, started via API 2.0 (qcloudapi-sdk), deleted via JD, one quota. And
+// Tencent VPC's AttachNetworkInterface / DetachNetworkInterface on a running guest.
 import { jest } from '@jest/globals';
 import { clientFor } from '../../support/kumod.js';
 import { codeOf, cvmClient } from '../../support/cvm-sdk.js';
 import { v2Client } from '../../support/qcloud-v2.js';
+import { vpcClient } from '../../support/tencent-sdk.js';
 import {
   opensshPrivateKey,
   sshExec,
@@ -251,4 +253,70 @@ test('one instance through both APIs: created via JD, stopped via CVM, deleted v
   await jd.deleteInstance(jdId);
   await waitStatus(jd, jdId, 'deleted', 120_000);
   await expect(cvm.DescribeInstances({ InstanceIds: [cvmId] })).resolves.toMatchObject({ TotalCount: 0 });
+});
+
+test('Tencent VPC: AttachNetworkInterface hot-plugs an ENI into the running guest, DetachNetworkInterface takes it out', async () => {
+  const keys = await cloud.admin.adminRequest<{ accessKey: string; secretKey: string }>('POST', '/accounts', {
+    body: { name: 'cvm-eni' },
+  });
+  const cvm = cvmClient(cloud.kumod.endpoint, keys);
+  const vpc = vpcClient(cloud.kumod.endpoint, keys);
+  const kp = await cvm.CreateKeyPair({ KeyName: 'enikey', ProjectId: 0 });
+  const key = opensshPrivateKey(kp.KeyPair!.PrivateKey!);
+  const run = await cvm.RunInstances({
+    Placement: { Zone: 'local-1a' },
+    ImageId: cloud.images.tiny,
+    // t.n1.small allows two interfaces (the nano type one).
+    InstanceType: 't.n1.small',
+    InstanceName: 'cvm-eni',
+    LoginSettings: { KeyIds: ['skey-enikey'] },
+    InternetAccessible: { PublicIpAssigned: true, InternetMaxBandwidthOut: 100 },
+  });
+  const id = run.InstanceIdSet![0]!;
+  await waitState(cvm, id, 'RUNNING', 180_000);
+  const inst = await describe(cvm, id);
+  const ip = inst.PublicIpAddresses![0]!;
+  await waitSsh(ip, 'root', key, 180_000);
+  const sh = (cmd: string) => sshExec(ip, 'root', key, cmd, 15_000).then((s) => s.trim());
+  const macs = () => sh('cat /sys/class/net/*/address');
+
+  const made = await vpc.CreateNetworkInterface({
+    VpcId: inst.VirtualPrivateCloud!.VpcId,
+    SubnetId: inst.VirtualPrivateCloud!.SubnetId,
+    NetworkInterfaceName: 'eni-2',
+  });
+  const eni = made.NetworkInterface!;
+  const mac = eni.MacAddress!.toLowerCase();
+  expect(await macs()).not.toContain(mac);
+  /** Polls the ENI until its state and attachment are as wanted. */
+  const eniIs = async (state: string, attachedTo: string | undefined) => {
+    for (let i = 0; i < 300; i++) {
+      const r = await vpc.DescribeNetworkInterfaces({
+        Filters: [{ Name: 'network-interface-id', Values: [eni.NetworkInterfaceId!] }],
+      });
+      const n = r.NetworkInterfaceSet![0]!;
+      if (n.State === state && n.Attachment?.InstanceId === attachedTo) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`ENI ${eni.NetworkInterfaceId} never ${state} on ${attachedTo}`);
+  };
+
+  await vpc.AttachNetworkInterface({ NetworkInterfaceId: eni.NetworkInterfaceId!, InstanceId: id });
+  await eniIs('AVAILABLE', id);
+  // The guest kernel has the new virtio NIC, with the ENI's MAC.
+  for (let i = 0; i < 50 && !(await macs()).includes(mac); i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await macs()).toContain(mac);
+  const shown = await describe(cvm, id);
+  expect(shown.InstanceState).toBe('RUNNING');
+
+  await new Promise((r) => setTimeout(r, 1100));
+  await vpc.DetachNetworkInterface({ NetworkInterfaceId: eni.NetworkInterfaceId!, InstanceId: id });
+  await eniIs('AVAILABLE', undefined);
+  for (let i = 0; i < 50 && (await macs()).includes(mac); i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await macs()).not.toContain(mac);
+
+  await cvm.TerminateInstances({ InstanceIds: [id] });
+  await waitState(cvm, id, 'GONE', 120_000);
+  await new Promise((r) => setTimeout(r, 1100));
+  await vpc.DeleteNetworkInterface({ NetworkInterfaceId: eni.NetworkInterfaceId! });
 });
