@@ -38,6 +38,12 @@ export interface DiskBackend {
   volumeSize(diskId: string, host: StorageHost): Promise<number | undefined>;
   /** Grows the volume to `sizeBytes` (no-op when it is that big); online when attached to a running guest. */
   growVolume(diskId: string, sizeBytes: number, host: StorageHost, attached?: Attachment): Promise<void>;
+  /**
+   * Moves a detached volume of a host-local backend to another host: copied, verified by SHA-256
+   * of the copy read back, then removed from `from`. Idempotent: a re-run after the source went
+   * finds the copy; a partial copy is made again. A shared backend has nothing to move.
+   */
+  moveVolume(diskId: string, from: StorageHost, to: StorageHost): Promise<void>;
   /** Removes the volume (no-op when absent); HAS_DEPENDENTS while it has snapshots. */
   removeVolume(diskId: string, host: StorageHost): Promise<void>;
   /** Takes a crash-consistent snapshot unless it exists (the guest is paused for it where needed). */

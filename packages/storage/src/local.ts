@@ -1,6 +1,11 @@
 // The `local` backend: a libvirt dir pool on each host of the AZ; a disk is a qcow2 volume on one
 // host, a snapshot a full qcow2 copy beside it (taken while no guest runs the disk: QEMU's image
-// lock keeps libvirt from copying it under a running guest), a disk from a snapshot a copy of that copy grown to its size. libvirt only.
+// lock keeps libvirt from copying it under a running guest), a disk from a snapshot a copy of that
+// copy grown to its size. A disk moves to another host as its file's bytes over two libvirt
+// streams (download from one host, upload to the other), read back and compared before the source
+// goes. A pool directory the hosts share (one file seen from both) is recognised and left as is.
+// libvirt only.
+import { createHash, randomBytes } from 'node:crypto';
 import {
   StoragePoolState,
   isNotFound,
@@ -23,9 +28,35 @@ export interface LocalOptions {
 }
 
 const volName = (id: string) => `${checkId(id)}.qcow2`;
+/** An empty file a move uploads a volume's bytes into (libvirt reads it as qcow2 once refreshed). */
+const emptyXml = (name: string) =>
+  `<volume><name>${name}</name><capacity unit='bytes'>0</capacity>` +
+  `<target><format type='raw'/><permissions><mode>0644</mode></permissions></target></volume>`;
 const qcow2Xml = (name: string, bytes: number) =>
   `<volume><name>${name}</name><capacity unit='bytes'>${bytes}</capacity>` +
   `<target><format type='qcow2'/><permissions><mode>0644</mode></permissions></target></volume>`;
+
+/**
+ * Hashes a stream's bytes; with `sink`, hands them on to it as they pass (one read, no buffering
+ * beyond the stream's own chunks).
+ */
+async function sha256Of(
+  source: Promise<AsyncIterable<Uint8Array>>,
+  sink?: (bytes: AsyncIterable<Uint8Array>) => Promise<void>,
+): Promise<{ hex: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* tap() {
+    for await (const chunk of await source) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  if (sink) await sink(tap());
+  else for await (const _ of tap());
+  return { hex: hash.digest('hex'), bytes };
+}
 
 /** A dir pool per host. */
 export class LocalBackend implements DiskBackend {
@@ -112,6 +143,63 @@ export class LocalBackend implements DiskBackend {
       if (attached && (await growAttached(lv, attached.domain, diskId, sizeBytes))) return;
       await lv.storageVolResize(v, sizeBytes);
     });
+  }
+
+  async moveVolume(diskId: string, from: StorageHost, to: StorageHost): Promise<void> {
+    if (from.id === to.id) return;
+    await this.hosts.with(from, (src) =>
+      this.hosts.with(to, async (dst) => {
+        const srcPool = await this.pool(src);
+        const dstPool = await this.pool(dst);
+        const srcVol = await this.vol(src, srcPool, diskId);
+        if (!srcVol) {
+          // The source goes only after the copy was verified: a re-run of a finished move.
+          if (await this.vol(dst, dstPool, diskId)) return;
+          throw new StorageError('NOT_FOUND', `disk ${diskId} has no volume on ${from.id} or ${to.id}`);
+        }
+        // A directory both hosts share holds one file: it is on the other host already, and
+        // copying onto itself would destroy it.
+        if (await this.sharedBetween(src, srcPool, dst, dstPool)) return;
+        // A copy a crash interrupted may be partial: always copy again.
+        await this.deleteVol(dst, dstPool, diskId);
+        const dstVol = await dst.storageVolCreateXml(dstPool, emptyXml(volName(diskId)));
+        try {
+          // The qcow2 file's bytes as they are (its unallocated clusters are not in the file).
+          const sent = await sha256Of(src.storageVolDownload(srcVol), (bytes) =>
+            dst.storageVolUpload(dstVol, bytes),
+          );
+          const back = await sha256Of(dst.storageVolDownload(dstVol));
+          if (back.hex !== sent.hex || back.bytes !== sent.bytes)
+            throw new StorageError(
+              'FAILED',
+              `the copy of disk ${diskId} on ${to.id} does not match its source (${back.bytes} of ${sent.bytes} bytes)`,
+            );
+          await dst.storagePoolRefresh(dstPool).catch(() => undefined);
+        } catch (err) {
+          await this.deleteVol(dst, dstPool, diskId).catch(() => undefined);
+          throw err;
+        }
+        await this.deleteVol(src, srcPool, diskId);
+      }),
+    );
+  }
+
+  /** Whether a file made in the pool on one host shows in the pool on the other (one directory). */
+  private async sharedBetween(
+    src: LibvirtClient,
+    srcPool: StoragePool,
+    dst: LibvirtClient,
+    dstPool: StoragePool,
+  ): Promise<boolean> {
+    const probe = `probe-${randomBytes(6).toString('hex')}`;
+    const made = await src.storageVolCreateXml(srcPool, emptyXml(volName(probe)));
+    try {
+      await dst.storagePoolRefresh(dstPool);
+      return (await this.vol(dst, dstPool, probe)) !== undefined;
+    } finally {
+      await src.storageVolDelete(made).catch(() => undefined);
+      await dst.storagePoolRefresh(dstPool).catch(() => undefined);
+    }
   }
 
   async removeVolume(diskId: string, host: StorageHost): Promise<void> {

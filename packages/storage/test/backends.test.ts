@@ -161,4 +161,21 @@ describe.each(kinds)('%s backend', (kind) => {
     },
     T,
   );
+
+  it(
+    'moveVolume to a host that sees the same pool (rbd; a local directory both share) keeps the one volume',
+    async () => {
+      // Another host id on the same libvirtd: for local, one directory seen from both sides, which
+      // the move must recognise and leave alone rather than copy a file onto itself.
+      const other: StorageHost = { id: 'host-2', uri: host.uri };
+      await backend.ensureVolume('vol-mv', 20 * GiB, host);
+      await backend.moveVolume('vol-mv', host, other);
+      await backend.moveVolume('vol-mv', host, other);
+      expect(await backend.volumeSize('vol-mv', other)).toBe(20 * GiB);
+      expect(await backend.listVolumes(host)).toEqual(['vol-mv']);
+      await backend.removeVolume('vol-mv', host);
+      expect(await backend.listVolumes(host)).toEqual([]);
+    },
+    T,
+  );
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KumoClient } from '@kumo/client';
 import { startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
-import { newAccount } from '../../support/kumod.js';
+import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
 import { attachProbe, lspOf, type Probe } from '../../support/ovn-probe.js';
 import { startGuestCloud, subnetOf, tinyInstance, waitStatus, type GuestCloud } from './support.js';
 
@@ -18,6 +18,8 @@ jest.setTimeout(20 * 60_000);
 
 let cloud: GuestCloud;
 let user: KumoClient;
+/** The user's keys (a kumod started later serves the same account). */
+let userKeys: { accessKey: string; secretKey: string };
 let h1: TestHost;
 let h2: TestHost;
 let h3: TestHost;
@@ -68,7 +70,8 @@ beforeAll(async () => {
   await register('mh1', h1.uri, 'local-1a', h1.poolPath, 1, h1.netns);
   await register('mh2', h2.sshUri!, 'local-1a', h2.poolPath, 1, h2.netns);
   await register('mh3', h3.uri, 'local-1b', h3.poolPath, 0.5, h3.netns);
-  user = await newAccount(cloud.kumod, 'multi');
+  userKeys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'multi' } });
+  user = clientFor(cloud.kumod.endpoint, userKeys);
 });
 
 afterAll(async () => {
@@ -313,4 +316,119 @@ test('an elastic network interface is hot-plugged, detached and moved to a guest
   for (const id of [a, b]) await waitStatus(user, id, 'deleted', 180_000);
   // attachNetworkInterface left autoDelete off: the interface outlives the instance, detached.
   expect(await nicNow()).toMatchObject({ attachmentStatus: 'detached', instanceId: '' });
+});
+
+test('a local disk written on one host moves to a guest on the other: copied, verified, the old copy gone', async () => {
+  // The pool's directory is each host's own (test hosts see their own /var/lib/libvirt).
+  const { storageBackend } = await cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
+    'POST',
+    '/storageBackends',
+    { body: { az: 'local-1a', kind: 'local', path: '/var/lib/libvirt/kumo-mh-disks' } },
+  );
+  const pool = `${cloud.prefix}disks-${storageBackend.storageBackendId}`;
+  const a = (await createIn('local-1a', 'move-a', ['mh-key'])).instanceIds[0]!;
+  const b = (await createIn('local-1a', 'move-b', ['mh-key'])).instanceIds[0]!;
+  for (const id of [a, b]) await waitStatus(user, id, 'running', 300_000);
+  const hostOf = async (id: string) => ((await domainsOn(h1)).includes(id) ? h1 : h2);
+  const [ha, hb] = [await hostOf(a), await hostOf(b)];
+  expect(ha).not.toBe(hb);
+
+  const R = '/v1/regions/local-1';
+  const { diskIds } = await user.request<{ diskIds: string[] }>('POST', `${R}/disks`, {
+    body: {
+      diskSpec: { az: 'local-1a', name: 'mover', diskType: 'ssd', diskSizeGB: 20 },
+      maxCount: 1,
+      clientToken: 'mover',
+    },
+  });
+  const diskId = diskIds[0]!;
+  const statusOf = async () =>
+    (await user.request<{ disk: { status: string } }>('GET', `${R}/disks/${diskId}`)).disk.status;
+  const settle = async (want: string) => {
+    let s = '';
+    for (let i = 0; i < 600 && (s = await statusOf()) !== want; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(s).toBe(want);
+  };
+  await settle('available');
+  const volumesOn = async (h: TestHost) =>
+    (await h.virsh(['vol-list', pool])).split('\n').filter((l) => l.includes(diskId)).length;
+  const sh = async (id: string, cmd: string) =>
+    (await sshFromProbe((await user.describeInstance(id)).instance.privateIpAddress, cmd)).trim();
+  const devOf = `for d in /sys/block/vd*; do [ "$(cat $d/serial 2>/dev/null)" = "${diskId}" ] && basename $d; done`;
+  const guestDev = async (id: string, present: boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const dev = await sh(id, devOf).catch(() => '');
+      if ((dev !== '') === present) return dev;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`${id}: disk ${diskId} ${present ? 'never appeared' : 'never went'}`);
+  };
+  const PATTERN = 'kumo-moved-disk-pattern';
+
+  // Written from the guest on one host (the disk moves there first if it was made on the other).
+  await user.request('POST', `${R}/instances/${a}:attachDisk`, { body: { diskId } });
+  await settle('in-use');
+  const devA = await guestDev(a, true);
+  await sh(a, `printf '${PATTERN}' | dd of=/dev/${devA} bs=512 count=1 conv=sync,fsync 2>/dev/null; sync`);
+  expect([await volumesOn(ha), await volumesOn(hb)]).toEqual([1, 0]);
+  await user.request('POST', `${R}/instances/${a}:detachDisk`, { body: { diskId } });
+  await settle('available');
+  await guestDev(a, false);
+
+  // Attached to the guest on the other host: the volume moves, and the guest reads the pattern.
+  const t0 = Date.now();
+  await user.request('POST', `${R}/instances/${b}:attachDisk`, { body: { diskId } });
+  await settle('in-use');
+  const devB = await guestDev(b, true);
+  const moveMs = Date.now() - t0;
+  expect(await sh(b, `dd if=/dev/${devB} bs=${PATTERN.length} count=1 2>/dev/null`)).toBe(PATTERN);
+  expect([await volumesOn(ha), await volumesOn(hb)]).toEqual([0, 1]);
+  console.log(`local disk move to another host, attach → visible in guest: ${moveMs} ms`);
+
+  // A disk with snapshots stays on its host: refused with JD's envelope, nothing changes.
+  await user.request('POST', `${R}/instances/${b}:detachDisk`, { body: { diskId } });
+  await settle('available');
+  await user.request('POST', `${R}/snapshots`, {
+    body: { snapshotSpec: { name: 'pin', diskId }, clientToken: 'pin' },
+  });
+  await expect(
+    user.request('POST', `${R}/instances/${a}:attachDisk`, { body: { diskId } }),
+  ).rejects.toMatchObject({ httpStatus: 400 });
+  expect(await statusOf()).toBe('available');
+  expect([await volumesOn(ha), await volumesOn(hb)]).toEqual([0, 1]);
+
+  // A move killed (SIGKILL) right after the copy was verified and the source removed, before the
+  // inventory recorded the new host: the next kumod finishes the attach from what is there.
+  const { snapshots } = await user.request<{ snapshots: { snapshotId: string }[] }>('GET', `${R}/snapshots`);
+  for (const x of snapshots) await user.request('DELETE', `${R}/snapshots/${x.snapshotId}`);
+  for (let i = 0; i < 300; i++) {
+    const left = await user.request<{ totalCount: number }>('GET', `${R}/snapshots`);
+    if (left.totalCount === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const restart = async (extra: Record<string, string>): Promise<KumodProcess> => {
+    const k = await startKumod({ ...cloud.env, ...extra }, { adminCredentials: cloud.kumod.credentials });
+    user = clientFor(k.endpoint, userKeys);
+    return k;
+  };
+  const first = cloud.kumod;
+  await first.stop();
+  const crashing = await restart({
+    KUMO_TEST_CRASH_AT: 'disks:move:copied',
+    KUMO_STORAGE_LEASE_SECONDS: '2',
+  });
+  const killed = new Promise<string | null>((resolve) =>
+    crashing.child.once('exit', (_c, sig) => resolve(sig)),
+  );
+  await user.request('POST', `${R}/instances/${a}:attachDisk`, { body: { diskId } });
+  expect(await killed).toBe('SIGKILL');
+  cloud.kumod = await restart({});
+  await settle('in-use');
+  const devBack = await guestDev(a, true);
+  expect(await sh(a, `dd if=/dev/${devBack} bs=${PATTERN.length} count=1 2>/dev/null`)).toBe(PATTERN);
+  expect([await volumesOn(ha), await volumesOn(hb)]).toEqual([1, 0]);
+
+  for (const id of [a, b]) await user.deleteInstance(id);
+  for (const id of [a, b]) await waitStatus(user, id, 'deleted', 180_000);
 });

@@ -182,6 +182,12 @@ export class StorageWorker {
         const instanceId = args.instanceId as string;
         const at = await this.attachment(disk, instanceId);
         if (!at) throw new Error(`instance ${instanceId} has no host`);
+        // A local disk on another host of the AZ moves to the instance's first (detached).
+        if (disk.hostId && disk.hostId !== at.host.id) {
+          await backend.moveVolume(disk.id, host, at.host);
+          this.point('disks:move:copied');
+          await disks.setHost(disk.id, at.host.id);
+        }
         const wanted = disk.attachments.find((a) => a.instanceId === instanceId)?.deviceName ?? undefined;
         const target = await backend.attach(disk.id, at, wanted);
         this.point('disks:attach:after');

@@ -1,5 +1,5 @@
 // JD's attachDisk, detachDisk and modifyInstanceDiskAttribute: which disk may go to which instance
-// (same AZ, status, JD's limit of 8 data disks, a local disk only on its own host), written as an
+// (same AZ, status, JD's limit of 8 data disks, a local disk free to move to the instance's host), written as an
 // attachment row plus the disk's task in one transaction; the storage worker hot-plugs it.
 import { Errors } from '@kumo/contract';
 import type {
@@ -63,9 +63,16 @@ export class DiskAttachmentService {
       if (disk.status !== 'available' && !(disk.status === 'in-use' && disk.multiAttachable))
         throw Errors.invalidDiskStatus(diskId, disk.status);
       if (attached && !disk.multiAttachable) throw Errors.invalidDiskStatus(diskId, 'in-use');
-      // Moving a local disk to another host is not built yet: say so rather than half-do it.
-      if (disk.hostId && disk.hostId !== inst.hostId)
-        throw Errors.unsupported('Attaching a local disk to an instance on another host');
+      // A local disk on another host moves to the instance's (the storage worker copies it). It
+      // must be free to go: not attached elsewhere, and without snapshots (they stay on its host).
+      if (disk.hostId && disk.hostId !== inst.hostId) {
+        if (attached) throw Errors.unsupported('Moving a local disk that is attached to another instance');
+        if ((await this.d.disks.snapshotCount(diskId, trx)) > 0)
+          throw Errors.invalidParameter(
+            'diskId',
+            `local disk '${diskId}' has snapshots on its host; delete them to attach it to an instance on another host`,
+          );
+      }
       const mine = await this.d.attachments.attachmentsOf(instanceId, trx);
       if (mine.length >= MAX_DATA_DISKS)
         throw Errors.invalidParameter('diskId', `at most ${MAX_DATA_DISKS} data disks`);

@@ -290,6 +290,11 @@ export class DisksModel {
     return Number(n);
   }
 
+  /** Records that a local disk now lives on `hostId` (its move's copy was verified). */
+  async setHost(id: string, hostId: string): Promise<void> {
+    await this.db('disks').where({ id }).update({ host_id: hostId });
+  }
+
   /** How many disks were made from the snapshot and still exist. */
   async clonesOf(snapshotId: string, trx?: Transaction): Promise<number> {
     const [{ n }] = (await (trx ?? this.db)('disks')
