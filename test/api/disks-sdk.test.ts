@@ -106,6 +106,19 @@ run('the disk service through the JD SDK on rbd', () => {
       disk.createDisks!({ diskSpec: { ...spec, diskSizeGB: 20 }, maxCount: 6, clientToken: 'bad-5' }),
     );
     expect(quota).toMatchObject({ error: { status: 'QUOTA_EXCEEDED' } });
+    // A monthly package is not built for disks: refused, not made as pay-as-you-go.
+    const prepaid = await failure(
+      disk.createDisks!({
+        diskSpec: {
+          ...spec,
+          diskSizeGB: 20,
+          charge: { chargeMode: 'prepaid_by_duration', chargeDuration: 1 },
+        },
+        maxCount: 1,
+        clientToken: 'bad-6',
+      }),
+    );
+    expect(prepaid).toMatchObject({ error: { code: 400 } });
     expect((await disk.describeDisks!({})).result.totalCount).toBe(0);
     expect(images()).toEqual([]);
   });

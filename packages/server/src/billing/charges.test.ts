@@ -1,7 +1,7 @@
 // JD's charge model, pure: ChargeSpec validation, month arithmetic, what a prepaid charge refuses.
 import { describe, expect, test } from '@jest/globals';
 import { sampleInstance } from '../testing/fake-tasks.js';
-import { addMonths, ChargePolicy, parseChargeSpec } from './charges.js';
+import { addMonths, ChargePolicy, parseChargeSpec, requirePostpaid } from './charges.js';
 
 const F = 'InstanceSpec.Charge';
 
@@ -36,6 +36,24 @@ describe('parseChargeSpec', () => {
   ])('%j is refused', (spec, message) => {
     expect(() => parseChargeSpec(spec, F)).toThrow(message);
   });
+});
+
+test('disks and elastic IPs take postpaid_by_duration only: other modes are refused, not ignored', () => {
+  expect(() => requirePostpaid(undefined, 'DiskSpec.Charge')).not.toThrow();
+  expect(() => requirePostpaid({}, 'DiskSpec.Charge')).not.toThrow();
+  expect(() => requirePostpaid({ chargeMode: 'postpaid_by_duration' }, 'DiskSpec.Charge')).not.toThrow();
+  expect(() =>
+    requirePostpaid({ chargeMode: 'prepaid_by_duration', chargeDuration: 2 }, 'DiskSpec.Charge'),
+  ).toThrow(
+    'DiskSpec.Charge.ChargeMode prepaid_by_duration (disks and elastic IPs are postpaid_by_duration) is not supported by this cloud',
+  );
+  expect(() => requirePostpaid({ chargeMode: 'postpaid_by_usage' }, 'ElasticIpSpec.ChargeSpec')).toThrow(
+    /ElasticIpSpec\.ChargeSpec\.ChargeMode postpaid_by_usage/,
+  );
+  expect(() => requirePostpaid({ chargeMode: 'monthly' }, 'DiskSpec.Charge')).toThrow(
+    /Invalid parameter DiskSpec\.Charge\.ChargeMode/,
+  );
+  expect(() => requirePostpaid('x', 'DiskSpec.Charge')).toThrow(/Invalid parameter DiskSpec\.Charge/);
 });
 
 test('months keep the day, or the last day of a shorter month', () => {

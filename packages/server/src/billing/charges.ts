@@ -41,6 +41,26 @@ export function parseChargeSpec(
   return { mode: 'prepaid_by_duration', ...parsePeriod(spec?.chargeUnit, spec?.chargeDuration, field) };
 }
 
+/**
+ * A disk's or elastic IP's ChargeSpec: Kumo meters them by duration (the usage ledger) but has no
+ * prepaid or by-usage charging for them yet, so any other mode is refused rather than ignored.
+ */
+export function requirePostpaid(spec: unknown, field: string): void {
+  if (spec === undefined || spec === null) return;
+  if (typeof spec !== 'object') throw Errors.invalidParameter(field);
+  const s = spec as Record<string, unknown>;
+  const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : undefined);
+  const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+  const parsed = parseChargeSpec(
+    { chargeMode: str('chargeMode'), chargeUnit: str('chargeUnit'), chargeDuration: num('chargeDuration') },
+    field,
+  );
+  if (parsed.mode !== 'postpaid_by_duration')
+    throw Errors.unsupported(
+      `${field}.ChargeMode ${parsed.mode} (disks and elastic IPs are postpaid_by_duration)`,
+    );
+}
+
 /** A prepaid period: unit `month` (default) or `year`, duration 1–9 months or 1–3 years (default 1). */
 export function parsePeriod(
   unit: string | undefined,

@@ -1,5 +1,6 @@
 // createDisks: POST /v1/regions/{regionId}/disks — maxCount disks from diskSpec (blank, or from a snapshot); idempotent by clientToken.
 import { createDisksBody } from '@kumo/contract';
+import { requirePostpaid } from '../../../billing/charges.js';
 import { defineRoute } from '../../route.js';
 
 export default defineRoute({
@@ -16,9 +17,11 @@ export default defineRoute({
     'noStorageBackend',
     'storageFull',
     'quotaExceeded',
+    'unsupported',
   ],
-  handle: ({ services, account, regionId, body }) =>
-    services.disks.createDisks(
+  handle: ({ services, account, regionId, body }) => {
+    requirePostpaid(body.diskSpec.charge, 'DiskSpec.Charge');
+    return services.disks.createDisks(
       { accountId: account.id, regionId },
       {
         az: body.diskSpec.az,
@@ -31,5 +34,6 @@ export default defineRoute({
         maxCount: body.maxCount,
         clientToken: body.clientToken,
       },
-    ),
+    );
+  },
 });

@@ -11,7 +11,7 @@ import {
   type InstanceSpec,
 } from '@kumo/contract';
 import type { z } from 'zod';
-import { parseChargeSpec } from '../../../billing/charges.js';
+import { parseChargeSpec, requirePostpaid } from '../../../billing/charges.js';
 import type { DataDiskRequest } from '../../../services/instance-requests.js';
 import { defineRoute } from '../../route.js';
 import { callerOf, scopeOf } from './caller.js';
@@ -72,6 +72,7 @@ export function dataDisksOf(disks: Spec['dataDisks'], az: string): DataDiskReque
       if (spec.diskType === undefined || spec.diskType === '')
         throw Errors.missingParameter(`${at}.CloudDiskSpec.DiskType`);
       if (spec.diskSizeGB === undefined) throw Errors.missingParameter(`${at}.CloudDiskSpec.DiskSizeGB`);
+      requirePostpaid(spec.charge, `${at}.CloudDiskSpec.Charge`);
       if (spec.az !== undefined && spec.az !== '' && spec.az !== az)
         throw Errors.invalidParameter(`${at}.CloudDiskSpec.Az`, `must be the instance's AZ '${az}'`);
       return {
@@ -136,6 +137,7 @@ export default defineRoute({
     if (nic?.primaryIpAddress !== undefined && !IPV4.test(nic.primaryIpAddress)) {
       throw Errors.invalidParameter('PrimaryIpAddress');
     }
+    if (s.elasticIp) requirePostpaid(s.elasticIp.chargeSpec, 'InstanceSpec.ElasticIp.ChargeSpec');
     const disk = systemDiskOf(s.systemDisk);
     return ctx.services.instances.create(scopeOf(ctx), callerOf(ctx), {
       name: s.name,
