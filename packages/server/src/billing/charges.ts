@@ -49,8 +49,8 @@ export function requirePostpaid(spec: unknown, field: string): void {
   if (spec === undefined || spec === null) return;
   if (typeof spec !== 'object') throw Errors.invalidParameter(field);
   const s = spec as Record<string, unknown>;
-  const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : undefined);
-  const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+  const str = (k: string) => (typeof s[k] === 'string' ? s[k] : undefined);
+  const num = (k: string) => (typeof s[k] === 'number' ? s[k] : undefined);
   const parsed = parseChargeSpec(
     { chargeMode: str('chargeMode'), chargeUnit: str('chargeUnit'), chargeDuration: num('chargeDuration') },
     field,
