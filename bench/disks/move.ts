@@ -63,7 +63,11 @@ async function main(): Promise<void> {
     // here under the host's state directory).
     await backend.ensureVolume(DISK, 2 * GIB * 2 ** 30, ha);
     const fileOn = (h: TestHost) => join(h.stateDir, 'lib', 'kumo-bench-move', `${DISK}.qcow2`);
-    execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x5a 0 ${GIB}G`, fileOn(a)], { stdio: 'ignore' });
+    // In 256 MiB requests (qemu-io refuses one request of 2 GiB or more).
+    const writes = Array.from({ length: GIB * 4 }, (_, i) => ['-c', `write -P 0x5a ${i * 256}M 256M`]).flat();
+    execFileSync('qemu-io', ['-f', 'qcow2', ...writes, fileOn(a)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const bytes = Number(execFileSync('stat', ['-c', '%s', fileOn(a)], { encoding: 'utf8' }).trim());
     const path = `${POOL_PATH}/${DISK}.qcow2`;
 
