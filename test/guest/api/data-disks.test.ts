@@ -8,13 +8,13 @@ import { jest } from '@jest/globals';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { KumoClient } from '@kumo/client';
 import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
 import { codeOf, cvmClient } from '../../support/cvm-sdk.js';
 import { clientFor, newAccount } from '../../support/kumod.js';
 import { addRbdBackend } from '../../support/storage.js';
 import { cbsClient } from '../../support/tencent-sdk.js';
+import { percentile, timeAttachDetach, timingSummary } from './disk-timing.js';
 import {
   EIP,
   loginIp,
@@ -95,6 +95,19 @@ async function diskGone(user: KumoClient, diskId: string): Promise<void> {
   throw new Error(`disk ${diskId} was not deleted`);
 }
 
+/** A local backend for local-1a, in a fresh directory. */
+async function addLocalBackend() {
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-datadisks-'));
+  chmodSync(dir, 0o755);
+  return cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
+    'POST',
+    '/storageBackends',
+    {
+      body: { az: 'local-1a', kind: 'local', path: dir },
+    },
+  );
+}
+
 const countDisks = async (user: KumoClient) =>
   (await user.request<{ totalCount: number }>('GET', `${R}/disks`)).totalCount;
 
@@ -152,13 +165,7 @@ async function createWithDataDisks(user: KumoClient, key: string, name: string):
 }
 
 test('local backend: dataDisks at create on the instance’s host, autoDelete on delete', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-datadisks-'));
-  chmodSync(dir, 0o755);
-  const added = await cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
-    'POST',
-    '/storageBackends',
-    { body: { az: 'local-1a', kind: 'local', path: dir } },
-  );
+  const added = await addLocalBackend();
   const user = await newAccount(cloud.kumod, 'dd-local');
   const key = opensshPrivateKey((await user.createKeypair('dd-key')).privateKey);
   const keep = await createWithDataDisks(user, key, 'dd-local');
@@ -202,13 +209,7 @@ test('local backend: dataDisks at create on the instance’s host, autoDelete on
 // The numbers of bench/disks for the local backend (bash bench/disks/run.sh runs this with more
 // rounds): from the API call to the guest kernel seeing the device appear or go.
 test('timings (local): attach → visible and detach → gone in the guest', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-datadisks-t-'));
-  chmodSync(dir, 0o755);
-  const added = await cloud.admin.adminRequest<{ storageBackend: { storageBackendId: string } }>(
-    'POST',
-    '/storageBackends',
-    { body: { az: 'local-1a', kind: 'local', path: dir } },
-  );
+  const added = await addLocalBackend();
   const user = await newAccount(cloud.kumod, 'dd-timing');
   const key = opensshPrivateKey((await user.createKeypair('dd-key')).privateKey);
   const { instanceIds } = await user.createInstances(
@@ -226,45 +227,23 @@ test('timings (local): attach → visible and detach → gone in the guest', asy
   const diskId = diskIds[0]!;
   await diskIs(user, diskId, 'available');
   const rounds = Number(process.env.KSTOR_BENCH_ROUNDS ?? 3);
-  // A loop inside the guest returns once the device is (or is no longer) there: the time measured
-  // is the API call to the guest kernel's view, not SSH round trips.
-  const waiter = (present: boolean) =>
-    sh(
-      `i=0; while [ $i -lt 3000 ]; do r=$(${bySerial(diskId, 'size')}); ` +
-        `[ "$r" ${present ? '!=' : '='} none ] && break; usleep 5000; i=$((i+1)); done; echo $i`,
-    );
-  const attach: number[] = [];
-  const detach: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const seen = waiter(true);
-    await new Promise((r) => setTimeout(r, 300));
-    let t0 = performance.now();
-    await user.request('POST', `${R}/instances/${id}:attachDisk`, { body: { diskId } });
-    expect(Number(await seen)).toBeLessThan(3000);
-    attach.push(performance.now() - t0);
-    await diskIs(user, diskId, 'in-use');
-    const gone = waiter(false);
-    await new Promise((r) => setTimeout(r, 300));
-    t0 = performance.now();
-    await user.request('POST', `${R}/instances/${id}:detachDisk`, { body: { diskId } });
-    expect(Number(await gone)).toBeLessThan(3000);
-    detach.push(performance.now() - t0);
-    await diskIs(user, diskId, 'available');
-  }
-  const pct = (xs: number[], p: number) =>
-    [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-  const f = (x: number) => `${x.toFixed(0)} ms`;
-  console.log(
-    `local, ${rounds} rounds: attach → visible p50 ${f(pct(attach, 50))} p99 ${f(pct(attach, 99))}; ` +
-      `detach → gone p50 ${f(pct(detach, 50))} p99 ${f(pct(detach, 99))}`,
-  );
+  const times = await timeAttachDetach({
+    rounds,
+    sh,
+    sizeCmd: bySerial(diskId, 'size'),
+    attach: () => user.request('POST', `${R}/instances/${id}:attachDisk`, { body: { diskId } }),
+    detach: () => user.request('POST', `${R}/instances/${id}:detachDisk`, { body: { diskId } }),
+    attached: () => diskIs(user, diskId, 'in-use'),
+    detached: () => diskIs(user, diskId, 'available'),
+  });
+  console.log(`local, ${rounds} rounds: ${timingSummary(times)}`);
   await user.deleteInstance(id);
   await waitStatus(user, id, 'deleted', 120_000);
   await user.request('DELETE', `${R}/disks/${diskId}`);
   await diskGone(user, diskId);
   await cloud.admin.adminRequest('DELETE', `/storageBackends/${added.storageBackend.storageBackendId}`);
-  expect(pct(attach, 99)).toBeLessThan(5000);
-  expect(pct(detach, 99)).toBeLessThan(10000);
+  expect(percentile(times.attach, 99)).toBeLessThan(5000);
+  expect(percentile(times.detach, 99)).toBeLessThan(10000);
 });
 
 (haveCeph() ? test : test.skip)(
