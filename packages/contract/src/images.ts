@@ -109,3 +109,58 @@ export type CopyImagesRequest = z.input<typeof copyImagesBody>;
 export interface CopyImagesResult {
   copyImages: { sourceImageId: string; destinationImageId: string }[];
 }
+
+/** importImage's platforms (JD's list). */
+export const IMPORT_PLATFORMS = [
+  'Ubuntu',
+  'CentOS',
+  'Windows Server',
+  'Other Linux',
+  'Other Windows',
+] as const;
+
+/** importImage body (JD's fields; Kumo imports qcow2 system disk images of x86_64 Linux). */
+export const importUserImageBody = z.object({
+  architecture: z.string().max(16),
+  osType: z.string().max(16),
+  platform: z.string().max(32),
+  diskFormat: z.string().max(16),
+  systemDiskSizeGB: z.number().int(),
+  imageUrl: z.string().max(2048),
+  osVersion: z.string().max(64).optional(),
+  imageName: z.string().max(256),
+  description: z.string().max(256).optional(),
+  forceImport: z.boolean().optional(),
+  clientToken: z.string().max(64).optional(),
+});
+/** importImage body (the user's; the admin's import is ImportImageRequest). */
+export type ImportUserImageRequest = z.input<typeof importUserImageBody>;
+/** importImage result. */
+export interface ImportImageResult {
+  imageId: string;
+  taskId: string;
+}
+
+/** imageTasks' task actions and statuses. */
+export const IMAGE_TASK_ACTIONS = ['ImportImage', 'ExportImage'] as const;
+export const IMAGE_TASK_STATUSES = ['pending', 'running', 'failed', 'finished'] as const;
+
+/** One image import or export task (JD's TaskInfo). */
+export interface ImageTaskInfo {
+  taskId: string;
+  action: (typeof IMAGE_TASK_ACTIONS)[number];
+  taskStatus: (typeof IMAGE_TASK_STATUSES)[number];
+  imageId: string;
+  /** Percent done. */
+  progress: number;
+  /** Why a task failed; empty otherwise. */
+  message: string;
+  createdTime: string;
+  finishedTime: string;
+}
+
+/** imageTasks result. */
+export interface ImageTasksResult {
+  taskSet: ImageTaskInfo[];
+  totalCount: number;
+}

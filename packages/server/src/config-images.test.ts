@@ -46,4 +46,15 @@ describe('image store configuration', () => {
     ).toThrow(/KUMO_IMAGE_S3_PART_MB/);
     expect(() => parseConfig({ KUMO_IMAGE_STORE: 'Not A Driver' })).toThrow(/KUMO_IMAGE_STORE/);
   });
+
+  test('import URLs reach public addresses only, plus the CIDRs the operator lists', () => {
+    expect(parseConfig({}).imageImport).toEqual({ allowCidrs: [] });
+    expect(
+      parseConfig({ KUMO_IMAGE_IMPORT_ALLOW_CIDRS: '10.20.0.0/16, 127.0.0.0/8,fd00::/8' }).imageImport,
+    ).toEqual({ allowCidrs: ['10.20.0.0/16', '127.0.0.0/8', 'fd00::/8'] });
+    for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'mirror.example/24'])
+      expect(() => parseConfig({ KUMO_IMAGE_IMPORT_ALLOW_CIDRS: bad })).toThrow(
+        /KUMO_IMAGE_IMPORT_ALLOW_CIDRS/,
+      );
+  });
 });

@@ -32,6 +32,7 @@ export const IMAGE_STORE_VARIABLES = {
   KUMO_IMAGE_S3_ACCESS_KEY: '',
   KUMO_IMAGE_S3_SECRET_KEY: '',
   KUMO_IMAGE_S3_PART_MB: '16',
+  KUMO_IMAGE_IMPORT_ALLOW_CIDRS: '',
 } as const;
 
 type Name = keyof typeof IMAGE_STORE_VARIABLES;
@@ -75,4 +76,31 @@ export function parseImageStore(
       partBytes: int('KUMO_IMAGE_S3_PART_MB', 5, 1024) * 2 ** 20,
     },
   };
+}
+
+/** importImage's reach: ranges beyond the public internet its URLs may point into. */
+export interface ImageImportConfig {
+  /** CIDRs (the operator's mirrors; a lab's loopback) allowed although private, loopback or reserved. */
+  allowCidrs: string[];
+}
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/(3[0-2]|[12]?\d)|[0-9a-f:]+:[0-9a-f:]*\/(12[0-8]|1[01]\d|[1-9]?\d))$/i;
+
+/** Parses KUMO_IMAGE_IMPORT_ALLOW_CIDRS (comma-separated; empty: public addresses only). */
+export function parseImageImport(get: (name: Name) => string): ImageImportConfig {
+  const raw = get('KUMO_IMAGE_IMPORT_ALLOW_CIDRS').trim();
+  const allowCidrs = raw ? raw.split(',').map((c) => c.trim()) : [];
+  for (const c of allowCidrs) {
+    const v4 = c.includes('.');
+    if (
+      !CIDR.test(c) ||
+      (v4 &&
+        c
+          .split('/')[0]!
+          .split('.')
+          .some((o) => Number(o) > 255))
+    )
+      throw new ConfigError(`KUMO_IMAGE_IMPORT_ALLOW_CIDRS must list CIDRs such as 10.0.0.0/8, got "${c}"`);
+  }
+  return { allowCidrs };
 }

@@ -8,7 +8,13 @@ import { loadCatalogue, type InstanceTypeSpec } from './catalogue.js';
 import { ConfigError } from './config-error.js';
 import { CONSOLE_VARIABLES, parseConsole, type ConsoleConfig } from './config-console.js';
 import { NETWORK_VARIABLES, parseNetwork, type NetworkConfig } from './config-network.js';
-import { IMAGE_STORE_VARIABLES, parseImageStore, type ImageStoreConfig } from './config-images.js';
+import {
+  IMAGE_STORE_VARIABLES,
+  parseImageImport,
+  parseImageStore,
+  type ImageImportConfig,
+  type ImageStoreConfig,
+} from './config-images.js';
 import { STORAGE_VARIABLES, parseStorage, type StorageConfig } from './config-storage.js';
 import { BILLING_VARIABLES, parseBilling, type BillingConfig } from './config-billing.js';
 
@@ -59,6 +65,8 @@ export interface Config {
   imageImportDirs: string[];
   /** Where image data lives (KUMO_IMAGE_STORE and friends). */
   imageStore: ImageStoreConfig;
+  /** Where importImage URLs may reach (KUMO_IMAGE_IMPORT_ALLOW_CIDRS). */
+  imageImport: ImageImportConfig;
   /** HTTPS: off (plain HTTP, only when asked), or on with the operator's files or a self-signed pair. */
   tls: { mode: 'off' } | { mode: 'on'; certFile: string | undefined; keyFile: string | undefined };
   compute: ComputeConfig;
@@ -229,6 +237,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     masterKeyPrevious: get('KUMO_MASTER_KEY_PREVIOUS') || undefined,
     imageImportDirs: importDirs(get('KUMO_IMAGE_IMPORT_DIRS'), dataDir),
     imageStore: parseImageStore(get, int, dataDir),
+    imageImport: parseImageImport(get),
     hostUris: {
       keyDir: get('KUMO_HOST_KEY_DIR') || join(dataDir, 'keys'),
       allowInsecure: int('KUMO_ALLOW_INSECURE_HOSTS', 0, 1) === 1,

@@ -56,6 +56,7 @@ import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
 import { ImageService } from './services/images.js';
 import { ImageCreationService } from './services/image-creation.js';
+import { ImageImportService } from './services/image-import.js';
 import { ImageSharingService } from './services/image-sharing.js';
 import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
@@ -133,6 +134,8 @@ export function createWiring(
     registry,
     hosts: hostsModel,
     instances: instancesModel,
+    images: imagesModel,
+    imageStore,
     interfaces: interfacesModel,
     network: netTasks,
     log,
@@ -251,6 +254,14 @@ export function createWiring(
       actions,
       enqueue,
       imageQuota: () => quotas.limit('image'),
+    }),
+    imageImport: new ImageImportService({
+      tx,
+      images: imagesModel,
+      tasks: workers.imageTasks,
+      policy: workers.importPolicy,
+      imageQuota: () => quotas.limit('image'),
+      kick: () => workers.imports.kick(),
     }),
     instances: new InstanceService({
       tx,

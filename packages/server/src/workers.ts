@@ -1,10 +1,13 @@
 // The leased background workers of one kumod beside the task runner and the network runtime: the
 // storage worker (disk and snapshot tasks, through the storage backends) and the NIC worker
-// (attachNetworkInterface/detachNetworkInterface onto hosts), with the models and registry they
+// (attachNetworkInterface/detachNetworkInterface onto hosts) and the image import worker
+// (importImage's downloads into the image store), with the models and registry they
 // drive. Built by the composition root; started after the HTTP listener, stopped before it closes.
 import {
   DiskAttachmentsModel,
   DisksModel,
+  ImageTasksModel,
+  type ImagesModel,
   InterfaceAttachmentsModel,
   StorageBackendsModel,
   type Database,
@@ -13,9 +16,12 @@ import {
   type NetworkInterfacesModel,
 } from '@kumo/store';
 import type { HostRegistry } from './compute/host-registry.js';
+import { ImportAddressPolicy } from './compute/import-url.js';
 import { StorageRegistry } from './compute/storage-registry.js';
 import type { Config } from './config.js';
+import type { ImageStore } from './drivers/image-store.js';
 import type { DriverRegistry } from './drivers/registry.js';
+import { ImageImportWorker } from './jobs/image-import-worker.js';
 import type { TaskNetwork } from './jobs/context.js';
 import { NicWorker } from './jobs/nic-worker.js';
 import { StorageWorker } from './jobs/storage-worker.js';
@@ -31,6 +37,8 @@ export interface WorkersDeps {
   instances: InstancesModel;
   interfaces: NetworkInterfacesModel;
   network: TaskNetwork;
+  images: ImagesModel;
+  imageStore: ImageStore;
   log: Logger;
 }
 
@@ -43,6 +51,9 @@ export interface Workers {
   storageRegistry: StorageRegistry;
   storage: StorageWorker;
   nics: NicWorker;
+  imageTasks: ImageTasksModel;
+  importPolicy: ImportAddressPolicy;
+  imports: ImageImportWorker;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -82,6 +93,20 @@ export function buildWorkers(d: WorkersDeps): Workers {
     log,
     ...crash,
   });
+  const imageTasks = new ImageTasksModel(d.db);
+  const importPolicy = new ImportAddressPolicy(config.imageImport.allowCidrs);
+  const imports = new ImageImportWorker({
+    tasks: imageTasks,
+    images: d.images,
+    store: d.imageStore,
+    policy: importPolicy,
+    owner,
+    // The storage plane's lease and pace: an import is a long storage task.
+    leaseSeconds: config.storage.leaseSeconds,
+    intervalMs: config.storage.intervalMs,
+    log,
+    ...crash,
+  });
   return {
     disks,
     diskAttachments,
@@ -90,11 +115,16 @@ export function buildWorkers(d: WorkersDeps): Workers {
     storageRegistry,
     storage,
     nics,
+    imageTasks,
+    importPolicy,
+    imports,
     start: async () => {
       storage.start();
       nics.start();
+      imports.start();
     },
     stop: async () => {
+      await imports.stop();
       await nics.stop();
       await storage.stop();
       await storageRegistry.close();

@@ -12,6 +12,7 @@ export * from './tables/rate-leases.js';
 export * from './tables/hosts.js';
 export * from './tables/images.js';
 export * from './tables/image-shares.js';
+export * from './tables/image-tasks.js';
 export * from './tables/subnets.js';
 export * from './tables/nat-era.js';
 export * from './tables/instances.js';

@@ -13,6 +13,7 @@ import type { DiskService } from './disks.js';
 import type { DiskAttachmentService } from './disk-attachments.js';
 import type { StorageBackendService } from './storage-backends.js';
 import type { HostService } from './hosts.js';
+import type { ImageImportService } from './image-import.js';
 import type { ImageCreationService } from './image-creation.js';
 import type { ImageSharingService } from './image-sharing.js';
 import type { ImageService } from './images.js';
@@ -48,6 +49,7 @@ export interface Services {
   hosts: HostService;
   images: ImageService;
   imageCreation: ImageCreationService;
+  imageImport: ImageImportService;
   imageSharing: ImageSharingService;
   instances: InstanceService;
   vpcs: VpcService;

@@ -16,6 +16,7 @@ import * as m0014 from './0014_usage_ledger.js';
 import * as m0015 from './0015_interface_attachments.js';
 import * as m0016 from './0016_host_chassis.js';
 import * as m0017 from './0017_nat_era_adoption.js';
+import * as m0018 from './0018_image_tasks.js';
 
 interface Migration {
   name: string;
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   m0015,
   m0016,
   m0017,
+  m0018,
 ];
 
 /** A knex MigrationSource over {@link migrations}. */

@@ -29,6 +29,8 @@ import resizeInstance from './instances/resizeInstance.js';
 import startInstance from './instances/startInstance.js';
 import stopInstance from './instances/stopInstance.js';
 import copyImages from './images/copyImages.js';
+import imageTasks from './images/imageTasks.js';
+import importImage from './images/importImage.js';
 import deleteImage from './images/deleteImage.js';
 import describeImageMembers from './images/describeImageMembers.js';
 import shareImage from './images/shareImage.js';
@@ -105,7 +107,7 @@ import enableHost from './admin/enableHost.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
 import resetInstanceState from './admin/resetInstanceState.js';
 import renewInstance from './admin/renewInstance.js';
-import importImage from './admin/importImage.js';
+import importPublicImage from './admin/importImage.js';
 import prepullImage from './admin/prepullImage.js';
 import removeHost from './admin/removeHost.js';
 import createDisks from './disk/createDisks.js';
@@ -175,6 +177,8 @@ export const routes: readonly Route[] = [
   stopInstance,
   createImage,
   copyImages,
+  importImage,
+  imageTasks,
   shareImage,
   unShareImage,
   describeImageMembers,
@@ -251,7 +255,7 @@ export const routes: readonly Route[] = [
   enableHost,
   forceDeleteInstance,
   resetInstanceState,
-  importImage,
+  importPublicImage,
   prepullImage,
   removeHost,
   addStorageBackend,

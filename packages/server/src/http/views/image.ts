@@ -1,6 +1,6 @@
 // Renders image records as JD's Image and ImageConstraint models. Presentation only.
-import type { Image, ImageConstraint } from '@kumo/contract';
-import type { ImageRecord } from '@kumo/store';
+import type { Image, ImageConstraint, ImageTaskInfo } from '@kumo/contract';
+import type { ImageRecord, ImageTaskRecord } from '@kumo/store';
 import { formatJdTime } from './time.js';
 
 /** An image on the wire (note `desc`, not `description`). */
@@ -38,5 +38,19 @@ export function constraintView(i: ImageRecord): ImageConstraint {
     imageInstanceTypeConstraint: i.constraint
       ? { constraintsType: i.constraint.kind, instanceTypes: i.constraint.instanceTypes }
       : { constraintsType: 'excludes', instanceTypes: [] },
+  };
+}
+
+/** An import task on the wire (JD's TaskInfo); the source URL is never shown. */
+export function imageTaskView(t: ImageTaskRecord): ImageTaskInfo {
+  return {
+    taskId: t.id,
+    action: t.action,
+    taskStatus: t.status,
+    imageId: t.imageId,
+    progress: t.status === 'finished' ? 100 : t.progress,
+    message: t.message,
+    createdTime: formatJdTime(t.createdAt),
+    finishedTime: t.finishedAt ? formatJdTime(t.finishedAt) : '',
   };
 }

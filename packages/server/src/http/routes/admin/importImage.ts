@@ -4,7 +4,7 @@ import { defineRoute } from '../../route.js';
 import { imageView } from '../../views/image.js';
 
 export default defineRoute({
-  operation: 'importImage',
+  operation: 'importPublicImage',
   method: 'POST',
   path: '/admin/v1/images:import',
   admin: true,

@@ -1,0 +1,211 @@
+// Runs image import tasks: claims unfinished rows under a lease, downloads the URL (through the
+// address policy of compute/import-url.ts), checks the qcow2 header of the first bytes and the
+// size while streaming into the image store (hashing on the way), then makes the pending image
+// `ready` with that object as its root. A re-run after a crash downloads again (a put of bytes
+// already stored stores nothing new) and only a `pending` image is settled, so it converges. What
+// the user sent that cannot be imported fails the task and the image with a message saying why;
+// a store or database that does not answer leaves the task to be retried.
+import { Transform, type TransformCallback } from 'node:stream';
+import { validateManifest, type ImageManifest } from '@kumo/hypervisor';
+import type { ImagesModel, ImageTaskRecord, ImageTasksModel } from '@kumo/store';
+import { ImportAddressPolicy, ImportUrlError, openImportUrl, originOf } from '../compute/import-url.js';
+import { checkQcow2Header, DiskImageRefused, QCOW2_HEADER_BYTES } from '../compute/qcow2-header.js';
+import type { ImageStore } from '../drivers/image-store.js';
+import type { Logger } from '../logger.js';
+import { WorkLoop } from './work-loop.js';
+
+/** What the worker needs. */
+export interface ImageImportWorkerDeps {
+  tasks: ImageTasksModel;
+  images: ImagesModel;
+  store: ImageStore;
+  policy: ImportAddressPolicy;
+  owner: string;
+  leaseSeconds: number;
+  intervalMs: number;
+  log: Logger;
+  /** Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` at `imageTasks:import[:stored]`. */
+  crashAt?: string;
+}
+
+const GiB = 2 ** 30;
+/** A qcow2 file holds at most its virtual size plus metadata (tables, refcounts): a generous bound. */
+const METADATA_SLACK = 256 * 2 ** 20;
+const BATCH = 4;
+
+/** One process's import worker. */
+export class ImageImportWorker {
+  private readonly loop: WorkLoop;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly d: ImageImportWorkerDeps) {
+    this.loop = new WorkLoop({
+      name: 'image import',
+      intervalMs: d.intervalMs,
+      maxPasses: 10,
+      log: d.log,
+      pass: () => this.pass(),
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Stops at once: downloads in flight are cut and their tasks given back for the next claim. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop.stop();
+  }
+
+  kick(): void {
+    this.loop.kick();
+  }
+
+  drain(): Promise<void> {
+    return this.loop.drain();
+  }
+
+  private async pass(): Promise<number> {
+    if (this.abort.signal.aborted) return 0;
+    const ids = await this.d.tasks.claimWork(this.d.owner, this.d.leaseSeconds, BATCH);
+    await Promise.all(ids.map((id) => this.leased(id)));
+    return ids.length;
+  }
+
+  private async leased(id: string): Promise<void> {
+    const { tasks, owner, leaseSeconds, log } = this.d;
+    const beat = setInterval(
+      () => void tasks.renew(id, owner, leaseSeconds).catch(() => undefined),
+      Math.max(500, (leaseSeconds * 1000) / 3),
+    );
+    const task = await tasks.get(id);
+    try {
+      if (task) await this.run(task);
+    } catch (err) {
+      if (this.abort.signal.aborted) {
+        await tasks.release(id, owner);
+      } else if (err instanceof ImportUrlError || err instanceof DiskImageRefused) {
+        await this.fail(task!, err.message);
+      } else {
+        // Left claimed: the lease lapses and the task is tried again.
+        log.warn({ err, taskId: id }, 'image import could not finish; it will be retried');
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async fail(task: ImageTaskRecord, message: string): Promise<void> {
+    this.d.log.info({ taskId: task.id, imageId: task.imageId, message }, 'image import failed');
+    await this.d.images.settle(task.imageId, { status: 'error', reason: message });
+    await this.d.tasks.finish(task.id, this.d.owner, { status: 'failed', message });
+  }
+
+  private point(p: string): void {
+    if (this.d.crashAt === p) process.kill(process.pid, 'SIGKILL');
+  }
+
+  private async run(task: ImageTaskRecord): Promise<void> {
+    const { images, tasks, store, owner, log } = this.d;
+    const image = await images.get(task.imageId);
+    // Settled by an earlier run that died before ending its task, or deleted meanwhile.
+    if (image?.status !== 'pending') {
+      if (image?.status === 'ready') await tasks.finish(task.id, owner, { status: 'finished' });
+      else await this.fail(task, image ? (image.errorReason ?? 'the image failed') : 'the image was deleted');
+      return;
+    }
+    this.point('imageTasks:import');
+    log.info({ taskId: task.id, imageId: image.id, from: originOf(task.sourceUrl) }, 'importing an image');
+    const maxVirtual = task.systemDiskGB * GiB;
+    const maxBytes = maxVirtual + METADATA_SLACK;
+    const opened = await openImportUrl(task.sourceUrl, this.d.policy);
+    const onAbort = () => opened.body.destroy(new Error('kumod is stopping'));
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (opened.declaredBytes !== undefined && opened.declaredBytes > maxBytes)
+        throw new DiskImageRefused(`the file is larger than a ${task.systemDiskGB} GB system disk`);
+      let last = 0;
+      const progress = (n: number) => {
+        if (!opened.declaredBytes || Date.now() - last < 1000) return;
+        last = Date.now();
+        const pct = (99 * n) / opened.declaredBytes;
+        void Promise.all([tasks.setProgress(task.id, owner, pct), images.setProgress(image.id, pct)]).catch(
+          () => undefined,
+        );
+      };
+      const checked = opened.body.pipe(new Qcow2Gate(maxVirtual, maxBytes, task.systemDiskGB));
+      opened.body.on('error', (e) => checked.destroy(e));
+      checked.on('error', () => opened.body.destroy());
+      const stored = await store.put(checked, { onProgress: progress });
+      this.point('imageTasks:import:stored');
+      const manifest = validateManifest({
+        name: image.id,
+        os: image.platform.toLowerCase().replace(/\s+/g, '-'),
+        version: image.osVersion,
+        arch: 'x86_64',
+        rootDevice: 'virtio-blk',
+        minDiskBytes: maxVirtual,
+        boot: { mode: 'firmware' },
+        // Keys go to root and to the image's own cloud-init default user.
+        defaultUser: 'root',
+        sshPasswordAuth: true,
+        files: { root: { path: 'root.qcow2', sha256: stored.sha256, bytes: stored.bytes } },
+      } satisfies ImageManifest);
+      await images.settle(image.id, { status: 'ready', manifest, sizeBytes: stored.bytes });
+      await tasks.finish(task.id, owner, { status: 'finished' });
+      log.info({ taskId: task.id, imageId: image.id, bytes: stored.bytes }, 'image imported');
+    } finally {
+      this.abort.signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/** Passes the bytes on once the header passed the qcow2 checks; fails past the size bounds. */
+class Qcow2Gate extends Transform {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private seen = 0;
+  private open = false;
+
+  constructor(
+    private readonly maxVirtual: number,
+    private readonly maxBytes: number,
+    private readonly diskGB: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.maxBytes)
+      return cb(new DiskImageRefused(`the file is larger than a ${this.diskGB} GB system disk`));
+    if (this.open) return cb(null, chunk);
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes < QCOW2_HEADER_BYTES) return cb();
+    return this.release(cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.open) return cb();
+    // Shorter than a header: the check says what it is not.
+    this.release(cb);
+  }
+
+  private release(cb: TransformCallback): void {
+    const all = Buffer.concat(this.head);
+    this.head = [];
+    try {
+      const info = checkQcow2Header(all);
+      if (info.virtualBytes > this.maxVirtual)
+        throw new DiskImageRefused(
+          `the image's disk (${Math.ceil(info.virtualBytes / GiB)} GB) is larger than systemDiskSizeGB ${this.diskGB}`,
+        );
+    } catch (err) {
+      return cb(err as Error);
+    }
+    this.open = true;
+    cb(null, all);
+  }
+}
