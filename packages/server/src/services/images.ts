@@ -176,7 +176,8 @@ export class ImageService {
     if (out.r !== 'deleted') throw Errors.imageNotFound(img.id);
     // Public images keep their objects: an admin re-import of the same build is then instant.
     if (out.record.ownerAccountId === null) return;
-    for (const f of Object.values((out.record.manifest as ImageManifest).files)) {
+    // An import that failed before its data was stored has no files.
+    for (const f of Object.values((out.record.manifest as Partial<ImageManifest>).files ?? {})) {
       if (f && !(await this.images.namesObject(f.sha256))) await this.store.remove(f.sha256);
     }
   }
