@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runKumoAsync } from '../support/cli.js';
 import { createTestDatabase, dropTestDatabase } from '../support/database.js';
 import { removeDataDir, startKumod, type KumodProcess } from '../support/kumod.js';
 import { createAccount } from '../support/vpc-sdk.js';
@@ -251,6 +252,45 @@ test('another account sees neither the tasks nor the images', async () => {
   expect(seen).toEqual({ taskSet: [], totalCount: 0 });
   const e = await refusal(theirs.describeImage!({ imageId: mine.taskSet[0].imageId }));
   expect(e?.error).toMatchObject({ code: 404 });
+});
+
+test('kumo image import-url --wait: the image, or the reason and exit 1', async () => {
+  const home = mkdtempSync(join(work, 'home-'));
+  const userEnv = {
+    KUMO_ACCESS_KEY: keys.accessKey,
+    KUMO_SECRET_KEY: keys.secretKey,
+    KUMO_ENDPOINT: kumod.endpoint,
+  };
+  const good = await runKumoAsync(home, userEnv, [
+    'image',
+    'import-url',
+    `${base}/disk.qcow2`,
+    '--name',
+    'by-cli',
+    '--wait',
+  ]);
+  expect({ status: good.status, stderr: good.stderr }).toEqual({ status: 0, stderr: '' });
+  const imageId = /^Imported image (img-[a-z0-9]+)\n$/.exec(good.stdout)?.[1];
+  expect(imageId).toBeDefined();
+  expect((await vm.describeImage!({ imageId })).result.image).toMatchObject({
+    name: 'by-cli',
+    status: 'ready',
+  });
+  const bad = await runKumoAsync(home, userEnv, [
+    'image',
+    'import-url',
+    `${base}/raw.img`,
+    '--name',
+    'raw-cli',
+    '--wait',
+  ]);
+  expect(bad.status).toBe(1);
+  expect(bad.stdout).toMatch(/^Import of img-[a-z0-9]+ failed: the file is not a qcow2 image/);
+  const refused = await runKumoAsync(home, userEnv, ['image', 'import-url', 'ftp://x/y', '--name', 'n']);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toContain('Invalid parameter imageUrl: must be http or https');
+  const listed = await runKumoAsync(home, userEnv, ['image', 'tasks']);
+  expect(listed.stdout).toContain(`${imageId}  finished  100%`);
 });
 
 test('kill -9 after the data is stored: the restarted kumod finishes the import', async () => {

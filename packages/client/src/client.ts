@@ -3,6 +3,9 @@
 import type {
   CopyImagesRequest,
   CopyImagesResult,
+  ImageTasksResult,
+  ImportImageResult,
+  ImportUserImageRequest,
   CreateImageRequest,
   CreateImageResult,
   DescribeImageMembersResult,
@@ -202,5 +205,15 @@ export class KumoClient {
   /** copyImages to another region. */
   copyImages(body: CopyImagesRequest): Promise<CopyImagesResult> {
     return this.request('POST', this.region('/images:copyImages'), { body });
+  }
+  /** importImage: a private image from a qcow2 at an http(s) URL; returns the image's and its task's ids. */
+  importImage(body: ImportUserImageRequest): Promise<ImportImageResult> {
+    return this.request('POST', this.region('/images:import'), { body });
+  }
+  /** imageTasks: the caller's image import tasks (taskIds as one comma-separated string). */
+  imageTasks(
+    query: { taskIds?: string; taskStatus?: string; pageNumber?: number; pageSize?: number } = {},
+  ): Promise<ImageTasksResult> {
+    return this.request('GET', this.region('/imageTasks'), { query });
   }
 }

@@ -8,7 +8,7 @@ import { CommandExit, describeFailure } from '../errors.js';
 import { renderFields, renderJson, renderTable, type Column } from '../format.js';
 import { oneOf } from '../options.js';
 import { collectPages } from '../paging.js';
-import { registerImageLifecycleCommands } from './image-lifecycle.js';
+import { registerImageImportCommands, registerImageLifecycleCommands } from './image-lifecycle.js';
 
 const COLUMNS: Column<Image>[] = [
   { header: 'ID', value: (i) => i.imageId },
@@ -138,4 +138,5 @@ export function registerImageCommands(program: Command, contextFor: ContextFor):
     });
 
   registerImageLifecycleCommands(group, contextFor);
+  registerImageImportCommands(group, contextFor);
 }
