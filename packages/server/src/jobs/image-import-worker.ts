@@ -32,6 +32,8 @@ const GiB = 2 ** 30;
 /** A qcow2 file holds at most its virtual size plus metadata (tables, refcounts): a generous bound. */
 const METADATA_SLACK = 256 * 2 ** 20;
 const BATCH = 4;
+/** How long transient failures (a reset connection, a store that does not answer) are retried. */
+const GIVE_UP_MS = 6 * 3_600_000;
 
 /** One process's import worker. */
 export class ImageImportWorker {
@@ -87,8 +89,11 @@ export class ImageImportWorker {
         await tasks.release(id, owner);
       } else if (err instanceof ImportUrlError || err instanceof DiskImageRefused) {
         await this.fail(task!, err.message);
+      } else if (task && Date.now() - task.createdAt.getTime() > GIVE_UP_MS) {
+        await this.fail(task, `gave up after ${GIVE_UP_MS / 3_600_000} hours: ${(err as Error).message}`);
       } else {
-        // Left claimed: the lease lapses and the task is tried again.
+        // Left claimed: the lease lapses and the task is tried again (a reset connection, a store
+        // that does not answer).
         log.warn({ err, taskId: id }, 'image import could not finish; it will be retried');
       }
     } finally {
@@ -123,6 +128,8 @@ export class ImageImportWorker {
     const onAbort = () => opened.body.destroy(new Error('kumod is stopping'));
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     try {
+      // Stopped while the request was being answered: the listener above came too late.
+      if (this.abort.signal.aborted) throw new Error('kumod is stopping');
       if (opened.declaredBytes !== undefined && opened.declaredBytes > maxBytes)
         throw new DiskImageRefused(`the file is larger than a ${task.systemDiskGB} GB system disk`);
       let last = 0;
@@ -157,6 +164,8 @@ export class ImageImportWorker {
       log.info({ taskId: task.id, imageId: image.id, bytes: stored.bytes }, 'image imported');
     } finally {
       this.abort.signal.removeEventListener('abort', onAbort);
+      // A refusal before or during the stream leaves the connection open: close it.
+      if (!opened.body.readableEnded) opened.body.destroy();
     }
   }
 }
