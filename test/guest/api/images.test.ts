@@ -3,12 +3,18 @@
 // hostname, address and key); sharing, unsharing and deleting follow JD's rules. kumod is killed
 // (SIGKILL) inside createImage's host steps and a restarted kumod converges: the image becomes
 // ready, the instance stays stopped, no flattened copy is left on the host. copyImages takes an
-// image into a second region (a host registered there) and an instance boots from the copy.
-import { mkdtempSync, rmSync } from 'node:fs';
+// image into a second region (a host registered there) and an instance boots from the copy. An
+// image imported from a URL (importImage) reaches the host byte for byte and backs the root disk
+// of an instance launched from it.
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { KumoClient } from '@kumo/client';
+import { buildImage } from '../../../packages/hypervisor/test/support.js';
 import { startTestHost, stopAllTestHosts } from '../../support/hosts.js';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
 import {
@@ -36,7 +42,12 @@ const store = mkdtempSync(join(tmpdir(), 'kimg-store-'));
 
 beforeAll(async () => {
   cloud = await startGuestCloud('kimgapi', '10.218', {
-    env: { KUMO_TASK_STALE_SECONDS: '10', KUMO_IMAGE_STORE_DIR: store },
+    // importImage reads from this test's loopback file server.
+    env: {
+      KUMO_TASK_STALE_SECONDS: '10',
+      KUMO_IMAGE_STORE_DIR: store,
+      KUMO_IMAGE_IMPORT_ALLOW_CIDRS: '127.0.0.0/8',
+    },
   });
   keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'imager' } });
   user = clientFor(cloud.kumod.endpoint, keys);
@@ -296,4 +307,66 @@ test('copyImages into a second region served by the same kumod, and a launch fro
   await waitStatus(there, instanceIds[0]!, 'deleted', 120_000);
   await user.deleteInstance(src.id);
   await waitStatus(user, src.id, 'deleted', 120_000);
+});
+
+test('importImage: the file at the URL reaches the host byte for byte and backs the root disk of an instance', async () => {
+  user = clientFor(cloud.kumod.endpoint, keys);
+  // A qcow2 as a user would publish it: the tiny image's root disk, served over loopback.
+  const tiny = await buildImage('tiny');
+  const manifest = JSON.parse(readFileSync(join(tiny.dir, 'manifest.json'), 'utf8')) as {
+    files: { root: { path: string } };
+  };
+  const file = join(tiny.dir, manifest.files.root.path);
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': statSync(file).size });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { imageId, taskId } = await user.importImage({
+      architecture: 'x86_64',
+      osType: 'linux',
+      platform: 'Other Linux',
+      diskFormat: 'qcow2',
+      systemDiskSizeGB: 40,
+      imageUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/root.qcow2`,
+      imageName: 'from-url',
+    });
+    const deadline = Date.now() + 120_000;
+    let status = '';
+    while (Date.now() < deadline) {
+      status = (await user.imageTasks({ taskIds: taskId })).taskSet[0]?.taskStatus ?? '';
+      if (status === 'finished' || status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe('finished');
+    expect((await user.describeImage(imageId)).image).toMatchObject({
+      status: 'ready',
+      imageSource: 'private',
+    });
+
+    const { instanceIds } = await user.createInstances(tinyInstance(cloud, 'from-url', { imageId }));
+    const id = instanceIds[0]!;
+    await waitStatus(user, id, 'running', 240_000);
+    // On the host: the image's root volume holds exactly the served bytes, and the instance's root
+    // disk is an overlay on it. (It boots by firmware, as imported cloud images do; the tiny root
+    // has no boot loader, and no bootable cloud image can be fetched on these machines.)
+    const pool = `${cloud.prefix}pool`;
+    const base = virsh('vol-list', pool)
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find(([name]) => name?.endsWith(`img-${imageId}-${sha.slice(0, 12)}.root`));
+    expect(base).toBeDefined();
+    expect(createHash('sha256').update(readFileSync(base![1]!)).digest('hex')).toBe(sha);
+    const domain = virsh('dumpxml', `${cloud.prefix}${id}`);
+    const rootSource = /<disk type='file' device='disk'>[\s\S]*?<source file='([^']+)'/.exec(domain)?.[1];
+    expect(virsh('vol-dumpxml', '--pool', pool, rootSource!.split('/').pop()!)).toContain(
+      `<path>${base![1]}</path>`,
+    );
+    await user.deleteInstance(id);
+    await waitStatus(user, id, 'deleted', 120_000);
+  } finally {
+    server.close();
+  }
 });
