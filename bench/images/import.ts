@@ -32,10 +32,14 @@ const server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/image.qcow2`;
 
-const { kumod } = await startBenchKumod(join(work, 'kumod'), {
+const kumodDir = mkdtempSync(join(tmpdir(), 'kumo-bench-import-kumod-'));
+const { kumod } = await startBenchKumod(kumodDir, {
   KUMO_LOCAL_HOST: 'none',
   KUMO_IMAGE_IMPORT_ALLOW_CIDRS: '127.0.0.0/8',
   KUMO_QUOTA_IMAGE: '1000',
+  // The bench polls imageTasks every 50 ms.
+  KUMO_RATE_LIMIT_PER_MINUTE: '100000',
+  KUMO_RATE_LIMIT_PER_OPERATION_PER_MINUTE: '100000',
   KUMO_STORAGE_INTERVAL_MS: '100',
 });
 const keys = await createAccount(kumod, 'bench-import');
@@ -97,3 +101,4 @@ console.log(
 console.log(`ratio (kumo / by hand): ${(k / h).toFixed(2)}×`);
 console.log(`load after: ${load()}`);
 rmSync(work, { recursive: true, force: true });
+rmSync(kumodDir, { recursive: true, force: true });
