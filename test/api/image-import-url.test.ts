@@ -110,6 +110,7 @@ beforeAll(async () => {
         if (at >= all.length || res.destroyed) return clearInterval(timer);
         res.write(all.subarray(at, (at += 64 * 1024)));
       }, 50);
+      res.on('close', () => clearInterval(timer));
       return;
     }
     try {
@@ -131,9 +132,11 @@ afterAll(async () => {
   await kumod?.stop();
   removeDataDir(dataDir);
   await dropTestDatabase(dbUrl);
+  // Downloads a stopped kumod cut may leave sockets half-open here: close them, not wait on them.
+  server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
   rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
 test('a qcow2 at a URL becomes a ready private image; the task reports it; a clientToken repeats it', async () => {
   const { result } = await vm.importImage!({ ...spec('disk.qcow2'), clientToken: 'import-disk-1' });

@@ -99,10 +99,12 @@ export async function openImportUrl(
   raw: string,
   policy: ImportAddressPolicy,
   idleTimeoutMs = 30_000,
+  /** Cuts the request at any point (a stopping kumod). */
+  signal?: AbortSignal,
 ): Promise<OpenedImport> {
   let url = parseImportUrl(raw);
   for (let hop = 0; ; hop++) {
-    const res = await get(url, policy, idleTimeoutMs);
+    const res = await get(url, policy, idleTimeoutMs, signal);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
@@ -119,7 +121,12 @@ export async function openImportUrl(
   }
 }
 
-function get(url: URL, policy: ImportAddressPolicy, idleTimeoutMs: number): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  policy: ImportAddressPolicy,
+  idleTimeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // An address literal is dialled without a lookup: checked here instead.
   if (isIP(host) && !policy.permits(host))
@@ -144,7 +151,7 @@ function get(url: URL, policy: ImportAddressPolicy, idleTimeoutMs: number): Prom
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'GET', lookup, headers: { 'user-agent': 'kumod-image-import' } },
+      { method: 'GET', lookup, signal, headers: { 'user-agent': 'kumod-image-import' } },
       resolve,
     );
     req.setTimeout(idleTimeoutMs, () =>

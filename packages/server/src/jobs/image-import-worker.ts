@@ -34,6 +34,8 @@ const METADATA_SLACK = 256 * 2 ** 20;
 const BATCH = 4;
 /** How long transient failures (a reset connection, a store that does not answer) are retried. */
 const GIVE_UP_MS = 6 * 3_600_000;
+/** How long a stop waits for the pass it cut. */
+const STOP_GRACE_MS = 5_000;
 
 /** One process's import worker. */
 export class ImageImportWorker {
@@ -54,10 +56,19 @@ export class ImageImportWorker {
     this.loop.start();
   }
 
-  /** Stops at once: downloads in flight are cut and their tasks given back for the next claim. */
+  /**
+   * Stops at once: downloads in flight are cut and their tasks given back for the next claim. A
+   * pass that still has not ended after STOP_GRACE_MS is left behind (its leases lapse), so a
+   * store or URL that hangs cannot hold kumod's stop.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.loop.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), STOP_GRACE_MS)));
+    const ended = await Promise.race([this.loop.stop().then(() => 'stopped' as const), late]);
+    clearTimeout(timer);
+    if (ended === 'late')
+      this.d.log.warn('image import pass still running at stop; its tasks will be retried');
   }
 
   kick(): void {
@@ -124,7 +135,7 @@ export class ImageImportWorker {
     log.info({ taskId: task.id, imageId: image.id, from: originOf(task.sourceUrl) }, 'importing an image');
     const maxVirtual = task.systemDiskGB * GiB;
     const maxBytes = maxVirtual + METADATA_SLACK;
-    const opened = await openImportUrl(task.sourceUrl, this.d.policy);
+    const opened = await openImportUrl(task.sourceUrl, this.d.policy, undefined, this.abort.signal);
     const onAbort = () => opened.body.destroy(new Error('kumod is stopping'));
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     try {
