@@ -49,6 +49,7 @@ export const SERVER_ROOT = [
   'network-runtime',
   'workers',
   'network-wiring',
+  'image-wiring',
   'main',
   'run',
   'test-main',

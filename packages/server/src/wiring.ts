@@ -40,6 +40,7 @@ import { TaskRunner } from './jobs/runner.js';
 import { taskDisks } from './jobs/task-disks.js';
 import type { Logger } from './logger.js';
 import { NetworkRuntime, taskNetwork } from './network-runtime.js';
+import { buildImageServices } from './image-wiring.js';
 import { buildWorkers } from './workers.js';
 import { buildNetworkServices } from './network-wiring.js';
 import { Reconciler } from './reconcile/reconciler.js';
@@ -54,10 +55,6 @@ import { DiskAttachmentService } from './services/disk-attachments.js';
 import { InstanceDiskWriter } from './services/instance-disks.js';
 import { StorageBackendService } from './services/storage-backends.js';
 import { HostService } from './services/hosts.js';
-import { ImageService } from './services/images.js';
-import { ImageCreationService } from './services/image-creation.js';
-import { ImageImportService } from './services/image-import.js';
-import { ImageSharingService } from './services/image-sharing.js';
 import type { Services } from './services/index.js';
 import { InstanceService } from './services/instances.js';
 import { InstanceTypeService, type AzCapacity } from './services/instance-types.js';
@@ -222,17 +219,22 @@ export function createWiring(
     subnets: subnetsModel,
   });
   const { networkInterfaces, elasticIps, natEra } = net;
-  const importDirs = config.imageImportDirs;
-  const imageService = new ImageService(imagesModel, hostsModel, registry, importDirs, imageStore);
-  const imageSharing = new ImageSharingService({
+  const imageServices = buildImageServices({
+    config,
     tx,
     images: imagesModel,
     shares: sharesModel,
-    imageService,
     hosts: hostsModel,
-    quotas: config.quotas,
-    homeRegion: config.regionId,
+    registry,
+    store: imageStore,
+    instances: instancesModel,
+    leases,
+    actions,
+    workers,
+    enqueue,
+    imageQuota: () => quotas.limit('image'),
   });
+  const { images: imageService, imageSharing } = imageServices;
   // Rate budget is leased through the guards pool too (asynchronous commit: see rate-budget.ts).
   const authenticator = new Authenticator(accountsModel, guards, new RateLeasesModel(guardsDb), config);
   const services: Services = {
@@ -244,25 +246,7 @@ export function createWiring(
     instanceTypes,
     quotas,
     hosts: new HostService(hostsModel, registry, config.hostUris),
-    images: imageService,
-    imageSharing,
-    imageCreation: new ImageCreationService({
-      tx,
-      images: imagesModel,
-      instances: instancesModel,
-      leases,
-      actions,
-      enqueue,
-      imageQuota: () => quotas.limit('image'),
-    }),
-    imageImport: new ImageImportService({
-      tx,
-      images: imagesModel,
-      tasks: workers.imageTasks,
-      policy: workers.importPolicy,
-      imageQuota: () => quotas.limit('image'),
-      kick: () => workers.imports.kick(),
-    }),
+    ...imageServices,
     instances: new InstanceService({
       tx,
       instances: instancesModel,
