@@ -156,3 +156,21 @@ test('reads what libvirt writes back (extra elements, single quotes, units, pref
   expect(d.serials[0]).toEqual({ kind: 'pty', logFile: '/var/log/c.log' });
   expect(d.graphics[0]?.port).toBe('auto');
 });
+
+test('a network disk the storage plane attached survives a read and a rewrite (a resize redefines the domain)', () => {
+  const rbd =
+    `<disk type='network' device='disk'><driver name='qemu' type='raw' cache='none' discard='unmap'/>` +
+    `<auth username='kumo'><secret type='ceph' usage='kumo-rbd'/></auth>` +
+    `<source protocol='rbd' name='kumo/vol-1'><host name='10.0.0.1' port='3300'/></source>` +
+    `<target dev='vda' bus='virtio'/><serial>vol-1</serial></disk>`;
+  const designed = domainToXml(designDomain(testSpec, testProfile, names, paths));
+  const withRbd = designed.replace('</devices>', `${rbd}</devices>`);
+  const again = domainFromXml(domainToXml(domainFromXml(withRbd)));
+  const disk = again.disks.find((x) => x.serial === 'vol-1');
+  expect(disk?.raw).toBeDefined();
+  const xml = domainToXml(again);
+  expect(xml).toContain(`<source protocol="rbd" name="kumo/vol-1">`);
+  expect(xml).toContain(`<secret type="ceph" usage="kumo-rbd"/>`);
+  expect(xml).toContain(`<host name="10.0.0.1" port="3300"/>`);
+  expect(xml).not.toMatch(/<source file=""/);
+});

@@ -18,6 +18,12 @@ export interface DiskConfig {
   readOnly: boolean;
   serial?: string;
   cache?: string;
+  /**
+   * A disk this model does not describe (an RBD image over the network, which the storage plane
+   * attaches), kept element for element: a definition read back and written again (a resize) must
+   * not lose it.
+   */
+  raw?: XmlElement;
 }
 
 /** A serial port writing to a log file, a PTY, or both (log + pty). */
@@ -135,6 +141,7 @@ function metadataFromXml(meta: XmlElement | undefined): KumoMetadata | undefined
 }
 
 function diskToXml(d: DiskConfig): XmlElement {
+  if (d.raw) return d.raw;
   return el('disk', { type: 'file', device: d.device }, [
     el('driver', { name: 'qemu', type: d.format, cache: d.cache }),
     el('source', { file: d.path }),
@@ -148,6 +155,7 @@ function diskFromXml(e: XmlElement): DiskConfig {
   const driver = child(e, 'driver');
   const source = child(e, 'source');
   const target = child(e, 'target');
+  const type = e.attrs.type ?? 'file';
   const d: DiskConfig = {
     path: source?.attrs.file ?? source?.attrs.dev ?? '',
     format: driver?.attrs.type === 'raw' ? 'raw' : 'qcow2',
@@ -159,6 +167,7 @@ function diskFromXml(e: XmlElement): DiskConfig {
   const serial = childText(e, 'serial');
   if (serial !== undefined) d.serial = serial;
   if (driver?.attrs.cache !== undefined) d.cache = driver.attrs.cache;
+  if (type !== 'file') d.raw = e;
   return d;
 }
 
