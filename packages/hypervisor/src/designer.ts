@@ -8,6 +8,7 @@ import type { InstanceSpec, InstanceType, NetworkSpec, OvnAttachment } from './s
 import type { CpuConfig, DomainConfig, InterfaceConfig, KumoMetadata, OsConfig } from './xml/domain.js';
 import type { NetworkConfig } from './xml/network.js';
 import type { VolumeConfig } from './xml/volume.js';
+import type { XmlElement } from './xml/tree.js';
 
 /**
  * PCIe root ports on q35. libvirt puts the domain's own devices (root and seed disks, NIC, RNG…)
@@ -41,7 +42,10 @@ export interface ProfileSettings {
 
 /** Where the instance's volumes and boot files live on the host, resolved by the Host. */
 export interface DomainPaths {
-  rootDisk: string;
+  /** The root overlay's path; absent for a cloud root (`cloudRoot`, the storage plane's device). */
+  rootDisk?: string;
+  /** A cloud root's `<disk>` element, checked to target ROOT_DISK_TARGET. */
+  cloudRoot?: XmlElement;
   seed: string;
   kernel?: string;
   initrd?: string;
@@ -141,15 +145,31 @@ export function designDomain(
     onReboot: 'restart',
     onCrash: 'destroy',
     disks: [
-      {
-        path: paths.rootDisk,
-        format: 'qcow2',
-        target: ROOT_DISK_TARGET,
-        bus: 'virtio',
-        device: 'disk',
-        readOnly: false,
-        serial: spec.id,
-      },
+      ...(paths.rootDisk !== undefined
+        ? [
+            {
+              path: paths.rootDisk,
+              format: 'qcow2' as const,
+              target: ROOT_DISK_TARGET,
+              bus: 'virtio' as const,
+              device: 'disk' as const,
+              readOnly: false,
+              serial: spec.id,
+            },
+          ]
+        : paths.cloudRoot
+          ? [
+              {
+                path: '',
+                format: 'raw' as const,
+                target: ROOT_DISK_TARGET,
+                bus: 'virtio' as const,
+                device: 'disk' as const,
+                readOnly: false,
+                raw: paths.cloudRoot,
+              },
+            ]
+          : []),
       // The seed is a virtio disk, not a cdrom: cloud kernels often lack SATA/AHCI drivers.
       {
         path: paths.seed,
@@ -299,6 +319,11 @@ export function designRebuild(
   const root = cfg.disks.find((x) => x.target === ROOT_DISK_TARGET);
   const seed = cfg.disks.find((x) => x.target === SEED_DISK_TARGET);
   if (!root || !seed) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} lacks its disks`);
+  if (root.raw || paths.rootDisk === undefined)
+    throw new HypervisorError(
+      'INVALID_STATE',
+      `the root disk of instance ${spec.id} is a cloud disk: its storage rebuilds it, not the host`,
+    );
   root.path = paths.rootDisk;
   seed.path = paths.seed;
   cfg.metadata = { ...meta, network: spec.nic.network, image: spec.image.name, ...volumes };

@@ -59,6 +59,12 @@ export interface InstanceSpec {
   image: ImageManifest;
   type: InstanceType;
   rootDiskBytes: number;
+  /**
+   * The root disk is a cloud disk (an RBD image) of the storage plane: its `<disk>` device XML,
+   * with target `vda`, joins the definition first (guests name virtio disks in PCI order, so the
+   * root must come before the seed), and the host makes no root overlay.
+   */
+  cloudRoot?: { diskXml: string };
   nic: InstanceNic;
   login: InstanceLogin;
   /** Operator user-data: `#cloud-config` YAML is merged, anything else rides along as a MIME part. */

@@ -16,6 +16,7 @@ import {
   type NetworkInterfacesModel,
 } from '@kumo/store';
 import type { HostRegistry } from './compute/host-registry.js';
+import { imageOrigin } from './compute/image-files.js';
 import { ImportAddressPolicy } from './compute/import-url.js';
 import { StorageRegistry } from './compute/storage-registry.js';
 import type { Config } from './config.js';
@@ -78,6 +79,11 @@ export function buildWorkers(d: WorkersDeps): Workers {
     log,
     instanceHost,
     domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
+    async imageOrigin(imageId) {
+      const image = await d.images.get(imageId);
+      if (!image) throw new Error(`image ${imageId} is gone`);
+      return imageOrigin(image, d.imageStore);
+    },
     ...crash,
   });
   const nics = new NicWorker({

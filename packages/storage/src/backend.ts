@@ -1,6 +1,7 @@
 // The contract every storage backend of an AZ meets: volumes keyed by Kumo disk ids, snapshots
 // keyed by snapshot ids, attach/detach to a domain on a host, capacity. Every method is
 // idempotent, so a task re-runs it after a crash. Knows nothing of the database.
+import type { Readable } from 'node:stream';
 
 /** A host of the AZ as the backend reaches it. */
 export interface StorageHost {
@@ -15,6 +16,18 @@ export interface Attachment {
   domain: string;
 }
 
+/** An image a volume is made from: its content key and a way to read its bytes. */
+export interface ImageOrigin {
+  /** The sha256 (hex) of the image's bytes: a backend keeps one base per key. */
+  key: string;
+  format: 'qcow2' | 'raw';
+  /** The bytes; the stream fails at its end if they are not the key's. */
+  open(): Promise<Readable>;
+}
+
+/** What a new volume is made from: a snapshot of a disk, or an image (a shared backend's root disks). */
+export type VolumeOrigin = { diskId: string; snapshotId: string } | { image: ImageOrigin };
+
 /** One storage backend of an AZ. `host` is where a local volume lives; rbd ignores it for data. */
 export interface DiskBackend {
   readonly kind: 'local' | 'rbd';
@@ -25,15 +38,11 @@ export interface DiskBackend {
   /** Removes what prepareHost made on `host`; volumes stay. */
   releaseHost(host: StorageHost): Promise<void>;
   /**
-   * Creates the disk's volume of `sizeBytes` unless it exists, from snapshot `from` when given
-   * (its data, then grown to `sizeBytes`).
+   * Creates the disk's volume of `sizeBytes` unless it exists, from `from` when given (a
+   * snapshot's or an image's data, then grown to `sizeBytes`). Only a shared backend makes volumes
+   * from images (INVALID_ARGUMENT otherwise): local root disks are the host's overlays.
    */
-  ensureVolume(
-    diskId: string,
-    sizeBytes: number,
-    host: StorageHost,
-    from?: { diskId: string; snapshotId: string },
-  ): Promise<void>;
+  ensureVolume(diskId: string, sizeBytes: number, host: StorageHost, from?: VolumeOrigin): Promise<void>;
   /** The volume's size in bytes, undefined when there is none. */
   volumeSize(diskId: string, host: StorageHost): Promise<number | undefined>;
   /** Grows the volume to `sizeBytes` (no-op when it is that big); online when attached to a running guest. */
@@ -52,6 +61,11 @@ export interface DiskBackend {
   restoreSnapshot(diskId: string, snapshotId: string, host: StorageHost): Promise<void>;
   /** Removes a snapshot (no-op when absent); HAS_DEPENDENTS while disks are cloned from it. */
   removeSnapshot(diskId: string, snapshotId: string, host: StorageHost): Promise<void>;
+  /**
+   * The `<disk>` device XML of the volume at guest `target`, for a definition to start with it (a
+   * cloud root); only a shared backend's volumes are known without a host (INVALID_ARGUMENT otherwise).
+   */
+  deviceXml(diskId: string, target: string): string;
   /** Attaches the volume to the domain (live too when it runs); returns the guest target, e.g. `vdb`. */
   attach(diskId: string, at: Attachment, deviceName?: string): Promise<string>;
   /** Detaches the volume from the domain (live and config); no-op when not attached. */

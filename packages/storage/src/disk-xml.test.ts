@@ -62,6 +62,9 @@ describe('disk XML', () => {
     expect(chooseTarget(['vda', 'vdb', 'vdd'])).toBe('vdc');
     expect(chooseTarget(['vda'], 'vdf')).toBe('vdf');
     expect(() => chooseTarget(['vda', 'vdb'], 'vdb')).toThrow(/in use/);
-    expect(() => chooseTarget(['vda'], 'vda')).toThrow(/vdb/);
+    // vda is taken by a host's root overlay, and free for a cloud root on a domain without one.
+    expect(() => chooseTarget(['vda'], 'vda')).toThrow(/in use/);
+    expect(chooseTarget(['vdb'], 'vda')).toBe('vda');
+    expect(() => chooseTarget([], 'sda')).toThrow(/vda…vdz/);
   });
 });

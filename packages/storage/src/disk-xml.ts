@@ -68,7 +68,8 @@ export function domainDisks(domainXml: string): { target: string; serial?: strin
  */
 export function chooseTarget(taken: readonly string[], wanted?: string): string {
   if (wanted) {
-    if (!/^vd[b-z]$/.test(wanted)) throw new Error(`device name ${wanted} is not one of vdb…vdz`);
+    // `vda` is asked for a cloud root disk only (the control plane checks users' device names).
+    if (!/^vd[a-z]$/.test(wanted)) throw new Error(`device name ${wanted} is not one of vda…vdz`);
     if (taken.includes(wanted)) throw new Error(`device name ${wanted} is in use`);
     return wanted;
   }

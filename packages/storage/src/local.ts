@@ -13,7 +13,7 @@ import {
   type StoragePool,
   type StorageVol,
 } from '@kumo/libvirt';
-import type { Attachment, DiskBackend, StorageHost } from './backend.js';
+import type { Attachment, DiskBackend, StorageHost, VolumeOrigin } from './backend.js';
 import { attachDisk, detachDisk, growAttached, isRunning } from './domain-disks.js';
 import { StorageError } from './errors.js';
 import { HostConnections } from './hosts.js';
@@ -103,8 +103,13 @@ export class LocalBackend implements DiskBackend {
     diskId: string,
     sizeBytes: number,
     host: StorageHost,
-    from?: { diskId: string; snapshotId: string },
+    from?: VolumeOrigin,
   ): Promise<void> {
+    if (from && 'image' in from)
+      throw new StorageError(
+        'INVALID_ARGUMENT',
+        'local disks are not made from images (roots are host overlays)',
+      );
     await this.hosts.with(host, async (lv) => {
       const pool = await this.pool(lv);
       if (!from) {
@@ -238,6 +243,14 @@ export class LocalBackend implements DiskBackend {
 
   async removeSnapshot(_diskId: string, snapshotId: string, host: StorageHost): Promise<void> {
     await this.hosts.with(host, async (lv) => this.deleteVol(lv, await this.pool(lv), snapshotId));
+  }
+
+  /** A local volume's path is its host's: definitions get it by attach. */
+  deviceXml(): string {
+    throw new StorageError(
+      'INVALID_ARGUMENT',
+      'a local disk is attached on its host, not defined with the domain',
+    );
   }
 
   async attach(diskId: string, at: Attachment, deviceName?: string): Promise<string> {

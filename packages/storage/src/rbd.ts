@@ -5,12 +5,14 @@
 // through librbd: snapshots are rbd snapshots (atomic, crash-consistent even while attached), and
 // a disk from a snapshot is a copy-on-write clone, flat in time whatever its size.
 import { SecretUsageType, StoragePoolState, isNotFound, type LibvirtClient } from '@kumo/libvirt';
-import type { Attachment, DiskBackend, StorageHost } from './backend.js';
+import { diskDeviceXml, type DiskSource } from './disk-xml.js';
 import { attachDisk, detachDisk, growAttached } from './domain-disks.js';
 import { StorageError, isStorageError } from './errors.js';
 import { HostConnections } from './hosts.js';
 import { checkId } from './ids.js';
 import { RbdCli, type CephAccess } from './rbd-cli.js';
+import { ensureBase, isImageName } from './rbd-images.js';
+import type { Attachment, DiskBackend, StorageHost, VolumeOrigin } from './backend.js';
 
 /** Settings of one rbd backend. */
 export interface RbdOptions extends CephAccess {
@@ -96,11 +98,14 @@ export class RbdBackend implements DiskBackend {
     diskId: string,
     sizeBytes: number,
     _host: StorageHost,
-    from?: { diskId: string; snapshotId: string },
+    from?: VolumeOrigin,
   ): Promise<void> {
     const size = await this.volumeSize(diskId);
     if (size === undefined) {
-      if (from)
+      if (from && 'image' in from) {
+        const base = await ensureBase(this.rbd, this.opts.cephPool, from.image);
+        await this.rbd.run(['clone', base, this.img(diskId)]);
+      } else if (from)
         await this.rbd.run([
           'clone',
           `${this.img(from.diskId)}@${checkId(from.snapshotId)}`,
@@ -199,18 +204,20 @@ export class RbdBackend implements DiskBackend {
     await this.rbd.run(['snap', 'rm', '--no-progress', name]);
   }
 
+  private source(diskId: string): DiskSource {
+    const { monitors, user, poolName } = this.opts;
+    return { kind: 'rbd', image: this.img(diskId), monitors, user, secretUsage: poolName };
+  }
+
+  deviceXml(diskId: string, target: string): string {
+    return diskDeviceXml({ serial: checkId(diskId), target, source: this.source(diskId) });
+  }
+
   async attach(diskId: string, at: Attachment, deviceName?: string): Promise<string> {
     if ((await this.volumeSize(diskId)) === undefined)
       throw new StorageError('NOT_FOUND', `image ${this.img(diskId)} does not exist`);
-    const { monitors, user, poolName } = this.opts;
     return this.hosts.with(at.host, (lv) =>
-      attachDisk(
-        lv,
-        at.domain,
-        diskId,
-        { kind: 'rbd', image: this.img(diskId), monitors, user, secretUsage: poolName },
-        deviceName,
-      ),
+      attachDisk(lv, at.domain, diskId, this.source(diskId), deviceName),
     );
   }
 
@@ -229,7 +236,8 @@ export class RbdBackend implements DiskBackend {
   }
 
   async listVolumes(): Promise<string[]> {
-    return (await this.rbd.json<string[]>(['ls', this.opts.cephPool])).sort();
+    // Image bases (and imports a crash left) are the pool's, not disks.
+    return (await this.rbd.json<string[]>(['ls', this.opts.cephPool])).filter((n) => !isImageName(n)).sort();
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   designRebuild,
   designRootVolume,
   rebuildIdentity,
+  ROOT_DISK_TARGET,
   rebuildRootBytes,
   type HostProfile,
 } from '../designer.js';
@@ -23,6 +24,7 @@ import { buildSeedIso } from '../seed/iso.js';
 import type { InstanceSpec, SpawnOptions } from '../spec.js';
 import type { Pool } from '../storage/pool.js';
 import type { Volumes } from '../storage/volumes.js';
+import { child, parseXml, type XmlElement } from '../xml/tree.js';
 import type { Domains } from './domains.js';
 
 /** Host settings that provisioning needs beyond the profile. */
@@ -39,6 +41,27 @@ function seedFilesOf(spec: InstanceSpec): SeedFiles {
   } catch (err) {
     throw new HypervisorError('INVALID_ARGUMENT', (err as Error).message, 'validate');
   }
+}
+
+// The storage plane's device for a cloud root, checked to be one disk at the root's target.
+function cloudRootDisk(xml: string): XmlElement {
+  let e: XmlElement;
+  try {
+    e = parseXml(xml);
+  } catch (err) {
+    throw new HypervisorError(
+      'INVALID_ARGUMENT',
+      `cloud root disk XML: ${(err as Error).message}`,
+      'validate',
+    );
+  }
+  if (e.name !== 'disk' || child(e, 'target')?.attrs.dev !== ROOT_DISK_TARGET)
+    throw new HypervisorError(
+      'INVALID_ARGUMENT',
+      `a cloud root is one <disk> at ${ROOT_DISK_TARGET}`,
+      'validate',
+    );
+  return e;
 }
 
 /** Spawn and rebuild on one host. */
@@ -64,6 +87,7 @@ export class Provisioner {
     await ctx.locked(`inst:${spec.id}`, async () => {
       const seedFiles = seedFilesOf(spec);
       checkRootDisk(spec);
+      const cloudRoot = spec.cloudRoot && cloudRootDisk(spec.cloudRoot.diskXml);
       const existing = await ctx.step('lookup', () => this.domains.lookup(spec.id));
       if (existing) {
         // Already defined (a re-run after a crash): only make sure it runs (if it should).
@@ -77,8 +101,11 @@ export class Provisioner {
         () => this.images.paths(pool, spec.image),
         'IMAGE_NOT_FOUND',
       );
-      const needed = Math.ceil(spec.rootDiskBytes / this.settings.diskOvercommit);
-      await this.pool.requireSpace(pool, needed, 'check-space');
+      // A cloud root takes nothing from the host's pool (its storage counted it).
+      if (!spec.cloudRoot) {
+        const needed = Math.ceil(spec.rootDiskBytes / this.settings.diskOvercommit);
+        await this.pool.requireSpace(pool, needed, 'check-space');
+      }
       const rootName = ctx.names.rootVolume(spec.id);
       const seedName = ctx.names.seedVolume(spec.id);
       const r = new Reverter();
@@ -93,9 +120,11 @@ export class Provisioner {
           networks.checkAddress(spec.nic.network, spec.nic.mac, spec.nic.ip),
         );
       try {
-        const rootPath = await ctx.step('create-overlay', () =>
-          volumes.ensure(pool, r, designRootVolume(rootName, image.root, spec.rootDiskBytes)),
-        );
+        const rootPath = spec.cloudRoot
+          ? undefined
+          : await ctx.step('create-overlay', () =>
+              volumes.ensure(pool, r, designRootVolume(rootName, image.root, spec.rootDiskBytes)),
+            );
         const seedPath = await ctx.step('upload-seed', async () =>
           volumes.replace(pool, r, seedName, await buildSeedIso(seedFiles)),
         );
@@ -110,11 +139,12 @@ export class Provisioner {
             seedVolume: seedName,
           },
           {
-            rootDisk: rootPath,
+            ...(rootPath !== undefined ? { rootDisk: rootPath } : {}),
+            ...(cloudRoot ? { cloudRoot } : {}),
             seed: seedPath,
             kernel: image.kernel,
             initrd: image.initrd,
-            consoleLog: join(dirname(rootPath), ctx.names.consoleLog(spec.id)),
+            consoleLog: join(dirname(seedPath), ctx.names.consoleLog(spec.id)),
           },
         );
         // Undone last: virtlogd may have created the console log before a failed start.

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageFileSource, ImageFiles, ImageManifest } from '@kumo/hypervisor';
+import type { ImageOrigin } from '@kumo/storage';
 import type { ImageRecord } from '@kumo/store';
 import type { ImageStore } from '../drivers/image-store.js';
 
@@ -28,6 +29,20 @@ export async function imageFiles(
       ...(kernel ? { kernel: await source(kernel) } : {}),
       ...(initrd ? { initrd: await source(initrd) } : {}),
     },
+  };
+}
+
+/**
+ * The root file of an image as a shared storage backend reads it to make its base (an rbd pool
+ * keeps one per image, and root disks are clones of it). Images' roots are qcow2 files.
+ */
+export async function imageOrigin(i: ImageRecord, store: ImageStore): Promise<ImageOrigin> {
+  const { root } = (await imageFiles(i, store)).files;
+  const key = (i.manifest as ImageManifest).files.root.sha256;
+  return {
+    key,
+    format: 'qcow2',
+    open: async () => (typeof root === 'string' ? createReadStream(root) : root()),
   };
 }
 

@@ -3,7 +3,7 @@
 // its kind. It must not know about the database.
 import { LocalBackend, RbdBackend, StorageError, type DiskBackend } from '@kumo/storage';
 
-export type { Attachment, StorageHost } from '@kumo/storage';
+export type { Attachment, ImageOrigin, StorageHost, VolumeOrigin } from '@kumo/storage';
 export { isStorageError } from '@kumo/storage';
 
 /** One storage backend of an AZ. */

@@ -62,8 +62,15 @@ export interface TaskImageWrites {
  * spawn waits and attaches them to the domain before its first boot.
  */
 export interface TaskDisks {
-  /** The instance's data disks; `local` ones live on its host (it cannot move without them). */
-  dataDisks(instanceId: string): Promise<{ diskId: string; local: boolean; failed: boolean }[]>;
+  /**
+   * The instance's cloud disks: its data disks and a cloud system disk (`system`, the root at
+   * `vda`); `local` ones live on its host (it cannot move without them).
+   */
+  dataDisks(
+    instanceId: string,
+  ): Promise<{ diskId: string; local: boolean; failed: boolean; system: boolean }[]>;
+  /** The device XML of the instance's cloud system disk, undefined when its root is a host overlay. */
+  rootDiskXml(instanceId: string): Promise<string | undefined>;
   /** Resolves once every data disk exists in its backend; throws when one could not be made. */
   created(instanceId: string): Promise<void>;
   /** Attaches the data disks to the instance's domain on `hostId` (and marks them attached); idempotent. */

@@ -40,6 +40,7 @@ export async function buildSpec(
   );
   const passwordHash = overrides.passwordHash === undefined ? inst.passwordHash : overrides.passwordHash;
   const { manifest, files } = await imageFiles(image, ctx.imageStore);
+  const rootXml = await ctx.disks.rootDiskXml(inst.id);
   return {
     files,
     spec: {
@@ -48,6 +49,7 @@ export async function buildSpec(
       image: manifest,
       type: { vcpus: inst.vcpus, memoryMiB: memoryMiBFromMB(inst.memoryMB), nested: inst.nestedVirt },
       rootDiskBytes: inst.systemDiskGB * 2 ** 30,
+      ...(rootXml !== undefined ? { cloudRoot: { diskXml: rootXml } } : {}),
       nic: {
         network: subnet.id,
         mac: inst.mac,

@@ -6,7 +6,13 @@
 // Runs on a timer and whenever the service kicks it.
 import type { DiskAttachmentsModel, DiskRecord, DisksModel, SnapshotRecord, StorageTable } from '@kumo/store';
 import type { StorageRegistry } from '../compute/storage-registry.js';
-import { isStorageError, type Attachment, type StorageHost } from '../drivers/storage-backend.js';
+import {
+  isStorageError,
+  type Attachment,
+  type ImageOrigin,
+  type StorageHost,
+  type VolumeOrigin,
+} from '../drivers/storage-backend.js';
 import type { Logger } from '../logger.js';
 import { WorkLoop } from './work-loop.js';
 
@@ -23,6 +29,8 @@ export interface StorageWorkerDeps {
   instanceHost(instanceId: string): Promise<string | null | undefined>;
   /** The libvirt domain name of an instance. */
   domainOf(instanceId: string): string;
+  /** The root file of an image, for a cloud system disk made from it. */
+  imageOrigin(imageId: string): Promise<ImageOrigin>;
   /** Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` before this `<table>:<task>` runs. */
   crashAt?: string;
 }
@@ -161,7 +169,11 @@ export class StorageWorker {
     this.point(`disks:${disk.task}`);
     switch (disk.task) {
       case 'create': {
-        const from = args.from as { diskId: string; snapshotId: string } | undefined;
+        // A cloud system disk is a clone of its image; a data disk is blank or from a snapshot.
+        const from: VolumeOrigin | undefined =
+          typeof args.imageId === 'string'
+            ? { image: await this.d.imageOrigin(args.imageId) }
+            : (args.from as { diskId: string; snapshotId: string } | undefined);
         await backend.ensureVolume(disk.id, disk.sizeGb * GiB, host, from);
         this.point('disks:create:after');
         await disks.finish('disks', disk.id, owner, { status: settled, errorReason: null });

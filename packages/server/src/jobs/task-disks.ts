@@ -5,6 +5,7 @@
 import { HypervisorError } from '@kumo/hypervisor';
 import type { DiskAttachmentsModel, DisksModel } from '@kumo/store';
 import type { StorageRegistry } from '../compute/storage-registry.js';
+import { SYSTEM_DEVICE } from '../compute/disk-devices.js';
 import type { TaskDisks } from './context.js';
 
 export interface TaskDisksDeps {
@@ -30,7 +31,19 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
         diskId: x.id,
         local: x.hostId !== null,
         failed: x.status === 'error_create',
+        system: x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
       }));
+    },
+
+    async rootDiskXml(instanceId) {
+      const disks = await ofInstance(instanceId);
+      const root = disks.find((x) =>
+        x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
+      );
+      if (!root) return undefined;
+      const found = await d.storage.byId(root.backendId);
+      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      return found.backend.deviceXml(root.id, SYSTEM_DEVICE);
     },
 
     async created(instanceId) {

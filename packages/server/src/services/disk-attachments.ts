@@ -11,6 +11,7 @@ import type {
   Scope,
   Transactions,
 } from '@kumo/store';
+import { SYSTEM_DEVICE } from '../compute/disk-devices.js';
 
 /** JD: at most 8 data disks on an instance. */
 export const MAX_DATA_DISKS = 8;
@@ -103,8 +104,14 @@ export class DiskAttachmentService {
     await this.d.tx.locked(`instance:disks:${instanceId}`, async (trx) => {
       const disk = await this.d.disks.findDisk(scope, diskId, trx);
       if (!disk) throw Errors.diskNotFound(diskId);
-      if (!disk.attachments.some((a) => a.instanceId === instanceId))
-        throw Errors.invalidParameter('diskId', `disk is not attached to instance '${instanceId}'`);
+      const mine = disk.attachments.find((a) => a.instanceId === instanceId);
+      if (!mine) throw Errors.invalidParameter('diskId', `disk is not attached to instance '${instanceId}'`);
+      // The instance boots from it: it leaves with the instance (deleteInstance), never alone.
+      if (mine.deviceName === SYSTEM_DEVICE)
+        throw Errors.invalidParameter(
+          'diskId',
+          `disk '${diskId}' is the system disk of instance '${instanceId}'`,
+        );
       if (disk.task) throw Errors.conflictWithTask(disk.task);
       await this.d.attachments.updateAttachment(diskId, instanceId, { status: 'detaching' }, trx);
       const ok = await this.d.disks.claim(

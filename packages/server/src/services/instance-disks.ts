@@ -5,13 +5,14 @@
 // worker makes the volumes; the spawn attaches them before the first boot.
 import { Errors } from '@kumo/contract';
 import { newId, type DiskAttachmentsModel, type Scope, type Transaction } from '@kumo/store';
+import { SYSTEM_DEVICE } from '../compute/disk-devices.js';
 import { DATA_DEVICES, DEVICE_RULE } from './disk-attachments.js';
 import { checkName, checkSize, requireRoom, type DiskServiceDeps } from './disks.js';
-import type { DataDiskPlan, DataDiskRequest, InstanceDisks } from './instance-requests.js';
+import type { DataDiskPlan, DataDiskRequest, InstanceDisks, SystemDiskRequest } from './instance-requests.js';
 
 /** A default disk name from the instance's, within JD's name rule. */
-function defaultName(instanceName: string, index: number): string {
-  const suffix = `-data${index + 1}`;
+function defaultName(instanceName: string, role: string): string {
+  const suffix = `-${role}`;
   const base = instanceName.replace(/[^\p{Script=Han}A-Za-z0-9_-]/gu, '-');
   return `${base.slice(0, 32 - suffix.length)}${suffix}`;
 }
@@ -34,6 +35,11 @@ function devicesFor(disks: DataDiskRequest[]): string[] {
   return disks.map((x) => x.deviceName ?? (free.shift() as string));
 }
 
+/** Whether an instance boots from a cloud system disk (attached at the root device). */
+export async function hasCloudRoot(attachments: DiskAttachmentsModel, instanceId: string): Promise<boolean> {
+  return (await attachments.attachmentsOf(instanceId)).some((a) => a.deviceName === SYSTEM_DEVICE);
+}
+
 export class InstanceDiskWriter implements InstanceDisks {
   constructor(
     private readonly d: Pick<
@@ -44,13 +50,35 @@ export class InstanceDiskWriter implements InstanceDisks {
     },
   ) {}
 
-  async plan(scope: Scope, az: string, disks: DataDiskRequest[], count: number): Promise<DataDiskPlan> {
-    if (disks.length === 0) return { backendId: null, disks: [] };
+  async plan(
+    scope: Scope,
+    az: string,
+    disks: DataDiskRequest[],
+    count: number,
+    system?: SystemDiskRequest,
+  ): Promise<DataDiskPlan> {
     const { d } = this;
-    const rec = await d.backends.forAz(scope.regionId, az);
+    const rec = disks.length > 0 || system ? await d.backends.forAz(scope.regionId, az) : undefined;
+    // A cloud system disk on an AZ without shared storage stays the host's overlay of its size.
+    const cloudRoot = system && rec && rec.kind !== 'local' ? system : undefined;
+    if (disks.length === 0 && !cloudRoot) return { backendId: null, disks: [] };
     if (!rec) throw Errors.noStorageBackend(az);
     const devices = devicesFor(disks);
     const planned: DataDiskPlan['disks'] = [];
+    if (cloudRoot) {
+      const bad = checkSize(cloudRoot.diskType, cloudRoot.diskSizeGB);
+      if (bad) throw bad;
+      planned.push({
+        diskType: cloudRoot.diskType,
+        diskSizeGB: cloudRoot.diskSizeGB,
+        description: '',
+        multiAttachable: false,
+        // JD: a cloud system disk goes with its instance.
+        autoDelete: true,
+        deviceName: SYSTEM_DEVICE,
+        imageId: cloudRoot.imageId,
+      });
+    }
     for (const [i, x] of disks.entries()) {
       const at = `InstanceSpec.DataDisks[${i}].CloudDiskSpec`;
       if (x.name !== undefined) checkName(`${at}.Name`, x.name);
@@ -109,7 +137,9 @@ export class InstanceDiskWriter implements InstanceDisks {
       az: rec.az,
       backendId: rec.id,
       hostId,
-      name: x.name ?? defaultName(inst.name, i),
+      name:
+        x.name ??
+        defaultName(inst.name, x.imageId ? 'system' : `data${i + (plan.disks[0]?.imageId ? 0 : 1)}`),
       description: x.description,
       diskType: x.diskType,
       sizeGb: x.diskSizeGB,
@@ -118,7 +148,7 @@ export class InstanceDiskWriter implements InstanceDisks {
       multiAttachable: x.multiAttachable,
       clientToken: null,
       task: 'create',
-      taskArgs: x.from ? { from: x.from } : null,
+      taskArgs: x.imageId ? { imageId: x.imageId } : x.from ? { from: x.from } : null,
     }));
     await d.disks.insertDisks(trx, rows);
     for (const [i, row] of rows.entries()) {
@@ -135,5 +165,9 @@ export class InstanceDiskWriter implements InstanceDisks {
 
   kick(): void {
     this.d.changed();
+  }
+
+  async hasCloudRoot(instanceId: string): Promise<boolean> {
+    return hasCloudRoot(this.d.attachments, instanceId);
   }
 }

@@ -20,6 +20,8 @@ export interface CreateRequest {
   description: string;
   diskCategory: 'local' | 'cloud';
   diskSizeGB?: number;
+  /** The cloud system disk's type (JD's `ssd`, `premium-hdd`…); absent: `ssd`. */
+  systemDiskType?: string;
   /** Cloud data disks made with each instance, in the order the guest sees them (default none). */
   dataDisks?: DataDiskRequest[];
   userdata?: string;
@@ -43,8 +45,18 @@ export interface DataDiskRequest {
 
 /** What instance creation needs of the storage plane (the writes in the caller's transaction). */
 export interface InstanceDisks {
-  /** Checks the data disks of a request for `count` instances; returns what `write` takes. */
-  plan(scope: Scope, az: string, disks: DataDiskRequest[], count: number): Promise<DataDiskPlan>;
+  /**
+   * Checks the data disks of a request for `count` instances; returns what `write` takes. With
+   * `system`, on an AZ whose storage is shared (rbd), each instance's root disk is a cloud disk
+   * too, a clone of the image (elsewhere a cloud system disk is the host's overlay).
+   */
+  plan(
+    scope: Scope,
+    az: string,
+    disks: DataDiskRequest[],
+    count: number,
+    system?: SystemDiskRequest,
+  ): Promise<DataDiskPlan>;
   /** Writes one instance's disks (a `create` task each) and their attachments. */
   write(
     trx: Transaction,
@@ -54,12 +66,26 @@ export interface InstanceDisks {
   ): Promise<void>;
   /** Starts the storage worker (after the commit). */
   kick(): void;
+  /** Whether the instance's root is a cloud disk of shared storage (not a host overlay). */
+  hasCloudRoot(instanceId: string): Promise<boolean>;
 }
 
-/** Data disks checked against their AZ's backend, with device names settled. */
+/** A cloud system disk: its type and size, and the image it is a clone of. */
+export interface SystemDiskRequest {
+  diskType: string;
+  diskSizeGB: number;
+  imageId: string;
+}
+
+/** Data disks (and a cloud system disk) checked against their AZ's backend, with device names settled. */
 export interface DataDiskPlan {
   backendId: string | null;
-  disks: (DataDiskRequest & { deviceName: string; from?: { diskId: string; snapshotId: string } })[];
+  disks: (DataDiskRequest & {
+    deviceName: string;
+    from?: { diskId: string; snapshotId: string };
+    /** Set on the system disk (device `vda`): the image its volume is cloned from. */
+    imageId?: string;
+  })[];
 }
 
 /** What instance creation needs of the network plane's services (all in the caller's transaction). */

@@ -103,7 +103,11 @@ export class InstanceService {
     const dataDisks = req.dataDisks ?? [];
     if (dataDisks.length > maxData)
       throw Errors.invalidParameter('InstanceSpec.DataDisks', `at most ${maxData} data disks`);
-    const disks = await d.disks.plan(scope, req.az, dataDisks, req.maxCount);
+    const system =
+      req.diskCategory === 'cloud'
+        ? { diskType: req.systemDiskType ?? 'ssd', diskSizeGB: diskGB, imageId: image.id }
+        : undefined;
+    const disks = await d.disks.plan(scope, req.az, dataDisks, req.maxCount, system);
     if (req.password !== undefined) checkPassword(req.password);
     // Everything the seed builder checks, checked now: a request it would refuse is refused here,
     // before any placement, and never retried on other hosts.
@@ -351,6 +355,8 @@ export class InstanceService {
   ) {
     const inst = await this.get(scope, id);
     checkPassword(req.password);
+    if (await this.deps.disks.hasCloudRoot(inst.id))
+      throw Errors.unsupported('rebuildInstance of an instance whose system disk is a cloud disk');
     const imageId = req.imageId ?? inst.imageId;
     const image = await this.deps.imageService.get(scope.regionId, caller.account, imageId);
     if (image.status !== 'ready') throw Errors.imageNotReady(image.id);

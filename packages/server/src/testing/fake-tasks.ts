@@ -244,7 +244,7 @@ export function fakeContext(opts: {
   /** The interface an instance of the NAT era is given, and how many others share its network. */
   adoption?: { nic: NetworkInterfaceRecord; othersOnHost: number };
   /** The instance's cloud data disks (default: none). */
-  dataDisks?: { diskId: string; local: boolean; failed: boolean }[];
+  dataDisks?: { diskId: string; local: boolean; failed: boolean; system?: boolean }[];
 }) {
   const moves: { from: string | null; to: string | null }[] = [];
   const networkCalls: string[] = [];
@@ -270,7 +270,8 @@ export function fakeContext(opts: {
       portUp: async (id) => void networkCalls.push(`up:${id}`),
     },
     disks: {
-      dataDisks: async () => opts.dataDisks ?? [],
+      dataDisks: async () => (opts.dataDisks ?? []).map((x) => ({ system: false, ...x })),
+      rootDiskXml: async () => undefined,
       async created(id) {
         diskCalls.push(`created:${id}`);
         const failed = opts.dataDisks?.find((x) => x.failed);

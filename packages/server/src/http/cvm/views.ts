@@ -8,8 +8,8 @@ import type {
   Keypair,
   ListedInstance,
 } from '@kumo/store';
-import { instanceDataDiskView } from './cbs/views.js';
-import { cvmInstanceId, keyIdOf } from './ids.js';
+import { instanceDataDiskView, tencentDiskType } from './cbs/views.js';
+import { CBS_IDS, cvmInstanceId, keyIdOf } from './ids.js';
 import type { InstanceNetworking } from '../../services/network-interfaces.js';
 
 /** Tencent's instance states. */
@@ -72,6 +72,9 @@ export function instanceView(
   disks: { disk: DiskRecord; attachment: DiskAttachmentRecord }[] = [],
 ) {
   const local = i.systemDiskCategory === 'local';
+  // A cloud system disk on shared storage is a CBS disk of its own, attached at the root device.
+  const system = disks.find((x) => x.attachment.deviceName === 'vda');
+  const data = disks.filter((x) => x !== system);
   const primary = net?.interfaces[0];
   const publicIps = primary
     ? net.elasticIps.filter((e) => e.interfaceId === primary.id).map((e) => e.ip)
@@ -89,12 +92,18 @@ export function instanceView(
     RestrictState: 'NORMAL',
     InstanceName: i.name,
     InstanceChargeType: 'POSTPAID_BY_HOUR',
-    SystemDisk: {
-      DiskType: local ? 'LOCAL_BASIC' : 'CLOUD_SSD',
-      DiskId: local ? '' : `disk-${i.id.slice(2)}`,
-      DiskSize: i.systemDiskGB,
-    },
-    DataDisks: disks.map(instanceDataDiskView),
+    SystemDisk: system
+      ? {
+          DiskType: tencentDiskType(system.disk.diskType),
+          DiskId: CBS_IDS.disk.out(system.disk.id),
+          DiskSize: system.disk.sizeGb,
+        }
+      : {
+          DiskType: local ? 'LOCAL_BASIC' : 'CLOUD_SSD',
+          DiskId: local ? '' : `disk-${i.id.slice(2)}`,
+          DiskSize: i.systemDiskGB,
+        },
+    DataDisks: data.map(instanceDataDiskView),
     PrivateIpAddresses: i.privateIp ? [i.privateIp] : [],
     PublicIpAddresses: publicIps,
     InternetAccessible: {

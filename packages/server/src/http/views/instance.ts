@@ -12,6 +12,9 @@ import type { InstanceAction, ListedInstance, NetworkInterfaceRecord } from '@ku
 import type { InstanceNetworking } from '../../services/network-interfaces.js';
 import { formatJdChargeTime, formatJdTime } from './time.js';
 
+/** The guest device of the root disk. */
+const ROOT_DEVICE = 'vda';
+
 /** One attached interface as JD shows it, with the elastic IPs on its addresses. */
 function attachmentView(
   nic: NetworkInterfaceRecord,
@@ -55,7 +58,10 @@ export function instanceView(
     chargeStatus?: string;
   } = {},
 ): Instance {
-  const { net, dataDisks = [] } = extra;
+  // A cloud system disk on shared storage is a disk of its own, attached at the root device.
+  const system = extra.dataDisks?.find((x) => x.deviceName === ROOT_DEVICE);
+  const { net } = extra;
+  const dataDisks = (extra.dataDisks ?? []).filter((x) => x !== system);
   const c = i.charge;
   const local = i.systemDiskCategory === 'local';
   const [primaryNic, ...others] = net?.interfaces ?? [];
@@ -73,7 +79,7 @@ export function instanceView(
     status: i.status,
     description: i.description,
     imageId: i.imageId,
-    systemDisk: {
+    systemDisk: system ?? {
       diskCategory: i.systemDiskCategory,
       autoDelete: true,
       deviceName: 'vda',

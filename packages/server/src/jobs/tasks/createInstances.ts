@@ -52,7 +52,8 @@ export const createInstances: TaskDefinition = {
       async run(ctx, run) {
         const image = await imageOf(ctx, run.inst.imageId);
         const { spec } = await buildSpec(ctx, run.inst, image);
-        const start = (await ctx.disks.dataDisks(run.inst.id)).length === 0;
+        // A cloud system disk is in the definition; data disks join it before the first boot.
+        const start = (await ctx.disks.dataDisks(run.inst.id)).every((x) => x.system);
         await onHost(ctx, run.inst, async (h) => {
           if ((await h.state(run.inst.id)) === 'running') return;
           await h.spawn(spec, { start });
@@ -62,11 +63,13 @@ export const createInstances: TaskDefinition = {
     {
       name: 'attach-disks',
       async run(ctx, run) {
-        if ((await ctx.disks.dataDisks(run.inst.id)).length === 0) return;
+        const disks = await ctx.disks.dataDisks(run.inst.id);
+        if (disks.length === 0) return;
         const hostId = run.inst.hostId;
         if (!hostId) throw new Error(`instance ${run.inst.id} is on no host`);
+        // Marks a cloud system disk attached too (it is already in the definition).
         await ctx.disks.attachAll(run.inst.id, hostId);
-        await onHost(ctx, run.inst, (h) => h.powerOn(run.inst.id));
+        if (disks.some((x) => !x.system)) await onHost(ctx, run.inst, (h) => h.powerOn(run.inst.id));
       },
     },
     linkStep,

@@ -172,6 +172,7 @@ export default defineAction({
       ...(p.HostName !== undefined ? { hostname: p.HostName } : {}),
       description: '',
       diskCategory: cloud ? 'cloud' : 'local',
+      ...(cloud && DISK_TYPE_OF[disk] !== undefined ? { systemDiskType: DISK_TYPE_OF[disk] } : {}),
       ...(cloud && p.SystemDisk?.DiskSize !== undefined ? { diskSizeGB: p.SystemDisk.DiskSize } : {}),
       dataDisks,
       ...(userdata !== undefined ? { userdata } : {}),

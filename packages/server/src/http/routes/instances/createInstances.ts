@@ -43,6 +43,7 @@ const USERDATA_MAX_BYTES = 16384;
 export function systemDiskOf(disk: Spec['systemDisk']): {
   diskCategory: 'local' | 'cloud';
   diskSizeGB?: number;
+  systemDiskType?: string;
 } {
   if (!disk || (disk.diskCategory ?? 'local') === 'local') return { diskCategory: 'local' };
   const spec = disk.cloudDiskSpec;
@@ -53,7 +54,7 @@ export function systemDiskOf(disk: Spec['systemDisk']): {
     throw Errors.invalidParameter(`${at}.diskType`, `must be one of ${CLOUD_DISK_TYPES.join(', ')}`);
   }
   if (spec.diskSizeGB === undefined) throw Errors.missingParameter(`${at}.diskSizeGB`);
-  return { diskCategory: 'cloud', diskSizeGB: spec.diskSizeGB };
+  return { diskCategory: 'cloud', diskSizeGB: spec.diskSizeGB, systemDiskType: spec.diskType };
 }
 
 /**
@@ -163,6 +164,7 @@ export default defineRoute({
       description: s.description ?? '',
       diskCategory: disk.diskCategory,
       diskSizeGB: disk.diskSizeGB,
+      ...(disk.systemDiskType !== undefined ? { systemDiskType: disk.systemDiskType } : {}),
       dataDisks: dataDisksOf(s.dataDisks, s.az),
       userdata: userdataOf(s.userdata),
       maxCount,

@@ -1,0 +1,149 @@
+// A cloud system disk on the test environment's Ceph (rbd), in a real guest: createInstances with
+// `systemDisk.diskCategory: cloud` boots the tiny guest from a copy-on-write clone of its image
+// (one base per image in the pool, however many instances), the guest's root device carries the
+// disk's id as its serial and the size asked for, a file written to the root survives a stop and
+// a start, and the instance shows the disk as its system disk (describeDisks lists it in use).
+// What the disk cannot do alone is refused in JD's envelope with nothing changed; deleteInstance
+// takes the disk with it and leaves only the image's base in the pool.
+import { jest } from '@jest/globals';
+import type { KumoClient } from '@kumo/client';
+import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
+import { newAccount } from '../../support/kumod.js';
+import { addRbdBackend } from '../../support/storage.js';
+import {
+  EIP,
+  loginIp,
+  opensshPrivateKey,
+  sshExec,
+  startGuestCloud,
+  tinyInstance,
+  waitSsh,
+  waitStatus,
+  type GuestCloud,
+} from './support.js';
+
+jest.setTimeout(10 * 60_000);
+const run = haveCeph() ? describe : describe.skip;
+const R = '/v1/regions/local-1';
+const GiB = 2 ** 30;
+
+interface Disk {
+  diskId: string;
+  status: string;
+  diskSizeGB: number;
+  diskType: string;
+  attachments: { instanceId: string; status: string }[];
+}
+
+run('cloud system disks (rbd)', () => {
+  let cloud: GuestCloud;
+  let user: KumoClient;
+  let pool: ReturnType<typeof cephPool>;
+  let key: string;
+
+  beforeAll(async () => {
+    pool = cephPool(`kroot-${process.pid}`);
+    cloud = await startGuestCloud('kroot', '10.247', { env: { KUMO_STORAGE_INTERVAL_MS: '200' } });
+    await addRbdBackend(cloud.admin, 'local-1a', pool);
+    user = await newAccount(cloud.kumod, 'roots');
+    key = opensshPrivateKey((await user.createKeypair('root-key')).privateKey);
+  }, 5 * 60_000);
+
+  afterAll(async () => {
+    await cloud?.cleanup();
+    pool?.drop();
+  });
+
+  const req = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: object) =>
+    user.request<T>(method, `${R}${path}`, body ? { body } : {});
+  const statusOf = async (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: { httpStatus?: number }) => e.httpStatus ?? 0,
+    );
+
+  async function boot(name: string, sizeGB: number) {
+    const { instanceIds } = await user.createInstances(
+      tinyInstance(cloud, name, {
+        keyNames: ['root-key'],
+        elasticIp: EIP,
+        systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'premium-hdd', diskSizeGB: sizeGB } },
+      }),
+    );
+    const id = instanceIds[0]!;
+    await waitStatus(user, id, 'running', 240_000);
+    const ip = await loginIp(user, id);
+    await waitSsh(ip, 'root', key, 180_000);
+    return { id, sh: (cmd: string) => sshExec(ip, 'root', key, cmd, 30_000).then((s) => s.trim()) };
+  }
+
+  test('boots from a clone of its image; the root survives stop/start; deleted with the instance', async () => {
+    const a = await boot('root-a', 50);
+    const { instance } = await user.describeInstance(a.id);
+    expect(instance.systemDisk).toMatchObject({
+      diskCategory: 'cloud',
+      deviceName: 'vda',
+      autoDelete: true,
+      status: 'attached',
+      cloudDisk: { diskSizeGB: 50, diskType: 'premium-hdd', status: 'in-use' },
+    });
+    expect(instance.dataDisks).toEqual([]);
+    const diskId = instance.systemDisk.cloudDisk!.diskId;
+    const { disk } = await req<{ disk: Disk }>('GET', `/disks/${diskId}`);
+    expect(disk.attachments).toEqual([expect.objectContaining({ instanceId: a.id, status: 'attached' })]);
+
+    // Inside the guest: the root device is that disk, at the size asked for.
+    expect(await a.sh('cat /sys/block/vda/serial')).toBe(diskId);
+    expect(await a.sh('cat /sys/block/vda/size')).toBe(String((50 * GiB) / 512));
+    const proof = `root-proof-${Date.now()}`;
+    await a.sh(`echo ${proof} > /mnt/root/proof && sync`);
+
+    // In the pool: a clone of the image's base snapshot, not a copy.
+    const info = JSON.parse(rbd('info', '--format', 'json', `${pool.pool}/${diskId}`)) as {
+      parent?: { pool: string; image: string; snapshot: string };
+    };
+    expect(info.parent).toMatchObject({ pool: pool.pool, snapshot: 'base' });
+    expect(info.parent!.image).toMatch(/^img-[0-9a-f]{64}$/);
+
+    // The data is on the disk, not on the host: a stop and a start find it.
+    await user.stopInstance(a.id);
+    await waitStatus(user, a.id, 'stopped', 120_000);
+    // Refused with nothing changed: the disk alone, and what needs a host overlay.
+    expect(await statusOf(req('POST', `/instances/${a.id}:detachDisk`, { diskId }))).toBe(400);
+    expect(await statusOf(req('DELETE', `/disks/${diskId}`))).toBe(400);
+    expect(
+      await statusOf(req('POST', `/instances/${a.id}:rebuildInstance`, { password: 'Kumo-Pass-123' })),
+    ).toBe(400);
+    expect(await statusOf(req('POST', `/instances/${a.id}:createImage`, { name: 'from-root' }))).toBe(400);
+    expect((await req<{ disk: Disk }>('GET', `/disks/${diskId}`)).disk.status).toBe('in-use');
+    await user.startInstance(a.id);
+    await waitStatus(user, a.id, 'running', 120_000);
+    const ip = await loginIp(user, a.id);
+    await waitSsh(ip, 'root', key, 180_000);
+    expect((await sshExec(ip, 'root', key, 'cat /mnt/root/proof', 30_000)).trim()).toBe(proof);
+
+    // A second instance of the same image: its own clone of the same base.
+    const b = await boot('root-b', 40);
+    const bDisk = (await user.describeInstance(b.id)).instance.systemDisk.cloudDisk!.diskId;
+    expect(await b.sh('cat /mnt/root/proof 2>/dev/null || echo none')).toBe('none');
+    const images = () =>
+      rbd('ls', pool.pool)
+        .trim()
+        .split('\n')
+        .filter((n) => n.startsWith('img-'));
+    expect(images()).toEqual([info.parent!.image]);
+
+    for (const id of [a.id, b.id]) await user.deleteInstance(id);
+    for (const id of [a.id, b.id]) await waitStatus(user, id, 'deleted', 120_000);
+    for (const d of [diskId, bDisk]) {
+      for (let i = 0; i < 300; i++) {
+        if ((await statusOf(req('GET', `/disks/${d}`))) === 404) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await statusOf(req('GET', `/disks/${d}`))).toBe(404);
+    }
+    // Only the image's base is left in the pool, and no disk of the account.
+    expect(rbd('ls', pool.pool).trim().split('\n')).toEqual(images());
+    expect((await req<{ totalCount: number }>('GET', '/disks')).totalCount).toBe(0);
+  });
+});
