@@ -68,7 +68,16 @@ export function buildWorkers(d: WorkersDeps): Workers {
   const diskAttachments = new DiskAttachmentsModel(d.db);
   const backends = new StorageBackendsModel(d.db);
   const nicAttachments = new InterfaceAttachmentsModel(d.db);
-  const storageRegistry = new StorageRegistry(d.drivers, backends, d.hosts, config.compute.libvirtPrefix);
+  // KUMO_TEST_CRASH_AT `storage:<step>`: the process dies like `kill -9` once a backend reached it.
+  const storageRegistry = new StorageRegistry(
+    d.drivers,
+    backends,
+    d.hosts,
+    config.compute.libvirtPrefix,
+    (s) => {
+      if (config.compute.crashAtStep === `storage:${s}`) process.kill(process.pid, 'SIGKILL');
+    },
+  );
   const storage = new StorageWorker({
     disks,
     attachments: diskAttachments,

@@ -33,7 +33,12 @@ export function isImageName(name: string): boolean {
 }
 
 /** Makes the base of `origin` in `cephPool` unless it exists; returns `pool/img-…@base`. */
-export async function ensureBase(rbd: RbdCli, cephPool: string, origin: ImageOrigin): Promise<string> {
+export async function ensureBase(
+  rbd: RbdCli,
+  cephPool: string,
+  origin: ImageOrigin,
+  onStep?: (step: string) => void,
+): Promise<string> {
   const name = `${cephPool}/${baseName(origin.key)}`;
   const snap = `${name}@${BASE_SNAPSHOT}`;
   let snaps: { name: string; protected: string | boolean }[] | undefined;
@@ -43,7 +48,7 @@ export async function ensureBase(rbd: RbdCli, cephPool: string, origin: ImageOri
     if (!isStorageError(err, 'NOT_FOUND')) throw err;
   }
   if (!snaps) {
-    await importBase(rbd, name, origin);
+    await importBase(rbd, name, origin, onStep);
     snaps = [];
   }
   const base = snaps.find((s) => s.name === BASE_SNAPSHOT);
@@ -54,7 +59,13 @@ export async function ensureBase(rbd: RbdCli, cephPool: string, origin: ImageOri
 
 // Several kumods may import the same image at once: each to a part of its own; the first rename
 // wins, and the others remove their part.
-async function importBase(rbd: RbdCli, name: string, origin: ImageOrigin): Promise<void> {
+async function importBase(
+  rbd: RbdCli,
+  name: string,
+  origin: ImageOrigin,
+  onStep?: (step: string) => void,
+): Promise<void> {
+  await removeAbandonedParts(rbd, name);
   const dir = await mkdtemp(join(tmpdir(), 'kumo-rbd-image-'));
   const part = `${name}.part-${randomBytes(4).toString('hex')}`;
   try {
@@ -72,6 +83,7 @@ async function importBase(rbd: RbdCli, name: string, origin: ImageOrigin): Promi
       await rm(fetched);
     }
     await rbd.run(['import', '--no-progress', raw, part], 30 * 60_000);
+    onStep?.('image-imported');
     try {
       await rbd.run(['rename', part, name]);
     } catch (err) {
@@ -81,6 +93,19 @@ async function importBase(rbd: RbdCli, name: string, origin: ImageOrigin): Promi
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Parts of a crashed import: nobody has them open (an import in flight holds a watch on its part).
+async function removeAbandonedParts(rbd: RbdCli, name: string): Promise<void> {
+  const [pool, image] = name.split('/') as [string, string];
+  for (const n of await rbd.json<string[]>(['ls', pool])) {
+    if (!n.startsWith(`${image}.part-`)) continue;
+    const status = await rbd
+      .json<{ watchers?: unknown[] }>(['status', `${pool}/${n}`])
+      .catch(() => undefined);
+    if (status && (status.watchers ?? []).length === 0)
+      await rbd.run(['rm', '--no-progress', `${pool}/${n}`]).catch(() => undefined);
   }
 }
 

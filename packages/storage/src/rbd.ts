@@ -20,6 +20,8 @@ export interface RbdOptions extends CephAccess {
   poolName: string;
   /** The Ceph pool holding the images. */
   cephPool: string;
+  /** Told each named step reached (`image-imported`: a base's bytes are in the pool, not yet renamed). */
+  onStep?: (step: string) => void;
 }
 
 const MiB = 1 << 20;
@@ -103,7 +105,7 @@ export class RbdBackend implements DiskBackend {
     const size = await this.volumeSize(diskId);
     if (size === undefined) {
       if (from && 'image' in from) {
-        const base = await ensureBase(this.rbd, this.opts.cephPool, from.image);
+        const base = await ensureBase(this.rbd, this.opts.cephPool, from.image, this.opts.onStep);
         await this.rbd.run(['clone', base, this.img(diskId)]);
       } else if (from)
         await this.rbd.run([

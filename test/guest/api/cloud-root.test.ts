@@ -8,7 +8,7 @@
 import { jest } from '@jest/globals';
 import type { KumoClient } from '@kumo/client';
 import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
-import { newAccount } from '../../support/kumod.js';
+import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
 import { addRbdBackend } from '../../support/storage.js';
 import {
   EIP,
@@ -40,12 +40,14 @@ run('cloud system disks (rbd)', () => {
   let user: KumoClient;
   let pool: ReturnType<typeof cephPool>;
   let key: string;
+  let keys: { accessKey: string; secretKey: string };
 
   beforeAll(async () => {
     pool = cephPool(`kroot-${process.pid}`);
     cloud = await startGuestCloud('kroot', '10.247', { env: { KUMO_STORAGE_INTERVAL_MS: '200' } });
     await addRbdBackend(cloud.admin, 'local-1a', pool);
-    user = await newAccount(cloud.kumod, 'roots');
+    keys = await cloud.admin.adminRequest('POST', '/accounts', { body: { name: 'roots' } });
+    user = clientFor(cloud.kumod.endpoint, keys);
     key = opensshPrivateKey((await user.createKeypair('root-key')).privateKey);
   }, 5 * 60_000);
 
@@ -76,6 +78,51 @@ run('cloud system disks (rbd)', () => {
     await waitSsh(ip, 'root', key, 180_000);
     return { id, sh: (cmd: string) => sshExec(ip, 'root', key, cmd, 30_000).then((s) => s.trim()) };
   }
+
+  /** Replaces the running kumod with one on the same database (crashing at `crashAt`, if given). */
+  async function restart(crashAt?: string): Promise<KumodProcess> {
+    await cloud.kumod.stop();
+    const env = crashAt ? { ...cloud.env, KUMO_TEST_CRASH_AT: crashAt } : cloud.env;
+    cloud.kumod = await startKumod(env, { adminCredentials: cloud.kumod.credentials });
+    user = clientFor(cloud.kumod.endpoint, keys);
+    return cloud.kumod;
+  }
+
+  const poolImages = () =>
+    rbd('ls', pool.pool)
+      .trim()
+      .split('\n')
+      .filter((n) => n.startsWith('img-'));
+
+  test('kumod SIGKILLed once the image is in the pool, before the base is in place: a restart converges', async () => {
+    const crashing = await restart('storage:image-imported');
+    const exited = new Promise<string | null>((resolve) =>
+      crashing.child.once('exit', (_c, sig) => resolve(sig)),
+    );
+    const { instanceIds } = await user.createInstances(
+      tinyInstance(cloud, 'root-crash', {
+        keyNames: ['root-key'],
+        elasticIp: EIP,
+        systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 40 } },
+      }),
+    );
+    expect(await exited).toBe('SIGKILL');
+    // The import's bytes are in a part of its own; no base that a clone could be made of.
+    expect(poolImages()).toEqual([expect.stringMatching(/^img-[0-9a-f]{64}\.part-[0-9a-f]+$/)]);
+
+    await restart();
+    const id = instanceIds[0]!;
+    await waitStatus(user, id, 'running', 240_000);
+    const ip = await loginIp(user, id);
+    await waitSsh(ip, 'root', key, 180_000);
+    const diskId = (await user.describeInstance(id)).instance.systemDisk.cloudDisk!.diskId;
+    expect((await sshExec(ip, 'root', key, 'cat /sys/block/vda/serial', 30_000)).trim()).toBe(diskId);
+    // The abandoned part is gone; one base, and the disk cloned from it.
+    expect(poolImages()).toEqual([expect.stringMatching(/^img-[0-9a-f]{64}$/)]);
+    expect(rbd('ls', pool.pool).trim().split('\n').sort()).toEqual([...poolImages(), diskId].sort());
+    await user.deleteInstance(id);
+    await waitStatus(user, id, 'deleted', 120_000);
+  });
 
   test('boots from a clone of its image; the root survives stop/start; deleted with the instance', async () => {
     const a = await boot('root-a', 50);
@@ -126,12 +173,7 @@ run('cloud system disks (rbd)', () => {
     const b = await boot('root-b', 40);
     const bDisk = (await user.describeInstance(b.id)).instance.systemDisk.cloudDisk!.diskId;
     expect(await b.sh('cat /mnt/root/proof 2>/dev/null || echo none')).toBe('none');
-    const images = () =>
-      rbd('ls', pool.pool)
-        .trim()
-        .split('\n')
-        .filter((n) => n.startsWith('img-'));
-    expect(images()).toEqual([info.parent!.image]);
+    expect(poolImages()).toEqual([info.parent!.image]);
 
     for (const id of [a.id, b.id]) await user.deleteInstance(id);
     for (const id of [a.id, b.id]) await waitStatus(user, id, 'deleted', 120_000);
@@ -143,7 +185,7 @@ run('cloud system disks (rbd)', () => {
       expect(await statusOf(req('GET', `/disks/${d}`))).toBe(404);
     }
     // Only the image's base is left in the pool, and no disk of the account.
-    expect(rbd('ls', pool.pool).trim().split('\n')).toEqual(images());
+    expect(rbd('ls', pool.pool).trim().split('\n')).toEqual(poolImages());
     expect((await req<{ totalCount: number }>('GET', '/disks')).totalCount).toBe(0);
   });
 });

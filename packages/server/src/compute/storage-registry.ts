@@ -16,13 +16,20 @@ export class StorageRegistry {
     private readonly hosts: HostsModel,
     /** The prefix of Kumo's libvirt objects (KUMO_LIBVIRT_PREFIX). */
     private readonly namePrefix: string,
+    /** Told each named step a backend reached (the crash tests' hook). */
+    private readonly onStep?: (step: string) => void,
   ) {}
 
   /** The backend of a row (opened once). */
   backend(rec: StorageBackendRecord): StorageBackend {
     let b = this.open.get(rec.id);
     if (!b) {
-      b = this.drivers.storage.get(rec.kind)({ id: rec.id, config: rec.config, namePrefix: this.namePrefix });
+      b = this.drivers.storage.get(rec.kind)({
+        id: rec.id,
+        config: rec.config,
+        namePrefix: this.namePrefix,
+        ...(this.onStep ? { onStep: this.onStep } : {}),
+      });
       this.open.set(rec.id, b);
     }
     return b;

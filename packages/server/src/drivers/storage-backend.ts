@@ -15,6 +15,8 @@ export interface StorageBackendSpec {
   config: Record<string, unknown>;
   /** KUMO_LIBVIRT_PREFIX (default `kumo-`): pools and secrets are `<prefix>disks-<id>`, `<prefix>rbd-<id>`. */
   namePrefix: string;
+  /** Told each named step the backend reached (the crash tests' hook). */
+  onStep?: (step: string) => void;
 }
 
 /** Opens a storage backend; one factory per kind (`local`, `rbd`). */
@@ -32,8 +34,9 @@ export const localBackend: StorageBackendFactory = ({ id, config, namePrefix }) 
   new LocalBackend({ poolName: `${namePrefix}disks-${id}`, path: str(config, 'path') });
 
 /** The `rbd` factory: monitors as `host:port` strings (port 3300 when absent). */
-export const rbdBackend: StorageBackendFactory = ({ id, config, namePrefix }) =>
+export const rbdBackend: StorageBackendFactory = ({ id, config, namePrefix, onStep }) =>
   new RbdBackend({
+    ...(onStep ? { onStep } : {}),
     poolName: `${namePrefix}rbd-${id}`,
     cephPool: str(config, 'cephPool'),
     user: str(config, 'user'),
