@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a single-node Ceph under ROOT (or reuses the one running there): one monitor (mon.a on
-# v2:127.0.0.1:3300), one manager, one bluestore OSD on a sparse file, pools of size 1, and with
+# v2:KUMO_CEPH_ADDR:3300, loopback by default), one manager, one bluestore OSD on a sparse file, pools of size 1, and with
 # --rgw PORT a radosgw (S3) on 127.0.0.1:PORT with one user whose keys are printed. No cephadm and
 # no systemd: every daemon is started by hand with its conf, keyrings, data, pid files and logs
 # under ROOT, so nothing of the machine's /etc/ceph or /var/lib/ceph is read or written. Run it
@@ -21,6 +21,10 @@ while [ $# -gt 0 ]; do
 done
 # Sparse: only what the OSD writes takes room, so the apparent size can exceed the tests' disks.
 osd_size=${KUMO_CEPH_OSD_SIZE:-500G}
+# The cluster's one address (monitor and OSD), which must be local to the namespace it runs in:
+# loopback by default; the test environment gives an address its test hosts route to.
+addr=${KUMO_CEPH_ADDR:-127.0.0.1}
+[[ $addr =~ ^[0-9]+(\.[0-9]+){3}$ ]] || { echo "ceph-up: KUMO_CEPH_ADDR is not an IPv4 address" >&2; exit 2; }
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 conf=$root/ceph.conf
@@ -40,10 +44,10 @@ if [ ! -f "$conf" ]; then
 [global]
 fsid = $fsid
 mon initial members = a
-mon host = v2:127.0.0.1:3300
+mon host = v2:$addr:3300
 ms bind msgr1 = false
-public network = 127.0.0.0/8
-cluster network = 127.0.0.0/8
+public network = $addr/32
+cluster network = $addr/32
 run dir = $root/run
 pid file = $root/run/\$name.pid
 admin socket = $root/run/\$name.asok
@@ -95,7 +99,7 @@ if [ ! -f "$root/mon/ceph-a/keyring" ]; then
     --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
   ceph-authtool "$k/mon..keyring" --import-keyring "$k/client.admin.keyring" >/dev/null
   fsid=$(sed -n 's/^fsid = //p' "$conf")
-  monmaptool --create --clobber --fsid "$fsid" --addv a '[v2:127.0.0.1:3300]' "$root/keys/monmap" >/dev/null
+  monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:$addr:3300]" "$root/keys/monmap" >/dev/null
   ceph-mon -c "$conf" --mkfs -i a --monmap "$root/keys/monmap" --keyring "$k/mon..keyring" 2>>"$root/log/up.log"
 fi
 running "$root/run/mon.a.pid" || ceph-mon -c "$conf" -i a 2>>"$root/log/up.log"
@@ -139,6 +143,8 @@ if ! ceph_ osd pool ls | grep -qx rbd; then
 fi
 
 echo "export CEPH_CONF=$conf"
+# The monitor as clients name it (a cluster made before KUMO_CEPH_ADDR existed keeps its own).
+echo "export CEPH_MON_ADDR=$(sed -n 's/^mon host = v2://p' "$conf")"
 echo "export CEPH_KEYRING=$root/keys/client.admin.keyring"
 
 if [ -n "$rgw_port" ]; then

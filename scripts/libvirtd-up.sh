@@ -28,7 +28,11 @@ ip netns exec "$ns" bash "$here/ovn-up.sh" "$ovn_root/central" >/dev/null 2>>"$o
 if [ "${KUMO_TEST_CEPH:-1}" != 0 ]; then
   ceph_root=${KUMO_TEST_CEPH_ROOT:-/var/lib/$ns/ceph}
   mkdir -p "$ceph_root"
-  ip netns exec "$ns" bash "$here/ceph-up.sh" "$ceph_root" --rgw "${KUMO_TEST_RGW_PORT:-7480}" \
+  # On an address of NS that test hosts route to (test/support/hosts.ts), so guests on them open
+  # rbd disks too, as guests on real hosts reach a cluster on the storage network.
+  ceph_addr=${KUMO_TEST_CEPH_ADDR:-10.99.254.1}
+  ip netns exec "$ns" ip addr replace "$ceph_addr/32" dev lo
+  KUMO_CEPH_ADDR=$ceph_addr ip netns exec "$ns" bash "$here/ceph-up.sh" "$ceph_root" --rgw "${KUMO_TEST_RGW_PORT:-7480}" \
     >"$ceph_root/env.tmp" 2>>"$ceph_root/up.log"
   mv "$ceph_root/env.tmp" "$ceph_root/env"
 fi

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
+import { cephMonitor, cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
 import { addRbdBackend } from '../support/storage.js';
 import { kumoIn, ok } from '../support/cli.js';
 import { startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
@@ -237,7 +237,7 @@ run('the disk service through the JD SDK on rbd', () => {
       ) as { storageBackendId: string };
       const table = ok(kumo(creds, 'storage', 'list'));
       expect(table).toContain('local-1b');
-      expect(table).toContain(`${pool.pool} @ 127.0.0.1:3300 as ${pool.user}`);
+      expect(table).toContain(`${pool.pool} @ ${cephMonitor()} as ${pool.user}`);
       expect(ok(kumo(creds, '-o', 'json', 'storage', 'list'))).not.toContain(pool.key);
       // One backend per AZ; a Ceph that refuses the key is refused before anything is stored.
       expect(kumo(creds, 'storage', 'add', 'local-1b', '--kind', 'local', '--path', '/x').status).not.toBe(0);
@@ -251,7 +251,7 @@ run('the disk service through the JD SDK on rbd', () => {
         '--ceph-pool',
         pool.pool,
         '--monitor',
-        '127.0.0.1:3300',
+        cephMonitor(),
         '--user',
         pool.user,
         '--key',

@@ -332,6 +332,11 @@ async function createNetwork(name: string, dir: string, slot: number): Promise<v
   // Guests on the host's 10.98.N.0/24 networks are then routable from the caller. The host has
   // no default route on purpose: its guests can reach the caller's namespace and nothing else.
   await run('ip', ['route', 'add', `10.98.${slot}.0/24`, 'via', `10.99.${slot}.2`, 'dev', callerDev]);
+  // The environment's Ceph, on an address of the caller's namespace: guests on this host open rbd
+  // disks there, as a real host's guests reach the storage network.
+  const cephHost = process.env.CEPH_MON_ADDR?.split(':')[0];
+  if (cephHost && !cephHost.startsWith('127.'))
+    await run('ip', ['-n', ns, 'route', 'add', `${cephHost}/32`, 'via', `10.99.${slot}.1`]);
 }
 
 /** The test environment's OVN southbound database, which every test host's chassis joins. */

@@ -1,6 +1,6 @@
 // Storage set-up shared by the API tests on the environment's Ceph: an AZ's disks on one pool.
 import type { KumoClient } from '@kumo/client';
-import type { cephPool } from '../../packages/storage/test/support.js';
+import { cephMonitor, type cephPool } from '../../packages/storage/test/support.js';
 
 /** Registers `pool` (its cephx user and key) as the rbd backend of `az`, through the admin API. */
 export async function addRbdBackend(
@@ -13,7 +13,7 @@ export async function addRbdBackend(
       az,
       kind: 'rbd',
       cephPool: pool.pool,
-      monitors: ['127.0.0.1:3300'],
+      monitors: [cephMonitor()],
       user: pool.user,
       key: pool.key,
     },

@@ -177,6 +177,9 @@ const catalogue = {
   hostNotFound: (id: string) => notFound(`Host '${id}' not found`),
   hostInUse: (id: string) => precondition(`Host '${id}' still has instances; drain and move them first`),
   hostNameInUse: (name: string) => new ApiError(409, 'ALREADY_EXISTS', `Host '${name}' already exists`),
+  // Nova's evacuate too refuses while the compute service is up: the guest may still be running there.
+  hostStillUp: (id: string) =>
+    precondition(`Host '${id}' is up: evacuate moves instances off a host that is down or cut off`),
   hostUnreachable: (why: string) => new ApiError(400, 'FAILED_PRECONDITION', `Host unreachable: ${why}`),
 
   // The disk service (cloud disks, snapshots) and storage backends

@@ -49,6 +49,7 @@ import { AccessKeyService } from './services/access-keys.js';
 import { AccountService } from './services/accounts.js';
 import { AuditService } from './services/audit.js';
 import { InstanceAdminService } from './services/instance-admin.js';
+import { InstanceEvacuationService } from './services/instance-evacuation.js';
 import { ConsoleService } from './services/consoles.js';
 import { DiskService } from './services/disks.js';
 import { DiskAttachmentService } from './services/disk-attachments.js';
@@ -283,6 +284,15 @@ export function createWiring(
     tc3: new Tc3Authenticator(authenticator, config),
     tc2: new Tc2Authenticator(authenticator, config),
     instanceAdmin: new InstanceAdminService(instanceAdmin, log),
+    instanceEvacuation: new InstanceEvacuationService({
+      instances: instancesModel,
+      hosts: hostsModel,
+      leases,
+      disks: workers.disks,
+      actions,
+      enqueue,
+      log,
+    }),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
     audit: new AuditService(new AuditLogModel(guardsDb), log),
     usage: new UsageService(new UsageModel(db), config.billing.prices, clock),

@@ -66,6 +66,12 @@ export interface DiskBackend {
    * cloud root); only a shared backend's volumes are known without a host (INVALID_ARGUMENT otherwise).
    */
   deviceXml(diskId: string, target: string): string;
+  /**
+   * Cuts off every client that has the volume open (the guest of a host that is down or cut off
+   * from the control plane, whose QEMU may still run), so it cannot write once another host opened
+   * the volume; returns the clients fenced. Only a shared backend has anything to fence.
+   */
+  fence(diskId: string): Promise<string[]>;
   /** Attaches the volume to the domain (live too when it runs); returns the guest target, e.g. `vdb`. */
   attach(diskId: string, at: Attachment, deviceName?: string): Promise<string>;
   /** Detaches the volume from the domain (live and config); no-op when not attached. */

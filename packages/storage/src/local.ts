@@ -245,6 +245,11 @@ export class LocalBackend implements DiskBackend {
     await this.hosts.with(host, async (lv) => this.deleteVol(lv, await this.pool(lv), snapshotId));
   }
 
+  /** A local volume lives on one host: nothing else can open it, and nothing is fenced. */
+  fence(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
   /** A local volume's path is its host's: definitions get it by attach. */
   deviceXml(): string {
     throw new StorageError(

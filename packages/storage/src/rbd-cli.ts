@@ -46,6 +46,15 @@ export class RbdCli {
 
   /** Runs `rbd ARGS…`; resolves with stdout. */
   run(args: readonly string[], timeoutMs = 120_000): Promise<string> {
+    return this.exec('rbd', args, timeoutMs);
+  }
+
+  /** Runs `ceph ARGS…` as the same user (what `profile rbd` allows: blocklisting a dead client). */
+  ceph(args: readonly string[], timeoutMs = 60_000): Promise<string> {
+    return this.exec('ceph', args, timeoutMs);
+  }
+
+  private exec(cmd: 'rbd' | 'ceph', args: readonly string[], timeoutMs: number): Promise<string> {
     const base = [
       '-c',
       '/dev/null',
@@ -58,13 +67,13 @@ export class RbdCli {
     ];
     return new Promise((resolve, reject) => {
       execFile(
-        'rbd',
+        cmd,
         [...base, ...args],
         { timeout: timeoutMs, maxBuffer: 16 << 20 },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
           const code = typeof err.code === 'number' ? err.code : -1;
-          reject(translate(new RbdFailure(String(stderr), code), args));
+          reject(translate(new RbdFailure(String(stderr), code), [cmd, ...args]));
         },
       );
     });
@@ -83,7 +92,7 @@ export class RbdCli {
 
 /** Ceph reports errno names in its messages; these are the ones callers act on. */
 function translate(f: RbdFailure, args: readonly string[]): StorageError {
-  const what = `rbd ${args.join(' ')}: ${f.message}`;
+  const what = `${args.join(' ')}: ${f.message}`;
   const s = f.stderr;
   if (/No such file or directory|\(2\)/.test(s)) return new StorageError('NOT_FOUND', what);
   if (/has snapshots|children|Device or resource busy|\(16\)|\(39\)/.test(s))

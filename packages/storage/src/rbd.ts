@@ -211,6 +211,21 @@ export class RbdBackend implements DiskBackend {
     return { kind: 'rbd', image: this.img(diskId), monitors, user, secretUsage: poolName };
   }
 
+  async fence(diskId: string): Promise<string[]> {
+    const status = await this.rbd.json<{ watchers?: { address?: string }[] }>(['status', this.img(diskId)]);
+    const fenced: string[] = [];
+    for (const w of status.watchers ?? []) {
+      // An entity address, `v2:10.0.0.5:0/3485766` or without the protocol: checked, as it reaches argv.
+      const addr = (w.address ?? '').replace(/^v[12]:/, '');
+      if (!/^[0-9A-Fa-f.:[\]]+\/\d+$/.test(addr))
+        throw new StorageError('FAILED', `unexpected watcher ${w.address}`);
+      // Until the cluster's default expiry (an hour): long past any reboot of the fenced host.
+      await this.rbd.ceph(['osd', 'blocklist', 'add', addr]);
+      fenced.push(addr);
+    }
+    return fenced;
+  }
+
   deviceXml(diskId: string, target: string): string {
     return diskDeviceXml({ serial: checkId(diskId), target, source: this.source(diskId) });
   }

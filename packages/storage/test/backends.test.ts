@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { DomainXmlFlags, LibvirtClient, SecretUsageType } from '@kumo/libvirt';
 import { LocalBackend, RbdBackend, domainDisks, type DiskBackend, type StorageHost } from '../src/index.js';
-import { bareDomain, cephPool, dropDomain, haveCeph, rbd, tempDir } from './support.js';
+import { bareDomain, cephMonitor, cephPool, dropDomain, haveCeph, rbd, tempDir } from './support.js';
 
 const GiB = 1 << 30;
 const T = 120_000;
@@ -34,7 +34,7 @@ describe.each(kinds)('%s backend', (kind) => {
       backend = new RbdBackend({
         poolName,
         cephPool: c.pool,
-        monitors: [{ host: '127.0.0.1', port: 3300 }],
+        monitors: [{ host: cephMonitor().split(':')[0]!, port: Number(cephMonitor().split(':')[1]) }],
         user: c.user,
         key: c.key,
       });

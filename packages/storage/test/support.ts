@@ -17,6 +17,9 @@ export function rbd(...args: string[]): string {
   return execFileSync('rbd', args, { timeout: 60_000 }).toString();
 }
 
+/** The environment's monitor as `host:port` (scripts/ceph-up.sh exports it). */
+export const cephMonitor = (): string => process.env.CEPH_MON_ADDR ?? '127.0.0.1:3300';
+
 /** True when the test environment runs a Ceph (scripts/ceph-up.sh through libvirtd-up.sh). */
 export const haveCeph = (): boolean => Boolean(process.env.CEPH_CONF);
 

@@ -8,7 +8,7 @@
 import { jest } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
 import type { KumoClient } from '@kumo/client';
-import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
+import { cephMonitor, cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
 import { expectJdShape } from '../../support/jd-shapes.js';
 import { percentile, timeAttachDetach, timingSummary } from './disk-timing.js';
 import { newAccount } from '../../support/kumod.js';
@@ -50,7 +50,7 @@ run('cloud disks in guests (rbd)', () => {
           az: 'local-1a',
           kind: 'rbd',
           cephPool: pool.pool,
-          monitors: ['127.0.0.1:3300'],
+          monitors: [cephMonitor()],
           user: pool.user,
           key: pool.key,
         },

@@ -1,4 +1,5 @@
-// `kumo instance force-delete|reset-state` (admin): the way out for instances a dead host holds;
+// `kumo instance force-delete|reset-state|evacuate` (admin): the way out for instances a dead host
+// holds;
 // `kumo instance renew` (admin): another prepaid period for an instance.
 import type { Command } from 'commander';
 import type { ContextFor } from '../program.js';
@@ -21,6 +22,23 @@ export function registerInstanceAdmin(group: Command, contextFor: ContextFor): v
         .adminRequest('POST', `/instances/${encodeURIComponent(id)}:forceDelete`, { body: {} });
       ctx.print(
         ctx.output === 'json' ? renderJson({ instanceId: id, deleted: true }) : `force-deleted ${id}`,
+      );
+    });
+
+  group
+    .command('evacuate <instanceId>')
+    .description(
+      'Bring an instance of a host that is down up on another host of its AZ from its rbd disks (admin)',
+    )
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      await ctx
+        .getClient()
+        .adminRequest('POST', `/instances/${encodeURIComponent(id)}:evacuate`, { body: {} });
+      ctx.print(
+        ctx.output === 'json'
+          ? renderJson({ instanceId: id, evacuating: true })
+          : `evacuating ${id} (it shows starting, then running)`,
       );
     });
 

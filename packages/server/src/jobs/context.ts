@@ -69,8 +69,13 @@ export interface TaskDisks {
   dataDisks(
     instanceId: string,
   ): Promise<{ diskId: string; local: boolean; failed: boolean; system: boolean }[]>;
-  /** The device XML of the instance's cloud system disk, undefined when its root is a host overlay. */
-  rootDiskXml(instanceId: string): Promise<string | undefined>;
+  /**
+   * The device XML of the instance's cloud system disk, with its backend made usable from `hostId`
+   * (the cephx secret the XML names); undefined when its root is a host overlay.
+   */
+  rootDiskXml(instanceId: string, hostId: string | null): Promise<string | undefined>;
+  /** Fences off every client of the instance's shared disks (see DiskBackend.fence); returns them. */
+  fenceAll(instanceId: string): Promise<string[]>;
   /** Resolves once every data disk exists in its backend; throws when one could not be made. */
   created(instanceId: string): Promise<void>;
   /** Attaches the data disks to the instance's domain on `hostId` (and marks them attached); idempotent. */

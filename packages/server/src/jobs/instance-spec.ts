@@ -40,7 +40,7 @@ export async function buildSpec(
   );
   const passwordHash = overrides.passwordHash === undefined ? inst.passwordHash : overrides.passwordHash;
   const { manifest, files } = await imageFiles(image, ctx.imageStore);
-  const rootXml = await ctx.disks.rootDiskXml(inst.id);
+  const rootXml = await ctx.disks.rootDiskXml(inst.id, inst.hostId);
   return {
     files,
     spec: {

@@ -29,6 +29,9 @@ export const TRANSITIONS: Readonly<Record<TaskName, Transition>> = {
   // Tencent's AssociateInstancesKeyPairs: a stopped instance (or, with ForceStop, a running one,
   // powered off first) gets a new seed with its keys, and ends stopped.
   keys: { from: ['stopped', 'running'], transient: 'stopping', done: 'stopped' },
+  // Admin evacuate: an instance of a host that is down comes up on another host of its AZ from its
+  // shared (rbd) disks; from error too, which is what the reconciler shows for a dead host's.
+  evacuate: { from: ['running', 'stopped', 'error'], transient: 'starting', done: 'running' },
   // JD allows deleting a pending instance: the delete wins over the spawn in flight, which is
   // fenced out by the claim and cleans up after itself (see tasks/createInstances.ts).
   delete: {

@@ -35,7 +35,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
       }));
     },
 
-    async rootDiskXml(instanceId) {
+    async rootDiskXml(instanceId, hostId) {
       const disks = await ofInstance(instanceId);
       const root = disks.find((x) =>
         x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
@@ -43,7 +43,19 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
       if (!root) return undefined;
       const found = await d.storage.byId(root.backendId);
       if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      if (hostId && !(await d.storage.host(found.rec, hostId)))
+        throw new Error(`host ${hostId} is not in the storage backend of disk ${root.id}`);
       return found.backend.deviceXml(root.id, SYSTEM_DEVICE);
+    },
+
+    async fenceAll(instanceId) {
+      const fenced: string[] = [];
+      for (const disk of await ofInstance(instanceId)) {
+        const found = await d.storage.byId(disk.backendId);
+        if (!found) throw new Error(`storage backend ${disk.backendId} of disk ${disk.id} is gone`);
+        fenced.push(...(await found.backend.fence(disk.id)));
+      }
+      return fenced;
     },
 
     async created(instanceId) {

@@ -8,6 +8,7 @@ import type { AccessKeyService } from './access-keys.js';
 import type { AccountService } from './accounts.js';
 import type { AuditService } from './audit.js';
 import type { InstanceAdminService } from './instance-admin.js';
+import type { InstanceEvacuationService } from './instance-evacuation.js';
 import type { ConsoleService } from './consoles.js';
 import type { DiskService } from './disks.js';
 import type { DiskAttachmentService } from './disk-attachments.js';
@@ -43,6 +44,7 @@ export interface Services {
   /** Charge status and refusals, for the views. */
   chargePolicy: ChargePolicy;
   instanceAdmin: InstanceAdminService;
+  instanceEvacuation: InstanceEvacuationService;
   keypairs: KeypairService;
   instanceTypes: InstanceTypeService;
   quotas: QuotaService;

@@ -272,6 +272,7 @@ export function fakeContext(opts: {
     disks: {
       dataDisks: async () => (opts.dataDisks ?? []).map((x) => ({ system: false, ...x })),
       rootDiskXml: async () => undefined,
+      fenceAll: async () => [],
       async created(id) {
         diskCalls.push(`created:${id}`);
         const failed = opts.dataDisks?.find((x) => x.failed);

@@ -17,6 +17,7 @@ export const TASK_NAMES = [
   'rebuild',
   'image',
   'keys',
+  'evacuate',
   'delete',
 ] as const;
 /** One durable operation on an instance. */

@@ -104,6 +104,7 @@ import describeNetworkPlane from './admin/describeNetworkPlane.js';
 import describeInstanceConsoleLogAdmin from './admin/describeInstanceConsoleLogAdmin.js';
 import drainHost from './admin/drainHost.js';
 import enableHost from './admin/enableHost.js';
+import evacuateInstance from './admin/evacuateInstance.js';
 import forceDeleteInstance from './admin/forceDeleteInstance.js';
 import resetInstanceState from './admin/resetInstanceState.js';
 import renewInstance from './admin/renewInstance.js';
@@ -254,6 +255,7 @@ export const routes: readonly Route[] = [
   drainHost,
   enableHost,
   forceDeleteInstance,
+  evacuateInstance,
   resetInstanceState,
   importPublicImage,
   prepullImage,

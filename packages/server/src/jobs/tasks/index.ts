@@ -4,6 +4,7 @@ import type { TaskDefinition } from '../steps.js';
 import { createImage } from './createImage.js';
 import { createInstances } from './createInstances.js';
 import { deleteInstance } from './deleteInstance.js';
+import { evacuateInstance } from './evacuateInstance.js';
 import { rebootInstance } from './rebootInstance.js';
 import { rebuildInstance } from './rebuildInstance.js';
 import { resizeInstance } from './resizeInstance.js';
@@ -21,5 +22,6 @@ export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   rebuild: rebuildInstance,
   image: createImage,
   keys: setInstanceKeys,
+  evacuate: evacuateInstance,
   delete: deleteInstance,
 };
