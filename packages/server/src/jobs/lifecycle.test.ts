@@ -27,6 +27,8 @@ describe('TRANSITIONS', () => {
       image: 'stopped -> stopped -> stopped',
       // Tencent's key pair association (no JD twin): running only with ForceStop (checked by the service).
       keys: 'stopped|running -> stopping -> stopped',
+      // Admin evacuate (Nova's): from error too, where the reconciler puts a dead host's instances.
+      evacuate: 'running|stopped|error -> starting -> running',
       delete: 'pending|running|stopped|error -> deleting -> gone',
     });
   });
