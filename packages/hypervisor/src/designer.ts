@@ -319,12 +319,17 @@ export function designRebuild(
   const root = cfg.disks.find((x) => x.target === ROOT_DISK_TARGET);
   const seed = cfg.disks.find((x) => x.target === SEED_DISK_TARGET);
   if (!root || !seed) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} lacks its disks`);
-  if (root.raw || paths.rootDisk === undefined)
-    throw new HypervisorError(
-      'INVALID_STATE',
-      `the root disk of instance ${spec.id} is a cloud disk: its storage rebuilds it, not the host`,
-    );
-  root.path = paths.rootDisk;
+  // A cloud root (the storage plane's device) stays as it is: its storage made it again.
+  if (spec.cloudRoot) {
+    if (!root.raw) throw new HypervisorError('INVALID_STATE', `instance ${spec.id} has no cloud root disk`);
+  } else {
+    if (root.raw || paths.rootDisk === undefined)
+      throw new HypervisorError(
+        'INVALID_STATE',
+        `the root disk of instance ${spec.id} is a cloud disk: its storage rebuilds it, not the host`,
+      );
+    root.path = paths.rootDisk;
+  }
   seed.path = paths.seed;
   cfg.metadata = { ...meta, network: spec.nic.network, image: spec.image.name, ...volumes };
   // The machine type stays what the instance was created with, even if the host's default changed.

@@ -170,6 +170,7 @@ export function createWiring(
       storage: storageRegistry,
       domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
       kick: () => storageWorker.kick(),
+      imageOrigin: (id) => workers.imageOrigin(id),
       crashAt: config.compute.crashAtStep,
     }),
     // Built below from the network services (only called once tasks run).

@@ -21,6 +21,7 @@ import { ImportAddressPolicy } from './compute/import-url.js';
 import { StorageRegistry } from './compute/storage-registry.js';
 import type { Config } from './config.js';
 import type { ImageStore } from './drivers/image-store.js';
+import type { ImageOrigin } from './drivers/storage-backend.js';
 import type { DriverRegistry } from './drivers/registry.js';
 import { ImageImportWorker } from './jobs/image-import-worker.js';
 import type { TaskNetwork } from './jobs/context.js';
@@ -55,6 +56,8 @@ export interface Workers {
   imageTasks: ImageTasksModel;
   importPolicy: ImportAddressPolicy;
   imports: ImageImportWorker;
+  /** The root file of an image, for a cloud system disk made (or made again) from it. */
+  imageOrigin(imageId: string): Promise<ImageOrigin>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -64,6 +67,12 @@ export function buildWorkers(d: WorkersDeps): Workers {
   const owner = `${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const crash = config.compute.crashAtStep ? { crashAt: config.compute.crashAtStep } : {};
   const instanceHost = async (id: string) => (await d.instances.get(id))?.hostId;
+  // The root file of an image, as a shared backend makes cloud system disks from it.
+  const originOf = async (imageId: string) => {
+    const image = await d.images.get(imageId);
+    if (!image) throw new Error(`image ${imageId} is gone`);
+    return imageOrigin(image, d.imageStore);
+  };
   const disks = new DisksModel(d.db);
   const diskAttachments = new DiskAttachmentsModel(d.db);
   const backends = new StorageBackendsModel(d.db);
@@ -88,11 +97,7 @@ export function buildWorkers(d: WorkersDeps): Workers {
     log,
     instanceHost,
     domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
-    async imageOrigin(imageId) {
-      const image = await d.images.get(imageId);
-      if (!image) throw new Error(`image ${imageId} is gone`);
-      return imageOrigin(image, d.imageStore);
-    },
+    imageOrigin: originOf,
     ...crash,
   });
   const nics = new NicWorker({
@@ -133,6 +138,7 @@ export function buildWorkers(d: WorkersDeps): Workers {
     imageTasks,
     importPolicy,
     imports,
+    imageOrigin: originOf,
     start: async () => {
       storage.start();
       nics.start();

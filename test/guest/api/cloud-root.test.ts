@@ -2,7 +2,8 @@
 // `systemDisk.diskCategory: cloud` boots the tiny guest from a copy-on-write clone of its image
 // (one base per image in the pool, however many instances), the guest's root device carries the
 // disk's id as its serial and the size asked for, a file written to the root survives a stop and
-// a start, and the instance shows the disk as its system disk (describeDisks lists it in use).
+// a start, and the instance shows the disk as its system disk (describeDisks lists it in use);
+// rebuildInstance makes the disk again from the image (refused while it has snapshots).
 // What the disk cannot do alone is refused in JD's envelope with nothing changed; deleteInstance
 // takes the disk with it and leaves only the image's base in the pool.
 import { jest } from '@jest/globals';
@@ -158,16 +159,47 @@ run('cloud system disks (rbd)', () => {
     // Refused with nothing changed: the disk alone, and what needs a host overlay.
     expect(await statusOf(req('POST', `/instances/${a.id}:detachDisk`, { diskId }))).toBe(400);
     expect(await statusOf(req('DELETE', `/disks/${diskId}`))).toBe(400);
-    expect(
-      await statusOf(req('POST', `/instances/${a.id}:rebuildInstance`, { password: 'Kumo-Pass-123' })),
-    ).toBe(400);
     expect(await statusOf(req('POST', `/instances/${a.id}:createImage`, { name: 'from-root' }))).toBe(400);
+    // A snapshot of the system disk; while it exists a rebuild (which makes the disk again) is refused.
+    const { snapshotId } = await req<{ snapshotId: string }>('POST', '/snapshots', {
+      snapshotSpec: { name: 'root-snap', diskId },
+      clientToken: 'root-snap',
+    });
+    for (let i = 0; i < 300; i++) {
+      const { snapshot } = await req<{ snapshot: { status: string } }>('GET', `/snapshots/${snapshotId}`);
+      if (snapshot.status === 'available') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rebuild = () =>
+      req('POST', `/instances/${a.id}:rebuildInstance`, {
+        password: 'Kumo-Pass-123',
+        keyNames: ['root-key'],
+      });
+    expect(await statusOf(rebuild())).toBe(400);
     expect((await req<{ disk: Disk }>('GET', `/disks/${diskId}`)).disk.status).toBe('in-use');
+    await req('DELETE', `/snapshots/${snapshotId}`);
     await user.startInstance(a.id);
     await waitStatus(user, a.id, 'running', 120_000);
     const ip = await loginIp(user, a.id);
     await waitSsh(ip, 'root', key, 180_000);
     expect((await sshExec(ip, 'root', key, 'cat /mnt/root/proof', 30_000)).trim()).toBe(proof);
+
+    // rebuildInstance makes the system disk again from the image: same disk, size and device, the
+    // file gone.
+    await user.stopInstance(a.id);
+    await waitStatus(user, a.id, 'stopped', 120_000);
+    for (let i = 0; i < 300 && (await statusOf(req('GET', `/snapshots/${snapshotId}`))) !== 404; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await rebuild();
+    await waitStatus(user, a.id, 'stopped', 180_000);
+    await user.startInstance(a.id);
+    await waitStatus(user, a.id, 'running', 120_000);
+    await waitSsh(ip, 'root', key, 180_000);
+    const rebuilt = (cmd: string) => sshExec(ip, 'root', key, cmd, 30_000).then((s) => s.trim());
+    expect(await rebuilt('cat /mnt/root/proof 2>/dev/null || echo none')).toBe('none');
+    expect(await rebuilt('cat /sys/block/vda/serial')).toBe(diskId);
+    expect(await rebuilt('cat /sys/block/vda/size')).toBe(String((50 * GiB) / 512));
+    expect((await user.describeInstance(a.id)).instance.systemDisk.cloudDisk!.diskId).toBe(diskId);
 
     // A second instance of the same image: its own clone of the same base.
     const b = await boot('root-b', 40);

@@ -196,25 +196,40 @@ export class Provisioner {
       const seedName = ctx.names.seedVolume(id, gen);
       const r = new Reverter();
       try {
-        const size = rebuildRootBytes(await volumes.capacityBytes(pool, meta.rootVolume), spec);
-        const rootPath = await ctx.step('create-overlay', () =>
-          volumes.ensure(pool, r, designRootVolume(rootName, image.root, size)),
-        );
+        // A cloud root was made again by its storage: the host keeps its device as it is.
+        const rootPath = spec.cloudRoot
+          ? undefined
+          : await ctx.step('create-overlay', async () =>
+              volumes.ensure(
+                pool,
+                r,
+                designRootVolume(
+                  rootName,
+                  image.root,
+                  rebuildRootBytes(await volumes.capacityBytes(pool, meta.rootVolume), spec),
+                ),
+              ),
+            );
         const seedPath = await ctx.step('upload-seed', async () =>
           volumes.replace(pool, r, seedName, await buildSeedIso(seedFiles)),
         );
         const cfg = designRebuild(
           old,
           spec,
-          { rootVolume: rootName, seedVolume: seedName },
-          { rootDisk: rootPath, seed: seedPath, kernel: image.kernel, initrd: image.initrd },
+          { rootVolume: spec.cloudRoot ? meta.rootVolume : rootName, seedVolume: seedName },
+          {
+            ...(rootPath !== undefined ? { rootDisk: rootPath } : {}),
+            seed: seedPath,
+            kernel: image.kernel,
+            initrd: image.initrd,
+          },
         );
         await ctx.step('define', () => this.domains.define(cfg), 'DEFINE_FAILED');
         r.add(async () => {
           await this.domains.define(old);
         });
         await ctx.step('delete-old-volumes', async () => {
-          await volumes.delete(pool, meta.rootVolume);
+          if (!spec.cloudRoot) await volumes.delete(pool, meta.rootVolume);
           await volumes.delete(pool, meta.seedVolume);
         });
         r.success();

@@ -74,6 +74,11 @@ export interface TaskDisks {
    * (the cephx secret the XML names); undefined when its root is a host overlay.
    */
   rootDiskXml(instanceId: string, hostId: string | null): Promise<string | undefined>;
+  /**
+   * Makes the instance's cloud system disk again from image `imageId` (the rebuild of a stopped
+   * instance: its old data goes); false when its root is a host overlay.
+   */
+  reimageRoot(instanceId: string, imageId: string): Promise<boolean>;
   /** Fences off every client of the instance's shared disks (see DiskBackend.fence); returns them. */
   fenceAll(instanceId: string): Promise<string[]>;
   /** Resolves once every data disk exists in its backend; throws when one could not be made. */

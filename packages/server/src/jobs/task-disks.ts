@@ -4,6 +4,7 @@
 // boot. Waits that run out throw HOST_UNAVAILABLE, so the task stays at its step and runs again.
 import { HypervisorError } from '@kumo/hypervisor';
 import type { DiskAttachmentsModel, DisksModel } from '@kumo/store';
+import type { ImageOrigin } from '../drivers/storage-backend.js';
 import type { StorageRegistry } from '../compute/storage-registry.js';
 import { SYSTEM_DEVICE } from '../compute/disk-devices.js';
 import type { TaskDisks } from './context.js';
@@ -15,11 +16,16 @@ export interface TaskDisksDeps {
   domainOf(instanceId: string): string;
   /** Wakes the storage worker. */
   kick(): void;
+  /** The root file of an image, for a cloud system disk made from it. */
+  imageOrigin(imageId: string): Promise<ImageOrigin>;
   /** Test hook (KUMO_TEST_CRASH_AT `disks:spawn-attach:after`): dies like `kill -9` once a disk joined the domain. */
   crashAt?: string | undefined;
 }
 
 const CREATE_WAIT_MS = 120_000;
+const GiB = 2 ** 30;
+/** Shared backends reach their volumes without a host. */
+const NO_HOST = { id: '', uri: '' };
 const POLL_MS = 200;
 
 export function taskDisks(d: TaskDisksDeps): TaskDisks {
@@ -46,6 +52,21 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
       if (hostId && !(await d.storage.host(found.rec, hostId)))
         throw new Error(`host ${hostId} is not in the storage backend of disk ${root.id}`);
       return found.backend.deviceXml(root.id, SYSTEM_DEVICE);
+    },
+
+    async reimageRoot(instanceId, imageId) {
+      const root = (await ofInstance(instanceId)).find((x) =>
+        x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
+      );
+      if (!root) return false;
+      const found = await d.storage.byId(root.backendId);
+      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      // The instance is stopped: nothing has the disk open. A re-run after a crash makes it again.
+      await found.backend.removeVolume(root.id, NO_HOST);
+      await found.backend.ensureVolume(root.id, root.sizeGb * GiB, NO_HOST, {
+        image: await d.imageOrigin(imageId),
+      });
+      return true;
     },
 
     async fenceAll(instanceId) {

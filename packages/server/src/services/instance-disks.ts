@@ -167,7 +167,10 @@ export class InstanceDiskWriter implements InstanceDisks {
     this.d.changed();
   }
 
-  async hasCloudRoot(instanceId: string): Promise<boolean> {
-    return hasCloudRoot(this.d.attachments, instanceId);
+  async cloudRoot(instanceId: string): Promise<{ diskId: string; snapshots: number } | undefined> {
+    const root = (await this.d.attachments.attachmentsOf(instanceId)).find(
+      (a) => a.deviceName === SYSTEM_DEVICE,
+    );
+    return root && { diskId: root.diskId, snapshots: await this.d.disks.snapshotCount(root.diskId) };
   }
 }

@@ -66,8 +66,11 @@ export interface InstanceDisks {
   ): Promise<void>;
   /** Starts the storage worker (after the commit). */
   kick(): void;
-  /** Whether the instance's root is a cloud disk of shared storage (not a host overlay). */
-  hasCloudRoot(instanceId: string): Promise<boolean>;
+  /**
+   * The instance's cloud system disk (its root on shared storage) and how many snapshots it has;
+   * undefined when its root is a host overlay.
+   */
+  cloudRoot(instanceId: string): Promise<{ diskId: string; snapshots: number } | undefined>;
 }
 
 /** A cloud system disk: its type and size, and the image it is a clone of. */

@@ -355,8 +355,13 @@ export class InstanceService {
   ) {
     const inst = await this.get(scope, id);
     checkPassword(req.password);
-    if (await this.deps.disks.hasCloudRoot(inst.id))
-      throw Errors.unsupported('rebuildInstance of an instance whose system disk is a cloud disk');
+    // A cloud system disk is made again from the image: its snapshots would outlive what they saved.
+    const root = await this.deps.disks.cloudRoot(inst.id);
+    if (root && root.snapshots > 0)
+      throw Errors.invalidParameter(
+        'instanceId',
+        `the system disk ${root.diskId} has snapshots; delete them before rebuilding the instance`,
+      );
     const imageId = req.imageId ?? inst.imageId;
     const image = await this.deps.imageService.get(scope.regionId, caller.account, imageId);
     if (image.status !== 'ready') throw Errors.imageNotReady(image.id);

@@ -273,6 +273,7 @@ export function fakeContext(opts: {
       dataDisks: async () => (opts.dataDisks ?? []).map((x) => ({ system: false, ...x })),
       rootDiskXml: async () => undefined,
       fenceAll: async () => [],
+      reimageRoot: async () => false,
       async created(id) {
         diskCalls.push(`created:${id}`);
         const failed = opts.dataDisks?.find((x) => x.failed);

@@ -1,5 +1,5 @@
-// The rebuild task of rebuildInstance: the image on the host, then a new root disk and seed for
-// the stopped domain; the instance then records the image, keys and password it was rebuilt with.
+// The rebuild task of rebuildInstance: the image on the host, then a new root disk (a new overlay,
+// or a cloud system disk cloned again from the image) and seed for the stopped domain; the instance then records the image, keys and password it was rebuilt with.
 // An instance of the NAT era moves onto the network plane first (its new seed names its port's MTU).
 import type { TaskDefinition, TaskRun } from '../steps.js';
 import { buildSpec, imageOf, onHost } from '../instance-spec.js';
@@ -34,6 +34,14 @@ export const rebuildInstance: TaskDefinition = {
         await onHost(ctx, run.inst, (h) =>
           ctx.locks.locked(`${run.inst.hostId}:image:${image.id}`, () => h.ensureImage(spec.image, files)),
         );
+      },
+    },
+    {
+      // A cloud system disk is the storage plane's: made again from the image before the domain
+      // gets its new seed and boot block (the host keeps the disk's device as it is).
+      name: 'reimage-root',
+      async run(ctx, run) {
+        await ctx.disks.reimageRoot(run.inst.id, argsOf(run).imageId);
       },
     },
     {
