@@ -17,7 +17,6 @@ import type { ImageStore } from './drivers/image-store.js';
 import { ImageCreationService } from './services/image-creation.js';
 import { ImageImportService } from './services/image-import.js';
 import { ImageSharingService } from './services/image-sharing.js';
-import { hasCloudRoot } from './services/instance-disks.js';
 import { ImageService } from './services/images.js';
 import type { Workers } from './workers.js';
 
@@ -62,7 +61,6 @@ export function buildImageServices(d: ImageServicesDeps) {
       actions: d.actions,
       enqueue: d.enqueue,
       imageQuota: d.imageQuota,
-      hasCloudRoot: (id) => hasCloudRoot(d.workers.diskAttachments, id),
     }),
     imageImport: new ImageImportService({
       tx,

@@ -67,6 +67,12 @@ export interface DiskBackend {
    */
   deviceXml(diskId: string, target: string): string;
   /**
+   * Writes the detached (or stopped guest's) volume as a standalone qcow2 file in `dir` and returns
+   * its path, for an image made of it; a shared backend's only (INVALID_ARGUMENT otherwise: a host's
+   * root overlay is flattened by its host).
+   */
+  exportQcow2(diskId: string, dir: string): Promise<string>;
+  /**
    * Cuts off every client that has the volume open (the guest of a host that is down or cut off
    * from the control plane, whose QEMU may still run), so it cannot write once another host opened
    * the volume; returns the clients fenced. Only a shared backend has anything to fence.

@@ -245,6 +245,11 @@ export class LocalBackend implements DiskBackend {
     await this.hosts.with(host, async (lv) => this.deleteVol(lv, await this.pool(lv), snapshotId));
   }
 
+  /** Local roots are flattened by their hosts; local data disks do not become images. */
+  exportQcow2(): Promise<string> {
+    return Promise.reject(new StorageError('INVALID_ARGUMENT', 'a local disk is exported by its host'));
+  }
+
   /** A local volume lives on one host: nothing else can open it, and nothing is fenced. */
   fence(): Promise<string[]> {
     return Promise.resolve([]);

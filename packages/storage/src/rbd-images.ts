@@ -96,6 +96,26 @@ async function importBase(
   }
 }
 
+/**
+ * Writes image `name` (`pool/image`) as a qcow2 file at `out`: exported to a sparse raw file beside
+ * it, converted, the raw file removed. The caller keeps the volume still (a stopped guest).
+ */
+export async function exportQcow2(rbd: RbdCli, name: string, out: string): Promise<string> {
+  const raw = `${out}.raw`;
+  try {
+    await rm(raw, { force: true });
+    await rbd.run(['export', '--no-progress', name, raw], 30 * 60_000);
+    await run('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, out], {
+      timeout: 30 * 60_000,
+    }).catch((err: Error) => {
+      throw new StorageError('FAILED', `qemu-img could not convert the disk: ${err.message}`);
+    });
+    return out;
+  } finally {
+    await rm(raw, { force: true });
+  }
+}
+
 // Parts of a crashed import: nobody has them open (an import in flight holds a watch on its part).
 async function removeAbandonedParts(rbd: RbdCli, name: string): Promise<void> {
   const [pool, image] = name.split('/') as [string, string];

@@ -11,7 +11,8 @@ import { StorageError, isStorageError } from './errors.js';
 import { HostConnections } from './hosts.js';
 import { checkId } from './ids.js';
 import { RbdCli, type CephAccess } from './rbd-cli.js';
-import { ensureBase, isImageName } from './rbd-images.js';
+import { join } from 'node:path';
+import { ensureBase, exportQcow2, isImageName } from './rbd-images.js';
 import type { Attachment, DiskBackend, StorageHost, VolumeOrigin } from './backend.js';
 
 /** Settings of one rbd backend. */
@@ -209,6 +210,10 @@ export class RbdBackend implements DiskBackend {
   private source(diskId: string): DiskSource {
     const { monitors, user, poolName } = this.opts;
     return { kind: 'rbd', image: this.img(diskId), monitors, user, secretUsage: poolName };
+  }
+
+  async exportQcow2(diskId: string, dir: string): Promise<string> {
+    return exportQcow2(this.rbd, this.img(diskId), join(dir, `${checkId(diskId)}.qcow2`));
   }
 
   async fence(diskId: string): Promise<string[]> {

@@ -65,9 +65,10 @@ run('cloud system disks (rbd)', () => {
       (e: { httpStatus?: number }) => e.httpStatus ?? 0,
     );
 
-  async function boot(name: string, sizeGB: number) {
+  async function boot(name: string, sizeGB: number, imageId = cloud.images.tiny) {
     const { instanceIds } = await user.createInstances(
       tinyInstance(cloud, name, {
+        imageId,
         keyNames: ['root-key'],
         elasticIp: EIP,
         systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'premium-hdd', diskSizeGB: sizeGB } },
@@ -159,7 +160,6 @@ run('cloud system disks (rbd)', () => {
     // Refused with nothing changed: the disk alone, and what needs a host overlay.
     expect(await statusOf(req('POST', `/instances/${a.id}:detachDisk`, { diskId }))).toBe(400);
     expect(await statusOf(req('DELETE', `/disks/${diskId}`))).toBe(400);
-    expect(await statusOf(req('POST', `/instances/${a.id}:createImage`, { name: 'from-root' }))).toBe(400);
     // A snapshot of the system disk; while it exists a rebuild (which makes the disk again) is refused.
     const { snapshotId } = await req<{ snapshotId: string }>('POST', '/snapshots', {
       snapshotSpec: { name: 'root-snap', diskId },
@@ -219,5 +219,33 @@ run('cloud system disks (rbd)', () => {
     // Only the image's base is left in the pool, and no disk of the account.
     expect(rbd('ls', pool.pool).trim().split('\n')).toEqual(poolImages());
     expect((await req<{ totalCount: number }>('GET', '/disks')).totalCount).toBe(0);
+  });
+
+  test('createImage of a cloud system disk: its file is in an instance launched from the image', async () => {
+    const src = await boot('root-src', 40);
+    const proof = `image-proof-${Date.now()}`;
+    await src.sh(`echo ${proof} > /mnt/root/proof && sync`);
+    await user.stopInstance(src.id);
+    await waitStatus(user, src.id, 'stopped', 120_000);
+    const { imageId } = await user.createImage(src.id, { name: 'from-cloud-root', description: '' });
+    let status = '';
+    for (let i = 0; i < 600 && status !== 'ready'; i++) {
+      status = (await req<{ image: { status: string } }>('GET', `/images/${imageId}`)).image.status;
+      if (status === 'error') throw new Error('createImage failed');
+      if (status !== 'ready') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe('ready');
+    // Launched from it, on a cloud system disk of its own (a clone of the new image's base).
+    const copy = await boot('root-copy', 40, imageId);
+    expect(await copy.sh('cat /mnt/root/proof')).toBe(proof);
+    const copyDisk = (await user.describeInstance(copy.id)).instance.systemDisk.cloudDisk!.diskId;
+    const parent = (
+      JSON.parse(rbd('info', '--format', 'json', `${pool.pool}/${copyDisk}`)) as { parent: { image: string } }
+    ).parent.image;
+    expect(poolImages()).toContain(parent);
+    expect(poolImages()).toHaveLength(2);
+    for (const id of [src.id, copy.id]) await user.deleteInstance(id);
+    for (const id of [src.id, copy.id]) await waitStatus(user, id, 'deleted', 120_000);
+    await req('DELETE', `/images/${imageId}`);
   });
 });

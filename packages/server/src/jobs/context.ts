@@ -1,6 +1,7 @@
 // What task steps may use, as narrow interfaces: hosts (through HostDriver), the inventory reads
 // they need, placement for a spawn moving hosts, and named locks. Built by the composition root
 // from store models; unit tests build it from fakes. Nothing here reaches back into services.
+import type { Readable } from 'node:stream';
 import type { ImageRecord, InstanceRecord, NetworkInterfaceRecord, Scope, SubnetRecord } from '@kumo/store';
 import type { HostAccess } from '../compute/host-registry.js';
 import type { Replacement } from '../compute/placement.js';
@@ -79,6 +80,11 @@ export interface TaskDisks {
    * instance: its old data goes); false when its root is a host overlay.
    */
   reimageRoot(instanceId: string, imageId: string): Promise<boolean>;
+  /**
+   * The stopped instance's cloud system disk as a standalone qcow2 stream (made in a temporary
+   * directory, removed when the stream ends or fails); undefined when its root is a host overlay.
+   */
+  exportRoot(instanceId: string): Promise<Readable | undefined>;
   /** Fences off every client of the instance's shared disks (see DiskBackend.fence); returns them. */
   fenceAll(instanceId: string): Promise<string[]>;
   /** Resolves once every data disk exists in its backend; throws when one could not be made. */

@@ -2,6 +2,10 @@
 // instance (disk rows with a `create` task, attachments `attaching`). The storage worker makes the
 // volumes; the spawn waits for them, then puts them on the domain it defined before its first
 // boot. Waits that run out throw HOST_UNAVAILABLE, so the task stays at its step and runs again.
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HypervisorError } from '@kumo/hypervisor';
 import type { DiskAttachmentsModel, DisksModel } from '@kumo/store';
 import type { ImageOrigin } from '../drivers/storage-backend.js';
@@ -30,6 +34,11 @@ const POLL_MS = 200;
 
 export function taskDisks(d: TaskDisksDeps): TaskDisks {
   const ofInstance = async (instanceId: string) => d.disks.attachedTo([instanceId]);
+  // The cloud system disk: attached at the root device.
+  const rootOf = async (instanceId: string) =>
+    (await ofInstance(instanceId)).find((x) =>
+      x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
+    );
   return {
     async dataDisks(instanceId) {
       const disks = await ofInstance(instanceId);
@@ -42,10 +51,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
     },
 
     async rootDiskXml(instanceId, hostId) {
-      const disks = await ofInstance(instanceId);
-      const root = disks.find((x) =>
-        x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
-      );
+      const root = await rootOf(instanceId);
       if (!root) return undefined;
       const found = await d.storage.byId(root.backendId);
       if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
@@ -55,9 +61,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
     },
 
     async reimageRoot(instanceId, imageId) {
-      const root = (await ofInstance(instanceId)).find((x) =>
-        x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
-      );
+      const root = await rootOf(instanceId);
       if (!root) return false;
       const found = await d.storage.byId(root.backendId);
       if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
@@ -67,6 +71,23 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
         image: await d.imageOrigin(imageId),
       });
       return true;
+    },
+
+    async exportRoot(instanceId) {
+      const root = await rootOf(instanceId);
+      if (!root) return undefined;
+      const found = await d.storage.byId(root.backendId);
+      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      const dir = await mkdtemp(join(tmpdir(), 'kumo-root-export-'));
+      const drop = () => void rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      try {
+        const stream = createReadStream(await found.backend.exportQcow2(root.id, dir));
+        stream.once('close', drop);
+        return stream;
+      } catch (err) {
+        drop();
+        throw err;
+      }
     },
 
     async fenceAll(instanceId) {

@@ -28,8 +28,6 @@ export interface ImageCreationDeps {
   enqueue(instanceId: string, task: TaskName): Promise<void>;
   /** Private images per account and region (KUMO_QUOTA_IMAGE). */
   imageQuota(): number;
-  /** Whether the instance boots from a cloud system disk (its root is not a host overlay). */
-  hasCloudRoot(instanceId: string): Promise<boolean>;
 }
 
 /** The lock every creation of an account's private images in a region takes (quota). */
@@ -49,8 +47,6 @@ export class ImageCreationService {
       ? await this.d.instances.find(scope, instanceId)
       : undefined;
     if (!inst) throw Errors.instanceNotFound(instanceId.slice(0, 64));
-    if (await this.d.hasCloudRoot(inst.id))
-      throw Errors.unsupported('createImage of an instance whose system disk is a cloud disk');
     const source = await this.d.images.get(inst.imageId);
     if (!source) throw Errors.imageNotFound(inst.imageId);
     const imageId = newId('img');

@@ -35,11 +35,6 @@ function devicesFor(disks: DataDiskRequest[]): string[] {
   return disks.map((x) => x.deviceName ?? (free.shift() as string));
 }
 
-/** Whether an instance boots from a cloud system disk (attached at the root device). */
-export async function hasCloudRoot(attachments: DiskAttachmentsModel, instanceId: string): Promise<boolean> {
-  return (await attachments.attachmentsOf(instanceId)).some((a) => a.deviceName === SYSTEM_DEVICE);
-}
-
 export class InstanceDiskWriter implements InstanceDisks {
   constructor(
     private readonly d: Pick<

@@ -274,6 +274,7 @@ export function fakeContext(opts: {
       rootDiskXml: async () => undefined,
       fenceAll: async () => [],
       reimageRoot: async () => false,
+      exportRoot: async () => undefined,
       async created(id) {
         diskCalls.push(`created:${id}`);
         const failed = opts.dataDisks?.find((x) => x.failed);

@@ -1,5 +1,5 @@
 // The image task of createImage: the stopped instance's root disk is flattened on its host into a
-// standalone qcow2, streamed into the image store while hashing, and the pending image becomes
+// standalone qcow2 (a cloud system disk: exported by its storage into one), streamed into the image store while hashing, and the pending image becomes
 // `ready` with that object as its root (kernel and initrd, for direct-boot images, are the source
 // image's). Each step is idempotent: a re-flatten replaces a partial copy, a re-put of the same
 // bytes stores nothing new, and only a `pending` image is settled. A failure marks the image
@@ -19,6 +19,9 @@ const argsOf = (run: TaskRun) => run.inst.taskArgs as unknown as CreateImageArgs
 // The export volume's tag: the image id without its `img-` prefix (lowercase letters and digits).
 const tagOf = (run: TaskRun) => argsOf(run).imageId.replace(/^img-/, '');
 
+const cloudRoot = async (ctx: TaskContext, run: TaskRun) =>
+  (await ctx.disks.dataDisks(run.inst.id)).some((x) => x.system);
+
 async function pendingImage(ctx: TaskContext, run: TaskRun) {
   const img = await ctx.inventory.image(argsOf(run).imageId);
   return img?.status === 'pending' ? img : undefined;
@@ -32,7 +35,9 @@ export const createImage: TaskDefinition = {
       async run(ctx, run) {
         // Settled by an earlier run that died before removing its copy: only the removal is left.
         if (!(await pendingImage(ctx, run))) return { hop: 'discard' };
-        await onHost(ctx, run.inst, (h) => h.flattenRoot(run.inst.id, tagOf(run)));
+        // A cloud system disk is exported by its storage in the upload step.
+        if (!(await cloudRoot(ctx, run)))
+          await onHost(ctx, run.inst, (h) => h.flattenRoot(run.inst.id, tagOf(run)));
         await ctx.images.setProgress(argsOf(run).imageId, 10);
       },
     },
@@ -46,12 +51,16 @@ export const createImage: TaskDefinition = {
         await ensureSourceFilesInStore(source, ctx.imageStore);
         // The copy's size is known only once it is written; the disk's size bounds it for progress.
         const bound = run.inst.systemDiskGB * 2 ** 30;
-        const stored = await onHost(ctx, run.inst, async (h) =>
-          ctx.imageStore.put(await h.readFlattened(run.inst.id, tagOf(run)), {
-            onProgress: (n) =>
-              void ctx.images.setProgress(image.id, 10 + (89 * n) / bound).catch(() => undefined),
-          }),
-        );
+        const expect = {
+          onProgress: (n: number) =>
+            void ctx.images.setProgress(image.id, 10 + (89 * n) / bound).catch(() => undefined),
+        };
+        const exported = await ctx.disks.exportRoot(run.inst.id);
+        const stored = exported
+          ? await ctx.imageStore.put(exported, expect)
+          : await onHost(ctx, run.inst, async (h) =>
+              ctx.imageStore.put(await h.readFlattened(run.inst.id, tagOf(run)), expect),
+            );
         const manifest: ImageManifest = {
           ...base,
           // The host cache is keyed by name and root hash; the image id is a valid, unique name.
