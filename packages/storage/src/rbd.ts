@@ -26,6 +26,8 @@ export interface RbdOptions extends CephAccess {
 }
 
 const MiB = 1 << 20;
+/** How long a fenced client stays blocklisted. */
+const BLOCKLIST_SECONDS = 30 * 24 * 3600;
 
 interface RbdSnap {
   name: string;
@@ -224,8 +226,10 @@ export class RbdBackend implements DiskBackend {
       const addr = (w.address ?? '').replace(/^v[12]:/, '');
       if (!/^[0-9A-Fa-f.:[\]]+\/\d+$/.test(addr))
         throw new StorageError('FAILED', `unexpected watcher ${w.address}`);
-      // Until the cluster's default expiry (an hour): long past any reboot of the fenced host.
-      await this.rbd.ceph(['osd', 'blocklist', 'add', addr]);
+      // For 30 days, not the cluster's default hour: a host may stay cut off (its QEMU alive) far
+      // longer than an hour, and the entry must outlast it; the reconciler destroys that QEMU as
+      // soon as the host answers again.
+      await this.rbd.ceph(['osd', 'blocklist', 'add', addr, String(BLOCKLIST_SECONDS)]);
       fenced.push(addr);
     }
     return fenced;
