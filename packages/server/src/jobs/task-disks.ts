@@ -2,12 +2,15 @@
 // instance (disk rows with a `create` task, attachments `attaching`). The storage worker makes the
 // volumes; the spawn waits for them, then puts them on the domain it defined before its first
 // boot. Waits that run out throw HOST_UNAVAILABLE, so the task stays at its step and runs again.
+// A cloud system disk (attached at the root device) is one of them; for it the tasks also get its
+// device XML (the spawn defines the domain with it), its re-clone (rebuild), its export
+// (createImage), and the fencing of its clients (evacuate).
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HypervisorError } from '@kumo/hypervisor';
-import type { DiskAttachmentsModel, DisksModel } from '@kumo/store';
+import type { DiskAttachmentsModel, DiskRecord, DisksModel } from '@kumo/store';
 import type { ImageOrigin } from '../drivers/storage-backend.js';
 import type { StorageRegistry } from '../compute/storage-registry.js';
 import { SYSTEM_DEVICE } from '../compute/disk-devices.js';
@@ -34,11 +37,16 @@ const POLL_MS = 200;
 
 export function taskDisks(d: TaskDisksDeps): TaskDisks {
   const ofInstance = async (instanceId: string) => d.disks.attachedTo([instanceId]);
+  const isRoot = (x: DiskRecord, instanceId: string) =>
+    x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE);
   // The cloud system disk: attached at the root device.
   const rootOf = async (instanceId: string) =>
-    (await ofInstance(instanceId)).find((x) =>
-      x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
-    );
+    (await ofInstance(instanceId)).find((x) => isRoot(x, instanceId));
+  const backendOf = async (disk: DiskRecord) => {
+    const found = await d.storage.byId(disk.backendId);
+    if (!found) throw new Error(`storage backend ${disk.backendId} of disk ${disk.id} is gone`);
+    return found;
+  };
   return {
     async dataDisks(instanceId) {
       const disks = await ofInstance(instanceId);
@@ -46,15 +54,14 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
         diskId: x.id,
         local: x.hostId !== null,
         failed: x.status === 'error_create',
-        system: x.attachments.some((a) => a.instanceId === instanceId && a.deviceName === SYSTEM_DEVICE),
+        system: isRoot(x, instanceId),
       }));
     },
 
     async rootDiskXml(instanceId, hostId) {
       const root = await rootOf(instanceId);
       if (!root) return undefined;
-      const found = await d.storage.byId(root.backendId);
-      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      const found = await backendOf(root);
       if (hostId && !(await d.storage.host(found.rec, hostId)))
         throw new Error(`host ${hostId} is not in the storage backend of disk ${root.id}`);
       return found.backend.deviceXml(root.id, SYSTEM_DEVICE);
@@ -63,8 +70,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
     async reimageRoot(instanceId, imageId) {
       const root = await rootOf(instanceId);
       if (!root) return false;
-      const found = await d.storage.byId(root.backendId);
-      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      const found = await backendOf(root);
       // The instance is stopped: nothing has the disk open. A re-run after a crash makes it again.
       await found.backend.removeVolume(root.id, NO_HOST);
       await found.backend.ensureVolume(root.id, root.sizeGb * GiB, NO_HOST, {
@@ -76,8 +82,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
     async exportRoot(instanceId) {
       const root = await rootOf(instanceId);
       if (!root) return undefined;
-      const found = await d.storage.byId(root.backendId);
-      if (!found) throw new Error(`storage backend ${root.backendId} of disk ${root.id} is gone`);
+      const found = await backendOf(root);
       const dir = await mkdtemp(join(tmpdir(), 'kumo-root-export-'));
       const drop = () => void rm(dir, { recursive: true, force: true }).catch(() => undefined);
       try {
@@ -93,9 +98,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
     async fenceAll(instanceId) {
       const fenced: string[] = [];
       for (const disk of await ofInstance(instanceId)) {
-        const found = await d.storage.byId(disk.backendId);
-        if (!found) throw new Error(`storage backend ${disk.backendId} of disk ${disk.id} is gone`);
-        fenced.push(...(await found.backend.fence(disk.id)));
+        fenced.push(...(await (await backendOf(disk)).backend.fence(disk.id)));
       }
       return fenced;
     },
@@ -124,8 +127,7 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
         // Attached ones too: a spawn that moved hosts needs them on its new domain.
         const mine = disk.attachments.find((a) => a.instanceId === instanceId);
         if (!mine || mine.status === 'detaching') continue;
-        const found = await d.storage.byId(disk.backendId);
-        if (!found) throw new Error(`storage backend ${disk.backendId} of disk ${disk.id} is gone`);
+        const found = await backendOf(disk);
         const host = await d.storage.host(found.rec, hostId);
         if (!host) throw new Error(`host ${hostId} is not in the storage backend of disk ${disk.id}`);
         // Idempotent by the disk's serial: a re-run finds it on the domain and keeps its target.
