@@ -2,6 +2,7 @@
 // environment's own chassis (kumo-test), plugged by hand as a lab machine in a VPC would be. Tests
 // use it to reach guests' private addresses over the overlay, with nothing but ACLs in the path.
 import { execFile } from 'node:child_process';
+import type { KumoClient } from '@kumo/client';
 
 const NB = process.env.KUMO_TEST_OVN_NB ?? 'unix:/var/lib/kumo-test/ovn/central/run/nb.sock';
 const CHASSIS_DB = process.env.KUMO_TEST_CHASSIS_DB ?? '/var/lib/kumo-test/ovn/chassis/run/db.sock';
@@ -77,4 +78,32 @@ export async function attachProbe(
       await run('ip', ['netns', 'del', ns]).catch(() => '');
     },
   };
+}
+
+/**
+ * A probe on a subnet of `user`'s: a network interface made there through the VPC API (so the
+ * plane knows its address and MAC), plugged in as probe namespace `ns`.
+ */
+export async function probeInSubnet(user: KumoClient, subnetId: string, ns: string): Promise<Probe> {
+  const R = `/v1/regions/${user.regionId}`;
+  const eni = await user.request<{ networkInterfaceId: string }>('POST', `${R}/networkInterfaces/`, {
+    body: { subnetId },
+  });
+  const nic = (
+    await user.request<{ networkInterface: { macAddress: string; primaryIp: { privateIpAddress: string } } }>(
+      'GET',
+      `${R}/networkInterfaces/${eni.networkInterfaceId}`,
+    )
+  ).networkInterface;
+  const prefix = (
+    await user.request<{ subnet: { addressPrefix: string } }>('GET', `${R}/subnets/${subnetId}`)
+  ).subnet.addressPrefix;
+  const [net, bits] = prefix.split('/') as [string, string];
+  return attachProbe(ns, {
+    lsp: await lspOf(eni.networkInterfaceId),
+    mac: nic.macAddress,
+    ip: nic.primaryIp.privateIpAddress,
+    prefix: Number(bits),
+    gateway: net.replace(/\.0$/, '.1'),
+  });
 }

@@ -15,13 +15,12 @@ import type { KumoClient } from '@kumo/client';
 import { ceph, cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
 import { startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
 import { clientFor, startKumod } from '../../support/kumod.js';
-import { attachProbe, lspOf, type Probe } from '../../support/ovn-probe.js';
+import { probeInSubnet, type Probe } from '../../support/ovn-probe.js';
 import { addRbdBackend } from '../../support/storage.js';
 import { startGuestCloud, subnetOf, tinyInstance, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(20 * 60_000);
 const run = haveCeph() ? describe : describe.skip;
-const R = '/v1/regions/local-1';
 
 run('evacuate (rbd, two hosts)', () => {
   let cloud: GuestCloud;
@@ -113,25 +112,7 @@ run('evacuate (rbd, two hosts)', () => {
     // SSH from a probe on the subnet (bound on the environment's own chassis).
     const keyFile = join(mkdtempSync(join(tmpdir(), 'kumo-evac-')), 'id');
     writeFileSync(keyFile, kp.privateKey, { mode: 0o600 });
-    const eni = await user.request<{ networkInterfaceId: string }>('POST', `${R}/networkInterfaces/`, {
-      body: { subnetId },
-    });
-    const nic = (
-      await user.request<{
-        networkInterface: { macAddress: string; primaryIp: { privateIpAddress: string } };
-      }>('GET', `${R}/networkInterfaces/${eni.networkInterfaceId}`)
-    ).networkInterface;
-    const prefix = (
-      await user.request<{ subnet: { addressPrefix: string } }>('GET', `${R}/subnets/${subnetId}`)
-    ).subnet.addressPrefix;
-    const [net, bits] = prefix.split('/') as [string, string];
-    probe = await attachProbe('kumo-ev-probe', {
-      lsp: await lspOf(eni.networkInterfaceId),
-      mac: nic.macAddress,
-      ip: nic.primaryIp.privateIpAddress,
-      prefix: Number(bits),
-      gateway: net.replace(/\.0$/, '.1'),
-    });
+    probe = await probeInSubnet(user, subnetId, 'kumo-ev-probe');
     const ip = (await user.describeInstance(id)).instance.privateIpAddress;
     const ssh = (cmd: string) =>
       probe!

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { KumoClient } from '@kumo/client';
 import { startTestHost, stopAllTestHosts, type TestHost } from '../../support/hosts.js';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
-import { attachProbe, lspOf, type Probe } from '../../support/ovn-probe.js';
+import { probeInSubnet, type Probe } from '../../support/ovn-probe.js';
 import { startGuestCloud, subnetOf, tinyInstance, waitStatus, type GuestCloud } from './support.js';
 
 jest.setTimeout(20 * 60_000);
@@ -121,34 +121,7 @@ test('placement across hosts and AZs', async () => {
   // this machine's userspace conntrack, OVS 3.1.0: the single-host tests cover EIPs.)
   const keyFile = join(mkdtempSync(join(tmpdir(), 'kumo-mh-')), 'id');
   writeFileSync(keyFile, kp.privateKey, { mode: 0o600 });
-  const subnetId = await subnetOf(user, 'local-1a');
-  const subnet = (
-    await user.request<{ subnet: { addressPrefix: string } }>(
-      'GET',
-      `/v1/regions/local-1/subnets/${subnetId}`,
-    )
-  ).subnet;
-  const eni = await user.request<{ networkInterfaceId: string }>(
-    'POST',
-    '/v1/regions/local-1/networkInterfaces/',
-    {
-      body: { subnetId },
-    },
-  );
-  const nic = (
-    await user.request<{ networkInterface: { macAddress: string; primaryIp: { privateIpAddress: string } } }>(
-      'GET',
-      `/v1/regions/local-1/networkInterfaces/${eni.networkInterfaceId}`,
-    )
-  ).networkInterface;
-  const [net, bits] = subnet.addressPrefix.split('/') as [string, string];
-  probe = await attachProbe('kumo-mh-probe', {
-    lsp: await lspOf(eni.networkInterfaceId),
-    mac: nic.macAddress,
-    ip: nic.primaryIp.privateIpAddress,
-    prefix: Number(bits),
-    gateway: net.replace(/\.0$/, '.1'),
-  });
+  probe = await probeInSubnet(user, await subnetOf(user, 'local-1a'), 'kumo-mh-probe');
   const ipA = (await user.describeInstance(a)).instance.privateIpAddress;
   const ipB = (await user.describeInstance(b)).instance.privateIpAddress;
   const ssh = (sshFromProbe = (ip: string, cmd: string) =>
