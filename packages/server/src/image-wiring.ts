@@ -12,8 +12,10 @@ import type {
   Transactions,
 } from '@kumo/store';
 import type { HostAccess } from './compute/host-registry.js';
+import { removeUnnamedBases } from './compute/image-bases.js';
 import type { Config } from './config.js';
 import type { ImageStore } from './drivers/image-store.js';
+import type { Logger } from './logger.js';
 import { ImageCreationService } from './services/image-creation.js';
 import { ImageImportService } from './services/image-import.js';
 import { ImageSharingService } from './services/image-sharing.js';
@@ -33,6 +35,7 @@ export interface ImageServicesDeps {
   leases: InstanceTasksModel;
   actions: InstanceActionsModel;
   workers: Workers;
+  log: Logger;
   enqueue(instanceId: string, task: TaskName): Promise<void>;
   /** Private images per account and region (the quota service's `image` limit). */
   imageQuota(): number;
@@ -41,7 +44,26 @@ export interface ImageServicesDeps {
 /** The image services. */
 export function buildImageServices(d: ImageServicesDeps) {
   const { config, tx, images } = d;
-  const imageService = new ImageService(images, d.hosts, d.registry, config.imageImportDirs, d.store);
+  // Every backend of the region sweeps on its own: a Ceph that does not answer keeps its bases
+  // (the next sweep there removes them) and does not stop the others.
+  const forgetBases = async (regionId: string): Promise<void> => {
+    for (const rec of await d.workers.backends.list()) {
+      if (rec.regionId !== regionId) continue;
+      await removeUnnamedBases(
+        d.workers.storageRegistry.backend(rec),
+        (k) => images.namesObject(k),
+        d.log,
+      ).catch((err: unknown) => d.log.warn({ err, backend: rec.id }, 'image bases not swept'));
+    }
+  };
+  const imageService = new ImageService(
+    images,
+    d.hosts,
+    d.registry,
+    config.imageImportDirs,
+    d.store,
+    forgetBases,
+  );
   return {
     images: imageService,
     imageSharing: new ImageSharingService({

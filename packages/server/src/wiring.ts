@@ -233,6 +233,7 @@ export function createWiring(
     leases,
     actions,
     workers,
+    log,
     enqueue,
     imageQuota: () => quotas.limit('image'),
   });

@@ -98,6 +98,7 @@ export function buildWorkers(d: WorkersDeps): Workers {
     instanceHost,
     domainOf: (id) => `${config.compute.libvirtPrefix}${id}`,
     imageOrigin: originOf,
+    imageNamed: (sha) => d.images.namesObject(sha),
     ...crash,
   });
   const nics = new NicWorker({

@@ -86,6 +86,13 @@ export interface DiskBackend {
   capacity(host: StorageHost): Promise<{ totalBytes: number; freeBytes: number }>;
   /** Disk ids with a volume (on `host` for local). */
   listVolumes(host: StorageHost): Promise<string[]>;
+  /**
+   * Removes the backend's base of the image with content key `key` (shared backends keep one per
+   * image), unless a volume is still cloned from it. Local backends keep no bases: `absent`.
+   */
+  removeImageBase(key: string): Promise<'removed' | 'in-use' | 'absent'>;
+  /** The content keys of the image bases the backend keeps (none for local). */
+  listImageBases(): Promise<string[]>;
   /** Closes connections and removes temporary files. */
   close(): Promise<void>;
 }

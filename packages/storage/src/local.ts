@@ -290,6 +290,15 @@ export class LocalBackend implements DiskBackend {
     });
   }
 
+  /** A local disk is its own file: no base is kept in the pool. */
+  removeImageBase(): Promise<'absent'> {
+    return Promise.resolve('absent');
+  }
+
+  listImageBases(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
   close(): Promise<void> {
     return this.hosts.close();
   }

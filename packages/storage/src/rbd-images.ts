@@ -96,6 +96,46 @@ async function importBase(
   }
 }
 
+/** The keys of the bases in `cephPool` (parts of imports in flight are not bases). */
+export async function listBases(rbd: RbdCli, cephPool: string): Promise<string[]> {
+  const names = await rbd.json<string[]>(['ls', cephPool]);
+  return names.flatMap((n) => /^img-([0-9a-f]{64})$/.exec(n)?.slice(1) ?? []).sort();
+}
+
+/**
+ * Removes the base of `key` from `cephPool` unless a volume is still cloned from it: `in-use` then
+ * (a clone made while this runs makes the unprotect fail, which also answers `in-use`).
+ */
+export async function removeBase(
+  rbd: RbdCli,
+  cephPool: string,
+  key: string,
+): Promise<'removed' | 'in-use' | 'absent'> {
+  const name = `${cephPool}/${baseName(key)}`;
+  const snap = `${name}@${BASE_SNAPSHOT}`;
+  let snaps: { name: string; protected: string | boolean }[];
+  try {
+    snaps = await rbd.json(['snap', 'ls', name]);
+  } catch (err) {
+    if (isStorageError(err, 'NOT_FOUND')) return 'absent';
+    throw err;
+  }
+  const base = snaps.find((s) => s.name === BASE_SNAPSHOT);
+  try {
+    if (base) {
+      if ((await rbd.json<unknown[]>(['children', snap])).length > 0) return 'in-use';
+      if (String(base.protected) === 'true') await rbd.run(['snap', 'unprotect', snap]);
+      await rbd.run(['snap', 'rm', '--no-progress', snap]);
+    }
+    await rbd.run(['rm', '--no-progress', name]);
+  } catch (err) {
+    if (isStorageError(err, 'HAS_DEPENDENTS')) return 'in-use';
+    if (isStorageError(err, 'NOT_FOUND')) return 'absent';
+    throw err;
+  }
+  return 'removed';
+}
+
 /**
  * Writes image `name` (`pool/image`) as a qcow2 file at `out`: exported to a sparse raw file beside
  * it, converted, the raw file removed. The caller keeps the volume still (a stopped guest).

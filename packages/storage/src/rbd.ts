@@ -12,7 +12,7 @@ import { HostConnections } from './hosts.js';
 import { checkId } from './ids.js';
 import { RbdCli, type CephAccess } from './rbd-cli.js';
 import { join } from 'node:path';
-import { ensureBase, exportQcow2, isImageName } from './rbd-images.js';
+import { ensureBase, exportQcow2, isImageName, listBases, removeBase } from './rbd-images.js';
 import type { Attachment, DiskBackend, StorageHost, VolumeOrigin } from './backend.js';
 
 /** Settings of one rbd backend. */
@@ -264,6 +264,14 @@ export class RbdBackend implements DiskBackend {
   async listVolumes(): Promise<string[]> {
     // Image bases (and imports a crash left) are the pool's, not disks.
     return (await this.rbd.json<string[]>(['ls', this.opts.cephPool])).filter((n) => !isImageName(n)).sort();
+  }
+
+  removeImageBase(key: string): Promise<'removed' | 'in-use' | 'absent'> {
+    return removeBase(this.rbd, this.opts.cephPool, key);
+  }
+
+  listImageBases(): Promise<string[]> {
+    return listBases(this.rbd, this.opts.cephPool);
   }
 
   async close(): Promise<void> {

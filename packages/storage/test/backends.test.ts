@@ -3,7 +3,10 @@
 // a stopped domain (the disk id as serial), refuse what has dependents, remove; after each, what
 // libvirt and `rbd ls` show agrees with what the backend says.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { DomainXmlFlags, LibvirtClient, SecretUsageType } from '@kumo/libvirt';
 import { LocalBackend, RbdBackend, domainDisks, type DiskBackend, type StorageHost } from '../src/index.js';
 import { bareDomain, cephMonitor, cephPool, dropDomain, haveCeph, rbd, tempDir } from './support.js';
@@ -175,6 +178,42 @@ describe.each(kinds)('%s backend', (kind) => {
       expect(await backend.listVolumes(host)).toEqual(['vol-mv']);
       await backend.removeVolume('vol-mv', host);
       expect(await backend.listVolumes(host)).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'keeps an image base while a root disk is cloned from it, and removes it after',
+    async () => {
+      const key = 'a'.repeat(64);
+      if (kind === 'local') {
+        // A local root is an overlay on the host's image volume: the backend keeps no base.
+        expect(await backend.removeImageBase(key)).toBe('absent');
+        expect(await backend.listImageBases()).toEqual([]);
+        return;
+      }
+      const dir = tempDir(`${tag}-img-`);
+      try {
+        const file = join(dir, 'image.qcow2');
+        execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, '64M']);
+        const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+        const image = { key: sha, format: 'qcow2' as const, open: async () => createReadStream(file) };
+        await backend.ensureVolume('vol-root', 1 * GiB, host, { image });
+        expect(rbd('ls', poolName).trim().split('\n').sort()).toEqual([`img-${sha}`, 'vol-root']);
+        expect(await backend.listImageBases()).toEqual([sha]);
+        expect(await backend.listImageBases()).not.toContain('vol-root');
+        expect(await backend.removeImageBase(sha)).toBe('in-use');
+        expect(rbd('ls', poolName)).toContain(`img-${sha}`);
+        await backend.removeVolume('vol-root', host);
+        expect(await backend.removeImageBase(sha)).toBe('removed');
+        expect(rbd('ls', poolName).trim()).toBe('');
+        expect(await backend.listImageBases()).toEqual([]);
+        expect(await backend.removeImageBase(sha)).toBe('absent');
+        // A key that is not a sha256 never reaches the command line.
+        await expect(backend.removeImageBase('x; rm -rf /')).rejects.toThrow(/sha256/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     T,
   );

@@ -246,6 +246,15 @@ run('cloud system disks (rbd)', () => {
     expect(poolImages()).toHaveLength(2);
     for (const id of [src.id, copy.id]) await user.deleteInstance(id);
     for (const id of [src.id, copy.id]) await waitStatus(user, id, 'deleted', 120_000);
+    const bases = poolImages();
     await req('DELETE', `/images/${imageId}`);
+    // The private image's base goes with it, once its last clone (the copy's root, deleted by the
+    // storage worker after the instance) is gone too, whichever goes last; the public image's
+    // base stays (an image still names it).
+    const want = bases.filter((n) => n !== parent);
+    for (let i = 0; i < 150 && poolImages().length !== want.length; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(poolImages()).toEqual(want);
+    expect(poolImages()).toHaveLength(1);
   });
 });

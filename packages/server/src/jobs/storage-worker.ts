@@ -6,6 +6,7 @@
 // Runs on a timer and whenever the service kicks it.
 import type { DiskAttachmentsModel, DiskRecord, DisksModel, SnapshotRecord, StorageTable } from '@kumo/store';
 import type { StorageRegistry } from '../compute/storage-registry.js';
+import { removeUnnamedBases } from '../compute/image-bases.js';
 import {
   isStorageError,
   type Attachment,
@@ -31,6 +32,8 @@ export interface StorageWorkerDeps {
   domainOf(instanceId: string): string;
   /** The root file of an image, for a cloud system disk made from it. */
   imageOrigin(imageId: string): Promise<ImageOrigin>;
+  /** Whether an image names this content (its base in a shared backend is kept). */
+  imageNamed(sha256: string): Promise<boolean>;
   /** Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` before this `<table>:<task>` runs. */
   crashAt?: string;
 }
@@ -225,6 +228,11 @@ export class StorageWorker {
         await backend.removeVolume(disk.id, host);
         this.point('disks:delete:after');
         await disks.finishDelete('disks', disk.id, owner);
+        // The last clone of a deleted image's base may be this disk.
+        if (backend.shared)
+          await removeUnnamedBases(backend, this.d.imageNamed, this.d.log).catch((err: unknown) =>
+            this.d.log.warn({ err }, 'image bases not swept'),
+          );
         return;
       }
       default:

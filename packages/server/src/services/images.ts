@@ -26,6 +26,8 @@ export class ImageService {
     /** Directories admin imports may read from (Config.imageImportDirs). */
     private readonly importDirs: readonly string[],
     private readonly store: ImageStore,
+    /** Removes the region's image bases no image names (rbd clones' parents; compute/image-bases.ts). */
+    private readonly forgetBases: (regionId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -180,6 +182,7 @@ export class ImageService {
     for (const f of Object.values((out.record.manifest as Partial<ImageManifest>).files ?? {})) {
       if (f && !(await this.images.namesObject(f.sha256))) await this.store.remove(f.sha256);
     }
+    await this.forgetBases(out.record.regionId);
   }
 
   /** Throws unless the account may change the image (its owner; the admin for public ones). */
