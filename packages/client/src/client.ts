@@ -4,6 +4,8 @@ import type {
   CopyImagesRequest,
   CopyImagesResult,
   ImageTasksResult,
+  ExportImageRequest,
+  ExportImageResult,
   ImportImageResult,
   ImportUserImageRequest,
   CreateImageRequest,
@@ -206,13 +208,23 @@ export class KumoClient {
   copyImages(body: CopyImagesRequest): Promise<CopyImagesResult> {
     return this.request('POST', this.region('/images:copyImages'), { body });
   }
-  /** importImage: a private image from a qcow2 at an http(s) URL; returns the image's and its task's ids. */
+  /** exportImage: a private image's disk into the image exchange bucket; returns the task's id. */
+  exportImage(imageId: string, body: ExportImageRequest): Promise<ExportImageResult> {
+    return this.request('POST', this.region(`/images/${seg(imageId)}:exportImage`), { body });
+  }
+  /** importImage: a private image from a qcow2 at an http(s) or s3:// URL; returns the image's and its task's ids. */
   importImage(body: ImportUserImageRequest): Promise<ImportImageResult> {
     return this.request('POST', this.region('/images:import'), { body });
   }
-  /** imageTasks: the caller's image import tasks (taskIds as one comma-separated string). */
+  /** imageTasks: the caller's image import and export tasks (taskIds as one comma-separated string). */
   imageTasks(
-    query: { taskIds?: string; taskStatus?: string; pageNumber?: number; pageSize?: number } = {},
+    query: {
+      taskIds?: string;
+      taskAction?: string;
+      taskStatus?: string;
+      pageNumber?: number;
+      pageSize?: number;
+    } = {},
   ): Promise<ImageTasksResult> {
     return this.request('GET', this.region('/imageTasks'), { query });
   }

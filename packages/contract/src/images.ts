@@ -141,6 +141,20 @@ export interface ImportImageResult {
   taskId: string;
 }
 
+/** exportImage body (JD's fields; `ossUrl` names the image exchange bucket as `s3://<bucket>`). */
+export const exportImageBody = z.object({
+  roleName: z.string().max(64),
+  ossUrl: z.string().max(2048),
+  ossPrefix: z.string().max(256).optional(),
+  clientToken: z.string().max(64).optional(),
+});
+/** exportImage body. */
+export type ExportImageRequest = z.input<typeof exportImageBody>;
+/** exportImage result. */
+export interface ExportImageResult {
+  taskId: string;
+}
+
 /** imageTasks' task actions and statuses. */
 export const IMAGE_TASK_ACTIONS = ['ImportImage', 'ExportImage'] as const;
 export const IMAGE_TASK_STATUSES = ['pending', 'running', 'failed', 'finished'] as const;

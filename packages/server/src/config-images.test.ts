@@ -47,6 +47,34 @@ describe('image store configuration', () => {
     expect(() => parseConfig({ KUMO_IMAGE_STORE: 'Not A Driver' })).toThrow(/KUMO_IMAGE_STORE/);
   });
 
+  test('the exchange bucket uses the S3 endpoint and keys, beside either store', () => {
+    const s3 = {
+      KUMO_IMAGE_S3_ENDPOINT: 'http://10.0.0.5:7480',
+      KUMO_IMAGE_S3_ACCESS_KEY: 'AK',
+      KUMO_IMAGE_S3_SECRET_KEY: 'very-secret',
+    };
+    const local = parseConfig({ ...s3, KUMO_IMAGE_EXCHANGE_BUCKET: 'kumo-exchange' }).imageStore;
+    expect(local).toMatchObject({
+      driver: 'local',
+      exchange: { bucket: 'kumo-exchange', accessKeyId: 'AK' },
+    });
+    expect(local.s3).toBeUndefined();
+    expect(parseConfig(s3).imageStore.exchange).toBeUndefined();
+    expect(() => parseConfig({ KUMO_IMAGE_EXCHANGE_BUCKET: 'kumo-exchange' })).toThrow(
+      /KUMO_IMAGE_S3_ENDPOINT/,
+    );
+    expect(() =>
+      parseConfig({ ...s3, KUMO_IMAGE_EXCHANGE_BUCKET: 'kumo-exchange', KUMO_IMAGE_S3_SECRET_KEY: '' }),
+    ).toThrow(/KUMO_IMAGE_EXCHANGE_BUCKET needs KUMO_IMAGE_S3_ACCESS_KEY/);
+    expect(() => parseConfig({ ...s3, KUMO_IMAGE_EXCHANGE_BUCKET: 'Bad_Bucket' })).toThrow(
+      /KUMO_IMAGE_EXCHANGE_BUCKET must be/,
+    );
+    // Users name exchange objects: they must never land among the store's hash-named ones.
+    expect(() =>
+      parseConfig({ ...s3, KUMO_IMAGE_STORE: 's3', KUMO_IMAGE_EXCHANGE_BUCKET: 'kumo-images' }),
+    ).toThrow(/must not be the image store bucket/);
+  });
+
   test('import URLs reach public addresses only, plus the CIDRs the operator lists', () => {
     expect(parseConfig({}).imageImport).toEqual({ allowCidrs: [] });
     expect(

@@ -20,7 +20,14 @@ export interface ImageStoreConfig {
     /** Multipart part size in bytes. */
     partBytes: number;
   };
+  /**
+   * The image exchange (importImage from `s3://`, exportImage): a bucket on the same S3 endpoint,
+   * reached with the same credentials; each account reads and writes under `<its name>/` only.
+   */
+  exchange?: S3Settings;
 }
+
+type S3Settings = NonNullable<ImageStoreConfig['s3']>;
 
 /** The variables of this section and their defaults (merged into CONFIG_VARIABLES). */
 export const IMAGE_STORE_VARIABLES = {
@@ -32,6 +39,7 @@ export const IMAGE_STORE_VARIABLES = {
   KUMO_IMAGE_S3_ACCESS_KEY: '',
   KUMO_IMAGE_S3_SECRET_KEY: '',
   KUMO_IMAGE_S3_PART_MB: '16',
+  KUMO_IMAGE_EXCHANGE_BUCKET: '',
   KUMO_IMAGE_IMPORT_ALLOW_CIDRS: '',
 } as const;
 
@@ -51,30 +59,48 @@ export function parseImageStore(
     throw new ConfigError(
       `KUMO_IMAGE_STORE_DIR must be an absolute directory other than /, got "${localDir}"`,
     );
-  if (driver !== 's3') return { driver, localDir };
+  const exchangeBucket = get('KUMO_IMAGE_EXCHANGE_BUCKET');
+  if (driver !== 's3' && !exchangeBucket) return { driver, localDir };
+  const s3 = parseS3(get, int, driver === 's3' ? 'KUMO_IMAGE_STORE=s3' : 'KUMO_IMAGE_EXCHANGE_BUCKET');
+  if (exchangeBucket && !BUCKET.test(exchangeBucket))
+    throw new ConfigError(`KUMO_IMAGE_EXCHANGE_BUCKET must be an S3 bucket name, got "${exchangeBucket}"`);
+  if (exchangeBucket && driver === 's3' && exchangeBucket === s3.bucket)
+    throw new ConfigError('KUMO_IMAGE_EXCHANGE_BUCKET must not be the image store bucket');
+  return {
+    driver,
+    localDir,
+    ...(driver === 's3' ? { s3 } : {}),
+    ...(exchangeBucket ? { exchange: { ...s3, bucket: exchangeBucket } } : {}),
+  };
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The S3 endpoint and credentials; `user` names the setting that needs them, for the message. */
+function parseS3(
+  get: (name: Name) => string,
+  int: (name: Name, min: number, max: number) => number,
+  user: string,
+): S3Settings {
   const endpoint = get('KUMO_IMAGE_S3_ENDPOINT');
   if (!/^https?:\/\/[^\s/]+/.test(endpoint))
     throw new ConfigError(`KUMO_IMAGE_S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
   const bucket = get('KUMO_IMAGE_S3_BUCKET');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+  if (!BUCKET.test(bucket))
     throw new ConfigError(`KUMO_IMAGE_S3_BUCKET must be an S3 bucket name, got "${bucket}"`);
   const accessKeyId = get('KUMO_IMAGE_S3_ACCESS_KEY');
   const secretAccessKey = get('KUMO_IMAGE_S3_SECRET_KEY');
   // Never the value: it is a credential.
   if (!accessKeyId || !secretAccessKey)
-    throw new ConfigError('KUMO_IMAGE_STORE=s3 needs KUMO_IMAGE_S3_ACCESS_KEY and KUMO_IMAGE_S3_SECRET_KEY');
+    throw new ConfigError(`${user} needs KUMO_IMAGE_S3_ACCESS_KEY and KUMO_IMAGE_S3_SECRET_KEY`);
   return {
-    driver,
-    localDir,
-    s3: {
-      endpoint,
-      region: get('KUMO_IMAGE_S3_REGION'),
-      bucket,
-      accessKeyId,
-      secretAccessKey,
-      // S3's multipart limits: parts of 5 MiB at least, 10,000 parts at most.
-      partBytes: int('KUMO_IMAGE_S3_PART_MB', 5, 1024) * 2 ** 20,
-    },
+    endpoint,
+    region: get('KUMO_IMAGE_S3_REGION'),
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    // S3's multipart limits: parts of 5 MiB at least, 10,000 parts at most.
+    partBytes: int('KUMO_IMAGE_S3_PART_MB', 5, 1024) * 2 ** 20,
   };
 }
 

@@ -1,5 +1,5 @@
 // The image services' part of the composition root: the registry (admin imports, prepull), sharing
-// and copies, createImage and importImage, over the image models and the store. Built by
+// and copies, createImage, importImage and exportImage, over the image models and the store. Built by
 // createWiring, which hands the registry to the instance service and all four to the routes.
 import type {
   ImagesModel,
@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import type { ImageStore } from './drivers/image-store.js';
 import type { Logger } from './logger.js';
 import { ImageCreationService } from './services/image-creation.js';
+import { ImageExportService } from './services/image-export.js';
 import { ImageImportService } from './services/image-import.js';
 import { ImageSharingService } from './services/image-sharing.js';
 import { ImageService } from './services/images.js';
@@ -89,7 +90,15 @@ export function buildImageServices(d: ImageServicesDeps) {
       images,
       tasks: d.workers.imageTasks,
       policy: d.workers.importPolicy,
+      exchange: d.workers.exchange,
       imageQuota: d.imageQuota,
+      kick: () => d.workers.imports.kick(),
+    }),
+    imageExport: new ImageExportService({
+      tx,
+      tasks: d.workers.imageTasks,
+      images: imageService,
+      exchange: d.workers.exchange,
       kick: () => d.workers.imports.kick(),
     }),
   };

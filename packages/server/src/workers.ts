@@ -23,6 +23,7 @@ import type { Config } from './config.js';
 import type { ImageStore } from './drivers/image-store.js';
 import type { ImageOrigin } from './drivers/storage-backend.js';
 import type { DriverRegistry } from './drivers/registry.js';
+import { S3ImageExchange } from './drivers/image-exchange.js';
 import { ImageImportWorker } from './jobs/image-import-worker.js';
 import type { TaskNetwork } from './jobs/context.js';
 import { NicWorker } from './jobs/nic-worker.js';
@@ -56,6 +57,8 @@ export interface Workers {
   imageTasks: ImageTasksModel;
   importPolicy: ImportAddressPolicy;
   imports: ImageImportWorker;
+  /** The image exchange bucket (KUMO_IMAGE_EXCHANGE_BUCKET), when configured. */
+  exchange: S3ImageExchange | undefined;
   /** The root file of an image, for a cloud system disk made (or made again) from it. */
   imageOrigin(imageId: string): Promise<ImageOrigin>;
   start(): Promise<void>;
@@ -116,11 +119,13 @@ export function buildWorkers(d: WorkersDeps): Workers {
   });
   const imageTasks = new ImageTasksModel(d.db);
   const importPolicy = new ImportAddressPolicy(config.imageImport.allowCidrs);
+  const exchange = config.imageStore.exchange ? new S3ImageExchange(config.imageStore.exchange) : undefined;
   const imports = new ImageImportWorker({
     tasks: imageTasks,
     images: d.images,
     store: d.imageStore,
     policy: importPolicy,
+    ...(exchange ? { exchange } : {}),
     owner,
     // The storage plane's lease and pace: an import is a long storage task.
     leaseSeconds: config.storage.leaseSeconds,
@@ -139,6 +144,7 @@ export function buildWorkers(d: WorkersDeps): Workers {
     imageTasks,
     importPolicy,
     imports,
+    exchange,
     imageOrigin: originOf,
     start: async () => {
       storage.start();
@@ -150,6 +156,7 @@ export function buildWorkers(d: WorkersDeps): Workers {
       await nics.stop();
       await storage.stop();
       await storageRegistry.close();
+      await exchange?.close();
     },
   };
 }

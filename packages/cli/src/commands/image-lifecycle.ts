@@ -67,11 +67,42 @@ export function registerImageLifecycleCommands(group: Command, contextFor: Conte
     });
 }
 
-/** Adds `image import-url` and `image tasks`: a user's own qcow2 images from http(s) URLs. */
+/** Polls an image task to its end: prints `done` (with the task's message) or `failed: why` and exits 1. */
+async function waitTask(
+  ctx: ReturnType<ContextFor>,
+  taskId: string,
+  done: string,
+  failed: string,
+): Promise<void> {
+  const client = ctx.getClient();
+  for (;;) {
+    const task = (await client.imageTasks({ taskIds: taskId })).taskSet[0];
+    if (task && (task.taskStatus === 'finished' || task.taskStatus === 'failed')) {
+      const ok = task.taskStatus === 'finished';
+      ctx.print(
+        ctx.output === 'json'
+          ? renderJson(task)
+          : ok
+            ? `${done}${task.message ? ` ${task.message}` : ''}\n`
+            : `${failed}: ${task.message}\n`,
+      );
+      if (!ok) throw new CommandExit(ExitCode.apiError);
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
+/**
+ * Adds `image import-url`, `image export` and `image tasks`: a user's own qcow2 images from
+ * http(s) or s3:// URLs, and back out to the image exchange bucket.
+ */
 export function registerImageImportCommands(group: Command, contextFor: ContextFor): void {
   group
     .command('import-url <url>')
-    .description('Import a qcow2 Linux image from an http(s) URL as a private image')
+    .description(
+      'Import a qcow2 Linux image from an http(s) URL or s3://<exchange bucket>/<your account>/<key> as a private image',
+    )
     .requiredOption('--name <name>', 'image name')
     .option('--disk-gb <n>', 'system disk size of instances made from it (40-500, steps of 10)', '40')
     .option('--platform <name>', 'Ubuntu, CentOS or Other Linux', 'Other Linux')
@@ -112,27 +143,35 @@ export function registerImageImportCommands(group: Command, contextFor: ContextF
           );
           return;
         }
-        for (;;) {
-          const task = (await client.imageTasks({ taskIds: r.taskId })).taskSet[0];
-          if (task && (task.taskStatus === 'finished' || task.taskStatus === 'failed')) {
-            ctx.print(
-              ctx.output === 'json'
-                ? renderJson(task)
-                : task.taskStatus === 'finished'
-                  ? `Imported image ${r.imageId}\n`
-                  : `Import of ${r.imageId} failed: ${task.message}\n`,
-            );
-            if (task.taskStatus === 'failed') throw new CommandExit(ExitCode.apiError);
-            return;
-          }
-          await new Promise((res) => setTimeout(res, 1000));
-        }
+        await waitTask(ctx, r.taskId, `Imported image ${r.imageId}`, `Import of ${r.imageId} failed`);
       },
     );
 
   group
+    .command('export <imageId>')
+    .description(
+      "Export a private image's disk (qcow2) into the image exchange bucket, under your account's prefix",
+    )
+    .requiredOption('--bucket <name>', 'the image exchange bucket (ask your operator)')
+    .option('--prefix <p>', 'key prefix after your account name, e.g. exports/', '')
+    .option('--wait', 'wait until the export task ends; exit 1 if it failed')
+    .action(async (imageId: string, o: { bucket: string; prefix: string; wait?: boolean }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const r = await ctx.getClient().exportImage(imageId, {
+        roleName: 'kumo',
+        ossUrl: `s3://${o.bucket}`,
+        ossPrefix: o.prefix,
+      });
+      if (!o.wait) {
+        ctx.print(ctx.output === 'json' ? renderJson(r) : `Exporting image ${imageId} (task ${r.taskId})\n`);
+        return;
+      }
+      await waitTask(ctx, r.taskId, `Exported image ${imageId} to`, `Export of ${imageId} failed`);
+    });
+
+  group
     .command('tasks')
-    .description('List your image import tasks')
+    .description('List your image import and export tasks')
     .action(async (_o: unknown, cmd: Command) => {
       const ctx = contextFor(cmd);
       const r = await ctx.getClient().imageTasks({ pageSize: 100 });

@@ -19,11 +19,11 @@ import {
   PutBucketLifecycleConfigurationCommand,
   S3Client,
   S3ServiceException,
-  UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { ImageStoreConfig } from '../config-images.js';
 import { checkExpectation, Hasher, verifying } from './image-store-hash.js';
+import { multipartUpload } from './s3-multipart.js';
 import {
   ImageStoreError,
   SHA256_KEY,
@@ -38,8 +38,6 @@ const TMP = 'tmp/';
 // S3 allows CopyObject up to 5 GiB; larger objects are copied part by part.
 const MAX_SINGLE_COPY = 5 * 2 ** 30;
 const COPY_PART = 2 ** 30;
-// Parts uploading at once: enough to keep the server busy while the next part is hashed.
-const PARTS_IN_FLIGHT = 4;
 
 const isMissing = (err: unknown) =>
   err instanceof S3ServiceException &&
@@ -113,45 +111,24 @@ export class S3ImageStore implements ImageStore {
     const tmp = `${TMP}${Date.now()}-${randomBytes(8).toString('hex')}`;
     const hasher = new Hasher(expect?.onProgress);
     pipeline(data, hasher, () => undefined);
-    const { UploadId } = await this.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: tmp }));
-    const parts: { ETag: string; PartNumber: number }[] = [];
+    let got: StoredObject | undefined;
     try {
-      const inFlight = new Set<Promise<void>>();
-      let n = 0;
-      for await (const part of chunks(hasher, this.c.partBytes)) {
-        const PartNumber = ++n;
-        const p = this.s3
-          .send(new UploadPartCommand({ Bucket, Key: tmp, UploadId, PartNumber, Body: part }))
-          .then((r) => void parts.push({ ETag: r.ETag!, PartNumber }));
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p)).catch(() => undefined);
-        if (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-      if (n === 0) {
-        // S3 refuses a multipart upload without parts: an empty object is one empty part.
-        const r = await this.s3.send(
-          new UploadPartCommand({ Bucket, Key: tmp, UploadId, PartNumber: 1, Body: Buffer.alloc(0) }),
-        );
-        parts.push({ ETag: r.ETag!, PartNumber: 1 });
-      }
-      const got = hasher.result();
-      checkExpectation(got, expect);
-      parts.sort((a, b) => a.PartNumber - b.PartNumber);
-      await this.s3.send(
-        new CompleteMultipartUploadCommand({ Bucket, Key: tmp, UploadId, MultipartUpload: { Parts: parts } }),
+      await multipartUpload(
+        { s3: this.s3, bucket: Bucket, key: tmp, partBytes: this.c.partBytes },
+        hasher,
+        () => {
+          got = hasher.result();
+          checkExpectation(got, expect);
+        },
       );
       try {
-        if ((await this.stat(got.sha256)) !== got.bytes)
-          await this.copy(tmp, this.key(got.sha256), got.bytes);
+        if ((await this.stat(got!.sha256)) !== got!.bytes)
+          await this.copy(tmp, this.key(got!.sha256), got!.bytes);
       } finally {
         await this.s3.send(new DeleteObjectCommand({ Bucket, Key: tmp })).catch(() => undefined);
       }
-      return got;
+      return got!;
     } catch (err) {
-      await this.s3
-        .send(new AbortMultipartUploadCommand({ Bucket, Key: tmp, UploadId }))
-        .catch(() => undefined);
       data.destroy();
       throw err;
     }
@@ -232,29 +209,4 @@ export class S3ImageStore implements ImageStore {
   async close(): Promise<void> {
     this.s3.destroy();
   }
-}
-
-/**
- * Re-chunks a stream into buffers of exactly `size` bytes (the last one shorter), copying only
- * when a part spans several input chunks.
- */
-async function* chunks(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let have = 0;
-  for await (const chunk of source) {
-    let c = chunk;
-    while (have + c.length >= size) {
-      const take = size - have;
-      pending.push(c.subarray(0, take));
-      yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-      pending = [];
-      have = 0;
-      c = c.subarray(take);
-    }
-    if (c.length > 0) {
-      pending.push(c);
-      have += c.length;
-    }
-  }
-  if (have > 0) yield Buffer.concat(pending);
 }

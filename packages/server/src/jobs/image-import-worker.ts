@@ -1,5 +1,6 @@
-// Runs image import tasks: claims unfinished rows under a lease, downloads the URL (through the
-// address policy of compute/import-url.ts), checks the qcow2 header of the first bytes and the
+// Runs image tasks: claims unfinished rows under a lease. An export goes to jobs/image-export.ts.
+// An import downloads the URL (through the address policy of compute/import-url.ts, or from the
+// image exchange bucket for an `s3://` URL), checks the qcow2 header of the first bytes and the
 // size while streaming into the image store (hashing on the way), then makes the pending image
 // `ready` with that object as its root. A re-run after a crash downloads again (a put of bytes
 // already stored stores nothing new) and only a `pending` image is settled, so it converges. What
@@ -10,8 +11,10 @@ import { validateManifest, type ImageManifest } from '@kumo/hypervisor';
 import type { ImagesModel, ImageTaskRecord, ImageTasksModel } from '@kumo/store';
 import { ImportAddressPolicy, ImportUrlError, openImportUrl, originOf } from '../compute/import-url.js';
 import { checkQcow2Header, DiskImageRefused, QCOW2_HEADER_BYTES } from '../compute/qcow2-header.js';
-import type { ImageStore } from '../drivers/image-store.js';
+import { ExchangeRefused, type S3ImageExchange } from '../drivers/image-exchange.js';
+import { isImageStoreError, type ImageStore } from '../drivers/image-store.js';
 import type { Logger } from '../logger.js';
+import { runExport } from './image-export.js';
 import { WorkLoop } from './work-loop.js';
 
 /** What the worker needs. */
@@ -20,11 +23,16 @@ export interface ImageImportWorkerDeps {
   images: ImagesModel;
   store: ImageStore;
   policy: ImportAddressPolicy;
+  /** The image exchange bucket (imports from `s3://`, exports), when configured. */
+  exchange?: S3ImageExchange;
   owner: string;
   leaseSeconds: number;
   intervalMs: number;
   log: Logger;
-  /** Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` at `imageTasks:import[:stored]`. */
+  /**
+   * Test hook (KUMO_TEST_CRASH_AT): the process dies like `kill -9` at `imageTasks:import[:stored]`
+   * or `imageTasks:export[:uploaded]`.
+   */
   crashAt?: string;
 }
 
@@ -94,11 +102,18 @@ export class ImageImportWorker {
     );
     const task = await tasks.get(id);
     try {
-      if (task) await this.run(task);
+      if (task?.action === 'ExportImage') await runExport(task, { ...this.d, point: (p) => this.point(p) });
+      else if (task) await this.run(task);
     } catch (err) {
       if (this.abort.signal.aborted) {
         await tasks.release(id, owner);
-      } else if (err instanceof ImportUrlError || err instanceof DiskImageRefused) {
+      } else if (
+        err instanceof ImportUrlError ||
+        err instanceof DiskImageRefused ||
+        err instanceof ExchangeRefused ||
+        // An export's image deleted while its bytes streamed out.
+        (task?.action === 'ExportImage' && isImageStoreError(err, 'NOT_FOUND'))
+      ) {
         await this.fail(task!, err.message);
       } else if (task && Date.now() - task.createdAt.getTime() > GIVE_UP_MS) {
         await this.fail(task, `gave up after ${GIVE_UP_MS / 3_600_000} hours: ${(err as Error).message}`);
@@ -113,9 +128,16 @@ export class ImageImportWorker {
   }
 
   private async fail(task: ImageTaskRecord, message: string): Promise<void> {
-    this.d.log.info({ taskId: task.id, imageId: task.imageId, message }, 'image import failed');
-    await this.d.images.settle(task.imageId, { status: 'error', reason: message });
+    this.d.log.info({ taskId: task.id, imageId: task.imageId, message }, `${task.action} failed`);
+    // A failed import fails its pending image; an export changes no image.
+    if (task.action === 'ImportImage')
+      await this.d.images.settle(task.imageId, { status: 'error', reason: message });
     await this.d.tasks.finish(task.id, this.d.owner, { status: 'failed', message });
+  }
+
+  private exchange(): S3ImageExchange {
+    if (!this.d.exchange) throw new ExchangeRefused('this region no longer has an image exchange bucket');
+    return this.d.exchange;
   }
 
   private point(p: string): void {
@@ -132,10 +154,14 @@ export class ImageImportWorker {
       return;
     }
     this.point('imageTasks:import');
-    log.info({ taskId: task.id, imageId: image.id, from: originOf(task.sourceUrl) }, 'importing an image');
+    const fromExchange = task.sourceUrl.startsWith('s3://');
+    const from = fromExchange ? `s3://${this.d.exchange?.bucket ?? '?'}` : originOf(task.sourceUrl);
+    log.info({ taskId: task.id, imageId: image.id, from }, 'importing an image');
     const maxVirtual = task.systemDiskGB * GiB;
     const maxBytes = maxVirtual + METADATA_SLACK;
-    const opened = await openImportUrl(task.sourceUrl, this.d.policy, undefined, this.abort.signal);
+    const opened = fromExchange
+      ? await this.exchange().open(this.exchange().keyOf(task.sourceUrl), this.abort.signal)
+      : await openImportUrl(task.sourceUrl, this.d.policy, undefined, this.abort.signal);
     const onAbort = () => opened.body.destroy(new Error('kumod is stopping'));
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     try {

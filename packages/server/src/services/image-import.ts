@@ -20,6 +20,7 @@ import {
 } from '@kumo/store';
 import { ImportAddressPolicy, ImportUrlError, parseImportUrl } from '../compute/import-url.js';
 import { isIP } from 'node:net';
+import { ExchangeRefused, type S3ImageExchange } from '../drivers/image-exchange.js';
 import { imageQuotaLock } from './image-creation.js';
 
 /** What importImage needs. */
@@ -28,6 +29,8 @@ export interface ImageImportDeps {
   images: ImagesModel;
   tasks: ImageTasksModel;
   policy: ImportAddressPolicy;
+  /** The image exchange bucket, for `s3://` URLs (KUMO_IMAGE_EXCHANGE_BUCKET); none: http(s) only. */
+  exchange: S3ImageExchange | undefined;
   /** Private images per account and region (KUMO_QUOTA_IMAGE). */
   imageQuota(): number;
   /** Wakes the import worker. */
@@ -41,8 +44,8 @@ export class ImageImportService {
   constructor(private readonly d: ImageImportDeps) {}
 
   /** importImage: returns the pending image's id and its task's at once. */
-  async import(scope: Scope, req: ImportUserImageRequest): Promise<ImportImageResult> {
-    const { url, systemDiskGB } = this.check(req);
+  async import(scope: Scope, req: ImportUserImageRequest, accountName: string): Promise<ImportImageResult> {
+    const { url, systemDiskGB } = this.check(req, accountName);
     const token = req.clientToken || undefined;
     const result = await this.d.tx.locked(imageQuotaLock(scope), async (trx) => {
       // The same clientToken answers with the task it created, whatever the rest of the request.
@@ -91,7 +94,7 @@ export class ImageImportService {
   }
 
   /** JD's ranges and what Kumo's hosts can boot; throws invalidParameter naming the field. */
-  private check(req: ImportUserImageRequest): { url: string; systemDiskGB: number } {
+  private check(req: ImportUserImageRequest, accountName: string): { url: string; systemDiskGB: number } {
     if (req.architecture !== 'x86_64')
       throw Errors.invalidParameter('architecture', "this region's hosts run x86_64 guests only");
     if (req.osType !== 'linux')
@@ -104,6 +107,8 @@ export class ImageImportService {
     if (gb < 40 || gb > 500 || gb % 10 !== 0)
       throw Errors.invalidParameter('systemDiskSizeGB', 'must be 40 to 500 in steps of 10');
     if (!IMAGE_NAME.test(req.imageName)) throw Errors.invalidParameter('imageName');
+    if (req.imageUrl.startsWith('s3://'))
+      return { url: this.exchangeUrl(req.imageUrl, accountName), systemDiskGB: gb };
     let url: URL;
     try {
       url = parseImportUrl(req.imageUrl);
@@ -115,5 +120,17 @@ export class ImageImportService {
     if (isIP(host) && !this.d.policy.permits(host))
       throw Errors.invalidParameter('imageUrl', 'is not an address imports may reach');
     return { url: url.toString(), systemDiskGB: gb };
+  }
+
+  /** An `s3://` URL: an object under the account's own prefix in the exchange bucket. */
+  private exchangeUrl(raw: string, accountName: string): string {
+    const ex = this.d.exchange;
+    if (!ex)
+      throw Errors.invalidParameter('imageUrl', 'this region has no image exchange bucket for s3:// URLs');
+    try {
+      return ex.url(ex.ownKey(ex.keyOf(raw), accountName));
+    } catch (err) {
+      throw Errors.invalidParameter('imageUrl', (err as ExchangeRefused).message);
+    }
   }
 }

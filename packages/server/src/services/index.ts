@@ -14,6 +14,7 @@ import type { DiskService } from './disks.js';
 import type { DiskAttachmentService } from './disk-attachments.js';
 import type { StorageBackendService } from './storage-backends.js';
 import type { HostService } from './hosts.js';
+import type { ImageExportService } from './image-export.js';
 import type { ImageImportService } from './image-import.js';
 import type { ImageCreationService } from './image-creation.js';
 import type { ImageSharingService } from './image-sharing.js';
@@ -52,6 +53,7 @@ export interface Services {
   images: ImageService;
   imageCreation: ImageCreationService;
   imageImport: ImageImportService;
+  imageExport: ImageExportService;
   imageSharing: ImageSharingService;
   instances: InstanceService;
   vpcs: VpcService;

@@ -17,6 +17,7 @@ import * as m0015 from './0015_interface_attachments.js';
 import * as m0016 from './0016_host_chassis.js';
 import * as m0017 from './0017_nat_era_adoption.js';
 import * as m0018 from './0018_image_tasks.js';
+import * as m0019 from './0019_image_exports.js';
 
 interface Migration {
   name: string;
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   m0016,
   m0017,
   m0018,
+  m0019,
 ];
 
 /** A knex MigrationSource over {@link migrations}. */

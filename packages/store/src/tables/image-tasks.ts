@@ -1,5 +1,6 @@
-// image_tasks: image imports (JD's importImage; imageTasks lists them). A row is created with its
-// pending image in the caller's transaction; a worker claims unfinished rows under a lease (a
+// image_tasks: image imports and exports (JD's importImage and exportImage; imageTasks lists them).
+// An import's row is created with its pending image in the caller's transaction, an export's
+// alone; a worker claims unfinished rows under a lease (a
 // killed kumod's lapses and another takes the task over) and ends them `finished` or `failed`.
 import type { Database } from '../db.js';
 import type { Transaction } from '../locks.js';
@@ -17,6 +18,7 @@ interface ImageTaskRow {
   status: string;
   image_id: string;
   source_url: string;
+  target_url: string;
   system_disk_gb: number;
   progress: number;
   message: string;
@@ -30,11 +32,13 @@ export interface ImageTaskRecord {
   id: string;
   accountId: string;
   regionId: string;
-  action: 'ImportImage';
+  action: 'ImportImage' | 'ExportImage';
   status: 'pending' | 'running' | 'failed' | 'finished';
   imageId: string;
   /** Where the import reads from: shown to nobody, logged by origin only. */
   sourceUrl: string;
+  /** Where an export writes (`s3://` in the image exchange); empty for an import. */
+  targetUrl: string;
   systemDiskGB: number;
   progress: number;
   message: string;
@@ -60,6 +64,7 @@ const toTask = (r: ImageTaskRow): ImageTaskRecord => ({
   status: r.status as ImageTaskRecord['status'],
   imageId: r.image_id,
   sourceUrl: r.source_url,
+  targetUrl: r.target_url,
   systemDiskGB: r.system_disk_gb,
   progress: r.progress,
   message: r.message,
@@ -71,10 +76,15 @@ const toTask = (r: ImageTaskRow): ImageTaskRecord => ({
 export class ImageTasksModel {
   constructor(private readonly db: Database) {}
 
-  /** Writes a pending import task (inside the transaction that writes its image). */
+  /**
+   * Writes a pending task: an import (`sourceUrl`, inside the transaction that writes its image)
+   * or an export (`targetUrl`).
+   */
   async create(
     scope: Scope,
-    t: { imageId: string; sourceUrl: string; systemDiskGB: number; clientToken?: string },
+    t: { imageId: string; systemDiskGB: number; clientToken?: string } & (
+      { action?: 'ImportImage'; sourceUrl: string } | { action: 'ExportImage'; targetUrl: string }
+    ),
     trx: Transaction,
   ): Promise<string> {
     const id = newId('imt');
@@ -82,9 +92,10 @@ export class ImageTasksModel {
       id,
       account_id: scope.accountId,
       region_id: scope.regionId,
-      action: 'ImportImage',
+      action: t.action ?? 'ImportImage',
       image_id: t.imageId,
-      source_url: t.sourceUrl,
+      source_url: 'sourceUrl' in t ? t.sourceUrl : '',
+      target_url: 'targetUrl' in t ? t.targetUrl : '',
       system_disk_gb: t.systemDiskGB,
       client_token: t.clientToken ?? null,
     });
@@ -158,14 +169,14 @@ export class ImageTasksModel {
   async finish(
     id: string,
     owner: string,
-    outcome: { status: 'finished' } | { status: 'failed'; message: string },
+    outcome: { status: 'finished'; message?: string } | { status: 'failed'; message: string },
   ): Promise<boolean> {
     const n = await this.db(IMAGE_TASKS)
       .where({ id, task_owner: owner })
       .update({
         status: outcome.status,
         progress: outcome.status === 'finished' ? 100 : this.db.raw('progress'),
-        message: outcome.status === 'failed' ? outcome.message.slice(0, 500) : '',
+        message: (outcome.message ?? '').slice(0, 500),
         finished_at: this.db.fn.now(),
         task_owner: null,
         task_until: null,

@@ -30,6 +30,7 @@ import startInstance from './instances/startInstance.js';
 import stopInstance from './instances/stopInstance.js';
 import copyImages from './images/copyImages.js';
 import imageTasks from './images/imageTasks.js';
+import exportImage from './images/exportImage.js';
 import importImage from './images/importImage.js';
 import deleteImage from './images/deleteImage.js';
 import describeImageMembers from './images/describeImageMembers.js';
@@ -179,6 +180,7 @@ export const routes: readonly Route[] = [
   createImage,
   copyImages,
   importImage,
+  exportImage,
   imageTasks,
   shareImage,
   unShareImage,

@@ -1,4 +1,4 @@
-// importImage: POST /v1/regions/{regionId}/images:import — a private image from a qcow2 at an http(s) URL; idempotent by clientToken.
+// importImage: POST /v1/regions/{regionId}/images:import — a private image from a qcow2 at an http(s) URL or in the image exchange bucket (s3://); idempotent by clientToken.
 import { importUserImageBody, type ImportImageResult } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 
@@ -9,5 +9,5 @@ export default defineRoute({
   body: importUserImageBody,
   errors: ['invalidParameter', 'missingParameter', 'quotaExceeded'],
   handle: ({ services, account, regionId, body }): Promise<ImportImageResult> =>
-    services.imageImport.import({ accountId: account.id, regionId }, body),
+    services.imageImport.import({ accountId: account.id, regionId }, body, account.name),
 });
