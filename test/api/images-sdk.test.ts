@@ -84,13 +84,13 @@ const refusal = (p: Promise<Any>) =>
     (e: Any) => e,
   );
 
-test('createImage refuses bad names, whole-machine images and unknown instances; nothing is created', async () => {
+test('createImage refuses bad names, malformed dataDisks and unknown instances; nothing is created', async () => {
   const bad = await refusal(vm.createImage!({ instanceId: 'i-000000000000', name: 'bad name!' }));
   expect(bad).toMatchObject({
     error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Invalid parameter name' },
   });
   const disks = await refusal(
-    vm.createImage!({ instanceId: 'i-000000000000', name: 'ok', dataDisks: [{ diskId: 'disk-1' }] }),
+    vm.createImage!({ instanceId: 'i-000000000000', name: 'ok', dataDisks: [{ noDevice: 'yes' }] }),
   );
   expect(disks).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
   const missing = await refusal(

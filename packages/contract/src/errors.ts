@@ -168,6 +168,10 @@ const catalogue = {
   imageNotOwned: (id: string) =>
     precondition(`Image '${id}' is shared with this account; only its owner may change it`),
   imageNotPrivate: (id: string) => precondition(`Image '${id}' is not a private image`),
+  wholeMachineImage: (id: string, what: string) =>
+    precondition(
+      `Image '${id}' is a whole-machine image (its data disks are snapshots): it cannot be ${what}`,
+    ),
   imageDiskTooSmall: (minGB: number) =>
     outOfRange(
       `InstanceSpec.SystemDisk.CloudDiskSpec.DiskSizeGB out of range: the image needs at least ${minGB} GB`,
@@ -194,6 +198,8 @@ const catalogue = {
   diskHasSnapshots: (id: string) => precondition(`Disk '${id}' has snapshots; delete them first`),
   snapshotHasDisks: (id: string) =>
     precondition(`Snapshot '${id}' has disks created from it; delete them first`),
+  snapshotInImage: (id: string, imageId: string) =>
+    precondition(`Snapshot '${id}' belongs to image '${imageId}'; delete the image first`),
   snapshotOfOtherDisk: (id: string, diskId: string) =>
     invalid(`Invalid parameter snapshotId: snapshot '${id}' is not of disk '${diskId}'`),
   noStorageBackend: (az: string) => precondition(`AZ '${az}' has no storage backend for cloud disks`),

@@ -1,7 +1,7 @@
 // Wire shapes and request schemas of the image operations (contract §2.6); no behaviour.
 import { z } from 'zod';
 import type { Paging } from './common.js';
-import type { InstanceDiskAttachment } from './instances.js';
+import { diskAttachmentSpec, type InstanceDiskAttachment } from './instances.js';
 
 /** Every image `status` value. */
 export const IMAGE_STATUSES = ['pending', 'ready', 'deleting', 'error'] as const;
@@ -80,7 +80,8 @@ export type ModifyImageAttributeRequest = z.input<typeof modifyImageAttributeBod
 export const createImageBody = z.object({
   name: z.string().max(256),
   description: z.string().max(256).default(''),
-  dataDisks: z.array(z.object({}).passthrough()).max(16).optional(),
+  // JD: entries add a disk (a snapshot or an empty one) or, with noDevice, leave an attached one out.
+  dataDisks: z.array(diskAttachmentSpec).max(16).optional(),
 });
 /** createImage body. */
 export type CreateImageRequest = z.input<typeof createImageBody>;

@@ -44,8 +44,11 @@ const diskSpec = z.object({
   multiAttachable: z.boolean().optional(),
 });
 
-/** How a disk attaches to a new instance; the category defaults to `local` as in JD. */
-const diskAttachmentSpec = z.object({
+/**
+ * How a disk attaches to a new instance; the category defaults to `local` as in JD. createImage
+ * takes the same shape for the data disks of a whole-machine image.
+ */
+export const diskAttachmentSpec = z.object({
   diskCategory: z.enum(['local', 'cloud']).optional(),
   autoDelete: z.boolean().optional(),
   cloudDiskSpec: diskSpec.optional(),

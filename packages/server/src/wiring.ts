@@ -326,6 +326,7 @@ export function createWiring(
       backends: workers.backends,
       storage: storageRegistry,
       quotas: config.storage.quotas,
+      imageNaming: (id) => imagesModel.namingSnapshot(id),
       changed: () => storageWorker.kick(),
     }),
     diskAttachments: new DiskAttachmentService({

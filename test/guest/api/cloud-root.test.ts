@@ -8,6 +8,7 @@
 // takes the disk with it and leaves only the image's base in the pool.
 import { jest } from '@jest/globals';
 import type { KumoClient } from '@kumo/client';
+import type { InstanceSpec } from '@kumo/contract';
 import { cephPool, haveCeph, rbd } from '../../../packages/storage/test/support.js';
 import { clientFor, startKumod, type KumodProcess } from '../../support/kumod.js';
 import { addRbdBackend } from '../../support/storage.js';
@@ -65,13 +66,19 @@ run('cloud system disks (rbd)', () => {
       (e: { httpStatus?: number }) => e.httpStatus ?? 0,
     );
 
-  async function boot(name: string, sizeGB: number, imageId = cloud.images.tiny) {
+  async function boot(
+    name: string,
+    sizeGB: number,
+    imageId = cloud.images.tiny,
+    dataDisks?: InstanceSpec['dataDisks'],
+  ) {
     const { instanceIds } = await user.createInstances(
       tinyInstance(cloud, name, {
         imageId,
         keyNames: ['root-key'],
         elasticIp: EIP,
         systemDisk: { diskCategory: 'cloud', cloudDiskSpec: { diskType: 'premium-hdd', diskSizeGB: sizeGB } },
+        ...(dataDisks ? { dataDisks } : {}),
       }),
     );
     const id = instanceIds[0]!;
@@ -89,6 +96,10 @@ run('cloud system disks (rbd)', () => {
     user = clientFor(cloud.kumod.endpoint, keys);
     return cloud.kumod;
   }
+
+  // The guest's device of a disk, found by its serial (the disk's id).
+  const devOf = (id: string) =>
+    `for d in /sys/block/vd*; do [ "$(cat $d/serial 2>/dev/null)" = "${id}" ] && basename $d; done`;
 
   const poolImages = () =>
     rbd('ls', pool.pool)
@@ -221,12 +232,25 @@ run('cloud system disks (rbd)', () => {
     expect((await req<{ totalCount: number }>('GET', '/disks')).totalCount).toBe(0);
   });
 
-  test('createImage of a cloud system disk: its file is in an instance launched from the image', async () => {
-    const src = await boot('root-src', 40);
+  test('createImage of a cloud system disk and a data disk: both come back in an instance launched from the image', async () => {
+    const src = await boot('root-src', 40, cloud.images.tiny, [
+      {
+        diskCategory: 'cloud',
+        cloudDiskSpec: { diskType: 'ssd', diskSizeGB: 20 },
+        deviceName: 'vdd',
+        autoDelete: true,
+      },
+    ]);
     const proof = `image-proof-${Date.now()}`;
     await src.sh(`echo ${proof} > /mnt/root/proof && sync`);
+    const srcData = (await user.describeInstance(src.id)).instance.dataDisks[0]!.cloudDisk!.diskId;
+    const pattern = `data-proof-${Date.now()}`;
+    await src.sh(
+      `printf '${pattern}' | dd of=/dev/$(${devOf(srcData)}) bs=512 count=1 conv=sync,fsync 2>/dev/null; sync`,
+    );
     await user.stopInstance(src.id);
     await waitStatus(user, src.id, 'stopped', 120_000);
+    // A whole-machine image: the data disk is snapshotted with it (JD's createImage default).
     const { imageId } = await user.createImage(src.id, { name: 'from-cloud-root', description: '' });
     let status = '';
     for (let i = 0; i < 600 && status !== 'ready'; i++) {
@@ -235,9 +259,52 @@ run('cloud system disks (rbd)', () => {
       if (status !== 'ready') await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe('ready');
-    // Launched from it, on a cloud system disk of its own (a clone of the new image's base).
+    const { image } = await req<{
+      image: {
+        dataDisks: {
+          deviceName: string;
+          autoDelete: boolean;
+          cloudDisk: { snapshotId: string; diskType: string; diskSizeGB: number };
+        }[];
+      };
+    }>('GET', `/images/${imageId}`);
+    expect(image.dataDisks).toEqual([
+      {
+        diskCategory: 'cloud',
+        autoDelete: true,
+        deviceName: 'vdd',
+        status: 'detached',
+        cloudDisk: { diskType: 'ssd', diskSizeGB: 20, snapshotId: expect.stringMatching(/^snapshot-/) },
+      },
+    ]);
+    const snapshotId = image.dataDisks[0]!.cloudDisk.snapshotId;
+    const { snapshot } = await req<{ snapshot: { status: string; diskId: string } }>(
+      'GET',
+      `/snapshots/${snapshotId}`,
+    );
+    expect(snapshot).toMatchObject({ status: 'available', diskId: srcData });
+    // The image's snapshot is not deleted from under it; it cannot be shared (its data is the owner's).
+    await expect(req('DELETE', `/snapshots/${snapshotId}`)).rejects.toMatchObject({
+      httpStatus: 400,
+      message: `Snapshot '${snapshotId}' belongs to image '${imageId}'; delete the image first`,
+    });
+    await expect(user.shareImage(imageId, ['roots'])).rejects.toMatchObject({
+      httpStatus: 400,
+      status: 'FAILED_PRECONDITION',
+    });
+    // Launched from it, on a cloud system disk of its own (a clone of the new image's base), with
+    // a data disk made from the snapshot at the same device.
     const copy = await boot('root-copy', 40, imageId);
     expect(await copy.sh('cat /mnt/root/proof')).toBe(proof);
+    const copyData = (await user.describeInstance(copy.id)).instance.dataDisks.find(
+      (x) => x.deviceName === 'vdd',
+    )!;
+    expect(copyData.cloudDisk!.diskId).not.toBe(srcData);
+    expect(
+      await copy.sh(
+        `dd if=/dev/$(${devOf(copyData.cloudDisk!.diskId)}) bs=${pattern.length} count=1 2>/dev/null`,
+      ),
+    ).toBe(pattern);
     const copyDisk = (await user.describeInstance(copy.id)).instance.systemDisk.cloudDisk!.diskId;
     const parent = (
       JSON.parse(rbd('info', '--format', 'json', `${pool.pool}/${copyDisk}`)) as { parent: { image: string } }
@@ -256,5 +323,16 @@ run('cloud system disks (rbd)', () => {
       await new Promise((r) => setTimeout(r, 200));
     expect(poolImages()).toEqual(want);
     expect(poolImages()).toHaveLength(1);
+    // With the image gone, its snapshot can go once the copy's disk made from it is deleted (with
+    // the copy: autoDelete); the source's disk, kept while it had a snapshot, after it.
+    const retried = async (path: string) => {
+      for (let i = 0; ; i++) {
+        const code = await statusOf(req('DELETE', path));
+        if (code === 200 || i >= 150) return code;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    expect(await retried(`/snapshots/${snapshotId}`)).toBe(200);
+    expect(await retried(`/disks/${srcData}`)).toBe(200);
   });
 });

@@ -87,6 +87,11 @@ export interface TaskDisks {
   exportRoot(instanceId: string): Promise<Readable | undefined>;
   /** Fences off every client of the instance's shared disks (see DiskBackend.fence); returns them. */
   fenceAll(instanceId: string): Promise<string[]>;
+  /**
+   * Resolves once every snapshot named is `available` (a whole-machine image's); throws when one
+   * failed or is gone, HOST_UNAVAILABLE when they take too long (the step runs again).
+   */
+  snapshotsReady(snapshotIds: string[]): Promise<void>;
   /** Resolves once every data disk exists in its backend; throws when one could not be made. */
   created(instanceId: string): Promise<void>;
   /** Attaches the data disks to the instance's domain on `hostId` (and marks them attached); idempotent. */

@@ -103,6 +103,25 @@ export function taskDisks(d: TaskDisksDeps): TaskDisks {
       return fenced;
     },
 
+    async snapshotsReady(snapshotIds) {
+      const deadline = Date.now() + CREATE_WAIT_MS;
+      d.kick();
+      for (;;) {
+        const waiting: string[] = [];
+        for (const id of snapshotIds) {
+          const s = await d.disks.snapshotById(id);
+          if (!s) throw new Error(`snapshot ${id} is gone`);
+          if (s.status === 'error_create')
+            throw new Error(`snapshot ${id} could not be made: ${s.errorReason ?? ''}`);
+          if (s.status !== 'available') waiting.push(id);
+        }
+        if (waiting.length === 0) return;
+        if (Date.now() > deadline)
+          throw new HypervisorError('HOST_UNAVAILABLE', `snapshots ${waiting.join(', ')} not made yet`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    },
+
     async created(instanceId) {
       const deadline = Date.now() + CREATE_WAIT_MS;
       d.kick();

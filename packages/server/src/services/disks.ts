@@ -24,6 +24,8 @@ export interface DiskServiceDeps {
   backends: StorageBackendsModel;
   storage: StorageRegistry;
   quotas: { disk: number; snapshot: number };
+  /** The image whose data disks are made from a snapshot, if any (deleteSnapshot refuses those). */
+  imageNaming?(snapshotId: string): Promise<string | undefined>;
   /** Wakes the storage worker. */
   changed(): void;
 }
@@ -271,6 +273,8 @@ export class DiskService {
   async deleteSnapshot(scope: Scope, id: string): Promise<void> {
     const s = await this.describeSnapshot(scope, id);
     if ((await this.d.disks.clonesOf(id)) > 0) throw Errors.snapshotHasDisks(id);
+    const image = await this.d.imageNaming?.(id);
+    if (image) throw Errors.snapshotInImage(id, image);
     const ok = await this.d.disks.claim('snapshots', scope, id, {
       task: 'delete',
       status: 'deleting',

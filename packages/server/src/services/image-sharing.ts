@@ -71,6 +71,8 @@ export class ImageSharingService {
   ): Promise<void> {
     const img = await this.ownPrivate(regionId, account, imageId);
     if (img.status !== 'ready') throw Errors.imageNotReady(img.id);
+    // Its data disks come from the owner's snapshots, which no other account may read.
+    if (img.dataDisks.length > 0) throw Errors.wholeMachineImage(img.id, 'shared');
     const ids = await this.accountsOf(account, pins);
     await this.d.tx.locked(`image-shares:${img.id}`, async (trx) => {
       const now = new Set((await this.d.shares.members(img.id, trx)).map((m) => m.id));
@@ -127,6 +129,8 @@ export class ImageSharingService {
       if (!ID_PATTERNS.image.test(id)) throw Errors.imageNotFound(id.slice(0, 64));
       const img = await this.ownPrivate(regionId, account, id);
       if (img.status !== 'ready') throw Errors.imageNotReady(img.id);
+      // Snapshots live in one region's storage.
+      if (img.dataDisks.length > 0) throw Errors.wholeMachineImage(img.id, 'copied to another region');
       sources.push(img);
     }
     const scope = { accountId: account.id, regionId: destinationRegion };

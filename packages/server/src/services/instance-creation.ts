@@ -48,7 +48,22 @@ export class InstanceCreation {
     if (diskGB < image.minDiskGB) throw Errors.imageDiskTooSmall(image.minDiskGB);
     // JD: at most 8 data disks, 7 beside a cloud system disk.
     const maxData = req.diskCategory === 'cloud' ? MAX_DATA_DISKS - 1 : MAX_DATA_DISKS;
-    const dataDisks = req.dataDisks ?? [];
+    // A whole-machine image brings its data disks; one the request puts at the same device wins.
+    const asked = req.dataDisks ?? [];
+    const dataDisks = [
+      ...image.dataDisks
+        .filter((x) => !asked.some((a) => a.deviceName === x.deviceName))
+        .map((x) => ({
+          diskType: x.diskType,
+          diskSizeGB: x.diskSizeGB,
+          ...(x.snapshotId ? { snapshotId: x.snapshotId } : {}),
+          description: `data disk ${x.deviceName} of image ${image.id}`,
+          multiAttachable: false,
+          autoDelete: x.autoDelete,
+          deviceName: x.deviceName,
+        })),
+      ...asked,
+    ];
     if (dataDisks.length > maxData)
       throw Errors.invalidParameter('InstanceSpec.DataDisks', `at most ${maxData} data disks`);
     const system =

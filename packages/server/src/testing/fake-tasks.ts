@@ -98,6 +98,7 @@ export const sampleImage = (over: Partial<ImageRecord> = {}): ImageRecord => ({
   errorReason: null,
   sourceInstanceId: null,
   sourceImageId: null,
+  dataDisks: [],
   createdAt: new Date('2026-01-01T00:00:00Z'),
   ...over,
 });
@@ -275,6 +276,7 @@ export function fakeContext(opts: {
       fenceAll: async () => [],
       reimageRoot: async () => false,
       exportRoot: async () => undefined,
+      snapshotsReady: async (ids) => void diskCalls.push(`snapshots:${ids.join(',')}`),
       async created(id) {
         diskCalls.push(`created:${id}`);
         const failed = opts.dataDisks?.find((x) => x.failed);

@@ -18,6 +18,7 @@ import * as m0016 from './0016_host_chassis.js';
 import * as m0017 from './0017_nat_era_adoption.js';
 import * as m0018 from './0018_image_tasks.js';
 import * as m0019 from './0019_image_exports.js';
+import * as m0020 from './0020_image_data_disks.js';
 
 interface Migration {
   name: string;
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   m0017,
   m0018,
   m0019,
+  m0020,
 ];
 
 /** A knex MigrationSource over {@link migrations}. */

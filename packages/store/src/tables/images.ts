@@ -31,7 +31,18 @@ export interface ImageRow {
   error_reason: string | null;
   source_instance_id: string | null;
   source_image_id: string | null;
+  data_disks: ImageDataDisk[];
   created_at: Date;
+}
+
+/** A data disk an instance launched from a whole-machine image gets. */
+export interface ImageDataDisk {
+  deviceName: string;
+  diskType: string;
+  diskSizeGB: number;
+  /** The snapshot it is made from; none: an empty disk. */
+  snapshotId?: string;
+  autoDelete: boolean;
 }
 
 /** An image as the rest of Kumo sees it. */
@@ -59,15 +70,26 @@ export interface ImageRecord {
   sourceInstanceId: string | null;
   /** The image a copyImages made it from. */
   sourceImageId: string | null;
+  /** Whole-machine images: the data disks an instance launched from it gets. */
+  dataDisks: ImageDataDisk[];
   createdAt: Date;
 }
 
 /** Fields of a new image (status, progress and lineage have defaults). */
 export type NewImage = Omit<
   ImageRecord,
-  'id' | 'createdAt' | 'status' | 'progress' | 'errorReason' | 'sourceInstanceId' | 'sourceImageId'
+  | 'id'
+  | 'createdAt'
+  | 'status'
+  | 'progress'
+  | 'errorReason'
+  | 'sourceInstanceId'
+  | 'sourceImageId'
+  | 'dataDisks'
 > &
-  Partial<Pick<ImageRecord, 'status' | 'progress' | 'sourceInstanceId' | 'sourceImageId'>> & { id?: string };
+  Partial<Pick<ImageRecord, 'status' | 'progress' | 'sourceInstanceId' | 'sourceImageId' | 'dataDisks'>> & {
+    id?: string;
+  };
 
 // An image owned by someone else and not public is one shared with the viewer.
 const toImage = (r: ImageRow, viewer?: string): ImageRecord => ({
@@ -97,6 +119,7 @@ const toImage = (r: ImageRow, viewer?: string): ImageRecord => ({
   errorReason: r.error_reason,
   sourceInstanceId: r.source_instance_id,
   sourceImageId: r.source_image_id,
+  dataDisks: r.data_disks ?? [],
   createdAt: r.created_at,
 });
 
@@ -137,6 +160,7 @@ export class ImagesModel {
         progress: img.progress ?? 100,
         source_instance_id: img.sourceInstanceId ?? null,
         source_image_id: img.sourceImageId ?? null,
+        data_disks: JSON.stringify(img.dataDisks ?? []),
       } as unknown as ImageRow)
       .returning('*');
     return toImage(row!);
@@ -227,6 +251,14 @@ export class ImagesModel {
       )
       .first('id');
     return row !== undefined;
+  }
+
+  /** The image whose data disks are made from snapshot `snapshotId`, if any (inside `trx` when given). */
+  async namingSnapshot(snapshotId: string, trx?: Transaction): Promise<string | undefined> {
+    const row: { id: string } | undefined = await (trx ?? this.db)(IMAGES)
+      .whereRaw('data_disks @> ?::jsonb', [JSON.stringify([{ snapshotId }])])
+      .first('id');
+    return row?.id;
   }
 
   /** How many images an account owns in a region (quota), inside a transaction when given. */

@@ -1,5 +1,5 @@
 // Renders image records as JD's Image and ImageConstraint models. Presentation only.
-import type { Image, ImageConstraint, ImageTaskInfo } from '@kumo/contract';
+import type { Image, ImageConstraint, ImageTaskInfo, InstanceDiskAttachment } from '@kumo/contract';
 import type { ImageRecord, ImageTaskRecord } from '@kumo/store';
 import { formatJdTime } from './time.js';
 
@@ -24,7 +24,19 @@ export function imageView(i: ImageRecord): Image {
       localDisk: { diskType: 'local', diskSizeGB: i.minDiskGB },
       deviceName: 'vda',
     } as Image['systemDisk'],
-    dataDisks: [],
+    // A whole-machine image's data disks: what an instance launched from it gets (JD shows the
+    // snapshot each is made from in cloudDisk).
+    dataDisks: i.dataDisks.map((x) => ({
+      diskCategory: 'cloud',
+      autoDelete: x.autoDelete,
+      cloudDisk: {
+        diskType: x.diskType,
+        diskSizeGB: x.diskSizeGB,
+        snapshotId: x.snapshotId ?? '',
+      } as NonNullable<InstanceDiskAttachment['cloudDisk']>,
+      deviceName: x.deviceName,
+      status: 'detached',
+    })),
     snapshotId: '',
     rootDeviceType: 'localDisk',
     progress: String(i.status === 'ready' ? 100 : i.progress),

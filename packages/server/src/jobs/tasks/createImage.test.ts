@@ -82,7 +82,7 @@ test('the flattened root goes into the store and the image is ready with it; the
   expect(s.store.objects.get(sha(want))?.equals(want)).toBe(true);
   expect(s.host.exports.size).toBe(0);
   expect(s.lease.row).toMatchObject({ status: 'stopped', task: null });
-  expect(s.lease.steps).toEqual(['flatten', 'upload', 'discard']);
+  expect(s.lease.steps).toEqual(['flatten', 'snapshots', 'upload', 'discard']);
 });
 
 test('a run resumed after the image was settled only removes the copy', async () => {

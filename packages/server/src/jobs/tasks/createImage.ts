@@ -1,7 +1,7 @@
 // The image task of createImage: the stopped instance's root disk is flattened on its host into a
 // standalone qcow2 (a cloud system disk: exported by its storage into one), streamed into the image store while hashing, and the pending image becomes
 // `ready` with that object as its root (kernel and initrd, for direct-boot images, are the source
-// image's). Each step is idempotent: a re-flatten replaces a partial copy, a re-put of the same
+// image's) once the snapshots of a whole-machine image's data disks are available. Each step is idempotent: a re-flatten replaces a partial copy, a re-put of the same
 // bytes stores nothing new, and only a `pending` image is settled. A failure marks the image
 // `error` and leaves the instance `stopped`; the flattened copy is removed either way.
 import { isHypervisorError, type ImageManifest } from '@kumo/hypervisor';
@@ -39,6 +39,17 @@ export const createImage: TaskDefinition = {
         if (!(await cloudRoot(ctx, run)))
           await onHost(ctx, run.inst, (h) => h.flattenRoot(run.inst.id, tagOf(run)));
         await ctx.images.setProgress(argsOf(run).imageId, 10);
+      },
+    },
+    {
+      // A whole-machine image is ready only with its data disks' snapshots (taken by the storage
+      // worker from the rows createImage wrote).
+      name: 'snapshots',
+      async run(ctx, run) {
+        const image = await pendingImage(ctx, run);
+        if (!image) return { hop: 'discard' };
+        const ids = image.dataDisks.flatMap((x) => (x.snapshotId ? [x.snapshotId] : []));
+        if (ids.length > 0) await ctx.disks.snapshotsReady(ids);
       },
     },
     {

@@ -1,5 +1,6 @@
 // CreateImage: createImage — a private image of a stopped instance's root disk (a durable task; the
-// image shows CREATING in DescribeImages until it is NORMAL). Data disk images are not served.
+// image shows CREATING in DescribeImages until it is NORMAL). Whole-machine images (DataDiskIds,
+// SnapshotIds) are served through JD's createImage only.
 import { TencentErrors } from '@kumo/contract';
 import { z } from 'zod';
 import { defineAction } from '../action.js';
@@ -29,6 +30,8 @@ export default defineAction({
       callerOf(ctx),
       instanceIdOf(p.InstanceId),
       { name: p.ImageName, description: p.ImageDescription ?? '' },
+      // Tencent: without DataDiskIds, an image of the system disk alone.
+      'leave',
     );
     return { ImageId: imageId };
   },
