@@ -110,3 +110,8 @@ export const renewInstanceBody = z.object({
 });
 /** The body of renewInstance. */
 export type RenewInstanceRequest = z.input<typeof renewInstanceBody>;
+
+/** Admin evacuateInstance body: the host to bring the instance up on (default: the scheduler's pick). */
+export const evacuateInstanceBody = z.object({ hostId: z.string().max(64).optional() });
+/** Admin evacuateInstance body. */
+export type EvacuateInstanceRequest = z.input<typeof evacuateInstanceBody>;

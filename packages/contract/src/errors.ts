@@ -184,6 +184,7 @@ const catalogue = {
   // Nova's evacuate too refuses while the compute service is up: the guest may still be running there.
   hostStillUp: (id: string) =>
     precondition(`Host '${id}' is up: evacuate moves instances off a host that is down or cut off`),
+  evacuateTarget: (id: string, why: string) => invalid(`Invalid parameter hostId: host '${id}' ${why}`),
   hostUnreachable: (why: string) => new ApiError(400, 'FAILED_PRECONDITION', `Host unreachable: ${why}`),
 
   // The disk service (cloud disks, snapshots) and storage backends

@@ -150,10 +150,31 @@ run('evacuate (rbd, two hosts)', () => {
     const blocklistBefore = ceph('osd', 'blocklist', 'ls');
     expect(blocklistBefore).not.toContain(hosts[from]!.host.ip);
 
-    // Killed as it defines the domain on the new host (fenced and moved already); a restart finishes.
+    // A target host must be another, healthy one of the AZ; refused with nothing changed.
+    const toHost = (hostId: string) =>
+      cloud.kumod
+        .admin()
+        .adminRequest('POST', `/instances/${id}:evacuate`, { body: { hostId } })
+        .then(
+          () => ({ code: 200, message: '' }),
+          (e: { httpStatus?: number; message?: string }) => ({
+            code: e.httpStatus ?? 0,
+            message: e.message ?? '',
+          }),
+        );
+    expect(await toHost(hosts[from]!.id)).toEqual({
+      code: 400,
+      message: `Invalid parameter hostId: host '${hosts[from]!.id}' is the host the instance is leaving`,
+    });
+    expect((await toHost('host-nothere')).code).toBe(404);
+    expect((await user.describeInstance(id)).instance.status).toBe('error');
+
+    // Killed as it defines the domain on the host asked for (fenced and moved already); a restart finishes.
     const crashing = await restart('define');
     const died = new Promise<string | null>((r) => crashing.child.once('exit', (_c, sig) => r(sig)));
-    await evacuate();
+    await cloud.kumod
+      .admin()
+      .adminRequest('POST', `/instances/${id}:evacuate`, { body: { hostId: hosts[to]!.id } });
     expect(await died).toBe('SIGKILL');
     await restart();
     await waitStatus(user, id, 'running', 300_000);

@@ -30,11 +30,12 @@ export function registerInstanceAdmin(group: Command, contextFor: ContextFor): v
     .description(
       'Bring an instance of a host that is down up on another host of its AZ from its rbd disks (admin)',
     )
-    .action(async (id: string, _o: unknown, cmd: Command) => {
+    .option('--host <hostId>', 'the host to bring it up on (default: the scheduler picks one)')
+    .action(async (id: string, o: { host?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      await ctx
-        .getClient()
-        .adminRequest('POST', `/instances/${encodeURIComponent(id)}:evacuate`, { body: {} });
+      await ctx.getClient().adminRequest('POST', `/instances/${encodeURIComponent(id)}:evacuate`, {
+        body: o.host ? { hostId: o.host } : {},
+      });
       ctx.print(
         ctx.output === 'json'
           ? renderJson({ instanceId: id, evacuating: true })

@@ -31,8 +31,12 @@ export interface EvacuationDeps {
 export class InstanceEvacuationService {
   constructor(private readonly d: EvacuationDeps) {}
 
-  /** Queues the evacuation of instance `id` (any account's) off its host. */
-  async evacuate(id: string, caller: { accessKey: string; requestId: string }): Promise<void> {
+  /** Queues the evacuation of instance `id` (any account's) off its host (onto `toHost`, if given). */
+  async evacuate(
+    id: string,
+    caller: { accessKey: string; requestId: string },
+    toHost?: string,
+  ): Promise<void> {
     const { d } = this;
     const inst = ID_PATTERNS.instance.test(id) ? await d.instances.get(id) : undefined;
     if (!inst) throw Errors.instanceNotFound(id.slice(0, 64));
@@ -48,7 +52,7 @@ export class InstanceEvacuationService {
       );
     const local = disks.find((x) => x.hostId !== null);
     if (local) throw Errors.unsupported(`Evacuating an instance with a local data disk (${local.id})`);
-    const args: EvacuateArgs = { fromHost: inst.hostId };
+    const args: EvacuateArgs = { fromHost: inst.hostId, ...(toHost ? await this.target(inst, toHost) : {}) };
     const r = await d.leases.claim(undefined, inst.id, claimFor('evacuate', { ...args }));
     if ('reason' in r) {
       if (r.reason === 'missing') throw Errors.instanceNotFound(inst.id);
@@ -67,5 +71,23 @@ export class InstanceEvacuationService {
       'instance evacuation queued',
     );
     await d.enqueue(inst.id, 'evacuate');
+  }
+
+  /** The hosts placement must pass over so the instance lands on `toHost`, checked now. */
+  private async target(
+    inst: { az: string; regionId: string; hostId: string | null },
+    toHost: string,
+  ): Promise<Pick<EvacuateArgs, 'toHost' | 'passOver'>> {
+    const host = await this.d.hosts.find(toHost);
+    if (!host) throw Errors.hostNotFound(toHost.slice(0, 64));
+    if (host.id === inst.hostId) throw Errors.evacuateTarget(host.id, 'is the host the instance is leaving');
+    if (host.az !== inst.az || host.regionId !== inst.regionId)
+      throw Errors.evacuateTarget(host.id, `is not in AZ ${inst.az}`);
+    if (host.health !== 'up') throw Errors.evacuateTarget(host.id, `is ${host.health}`);
+    if (!host.enabled) throw Errors.evacuateTarget(host.id, 'is drained');
+    const others = (await this.d.hosts.list(inst.regionId)).filter(
+      (h) => h.az === inst.az && h.id !== host.id,
+    );
+    return { toHost: host.id, passOver: others.map((h) => h.id) };
   }
 }

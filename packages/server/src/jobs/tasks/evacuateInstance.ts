@@ -12,6 +12,9 @@ import { createInstances } from './createInstances.js';
 /** What the service writes with the claim: the host the instance is leaving (null: none). */
 export interface EvacuateArgs {
   fromHost: string | null;
+  /** The host the admin asked for, and the other hosts of the AZ placement passes over for it. */
+  toHost?: string;
+  passOver?: string[];
 }
 
 export const evacuateInstance: TaskDefinition = {
@@ -28,19 +31,19 @@ export const evacuateInstance: TaskDefinition = {
     {
       name: 'relocate',
       async run(ctx, run) {
-        const { fromHost } = (run.inst.taskArgs ?? {}) as Partial<EvacuateArgs>;
+        const { fromHost, toHost, passOver = [] } = (run.inst.taskArgs ?? {}) as Partial<EvacuateArgs>;
         // Moved already (a re-run after a crash): the spawn steps take it from here.
         if (run.inst.hostId !== (fromHost ?? null)) return;
         // A fresh count of hosts tried: the spawns of its past do not limit where it may go now.
         const moved = await ctx.placement.moveToAnotherHost(
           { ...run.inst, spawnAttempts: 0 },
-          fromHost ? [fromHost] : [],
+          [...(fromHost ? [fromHost] : []), ...passOver],
           run,
         );
         if (moved === 'fenced') return { fail: 'evacuate was preempted' };
         if (moved === 'exhausted')
           return {
-            fail: `no other host of AZ ${run.inst.az} has room`,
+            fail: toHost ? `host ${toHost} has no room` : `no other host of AZ ${run.inst.az} has room`,
             patch: { powerState: 'absent', hostId: null },
           };
         run.inst = moved;

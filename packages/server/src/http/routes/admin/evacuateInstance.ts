@@ -1,6 +1,7 @@
 // Admin evacuateInstance: POST /admin/v1/instances/{instanceId}:evacuate — brings an instance of
 // a host that is down up on another host of its AZ from its shared (rbd) disks, like Nova's
-// evacuate; the instance shows `starting`, then `running`.
+// evacuate; the instance shows `starting`, then `running`. `hostId` picks the host.
+import { evacuateInstanceBody } from '@kumo/contract';
 import { defineRoute } from '../../route.js';
 
 export default defineRoute({
@@ -8,9 +9,18 @@ export default defineRoute({
   method: 'POST',
   path: '/admin/v1/instances/{instanceId}:evacuate',
   admin: true,
-  errors: ['instanceNotFound', 'hostStillUp', 'unsupported', 'conflictWithTask', 'invalidInstanceStatus'],
-  handle: async ({ services, params, accessKey, requestId }) => {
-    await services.instanceEvacuation.evacuate(params.instanceId!, { accessKey, requestId });
+  body: evacuateInstanceBody,
+  errors: [
+    'instanceNotFound',
+    'hostNotFound',
+    'hostStillUp',
+    'evacuateTarget',
+    'unsupported',
+    'conflictWithTask',
+    'invalidInstanceStatus',
+  ],
+  handle: async ({ services, params, body, accessKey, requestId }) => {
+    await services.instanceEvacuation.evacuate(params.instanceId!, { accessKey, requestId }, body.hostId);
     return undefined;
   },
 });
