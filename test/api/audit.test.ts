@@ -3,7 +3,8 @@
 // trail, the admin sees everyone's; unauthenticated calls never reach it.
 import type { KumoClient } from '@kumo/client';
 import { KumoApiError } from '@kumo/client';
-import { newAccount, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
+import pg from 'pg';
+import { newAccount, startKumod, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { sendRaw } from '../support/raw-request.js';
 
 let kumod: TestKumod;
@@ -107,4 +108,43 @@ test('an account sees only its own trail; the admin sees every account and filte
     },
   });
   expect(onlyAlice.entries.map((e) => [e.accountId, e.operation])).toEqual([[aliceId, 'createKeypair']]);
+});
+
+test('entries older than the retention are pruned by a kumod on the database; newer ones stay', async () => {
+  await bob.createKeypair('bobs-new');
+  const before = await trail(bob, 2);
+  // The oldest entry (the trail lists newest first).
+  const oldId = before.entries[before.entries.length - 1]!.requestId;
+  // Age one entry past a 30-day retention, as time would.
+  const db = new pg.Client({ connectionString: kumod.dbUrl });
+  await db.connect();
+  try {
+    await db.query(`UPDATE audit_log SET at = now() - interval '31 days' WHERE request_id = $1`, [oldId]);
+    const pruner = await startKumod(
+      { DATABASE_URL: kumod.dbUrl, KUMO_AUDIT_RETENTION_DAYS: '30', KUMO_AUDIT_PRUNE_INTERVAL_MS: '200' },
+      { adminCredentials: kumod.credentials },
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      let left = 1;
+      while (left > 0 && Date.now() < deadline) {
+        left = Number(
+          (await db.query('SELECT count(*) AS n FROM audit_log WHERE request_id = $1', [oldId])).rows[0].n,
+        );
+        if (left > 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(left).toBe(0);
+    } finally {
+      await pruner.stop();
+    }
+  } finally {
+    await db.end();
+  }
+  const after = await trail(bob, 1);
+  expect(after.entries.map((e) => e.requestId).sort()).toEqual(
+    before.entries
+      .map((e) => e.requestId)
+      .filter((r) => r !== oldId)
+      .sort(),
+  );
 });

@@ -1,5 +1,6 @@
 // The billing part of kumod's configuration: the operator's price list (YAML, like the instance
-// type catalogue) and the test hook that replaces kumod's clock. Parsed once, by parseConfig.
+// type catalogue), the test hook that replaces kumod's clock, and how long the audit trail keeps
+// its entries. Parsed once, by parseConfig.
 import { fileURLToPath } from 'node:url';
 import { loadPrices, type PriceList } from './billing/prices.js';
 import { ConfigError } from './config-error.js';
@@ -17,6 +18,10 @@ export interface BillingConfig {
   retireGraceSeconds: number;
   /** How often the charge timer sweep looks for prepaid instances that reached a deadline. */
   sweepIntervalMs: number;
+  /** The audit trail's retention: entries older than this many days are deleted (0: kept forever). */
+  auditRetentionDays: number;
+  /** How often the audit trail is pruned. */
+  auditPruneIntervalMs: number;
 }
 
 /** The variables of this section and their defaults (merged into CONFIG_VARIABLES). */
@@ -25,6 +30,8 @@ export const BILLING_VARIABLES = {
   KUMO_TEST_CLOCK_FILE: '',
   KUMO_PREPAID_GRACE_SECONDS: '604800',
   KUMO_CHARGE_SWEEP_INTERVAL_MS: '10000',
+  KUMO_AUDIT_RETENTION_DAYS: '400',
+  KUMO_AUDIT_PRUNE_INTERVAL_MS: '3600000',
 } as const;
 
 type Name = keyof typeof BILLING_VARIABLES;
@@ -45,5 +52,7 @@ export function parseBilling(
     clockFile,
     retireGraceSeconds: int('KUMO_PREPAID_GRACE_SECONDS', 0, 10 * 365 * 86_400),
     sweepIntervalMs: int('KUMO_CHARGE_SWEEP_INTERVAL_MS', 50, 3_600_000),
+    auditRetentionDays: int('KUMO_AUDIT_RETENTION_DAYS', 0, 100 * 365),
+    auditPruneIntervalMs: int('KUMO_AUDIT_PRUNE_INTERVAL_MS', 100, 86_400_000),
   };
 }

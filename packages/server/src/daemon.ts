@@ -117,6 +117,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
     await wiring.runner.start(config.compute.jobWorkers);
     wiring.reconciler.start();
     wiring.chargeTimer.start();
+    services.audit.start();
     await wiring.network.start();
     await wiring.workers.start();
 
@@ -182,6 +183,7 @@ export async function startDaemon(config: Config, log: Logger, drivers?: DriverR
         clearInterval(regionRefresh);
         wiring.reconciler.stop();
         await wiring.chargeTimer.stop();
+        services.audit.stop();
         ops?.close();
         await wiring.network.stop();
         await wiring.workers.stop();

@@ -296,7 +296,7 @@ export function createWiring(
       log,
     }),
     // The trail is written through the guards pool: asynchronous commit, off the request path.
-    audit: new AuditService(new AuditLogModel(guardsDb), log),
+    audit: new AuditService(new AuditLogModel(guardsDb), log, config.billing),
     usage: new UsageService(new UsageModel(db), config.billing.prices, clock),
     instanceCharges: new InstanceChargeService({
       instances: instancesModel,

@@ -94,4 +94,21 @@ export class AuditLogModel {
       })),
     };
   }
+
+  /**
+   * Deletes entries older than `before`, `batch` rows per statement (short row locks, whatever
+   * the backlog; SKIP LOCKED lets two kumods prune side by side); returns how many went.
+   */
+  async prune(before: Date, batch = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.raw<{ rowCount: number }>(
+        `DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)`,
+        [before, batch],
+      );
+      total += n.rowCount;
+      if (n.rowCount < batch) return total;
+    }
+  }
 }
