@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KumoClient } from '@kumo/client';
 import { kumoIn, ok } from '../support/cli.js';
+import { codeOf, cvmClient } from '../support/cvm-sdk.js';
 import { clientFor, KUMOD_TEST_MAIN, startKumodOnTestDatabase, type TestKumod } from '../support/kumod.js';
 import { planeEnv } from '../support/network.js';
 import { freePort } from '../support/ports.js';
@@ -293,4 +294,50 @@ test('a prepaid instance through JD’s API: its charge, the refused delete, and
   expect((await user.describeInstance(id)).instance.charge!.chargeStatus).toBe('expired');
   await user.deleteInstance(id);
   await until(id, undefined);
+}, 60_000);
+
+test('a prepaid instance through Tencent’s SDK: PREPAID with its ExpiredTime, TerminateInstances refused', async () => {
+  // The clock only moves forward (the JD test above left it in May 2027).
+  writeFileSync(clockFile, '2027-06-01T00:00:00Z');
+  const cvm = cvmClient(kumod.endpoint, userKeys, REGION);
+  const image = (await user.request<{ images: { imageId: string }[] }>('GET', `/v1/regions/${REGION}/images`))
+    .images[0]!;
+  const run = {
+    Placement: { Zone: `${REGION}a` },
+    ImageId: image.imageId,
+    InstanceType: 't.n1.micro',
+    InstanceName: 'tc-monthly',
+  };
+  // Periods outside JD's (1–9 months, 1–3 years) and a period without PREPAID are refused.
+  for (const bad of [
+    { InstanceChargeType: 'PREPAID', InstanceChargePrepaid: { Period: 10 } },
+    { InstanceChargeType: 'PREPAID' },
+    { InstanceChargePrepaid: { Period: 1 } },
+  ])
+    expect(await codeOf(cvm.RunInstances({ ...run, ...bad }))).toMatch(
+      /^(InvalidParameterValue|MissingParameter)/,
+    );
+  const { InstanceIdSet } = await cvm.RunInstances({
+    ...run,
+    InstanceChargeType: 'PREPAID',
+    InstanceChargePrepaid: { Period: 12, RenewFlag: 'NOTIFY_AND_MANUAL_RENEW' },
+  });
+  const cvmId = InstanceIdSet![0]!;
+  const described = await cvm.DescribeInstances({ InstanceIds: [cvmId] });
+  expect(described.InstanceSet![0]).toMatchObject({
+    InstanceChargeType: 'PREPAID',
+    ExpiredTime: '2028-06-01T00:00:00Z',
+  });
+  // Tencent's SDK does not sign the action: the same body must not repeat within one second.
+  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+  await nextSecond();
+  expect(await codeOf(cvm.TerminateInstances({ InstanceIds: [cvmId] }))).toBe(
+    'UnsupportedOperation.InstanceChargeType',
+  );
+  // Past the expiry it goes.
+  writeFileSync(clockFile, '2028-06-01T00:00:00Z');
+  await nextSecond();
+  await cvm.TerminateInstances({ InstanceIds: [cvmId] });
+  const jdId = described.InstanceSet![0]!.Uuid!;
+  await until(jdId, undefined);
 }, 60_000);

@@ -91,7 +91,7 @@ export function instanceView(
     Memory: Math.round(i.memoryMB / 1024),
     RestrictState: 'NORMAL',
     InstanceName: i.name,
-    InstanceChargeType: 'POSTPAID_BY_HOUR',
+    InstanceChargeType: i.charge.mode === 'prepaid_by_duration' ? 'PREPAID' : 'POSTPAID_BY_HOUR',
     SystemDisk: system
       ? {
           DiskType: tencentDiskType(system.disk.diskType),
@@ -115,7 +115,7 @@ export function instanceView(
     ImageId: i.imageId,
     RenewFlag: 'NOTIFY_AND_MANUAL_RENEW',
     CreatedTime: cvmTime(i.createdAt),
-    ExpiredTime: null,
+    ExpiredTime: i.charge.expiresAt ? cvmTime(i.charge.expiresAt) : null,
     OsName: '',
     SecurityGroupIds: primary?.securityGroupIds ?? [],
     LoginSettings: { KeyIds: i.keyNames.map(keyIdOf) },

@@ -5,6 +5,7 @@ import { INSTANCE_NAME, INSTANCE_NAME_RULE, TencentErrors } from '@kumo/contract
 import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { callerOf, scopeOf } from '../batch.js';
+import type { ChargeRequest } from '../../../billing/charges.js';
 import type { DataDiskRequest } from '../../../services/instance-requests.js';
 import { DISK_TYPE_OF } from '../cbs/views.js';
 import { CBS_IDS, cvmInstanceId, keyNameOf } from '../ids.js';
@@ -50,6 +51,41 @@ function dataDisksOf(disks: TencentDataDisk[]): DataDiskRequest[] {
   });
 }
 
+/**
+ * Tencent's charge types as Kumo's charge: POSTPAID_BY_HOUR is JD's postpaid_by_duration (the
+ * default); PREPAID buys Period months (1–9, or 12, 24, 36 as 1–3 years: JD's periods). Tencent's
+ * auto-renewal (RenewFlag) is not served: renewal is the admin's (kumo instance renew).
+ */
+function chargeOf(
+  type: string | undefined,
+  prepaid: { Period: number; RenewFlag?: string | undefined } | undefined,
+): ChargeRequest | undefined {
+  if (type === undefined || type === 'POSTPAID_BY_HOUR') {
+    if (prepaid)
+      throw TencentErrors.invalidParameterValue(
+        'InstanceChargePrepaid',
+        'only with InstanceChargeType PREPAID',
+      );
+    return undefined;
+  }
+  if (type !== 'PREPAID') throw TencentErrors.unsupportedOperation(`InstanceChargeType ${type.slice(0, 32)}`);
+  if (!prepaid) throw TencentErrors.missingParameter('InstanceChargePrepaid.Period');
+  if (
+    prepaid.RenewFlag !== undefined &&
+    prepaid.RenewFlag !== 'NOTIFY_AND_MANUAL_RENEW' &&
+    prepaid.RenewFlag !== 'DISABLE_NOTIFY_AND_MANUAL_RENEW'
+  )
+    throw TencentErrors.unsupportedOperation(
+      `InstanceChargePrepaid.RenewFlag ${prepaid.RenewFlag.slice(0, 64)}`,
+    );
+  const n = prepaid.Period;
+  if (Number.isInteger(n) && n >= 1 && n <= 9)
+    return { mode: 'prepaid_by_duration', unit: 'month', duration: n };
+  if (n === 12 || n === 24 || n === 36)
+    return { mode: 'prepaid_by_duration', unit: 'year', duration: n / 12 };
+  throw TencentErrors.invalidParameterValue('InstanceChargePrepaid.Period', '1 to 9, 12, 24 or 36 (months)');
+}
+
 export default defineAction({
   action: 'RunInstances',
   operation: 'createInstances',
@@ -58,6 +94,9 @@ export default defineAction({
     ImageId: z.string().max(64),
     InstanceType: z.string().max(64).optional(),
     InstanceChargeType: z.string().max(32).optional(),
+    InstanceChargePrepaid: z
+      .strictObject({ Period: z.number().int(), RenewFlag: z.string().max(64).optional() })
+      .optional(),
     InstanceCount: z.number().int().optional(),
     InstanceName: z.string().max(128).optional(),
     LoginSettings: z
@@ -114,9 +153,7 @@ export default defineAction({
     const count = p.InstanceCount ?? 1;
     if (count < 1 || count > 100)
       throw TencentErrors.invalidParameterValue('InstanceCount', 'between 1 and 100');
-    if (p.InstanceChargeType !== undefined && p.InstanceChargeType !== 'POSTPAID_BY_HOUR') {
-      throw TencentErrors.unsupportedOperation(`InstanceChargeType ${p.InstanceChargeType.slice(0, 32)}`);
-    }
+    const charge = chargeOf(p.InstanceChargeType, p.InstanceChargePrepaid);
     if (!p.InstanceType) throw TencentErrors.missingParameter('InstanceType');
     const dataDisks = dataDisksOf(p.DataDisks ?? []);
     const subnetId = p.VirtualPrivateCloud?.SubnetId;
@@ -175,6 +212,7 @@ export default defineAction({
       ...(cloud && DISK_TYPE_OF[disk] !== undefined ? { systemDiskType: DISK_TYPE_OF[disk] } : {}),
       ...(cloud && p.SystemDisk?.DiskSize !== undefined ? { diskSizeGB: p.SystemDisk.DiskSize } : {}),
       dataDisks,
+      ...(charge ? { charge } : {}),
       ...(userdata !== undefined ? { userdata } : {}),
       maxCount: count,
       ...(p.ClientToken !== undefined ? { clientToken: p.ClientToken } : {}),
