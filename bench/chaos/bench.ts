@@ -1,6 +1,6 @@
 // The chaos soak (see run.sh): two kumods on one database, three test hosts (each its own network
 // and mount namespace with its own libvirtd), three accounts issuing random lifecycle operations;
-// every 20–60 s one kumod is SIGKILLed and restarted and one host is cut off or its libvirtd
+// with cloud disks on the environment's Ceph when it runs one; every 20–60 s one kumod is SIGKILLed and restarted and one host is cut off or its libvirtd
 // paused for a few seconds. Checks invariants at checkpoints and at the end, prints the counts,
 // and exits 1 on any violation. Bounded in time; traffic stays inside the test namespaces.
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { pidsInNetns, startTestHost, stopAllTestHosts, type TestHost } from '../
 import type { KumoClient } from '@kumo/client';
 import { clientFor, startKumod, type KumodProcess } from '../../test/support/kumod.js';
 import { loadImage } from '../../test/support/images.js';
+import { addRbdBackend } from '../../test/support/storage.js';
+import { cephPool, haveCeph, rbd } from '../../packages/storage/test/support.js';
 import { check, unsettled } from './invariants.js';
 import { runActor, type Actor, type Tally } from './workload.js';
 
@@ -38,6 +40,7 @@ const hosts: TestHost[] = [];
 const kumods: KumodProcess[] = [];
 const counts = { kumodKills: 0, hostCutOffs: 0, hostPauses: 0, checkpoints: 0 };
 const violations: string[] = [];
+let dropPool = () => {};
 const tally: Tally = {
   operations: 0,
   accepted: 0,
@@ -83,6 +86,10 @@ try {
     });
     hostIds.push(r.host.hostId);
   }
+  // Cloud disks on the environment's Ceph, when it runs one (scripts/libvirtd-up.sh).
+  const pool = haveCeph() ? cephPool(`kchaos-${process.pid}`) : undefined;
+  if (pool) await addRbdBackend(admin(), 'local-1a', pool);
+  dropPool = () => pool?.drop();
   const image = loadImage(tinyDir);
   const imported = await admin().adminRequest<{ image: { imageId: string } }>('POST', '/images:import', {
     body: { manifestPath: join(image.dir, 'manifest.json'), regionId: 'local-1', name: 'tiny' },
@@ -103,6 +110,7 @@ try {
       name: a.name,
       clients: clientsOf(a.keys),
       maxInstances: 2,
+      ...(pool ? { diskAz: 'local-1a', maxDisks: 2 } : {}),
       create: (name) => ({
         instanceSpec: {
           name,
@@ -148,6 +156,7 @@ try {
   })();
   const targets = hosts.map((host, i) => ({ host, id: hostIds[i]!, prefix: PREFIX }));
   const named = () => accounts.map((a) => ({ name: a.name, client: clientsOf(a.keys)()[0]! }));
+  const poolImages = pool ? () => rbd('ls', pool.pool).trim().split('\n').filter(Boolean) : undefined;
   const checkpoints = (async () => {
     while (Date.now() < until) {
       await sleep(60_000);
@@ -162,7 +171,7 @@ try {
   while (Date.now() < settleBy && (await unsettled(dbUrl)).length > 0) await sleep(2_000);
   // One more sweep interval for the reconciler to remove leftovers of deletes that just finished.
   await sleep(10_000);
-  violations.push(...(await check(dbUrl, targets, named(), true)));
+  violations.push(...(await check(dbUrl, targets, named(), true, poolImages)));
   counts.checkpoints++;
   violations.push(...tally.serverErrors.map((e) => `5xx: ${e}`));
 
@@ -190,6 +199,9 @@ try {
 } finally {
   for (const k of kumods) await k.stop().catch(() => undefined);
   await stopAllTestHosts();
+  dropPool();
   await dropTestDatabase(dbUrl).catch(() => undefined);
   await globalThis.__KUMO_TEST_PG__?.stop();
 }
+// The test support's exit hooks end the process with 0 otherwise: the outcome is said last.
+process.exit(violations.length > 0 ? 1 : 0);

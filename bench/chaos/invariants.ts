@@ -17,14 +17,17 @@ async function rows<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-/** Instances still moving (a task in flight or a transient status). */
+/** Instances and disks still moving (a task in flight or a transient status). */
 export async function unsettled(
   dbUrl: string,
 ): Promise<{ id: string; status: string; task: string | null }[]> {
   return rows(
     dbUrl,
     `SELECT id, status, task FROM instances
-      WHERE task IS NOT NULL OR status NOT IN ('running', 'stopped', 'error') ORDER BY id`,
+      WHERE task IS NOT NULL OR status NOT IN ('running', 'stopped', 'error')
+     UNION ALL
+     SELECT id, status, task FROM disks WHERE task IS NOT NULL OR status LIKE '%ing'
+     ORDER BY id`,
   );
 }
 
@@ -34,6 +37,8 @@ export async function check(
   hosts: { host: TestHost; id: string; prefix: string }[],
   accounts: { name: string; client: KumoClient }[],
   final: boolean,
+  /** The rbd images in the disks' pool (`rbd ls`), when the soak has cloud disks. */
+  poolImages?: () => string[],
 ): Promise<Violation[]> {
   const v: Violation[] = [];
   const drift = await rows<{ id: string }>(
@@ -51,8 +56,15 @@ export async function check(
   for (const c of claimless) v.push(`instance ${c.id} is placed but holds no claim`);
   if (!final) return v;
 
-  for (const u of await unsettled(dbUrl)) v.push(`instance ${u.id} did not settle (${u.status}, ${u.task})`);
-  const placed = await rows<{ id: string; host_id: string }>(dbUrl, 'SELECT id, host_id FROM instances');
+  for (const u of await unsettled(dbUrl)) v.push(`${u.id} did not settle (${u.status}, ${u.task})`);
+  const placed = await rows<{ id: string; host_id: string; status: string; error_reason: string | null }>(
+    dbUrl,
+    'SELECT id, host_id, status, error_reason FROM instances',
+  );
+  const why = (id: string) => {
+    const p = placed.find((x) => x.id === id);
+    return p ? ` (${p.status}${p.error_reason ? `: ${p.error_reason.slice(0, 160)}` : ''})` : '';
+  };
   for (const { host, id: hostId, prefix } of hosts) {
     const mine = new Set(placed.filter((p) => p.host_id === hostId).map((p) => p.id));
     const domains = (await host.virsh(['list', '--all', '--name']))
@@ -61,7 +73,8 @@ export async function check(
       .filter((l) => l.startsWith(prefix));
     for (const d of domains)
       if (!mine.has(d.slice(prefix.length))) v.push(`orphan domain ${d} on ${host.name}`);
-    for (const id of mine) if (!domains.includes(`${prefix}${id}`)) v.push(`instance ${id} has no domain`);
+    for (const id of mine)
+      if (!domains.includes(`${prefix}${id}`)) v.push(`instance ${id} has no domain${why(id)}`);
     const vols = (await host.virsh(['vol-list', `${prefix}pool`]))
       .split('\n')
       .map((l) => l.trim().split(/\s+/)[0] ?? '')
@@ -70,6 +83,25 @@ export async function check(
       const id = /^(?:.*?)(i-[a-z0-9]+)-(root|seed)/.exec(n)?.[1];
       if (id && !mine.has(id)) v.push(`orphan volume ${n} on ${host.name}`);
     }
+  }
+  if (poolImages) {
+    // Every settled disk has its image in the pool and every image in the pool has its disk.
+    const disks = await rows<{ id: string; status: string; task: string | null }>(
+      dbUrl,
+      'SELECT id, status, task FROM disks',
+    );
+    for (const d of disks) if (d.status.startsWith('error')) v.push(`disk ${d.id} failed (${d.status})`);
+    // Disks' images are named by their ids; image bases (img-…) are not disks.
+    const images = new Set(poolImages().filter((n) => !n.startsWith('img-')));
+    for (const d of disks) if (!images.has(d.id)) v.push(`disk ${d.id} has no rbd image`);
+    const known = new Set(disks.map((d) => d.id));
+    for (const n of images) if (!known.has(n)) v.push(`orphan rbd image ${n}`);
+    const attached = await rows<{ disk_id: string }>(
+      dbUrl,
+      `SELECT a.disk_id FROM disk_attachments a LEFT JOIN instances i ON i.id = a.instance_id
+        WHERE i.id IS NULL`,
+    );
+    for (const a of attached) v.push(`disk ${a.disk_id} is attached to an instance that is gone`);
   }
   for (const a of accounts) {
     const q = await a.client.describeQuotas({ filters: [{ name: 'resourceTypes', values: ['instance'] }] });

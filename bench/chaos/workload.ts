@@ -1,6 +1,7 @@
 // The chaos soak's users: accounts issuing a random mix of lifecycle operations against either
 // kumod, each picking an operation its instance's status allows (and sometimes one it does not:
-// a refusal must be a 4xx, never a 5xx). Tallies what happened.
+// a refusal must be a 4xx, never a 5xx), and — with a disk AZ — cloud disk operations (create,
+// attach to one of its instances, detach, delete). Tallies what happened.
 import { KumoApiError, KumoUnreachableError, type KumoClient } from '@kumo/client';
 import type { CreateInstancesRequest } from '@kumo/contract';
 
@@ -23,6 +24,53 @@ export interface Actor {
   clients: () => KumoClient[];
   create: (name: string) => CreateInstancesRequest;
   maxInstances: number;
+  /** The AZ of its cloud disks (rbd); none: no disk operations. */
+  diskAz?: string;
+  maxDisks?: number;
+}
+
+interface ListedDisk {
+  diskId: string;
+  status: string;
+  attachments: { instanceId: string }[];
+}
+
+/** One disk operation: what a disk's status allows (sometimes what it does not). */
+async function diskOp(
+  client: KumoClient,
+  a: Actor,
+  instances: { instanceId: string; status: string }[],
+  name: string,
+): Promise<void> {
+  const R = `/v1/regions/${client.regionId}`;
+  const { disks } = await client.request<{ disks: ListedDisk[] }>('GET', `${R}/disks`, {
+    query: { pageSize: 100 },
+  });
+  const live = disks.filter((d) => d.status !== 'deleting');
+  if (live.length < (a.maxDisks ?? 2) && Math.random() < 0.4) {
+    await client.request('POST', `${R}/disks`, {
+      body: {
+        diskSpec: { az: a.diskAz, name, diskType: 'ssd', diskSizeGB: 20 },
+        maxCount: 1,
+        clientToken: `${name}-${Math.random().toString(36).slice(2, 10)}`,
+      },
+    });
+    return;
+  }
+  if (live.length === 0) return;
+  const d = pick(live);
+  const wrong = Math.random() < 0.1;
+  const target = instances.length > 0 ? pick(instances) : undefined;
+  if ((d.status === 'available') !== wrong) {
+    if (target && Math.random() < 0.7)
+      await client.request('POST', `${R}/instances/${target.instanceId}:attachDisk`, {
+        body: { diskId: d.diskId },
+      });
+    else await client.request('DELETE', `${R}/disks/${d.diskId}`);
+  } else {
+    const on = d.attachments[0]?.instanceId ?? target?.instanceId;
+    if (on) await client.request('POST', `${R}/instances/${on}:detachDisk`, { body: { diskId: d.diskId } });
+  }
 }
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
@@ -48,7 +96,9 @@ export async function runActor(a: Actor, until: number, tally: Tally, sizes: str
     try {
       const { instances } = await client.describeInstances({ pageSize: 100 });
       const mine = instances.filter((i) => i.status !== 'deleting');
-      if (mine.length < a.maxInstances && Math.random() < 0.4) {
+      if (a.diskAz && Math.random() < 0.3) {
+        await diskOp(client, a, mine, `${a.name}-d${seq++}`);
+      } else if (mine.length < a.maxInstances && Math.random() < 0.4) {
         await client.createInstances(a.create(`${a.name}-${seq++}`));
       } else if (mine.length > 0) {
         const inst = pick(mine);
