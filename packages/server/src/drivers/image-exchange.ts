@@ -5,9 +5,9 @@
 // own prefix (checked here, before any request leaves). Uploads are multipart: an object appears
 // only whole, and a crash mid-upload leaves an unfinished upload, never a partial object.
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { ImageStoreConfig } from '../config-images.js';
-import { multipartUpload } from './s3-multipart.js';
+import { multipartUpload, s3ClientFor } from './s3-multipart.js';
 
 type S3Settings = NonNullable<ImageStoreConfig['exchange']>;
 
@@ -30,15 +30,7 @@ export class S3ImageExchange {
   private readonly s3: S3Client;
 
   constructor(private readonly c: S3Settings) {
-    this.s3 = new S3Client({
-      endpoint: c.endpoint,
-      region: c.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-    });
+    this.s3 = s3ClientFor(c);
   }
 
   get bucket(): string {

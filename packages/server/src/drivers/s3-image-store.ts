@@ -17,13 +17,13 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   PutBucketLifecycleConfigurationCommand,
-  S3Client,
+  type S3Client,
   S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { ImageStoreConfig } from '../config-images.js';
 import { checkExpectation, Hasher, verifying } from './image-store-hash.js';
-import { multipartUpload } from './s3-multipart.js';
+import { multipartUpload, s3ClientFor } from './s3-multipart.js';
 import {
   ImageStoreError,
   SHA256_KEY,
@@ -50,16 +50,7 @@ export class S3ImageStore implements ImageStore {
   private ready: Promise<void> | undefined;
 
   constructor(private readonly c: S3Settings) {
-    this.s3 = new S3Client({
-      endpoint: c.endpoint,
-      region: c.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
-      // Checksums the server may not know (RGW before Squid): only where S3 requires them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-    });
+    this.s3 = s3ClientFor(c);
   }
 
   private key(sha256: string): string {

@@ -1,4 +1,5 @@
-// A streamed S3 multipart upload, shared by the image store and the image exchange: parts of a
+// The S3 plumbing the image store and the image exchange share: one way to build a client for
+// the configured endpoint, and a streamed multipart upload: parts of a
 // fixed size, a few in flight (memory bounded by them), completed only when the whole stream has
 // arrived and the caller's last check passed. An upload that fails is aborted; one cut by a crash
 // stays an unfinished upload, which no reader ever sees as an object.
@@ -6,9 +7,24 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  S3Client,
   UploadPartCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ImageStoreConfig } from '../config-images.js';
+
+/** A client for the configured S3 endpoint (path-style: RGW and most S3 servers on premises). */
+export function s3ClientFor(c: NonNullable<ImageStoreConfig['s3']>): S3Client {
+  return new S3Client({
+    endpoint: c.endpoint,
+    region: c.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+    // Checksums the server may not know (RGW before Squid): only where S3 requires them.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+  });
+}
 
 // Parts uploading at once: enough to keep the server busy while the next part is read.
 const PARTS_IN_FLIGHT = 4;

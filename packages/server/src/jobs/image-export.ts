@@ -32,6 +32,7 @@ export async function runExport(task: ImageTaskRecord, d: ImageExportDeps): Prom
   d.log.info({ taskId: task.id, imageId: image.id, to: task.targetUrl }, 'exporting an image');
   const origin = await imageOrigin(image, d.store);
   const total = Math.max(1, image.sizeBytes);
+  let sent = 0;
   let last = 0;
   const progress = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
@@ -43,7 +44,6 @@ export async function runExport(task: ImageTaskRecord, d: ImageExportDeps): Prom
       cb(null, chunk);
     },
   });
-  let sent = 0;
   const source = await origin.open();
   pipeline(source, progress, () => undefined);
   const bytes = await d.exchange.upload(key, progress);

@@ -1,9 +1,11 @@
 // The image task of createImage: the stopped instance's root disk is flattened on its host into a
-// standalone qcow2 (a cloud system disk: exported by its storage into one), streamed into the image store while hashing, and the pending image becomes
-// `ready` with that object as its root (kernel and initrd, for direct-boot images, are the source
-// image's) once the snapshots of a whole-machine image's data disks are available. Each step is idempotent: a re-flatten replaces a partial copy, a re-put of the same
-// bytes stores nothing new, and only a `pending` image is settled. A failure marks the image
-// `error` and leaves the instance `stopped`; the flattened copy is removed either way.
+// standalone qcow2 (a cloud system disk: exported by its storage into one), streamed into the
+// image store while hashing, and the pending image becomes `ready` with that object as its root
+// (kernel and initrd, for direct-boot images, are the source image's) once the snapshots of a
+// whole-machine image's data disks are available. Each step is idempotent: a re-flatten replaces
+// a partial copy, a re-put of the same bytes stores nothing new, and only a `pending` image is
+// settled. A failure marks the image `error` and leaves the instance `stopped`; the flattened copy
+// is removed either way.
 import { isHypervisorError, type ImageManifest } from '@kumo/hypervisor';
 import { ensureSourceFilesInStore } from '../../compute/image-files.js';
 import type { TaskContext } from '../context.js';
